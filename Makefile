@@ -1,0 +1,53 @@
+# `make run` serves the app on embedded defaults; `make test` installs what the tests need and runs them all.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+RUN_STAMP := $(VENV)/.installed-run
+DEV_STAMP := $(VENV)/.installed-dev
+CHROMIUM := /usr/bin/chromium
+
+.PHONY: run test lint typecheck unit e2e browser screenshots clean
+
+run: $(RUN_STAMP)
+	$(PY) main.py
+
+test: lint typecheck unit e2e
+
+lint: $(DEV_STAMP)
+	$(VENV)/bin/ruff check .
+
+typecheck: $(DEV_STAMP)
+	$(VENV)/bin/mypy
+
+unit: $(DEV_STAMP)
+	$(PY) -m pytest --ignore=tests/e2e
+
+# Browser tests get their own pytest process: Playwright's sync API and NiceGUI's `user` fixture clash in one.
+e2e: $(DEV_STAMP) browser
+	$(PY) -m pytest tests/e2e --screenshot=only-on-failure --output=artifacts/e2e
+
+# Debian's Chromium where it is or can be installed; otherwise Playwright's own download.
+browser: $(DEV_STAMP)
+	@if [ -x $(CHROMIUM) ]; then :; \
+	elif command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	else $(PY) -m playwright install chromium; fi
+
+# Refresh the README's screenshots from the ones the browser tests just took.
+screenshots: e2e
+	mkdir -p docs/screenshots && cp artifacts/screenshots/*.png docs/screenshots/
+
+$(VENV)/bin/python:
+	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo 'error: Python 3.11+ is required'; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+
+$(RUN_STAMP): pyproject.toml | $(VENV)/bin/python
+	$(PY) -m pip install -q -e .
+	touch $@
+
+$(DEV_STAMP): pyproject.toml | $(VENV)/bin/python
+	$(PY) -m pip install -q -e '.[dev]'
+	touch $@ $(RUN_STAMP)
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache artifacts

@@ -1,0 +1,99 @@
+"""LogSentry: `python main.py` serves the web app; `python main.py analyze FILE` works without a browser."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import TextIO
+
+from pydantic import ValidationError
+
+from parsers import Analysis, InputError, analyze_stream
+from services.analysis import analyze_path, read_limits
+from services.config import Settings, describe_settings, prepare_data_dir
+from services.container import Services
+from services.diagnosis import OfflineAnalyzer
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        settings = Settings()
+    except ValidationError as exc:
+        return _fail(f'invalid configuration: {_first_error(exc)}')
+    if args.command == 'analyze':
+        return _analyze(args, settings)
+    _serve(settings)
+    return 0
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog='python main.py',
+        description='LogSentry: drop in a log file, see what went wrong, how often, since when and why. '
+        'Without a command it serves the web app.',
+        epilog='settings (environment variables or .env):\n' + describe_settings(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    commands = parser.add_subparsers(dest='command')
+    commands.add_parser('serve', help='serve the web app (the default)')
+    analyze = commands.add_parser('analyze', help='analyze a log file and print its summary')
+    analyze.add_argument('path', help="the log file, or '-' for standard input")
+    analyze.add_argument('--json', action='store_true', help='print the summary as JSON')
+    return parser
+
+
+def _analyze(args: argparse.Namespace, settings: Settings) -> int:
+    limits = read_limits(settings)
+    try:
+        if args.path == '-':
+            analysis = analyze_stream(sys.stdin.buffer, limits)
+        else:
+            analysis = analyze_path(Path(args.path), limits)
+    except InputError as exc:
+        return _fail(str(exc))
+    if args.json:
+        json.dump(analysis.to_dict(), sys.stdout, indent=2)
+        sys.stdout.write('\n')
+    else:
+        _print_summary(analysis, sys.stdout)
+    return 0
+
+
+def _print_summary(analysis: Analysis, out: TextIO) -> None:
+    levels = ', '.join(f'{level} {count}' for level, count in analysis.level_counts.items() if count)
+    out.write(f'{analysis.lines} lines, {analysis.events} events ({levels or "no levels"})\n')
+    for group in analysis.groups[:10]:
+        out.write(f'{group.count:>8}  {group.level or "-":<5}  line {group.first_line:<8} {group.template[:100]}\n')
+
+
+def _serve(settings: Settings) -> None:
+    from ui.app import serve  # only the web server pays for importing NiceGUI
+
+    prepare_data_dir(settings)
+    serve(Services(settings=settings, analyzer=OfflineAnalyzer()))
+
+
+def _fail(message: str) -> int:
+    print(f'error: {message}', file=sys.stderr)
+    return 1
+
+
+def _first_error(exc: ValidationError) -> str:
+    error = exc.errors()[0]
+    where = '.'.join(str(part) for part in error['loc']).upper()
+    return f'{where}: {error["msg"]}'
+
+
+def _simulated() -> bool:
+    # NiceGUI's `user` test fixture runs this file as __main__ with pytest's argv; serve with no arguments then.
+    nicegui = sys.modules.get('nicegui')
+    return bool(nicegui and nicegui.helpers.is_user_simulation())
+
+
+if __name__ == '__main__':
+    exit_code = main([] if _simulated() else None)
+    if not _simulated():
+        sys.exit(exit_code)

@@ -1,0 +1,1 @@
+"""Everything with state or I/O: settings, analysis, diagnosis, storage. No NiceGUI here."""

@@ -1,0 +1,33 @@
+"""Run the engine on a file or text with the configured limits."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from parsers import Analysis, InputError, ReadLimits, analyze_stream
+from services.config import Settings
+
+
+def read_limits(settings: Settings) -> ReadLimits:
+    return ReadLimits(
+        max_line_bytes=settings.max_line_kib * 1024,
+        max_decompressed_bytes=settings.max_decompressed_mb * 1024 * 1024,
+    )
+
+
+def analyze_path(path: Path, limits: ReadLimits) -> Analysis:
+    """Analyze a file on disk; module level so a worker process can run it."""
+    try:
+        with path.open('rb') as stream:
+            return analyze_stream(stream, limits)
+    except FileNotFoundError as exc:
+        raise InputError(f'no such file: {path}') from exc
+    except IsADirectoryError as exc:
+        raise InputError(f'{path} is a directory, not a log file') from exc
+    except PermissionError as exc:
+        raise InputError(f'cannot read {path}: permission denied') from exc
+
+
+def analyze_text(text: str, limits: ReadLimits) -> Analysis:
+    return analyze_stream(io.BytesIO(text.encode('utf-8')), limits)

@@ -1,0 +1,84 @@
+"""All configuration, from the environment and `.env`; nothing else reads the environment."""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+STORAGE_SECRET_FILE = 'storage_secret'  # noqa: S105 - a file name, not a secret
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file='.env', env_file_encoding='utf-8', extra='ignore')
+
+    host: str = Field('127.0.0.1', description='Address the web server listens on.')
+    port: int = Field(8080, ge=1, le=65535, description='Port the web server listens on.')
+    data_dir: Path = Field(Path('data'), description='Where the database, storage secret and uploads live.')
+    storage_secret: SecretStr | None = Field(
+        None, description='Signs browser sessions. Unset: generated on first start and kept in DATA_DIR.'
+    )
+    max_upload_mb: int = Field(200, ge=1, description='Largest log accepted, in MB (after decompression too).')
+    max_line_kib: int = Field(64, ge=1, description='Longer lines are cut and marked, in KiB.')
+    max_decompressed_mb: int = Field(2048, ge=1, description='A gzip file that inflates past this is refused, in MB.')
+    analysis_timeout_seconds: float = Field(600, gt=0, description='Parsing that takes longer is stopped.')
+    guest_free_analyses: int = Field(3, ge=0, description='Free diagnoses for a guest browser.')
+    guest_daily_cap_per_address: int = Field(10, ge=0, description='Free diagnoses a day for one client address.')
+    database_url: str | None = Field(None, description='SQLAlchemy URL. Unset: SQLite file in DATA_DIR.')
+    redis_url: str | None = Field(None, description='Redis for shared browser sessions across app instances.')
+    gemini_api_key: SecretStr | None = Field(None, description='Google Gemini key. Unset: the offline analyzer.')
+    gemini_model: str = Field('gemini-2.5-flash', description='Gemini model used for diagnoses.')
+    google_gemini_base_url: str | None = Field(None, description='Another Gemini-protocol endpoint (google-genai).')
+    firebase_api_key: SecretStr | None = Field(
+        None, description='Firebase web API key; with FIREBASE_PROJECT_ID switches to Firebase accounts.'
+    )
+    firebase_project_id: str | None = Field(None, description='Firebase project id. Unset: local accounts.')
+    firebase_credentials: SecretStr | None = Field(
+        None, description='Firebase service account: a file path or the JSON itself.'
+    )
+    firebase_auth_emulator_host: str | None = Field(
+        None, description='host:port of a Firebase Auth Emulator; both Firebase clients then talk to it.'
+    )
+    aws_secret_id: str | None = Field(None, description='AWS Secrets Manager secret read at start-up.')
+    aws_region: str | None = Field(None, description='AWS region of that secret.')
+    trusted_proxies: str = Field(
+        '', description='Comma-separated proxy addresses whose X-Forwarded-For is believed.'
+    )
+
+    @property
+    def database_location(self) -> str:
+        return self.database_url or f'sqlite:///{(self.data_dir / "logsentry.db").resolve()}'
+
+    @property
+    def max_upload_bytes(self) -> int:
+        return self.max_upload_mb * 1024 * 1024
+
+
+def prepare_data_dir(settings: Settings) -> None:
+    """Make sure the data directory and a storage secret exist before the server starts."""
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    if settings.storage_secret is None:
+        settings.storage_secret = SecretStr(_persistent_storage_secret(settings.data_dir))
+
+
+def _persistent_storage_secret(data_dir: Path) -> str:
+    path = data_dir / STORAGE_SECRET_FILE
+    if path.exists():
+        return path.read_text(encoding='utf-8').strip()
+    secret = secrets.token_urlsafe(48)
+    path.touch(mode=0o600)
+    path.write_text(secret, encoding='utf-8')
+    return secret
+
+
+def describe_settings() -> str:
+    """One line per setting for `--help` and the README: environment name, default, meaning."""
+    rows = []
+    for name, field in Settings.model_fields.items():
+        default = '(unset)' if field.default is None else repr(field.default)
+        if isinstance(field.default, Path):
+            default = str(field.default)
+        rows.append(f'  {name.upper():<28} default {default:<22} {field.description}')
+    return '\n'.join(rows)

@@ -1,0 +1,29 @@
+"""Every test runs in its own directory with embedded defaults, whatever the developer's environment holds."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+FIXTURES = Path(__file__).parent / 'fixtures'
+# Settings that would switch a test away from the embedded defaults.
+EXTERNAL_SETTINGS = (
+    'DATABASE_URL', 'REDIS_URL', 'GEMINI_API_KEY', 'GOOGLE_GEMINI_BASE_URL', 'FIREBASE_API_KEY',
+    'FIREBASE_PROJECT_ID', 'FIREBASE_CREDENTIALS', 'FIREBASE_AUTH_EMULATOR_HOST', 'AWS_SECRET_ID', 'STORAGE_SECRET',
+)
+
+
+@pytest.fixture(autouse=True)
+def isolated_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    for name in EXTERNAL_SETTINGS:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.chdir(tmp_path)
+    data_dir = tmp_path / 'data'
+    monkeypatch.setenv('DATA_DIR', str(data_dir))
+    return data_dir
+
+
+@pytest.fixture
+def fixtures_dir() -> Path:
+    return FIXTURES

@@ -1,0 +1,32 @@
+"""Register every page and start NiceGUI."""
+
+from __future__ import annotations
+
+from nicegui import app, run, ui
+
+from services.container import Services
+from ui import analyze_page
+
+APP_TITLE = 'LogSentry'
+
+
+def serve(services: Services) -> None:
+    settings = services.settings
+    analyze_page.register(services)
+
+    @app.get('/healthz', include_in_schema=False)
+    def healthz() -> dict[str, str]:
+        return {'status': 'ok'}
+
+    # Workers start clean instead of inheriting a threaded server's state.
+    run.process_pool_start_method = 'spawn'
+    secret = settings.storage_secret.get_secret_value() if settings.storage_secret else None
+    ui.run(
+        host=settings.host,
+        port=settings.port,
+        title=APP_TITLE,
+        storage_secret=secret,
+        reload=False,
+        show=False,
+        favicon='🛡️',
+    )
