@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -14,6 +15,7 @@ from parsers.reader import ReadLimits, ReadStats, iter_lines
 
 MAX_OCCURRENCES_KEPT = 1000
 MAX_EXAMPLE_LINES = 200
+CONTEXT_LINES = 20
 
 _LEVEL_WORD = re.compile(
     r'\b(TRACE|DEBUG|INFO|NOTICE|WARN(?:ING)?|ERROR|ERR|SEVERE|CRIT(?:ICAL)?|FATAL|PANIC|EMERG|ALERT)\b',
@@ -37,6 +39,7 @@ class _Event:
     level: str
     timestamp: datetime | None
     lines: list[str]
+    context_before: list[str]
 
 
 def analyze_stream(stream: BinaryIO, limits: ReadLimits | None = None) -> Analysis:
@@ -69,6 +72,7 @@ def analyze_lines(lines: Iterable[str], stats: ReadStats | None = None) -> Analy
             group = groups[key] = Group(
                 id=len(groups) + 1, template=template, level=event.level, count=0, first_line=event.first_line,
                 example='\n'.join(event.lines[:MAX_EXAMPLE_LINES]), first_seen=event.timestamp,
+                context_before=event.context_before,
             )
         group.count += 1
         if len(group.occurrences) < MAX_OCCURRENCES_KEPT:
@@ -78,7 +82,10 @@ def analyze_lines(lines: Iterable[str], stats: ReadStats | None = None) -> Analy
             group.first_seen = group.first_seen or event.timestamp
 
     current: _Event | None = None
+    recent: deque[str] = deque(maxlen=CONTEXT_LINES)
     for line_count, line in enumerate(lines, start=1):
+        context = list(recent)
+        recent.append(line)
         if current is not None and (not line.strip() or _CONTINUATION.match(line)):
             current.last_line = line_count
             if len(current.lines) < MAX_EXAMPLE_LINES:
@@ -88,7 +95,7 @@ def analyze_lines(lines: Iterable[str], stats: ReadStats | None = None) -> Analy
             continue
         if current is not None:
             finish(current)
-        current = _Event(line_count, line_count, _level_of(line), _timestamp_of(line), [line])
+        current = _Event(line_count, line_count, _level_of(line), _timestamp_of(line), [line], context)
     if current is not None:
         finish(current)
 

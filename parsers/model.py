@@ -22,6 +22,8 @@ class Group:
     last_seen: datetime | None = None
     fingerprint: str = ''
     occurrences: list[int] = field(default_factory=list)
+    # The physical lines just before the first occurrence (the last one is at first_line - 1).
+    context_before: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)

@@ -14,6 +14,8 @@ def test_fixture_log_is_grouped_with_errors_first(fixtures_dir: Path) -> None:
     assert top.count == 3
     assert 'Connection refused' in top.template
     assert top.occurrences == [4, 5, 16]
+    assert top.context_before[-1].endswith('Connection attempt 1 failed, retrying in 2s')
+    assert len(top.context_before) == 3
 
 
 def test_traceback_stays_in_one_event() -> None:
