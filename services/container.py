@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from services.config import Settings
-from services.diagnosis import OfflineAnalyzer
+from services.diagnosis import Analyzer
 
 
 @dataclass(frozen=True, slots=True)
 class Services:
     settings: Settings
-    analyzer: OfflineAnalyzer
+    analyzer: Analyzer

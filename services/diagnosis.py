@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from typing import Protocol
 
 from parsers import Analysis, Group
 
@@ -28,6 +31,28 @@ class Diagnosis:
     markdown: str
     model: str
     signature_id: str | None = None
+    input_tokens: int = 0
+    output_tokens: int = 0
+
+
+class DiagnosisError(Exception):
+    """The analyzer could not answer; the message is meant for the person who asked."""
+
+
+class Analyzer(Protocol):
+    """What every analyzer (offline, Gemini) offers the pages, the API and the CLI."""
+
+    model: str
+
+    def cache_key(self, analysis: Analysis, group: Group | None) -> str:
+        """Identifies the exact question asked, so the same question can be answered from the store."""
+        ...
+
+    async def diagnose(
+        self, analysis: Analysis, group: Group | None, on_chunk: Callable[[str], None] | None = None
+    ) -> Diagnosis:
+        """Answer in Markdown; `on_chunk` receives the answer as it is written. Raises DiagnosisError."""
+        ...
 
 
 class OfflineAnalyzer:
@@ -35,13 +60,23 @@ class OfflineAnalyzer:
 
     model = OFFLINE_MODEL
 
-    def diagnose(self, analysis: Analysis, group: Group | None = None) -> Diagnosis:
-        group = group or _default_group(analysis)
+    def cache_key(self, analysis: Analysis, group: Group | None) -> str:
+        group = group or default_group(analysis)
+        return hashlib.sha256(f'{self.model}\0{group.example if group else ""}'.encode()).hexdigest()
+
+    async def diagnose(
+        self, analysis: Analysis, group: Group | None = None, on_chunk: Callable[[str], None] | None = None
+    ) -> Diagnosis:
+        group = group or default_group(analysis)
         if group is None:
-            return Diagnosis(markdown=_no_errors_answer(analysis), model=self.model)
-        signature = match_signature(group.example)
-        return Diagnosis(markdown=_answer(analysis, group, signature), model=self.model,
-                         signature_id=signature.id if signature else None)
+            diagnosis = Diagnosis(markdown=_no_errors_answer(analysis), model=self.model)
+        else:
+            signature = match_signature(group.example)
+            diagnosis = Diagnosis(markdown=_answer(analysis, group, signature), model=self.model,
+                                  signature_id=signature.id if signature else None)
+        if on_chunk:
+            on_chunk(diagnosis.markdown)
+        return diagnosis
 
 
 def match_signature(text: str) -> Signature | None:
@@ -60,7 +95,8 @@ def load_signatures() -> tuple[Signature, ...]:
     )
 
 
-def _default_group(analysis: Analysis) -> Group | None:
+def default_group(analysis: Analysis) -> Group | None:
+    """The group a diagnosis is about unless the person chose another: the top error group."""
     errors = analysis.error_groups
     return errors[0] if errors else None
 

@@ -72,7 +72,7 @@ def register(services: Services) -> None:
             status.text = f'Analyzed {name}.'
             with results:
                 _summary(analysis)
-                _diagnosis(services, analysis, quota_label)
+                await _diagnosis(services, analysis, quota_label)
 
         def show_error(message: str) -> None:
             status.text = f'Error: {message}'
@@ -94,7 +94,7 @@ def _summary(analysis: Analysis) -> None:
             ui.label('No errors found.')
 
 
-def _diagnosis(services: Services, analysis: Analysis, quota_label: ui.label) -> None:
+async def _diagnosis(services: Services, analysis: Analysis, quota_label: ui.label) -> None:
     allowance = services.settings.guest_free_analyses
     used = int(app.storage.user.get(FREE_USED_KEY, 0))
     with ui.card().classes('w-full'):
@@ -102,7 +102,7 @@ def _diagnosis(services: Services, analysis: Analysis, quota_label: ui.label) ->
         if used >= allowance:
             ui.label(f'You have used your {allowance} free analyses.').props('role=alert')
             return
-        diagnosis = services.analyzer.diagnose(analysis)
+        diagnosis = await services.analyzer.diagnose(analysis, None)
         app.storage.user[FREE_USED_KEY] = used + 1
         _show_quota(quota_label, allowance)
         ui.markdown(diagnosis.markdown).classes('w-full')
