@@ -5,7 +5,7 @@ from __future__ import annotations
 from nicegui import app, run, ui
 
 from services.container import Services
-from ui import analyze_page
+from ui import analyze_page, info_pages
 
 APP_TITLE = 'LogSentry'
 
@@ -13,6 +13,7 @@ APP_TITLE = 'LogSentry'
 def serve(services: Services) -> None:
     settings = services.settings
     analyze_page.register(services)
+    info_pages.register(settings)
 
     @app.get('/healthz', include_in_schema=False)
     def healthz() -> dict[str, str]:

@@ -9,7 +9,7 @@ async def test_pasted_log_shows_summary_and_diagnosis(user: User) -> None:
     await user.open('/')
     await user.should_see('3 of 3 free analyses left')
     user.find('Or paste log text').type('2026-01-01 10:00:00 ERROR write failed: No space left on device\n')
-    user.find(ui.button, content='Analyze').click()
+    user.find(kind=ui.button, content='Analyze').click()
     await user.should_see('1 lines, 1 events', retries=50)
     await user.should_see('Disk full')
     await user.should_see('2 of 3 free analyses left')
@@ -26,7 +26,7 @@ async def test_uploaded_file_is_analyzed(user: User, fixtures_dir: Path) -> None
 
 async def test_empty_paste_is_a_clear_message(user: User) -> None:
     await user.open('/')
-    user.find(ui.button, content='Analyze').click()
+    user.find(kind=ui.button, content='Analyze').click()
     await user.should_see('Error: Paste some log text or choose a file first.')
 
 
@@ -34,8 +34,8 @@ async def test_free_analyses_run_out(user: User) -> None:
     await user.open('/')
     for _ in range(3):
         user.find('Or paste log text').type('ERROR boom\n')
-        user.find(ui.button, content='Analyze').click()
+        user.find(kind=ui.button, content='Analyze').click()
         await user.should_see('Analyzed pasted text.', retries=50)
-    user.find(ui.button, content='Analyze').click()
+    user.find(kind=ui.button, content='Analyze').click()
     await user.should_see('You have used your 3 free analyses.', retries=50)
     await user.should_see('0 of 3 free analyses left')
