@@ -15,6 +15,7 @@ from services.analysis import analyze_path, read_limits
 from services.config import Settings, describe_settings, prepare_data_dir
 from services.container import Services
 from services.diagnosis import OfflineAnalyzer
+from services.secrets import SecretsError, load_secrets
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -25,6 +26,10 @@ def main(argv: list[str] | None = None) -> int:
         return _fail(f'invalid configuration: {_first_error(exc)}')
     if args.command == 'analyze':
         return _analyze(args, settings)
+    try:
+        settings = load_secrets(settings)
+    except SecretsError as exc:
+        return _fail(str(exc))
     _serve(settings)
     return 0
 
