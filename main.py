@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import sys
 from pathlib import Path
@@ -14,7 +15,9 @@ from parsers import Analysis, InputError, analyze_stream
 from services.analysis import analyze_path, read_limits
 from services.config import Settings, describe_settings, prepare_data_dir
 from services.container import Services
-from services.diagnosis import OfflineAnalyzer
+from services.diagnosis import Analyzer, DiagnosisError, OfflineAnalyzer, default_group
+from services.prompt import build_prompt
+from services.redaction import describe_counts
 from services.secrets import SecretsError, load_secrets
 
 
@@ -46,11 +49,19 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser('serve', help='serve the web app (the default)')
     analyze = commands.add_parser('analyze', help='analyze a log file and print its summary')
     analyze.add_argument('path', help="the log file, or '-' for standard input")
-    analyze.add_argument('--json', action='store_true', help='print the summary as JSON')
+    output = analyze.add_mutually_exclusive_group()
+    output.add_argument('--json', action='store_true', help='print the summary as JSON')
+    output.add_argument('--prompt', action='store_true',
+                        help='print the redacted evidence exactly as it would be sent to the model')
+    output.add_argument('--diagnose', action='store_true', help='print the Markdown diagnosis of the top error')
+    analyze.add_argument('--budget', type=int, metavar='N', help='token budget of the evidence (with --prompt)')
     return parser
 
 
 def _analyze(args: argparse.Namespace, settings: Settings) -> int:
+    budget = args.budget or settings.digest_budget_tokens
+    if args.budget is not None and (not args.prompt or args.budget < 1000):
+        return _fail('--budget goes with --prompt and must be at least 1000')
     limits = read_limits(settings)
     try:
         if args.path == '-':
@@ -62,6 +73,12 @@ def _analyze(args: argparse.Namespace, settings: Settings) -> int:
     if args.json:
         json.dump(analysis.to_dict(), sys.stdout, indent=2)
         sys.stdout.write('\n')
+    elif args.prompt:
+        prompt = build_prompt(analysis, default_group(analysis), budget=budget, redact_ips=settings.redact_ip_addresses)
+        print(f'redacted: {describe_counts(prompt.redactions)}', file=sys.stderr)
+        sys.stdout.write(f'{prompt.text}\ntokens: {prompt.tokens}\n')
+    elif args.diagnose:
+        return _diagnose(create_analyzer(settings), analysis)
     else:
         _print_summary(analysis, sys.stdout)
     return 0
@@ -74,11 +91,28 @@ def _print_summary(analysis: Analysis, out: TextIO) -> None:
         out.write(f'{group.count:>8}  {group.level or "-":<5}  line {group.first_line:<8} {group.template[:100]}\n')
 
 
+def _diagnose(analyzer: Analyzer, analysis: Analysis) -> int:
+    def write(chunk: str) -> None:
+        sys.stdout.write(chunk)
+        sys.stdout.flush()
+
+    try:
+        asyncio.run(analyzer.diagnose(analysis, None, write))
+    except DiagnosisError as exc:
+        return _fail(str(exc))
+    sys.stdout.write('\n')
+    return 0
+
+
+def create_analyzer(settings: Settings) -> Analyzer:
+    return OfflineAnalyzer()
+
+
 def _serve(settings: Settings) -> None:
     from ui.app import serve  # only the web server pays for importing NiceGUI
 
     prepare_data_dir(settings)
-    serve(Services(settings=settings, analyzer=OfflineAnalyzer()))
+    serve(Services(settings=settings, analyzer=create_analyzer(settings)))
 
 
 def _fail(message: str) -> int:

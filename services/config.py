@@ -31,6 +31,10 @@ class Settings(BaseSettings):
     gemini_api_key: SecretStr | None = Field(None, description='Google Gemini key. Unset: the offline analyzer.')
     gemini_model: str = Field('gemini-2.5-flash', description='Gemini model used for diagnoses.')
     google_gemini_base_url: str | None = Field(None, description='Another Gemini-protocol endpoint (google-genai).')
+    gemini_timeout_seconds: float = Field(60, gt=0, description='A Gemini answer that takes longer is abandoned.')
+    gemini_max_retries: int = Field(3, ge=0, description='Retries, with backoff, when Gemini answers 429 or 5xx.')
+    digest_budget_tokens: int = Field(12_000, ge=1_000, description='Most tokens of log evidence sent to the model.')
+    redact_ip_addresses: bool = Field(False, description='Also replace IP addresses before evidence leaves.')
     firebase_api_key: SecretStr | None = Field(
         None, description='Firebase web API key; with FIREBASE_PROJECT_ID switches to Firebase accounts.'
     )

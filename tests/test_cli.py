@@ -54,3 +54,46 @@ def test_invalid_setting_is_a_clear_error() -> None:
                             env={'PORT': 'not-a-port', 'PATH': ''}, timeout=60, check=False)
     assert result.returncode == 1
     assert result.stderr.startswith('error: invalid configuration: PORT')
+
+
+PLANTED_SECRETS = (
+    'Tr0ub4dor-3', 'AKIAZ3MSJV4WWNKGQX7A', 'Zm9vYmFyYmF6cXV4cXV1eHF1dXhxdXV4cXV1eHEx', 'ops-lead@acme-corp.com',
+    'eyJhbGciOiJIUzI1NiJ9', '4242 4242 4242 4242', 'sk_live_51HplantedSecretValue42',
+    'AIzaSyD-planted0secret1value2for3tests4', 'planted-cookie-value-123',
+)
+
+
+def test_prompt_prints_the_redacted_evidence_and_its_tokens(fixtures_dir: Path) -> None:
+    result = run_cli('analyze', str(fixtures_dir / 'secrets.log'), '--prompt')
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[-1].startswith('tokens: ')
+    assert 0 < int(lines[-1].removeprefix('tokens: ')) <= 12_000
+    assert '      5 | 2026-11-26 08:00:03,000 ERROR [pay] charge failed card=<CARD_NUMBER_1>' in result.stdout
+    assert '      9 | ConnectionRefusedError: [Errno 111] Connection refused' in result.stdout
+    for secret in PLANTED_SECRETS:
+        assert secret not in result.stdout
+    assert result.stderr.startswith('redacted: 1 AWS access key, 1 AWS secret key, 1 JSON web token')
+    assert '1 Google API key' in result.stderr and '1 e-mail address' in result.stderr
+
+
+def test_prompt_budget_is_honoured(fixtures_dir: Path, tmp_path: Path) -> None:
+    big = tmp_path / 'big.log'
+    big.write_text(''.join(f'2026-01-01 00:00:00 ERROR failure kind {i} in module m{i}\n' for i in range(3000)))
+    result = run_cli('analyze', str(big), '--prompt', '--budget', '1500')
+    assert result.returncode == 0, result.stderr
+    assert 1000 < int(result.stdout.splitlines()[-1].removeprefix('tokens: ')) <= 1500
+
+
+def test_too_small_a_budget_is_a_clear_error(fixtures_dir: Path) -> None:
+    result = run_cli('analyze', str(fixtures_dir / 'app.log'), '--prompt', '--budget', '10')
+    assert result.returncode == 1
+    assert result.stderr.strip() == 'error: --budget goes with --prompt and must be at least 1000'
+
+
+def test_diagnose_without_a_key_prints_the_offline_diagnosis(fixtures_dir: Path) -> None:
+    result = run_cli('analyze', str(fixtures_dir / 'app.log'), '--diagnose')
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith('## Summary')
+    assert 'Database connection refused' in result.stdout
+    assert 'offline analysis' in result.stdout

@@ -1,0 +1,112 @@
+from collections.abc import Iterator
+
+import pytest
+
+from parsers import Analysis, Group, analyze_lines
+from parsers.digest import MIN_BUDGET, build_digest, estimate_tokens
+from services.diagnosis import default_group
+
+LOG = """2026-01-01 10:00:00 INFO starting worker
+2026-01-01 10:00:01 ERROR cache warm-up failed: timeout talking to redis:6379
+2026-01-01 10:00:02 INFO retrying
+2026-01-01 10:00:03 INFO loading orders
+2026-01-01 10:00:04 ERROR request failed
+Traceback (most recent call last):
+  File "/app/orders.py", line 12, in load
+    rows = db.fetch()
+ValueError: bad row 17
+2026-01-01 10:00:05 ERROR request failed
+Traceback (most recent call last):
+  File "/app/orders.py", line 12, in load
+    rows = db.fetch()
+ValueError: bad row 18
+2026-01-01 10:00:06 WARN slow query took 900 ms"""
+
+
+def test_digest_numbers_lines_and_shows_the_sections() -> None:
+    analysis = analyze_lines(LOG.splitlines())
+    group = default_group(analysis)
+    assert group is not None and group.first_line == 5
+    digest = build_digest(analysis, group)
+    text = digest.text
+    assert '=== LOG OVERVIEW ===' in text
+    assert 'lines: 15, events: 7' in text
+    assert 'time span: 2026-01-01T10:00:00 to 2026-01-01T10:00:06 (0:00:06)' in text
+    assert '=== CHOSEN PROBLEM: group #' in text and '2 occurrence(s)' in text
+    # the whole event, numbered from its first line, and the lines before it
+    assert '      5 | 2026-01-01 10:00:04 ERROR request failed' in text
+    assert '      9 | ValueError: bad row 17' in text
+    assert '      4 | 2026-01-01 10:00:03 INFO loading orders' in text
+    # the first error in time is another group and comes with its own line
+    assert 'FIRST ERROR IN TIME' in text
+    assert '      2 | 2026-01-01 10:00:01 ERROR cache warm-up failed' in text
+    assert '=== OTHER TOP GROUPS' in text and 'WARN x1' in text
+    assert digest.tokens == estimate_tokens(text) <= 12_000
+    assert not digest.event_truncated
+
+
+def test_transform_sees_every_log_text() -> None:
+    analysis = analyze_lines(LOG.splitlines())
+    digest = build_digest(analysis, default_group(analysis), transform=lambda text: text.replace('orders', 'XX'))
+    assert 'orders' not in digest.text
+    assert 'loading XX' in digest.text
+
+
+def test_a_log_without_errors_still_gets_an_overview() -> None:
+    analysis = analyze_lines(['2026-01-01 10:00:00 INFO all good'])
+    digest = build_digest(analysis, None)
+    assert digest.group_id is None
+    assert 'levels: INFO 1' in digest.text
+
+
+def test_estimate_counts_digits_one_by_one_and_words_by_four_letters() -> None:
+    assert estimate_tokens('') == 1
+    assert estimate_tokens('2026') == 5
+    assert estimate_tokens('connection refused') == 1 + 3 + 2
+    assert estimate_tokens('a\nb') == 4
+
+
+@pytest.mark.parametrize('budget', [MIN_BUDGET, 3_000, 12_000])
+def test_a_huge_chosen_event_is_cut_in_the_middle_and_stays_in_budget(budget: int) -> None:
+    frames = [f'  File "/app/module_{i}.py", line {i}, in handler_{i}' for i in range(1_000_000)]
+    example = '\n'.join(['2026-01-01 10:00:00 ERROR deep recursion', *frames, 'RecursionError: too deep'])
+    chosen = Group(id=1, template='<TS> ERROR deep recursion', level='ERROR', count=1, first_line=10,
+                   example=example, context_before=[f'context line {i} ' + 'x' * 5000 for i in range(9)])
+    others = [Group(id=i, template=f'message {i}', level='INFO', count=1, first_line=i, example=f'message {i}')
+              for i in range(2, 100_002)]
+    analysis = Analysis(lines=1_000_100, events=100_001, level_counts={'ERROR': 1, 'INFO': 100_000},
+                        formats={'text': 1_000_100}, groups=[chosen, *others])
+    digest = build_digest(analysis, chosen, budget=budget)
+    assert digest.tokens <= budget
+    assert digest.event_truncated
+    assert '     10 | 2026-01-01 10:00:00 ERROR deep recursion' in digest.text
+    assert 'RecursionError: too deep' in digest.text
+    assert 'left out of the middle of this event to fit the token budget' in digest.text
+    assert digest.groups_left_out > 99_000
+
+
+def test_a_single_giant_line_is_cut_within() -> None:
+    chosen = Group(id=1, template='x', level='ERROR', count=1, first_line=1, example='ERROR ' + '7' * 200_000)
+    analysis = Analysis(lines=1, events=1, level_counts={'ERROR': 1}, formats={}, groups=[chosen])
+    digest = build_digest(analysis, chosen, budget=MIN_BUDGET)
+    assert digest.tokens <= MIN_BUDGET
+    assert '      1 | ERROR 777' in digest.text
+    assert 'characters cut' in digest.text
+
+
+def test_budget_and_root_cause_on_a_million_line_log() -> None:
+    def lines() -> Iterator[str]:
+        for i in range(1_000_000):
+            if i == 600_000:
+                yield '2026-01-01 11:00:00 ERROR payment worker crashed'
+                yield 'Traceback (most recent call last):'
+                yield '  File "/app/pay.py", line 9, in charge'
+                yield 'KeyError: card_token'
+            yield f'2026-01-01 10:{i // 60 % 60:02d}:{i % 60:02d} INFO request {i} served in {i % 97} ms'
+
+    analysis = analyze_lines(lines())
+    assert analysis.lines == 1_000_004
+    digest = build_digest(analysis, default_group(analysis))
+    assert digest.tokens <= 12_000
+    assert '600001 | 2026-01-01 11:00:00 ERROR payment worker crashed' in digest.text
+    assert '600004 | KeyError: card_token' in digest.text
