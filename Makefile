@@ -5,8 +5,14 @@ PY := $(VENV)/bin/python
 RUN_STAMP := $(VENV)/.installed-run
 DEV_STAMP := $(VENV)/.installed-dev
 CHROMIUM := /usr/bin/chromium
+# The Firebase Auth Emulator (npm firebase-tools) for the accounts tests and `make emulator`.
+FIREBASE_TOOLS_VERSION := 15.34.2
+FIREBASE_TOOLS := .cache/firebase-tools
+FIREBASE_STAMP := $(FIREBASE_TOOLS)/.installed-$(FIREBASE_TOOLS_VERSION)
+EMULATOR_DIR := .cache/firebase-emulator
+EMULATOR_PORT ?= 9099
 
-.PHONY: run test lint typecheck unit e2e browser screenshots clean
+.PHONY: run test lint typecheck unit e2e browser firebase-tools emulator screenshots clean
 
 run: $(RUN_STAMP)
 	$(PY) main.py
@@ -19,11 +25,11 @@ lint: $(DEV_STAMP)
 typecheck: $(DEV_STAMP)
 	$(VENV)/bin/mypy
 
-unit: $(DEV_STAMP)
+unit: $(DEV_STAMP) firebase-tools
 	$(PY) -m pytest --ignore=tests/e2e
 
 # Browser tests get their own pytest process: Playwright's sync API and NiceGUI's `user` fixture clash in one.
-e2e: $(DEV_STAMP) browser
+e2e: $(DEV_STAMP) browser firebase-tools
 	$(PY) -m pytest tests/e2e --screenshot=only-on-failure --output=artifacts/e2e
 
 # Debian's Chromium where it is or can be installed; otherwise Playwright's own download.
@@ -32,6 +38,20 @@ browser: $(DEV_STAMP)
 	elif command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	else $(PY) -m playwright install chromium; fi
+
+firebase-tools: $(FIREBASE_STAMP)
+
+$(FIREBASE_STAMP):
+	@command -v npm >/dev/null || { echo 'error: npm (Node.js 20+) is needed to install the Firebase Auth Emulator'; exit 1; }
+	npm install --prefix $(FIREBASE_TOOLS) --no-audit --no-fund --loglevel=error firebase-tools@$(FIREBASE_TOOLS_VERSION)
+	touch $@
+
+# A Firebase Auth Emulator for trying Firebase accounts by hand (project demo-test); Ctrl-C stops it.
+emulator: $(FIREBASE_STAMP)
+	mkdir -p $(EMULATOR_DIR)
+	printf '{"emulators":{"auth":{"host":"127.0.0.1","port":%s},"ui":{"enabled":false},"singleProjectMode":true}}\n' \
+		$(EMULATOR_PORT) > $(EMULATOR_DIR)/firebase.json
+	cd $(EMULATOR_DIR) && $(CURDIR)/$(FIREBASE_TOOLS)/node_modules/.bin/firebase emulators:start --only auth --project demo-test
 
 # Refresh the README's screenshots from the ones the browser tests just took.
 screenshots: e2e

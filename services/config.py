@@ -45,6 +45,11 @@ class Settings(BaseSettings):
     firebase_auth_emulator_host: str | None = Field(
         None, description='host:port of a Firebase Auth Emulator; both Firebase clients then talk to it.'
     )
+    password_min_length: int = Field(8, ge=8, description='Shortest password accepted at registration.')
+    login_failures_per_account: int = Field(5, ge=1, description='Failed logins on one account before a pause.')
+    login_failures_per_address: int = Field(20, ge=1, description='Failed logins from one address before a pause.')
+    login_throttle_minutes: float = Field(15, gt=0, description='How long failed logins count against a limit.')
+    local_session_hours: float = Field(336, gt=0, description='How long a local-account login lasts, in hours.')
     aws_secret_id: str | None = Field(None, description='AWS Secrets Manager secret read at start-up.')
     aws_region: str | None = Field(None, description='AWS region of that secret.')
     trusted_proxies: str = Field(

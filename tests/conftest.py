@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.firebase_emulator import firebase_emulator, firebase_env  # noqa: F401 - shared fixtures
+
 FIXTURES = Path(__file__).parent / 'fixtures'
 # Settings that would switch a test away from the embedded defaults.
 EXTERNAL_SETTINGS = (

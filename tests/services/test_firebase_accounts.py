@@ -1,0 +1,162 @@
+"""Firebase accounts against the real Firebase Auth Emulator, through pyrebase4 and firebase-admin."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import logging
+import time
+import urllib.request
+
+import pytest
+from firebase_admin import auth
+
+from services.accounts import INVALID_CREDENTIALS, AccountError, InvalidCredentials, InvalidToken
+from services.config import Settings
+from services.firebase_accounts import FirebaseAccounts
+from tests.firebase_emulator import Emulator
+
+PASSWORD = 'correct horse battery'
+CLIENT = '198.51.100.7'
+
+
+@pytest.fixture
+def accounts(firebase_env: Emulator) -> FirebaseAccounts:
+    return FirebaseAccounts.from_settings(Settings())
+
+
+def test_register_then_log_in(accounts: FirebaseAccounts) -> None:
+    registered = accounts.register(' Ada@Example.com ', PASSWORD, client=CLIENT)
+    assert registered.identity.email == 'ada@example.com'
+    assert registered.identity.expires_at > time.time() + 3000  # an ID token lives an hour
+
+    logged_in = accounts.login('ada@example.com', PASSWORD, client=CLIENT)
+    assert logged_in.identity.uid == registered.identity.uid
+    assert accounts.verify_token(logged_in.id_token or '').email == 'ada@example.com'
+
+
+@pytest.mark.parametrize('email', ['ada@example.com', 'nobody@example.com', 'not-an-email'])
+def test_wrong_password_or_unknown_email_get_one_message(accounts: FirebaseAccounts, email: str) -> None:
+    accounts.register('ada@example.com', PASSWORD, client=CLIENT)
+    with pytest.raises(InvalidCredentials) as raised:
+        accounts.login(email, 'wrong password', client=CLIENT)
+    assert str(raised.value) == INVALID_CREDENTIALS
+
+
+def test_duplicate_email_is_refused(accounts: FirebaseAccounts) -> None:
+    accounts.register('ada@example.com', PASSWORD, client=CLIENT)
+    with pytest.raises(AccountError, match='already exists'):
+        accounts.register('ADA@example.com', 'another password', client=CLIENT)
+
+
+def test_short_password_is_refused_before_asking_firebase(accounts: FirebaseAccounts, firebase_env: Emulator) -> None:
+    with pytest.raises(AccountError, match='at least 8 characters'):
+        accounts.register('ada@example.com', 'seven77', client=CLIENT)
+    assert _emulator_accounts(firebase_env) == []
+
+
+def test_token_is_refreshed_before_it_expires(accounts: FirebaseAccounts) -> None:
+    signed_in = accounts.register('ada@example.com', PASSWORD, client=CLIENT)
+    assert accounts.renew(signed_in) is signed_in  # far from expiry: only verified
+
+    expiring = dataclasses.replace(signed_in, identity=dataclasses.replace(signed_in.identity, expires_at=time.time()))
+    renewed = accounts.renew(expiring)
+    assert renewed.identity.uid == signed_in.identity.uid
+    assert renewed.identity.expires_at > time.time() + 3000
+    assert accounts.verify_token(renewed.id_token or '').uid == signed_in.identity.uid
+
+
+def test_revoked_token_and_refresh_are_refused(accounts: FirebaseAccounts) -> None:
+    signed_in = accounts.register('ada@example.com', PASSWORD, client=CLIENT)
+    time.sleep(1.1)  # revocation counts whole seconds: tokens issued in the same second stay valid
+    auth.revoke_refresh_tokens(signed_in.identity.uid, app=accounts._admin)
+    with pytest.raises(InvalidToken):
+        accounts.verify_token(signed_in.id_token or '')
+    with pytest.raises(InvalidToken):
+        accounts.renew(signed_in)
+
+
+def test_token_from_another_project_is_refused(accounts: FirebaseAccounts, monkeypatch: pytest.MonkeyPatch) -> None:
+    token = accounts.register('ada@example.com', PASSWORD, client=CLIENT).id_token or ''
+    monkeypatch.setenv('FIREBASE_PROJECT_ID', 'demo-other')
+    other_project = FirebaseAccounts.from_settings(Settings())
+    with pytest.raises(InvalidToken):
+        other_project.verify_token(token)
+
+
+@pytest.mark.parametrize('tamper', [lambda t: t[:-4] + 'AAAA', lambda t: t.split('.')[0] + '..', lambda t: 'garbage'])
+def test_forged_token_is_refused(accounts: FirebaseAccounts, tamper: object) -> None:
+    token = accounts.register('ada@example.com', PASSWORD, client=CLIENT).id_token or ''
+    with pytest.raises(InvalidToken):
+        accounts.verify_token(tamper(token))  # type: ignore[operator]
+
+
+def test_deleted_account_cannot_log_in(accounts: FirebaseAccounts) -> None:
+    signed_in = accounts.register('ada@example.com', PASSWORD, client=CLIENT)
+    accounts.delete_account(signed_in.identity.uid)
+    with pytest.raises(InvalidToken):
+        accounts.verify_token(signed_in.id_token or '')
+    with pytest.raises(InvalidCredentials):
+        accounts.login('ada@example.com', PASSWORD, client=CLIENT)
+
+
+def test_failed_logins_are_throttled_per_account(firebase_env: Emulator, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv('LOGIN_FAILURES_PER_ACCOUNT', '2')
+    accounts = FirebaseAccounts.from_settings(Settings())
+    accounts.register('ada@example.com', PASSWORD, client=CLIENT)
+    accounts.register('bob@example.com', PASSWORD, client=CLIENT)
+    for _ in range(2):
+        with pytest.raises(InvalidCredentials):
+            accounts.login('ada@example.com', 'wrong password', client=CLIENT)
+    with pytest.raises(AccountError, match='Too many failed attempts'):
+        accounts.login('ada@example.com', PASSWORD, client='203.0.113.9')  # even right, from elsewhere
+    assert accounts.login('bob@example.com', PASSWORD, client=CLIENT).identity.email == 'bob@example.com'
+
+
+def test_failed_logins_are_throttled_per_address(firebase_env: Emulator, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv('LOGIN_FAILURES_PER_ADDRESS', '3')
+    accounts = FirebaseAccounts.from_settings(Settings())
+    accounts.register('ada@example.com', PASSWORD, client=CLIENT)
+    for n in range(3):
+        with pytest.raises(InvalidCredentials):
+            accounts.login(f'guess{n}@example.com', 'wrong password', client=CLIENT)
+    with pytest.raises(AccountError, match='Too many failed attempts'):
+        accounts.login('ada@example.com', PASSWORD, client=CLIENT)
+    assert accounts.login('ada@example.com', PASSWORD, client='203.0.113.9').identity.email == 'ada@example.com'
+
+
+def test_password_reset_sends_a_link_only_to_an_account(accounts: FirebaseAccounts, firebase_env: Emulator) -> None:
+    accounts.register('ada@example.com', PASSWORD, client=CLIENT)
+    accounts.send_password_reset('ada@example.com')
+    accounts.send_password_reset('nobody@example.com')  # answered the same way: no telling who has an account
+    codes = _emulator_get(firebase_env, 'oobCodes')['oobCodes']
+    assert [(code['email'], code['requestType']) for code in codes] == [('ada@example.com', 'PASSWORD_RESET')]
+
+
+def test_no_password_token_or_key_in_logs(accounts: FirebaseAccounts, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG)
+    signed_in = accounts.register('ada@example.com', PASSWORD, client=CLIENT)
+    accounts.login('ada@example.com', PASSWORD, client=CLIENT)
+    with pytest.raises(InvalidCredentials):
+        accounts.login('ada@example.com', 'the wrong one', client=CLIENT)
+    expiring = dataclasses.replace(signed_in, identity=dataclasses.replace(signed_in.identity, expires_at=0))
+    renewed = accounts.renew(expiring)
+    secrets = [PASSWORD, 'the wrong one', signed_in.id_token, signed_in.refresh_token, renewed.id_token,
+               renewed.refresh_token, Settings().firebase_api_key.get_secret_value()]  # type: ignore[union-attr]
+    assert 'POST' in caplog.text  # the requests were logged, just not their secrets
+    for secret in secrets:
+        assert secret and secret not in caplog.text
+
+
+def _emulator_accounts(emulator: Emulator) -> list[object]:
+    request = urllib.request.Request(
+        f'http://{emulator.host}/identitytoolkit.googleapis.com/v1/projects/{emulator.project_id}/accounts:query',
+        data=b'{}', headers={'Content-Type': 'application/json', 'Authorization': 'Bearer owner'}, method='POST')
+    with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 - the local emulator
+        return list(json.load(response).get('userInfo', []))
+
+
+def _emulator_get(emulator: Emulator, what: str) -> dict[str, list[dict[str, str]]]:
+    url = f'http://{emulator.host}/emulator/v1/projects/{emulator.project_id}/{what}'
+    with urllib.request.urlopen(url, timeout=10) as response:
+        return dict(json.load(response))
