@@ -105,7 +105,17 @@ def _diagnose(analyzer: Analyzer, analysis: Analysis) -> int:
 
 
 def create_analyzer(settings: Settings) -> Analyzer:
-    return OfflineAnalyzer()
+    if settings.gemini_api_key is None:
+        return OfflineAnalyzer()
+    from services.gemini import FallbackAnalyzer, GeminiAnalyzer  # google-genai loads only when it is used
+
+    gemini = GeminiAnalyzer(
+        api_key=settings.gemini_api_key.get_secret_value(), model=settings.gemini_model,
+        base_url=settings.google_gemini_base_url, budget=settings.digest_budget_tokens,
+        timeout=settings.gemini_timeout_seconds, retries=settings.gemini_max_retries,
+        redact_ips=settings.redact_ip_addresses,
+    )
+    return FallbackAnalyzer(gemini, OfflineAnalyzer())
 
 
 def _serve(settings: Settings) -> None:

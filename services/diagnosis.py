@@ -33,6 +33,8 @@ class Diagnosis:
     signature_id: str | None = None
     input_tokens: int = 0
     output_tokens: int = 0
+    # Set when the configured model failed and this answer is the offline one: neither cached nor charged.
+    fallback_reason: str | None = None
 
 
 class DiagnosisError(Exception):

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from tests.firebase_emulator import firebase_emulator, firebase_env  # noqa: F401 - shared fixtures
+from tests.gemini_server import GeminiServer
 
 FIXTURES = Path(__file__).parent / 'fixtures'
 # Settings that would switch a test away from the embedded defaults.
@@ -29,3 +31,10 @@ def isolated_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 @pytest.fixture
 def fixtures_dir() -> Path:
     return FIXTURES
+
+
+@pytest.fixture
+def gemini_server() -> Iterator[GeminiServer]:
+    """A Gemini-protocol server on a free port, recording what it is sent."""
+    with GeminiServer() as server:
+        yield server

@@ -56,13 +56,6 @@ def test_invalid_setting_is_a_clear_error() -> None:
     assert result.stderr.startswith('error: invalid configuration: PORT')
 
 
-PLANTED_SECRETS = (
-    'Tr0ub4dor-3', 'AKIAZ3MSJV4WWNKGQX7A', 'Zm9vYmFyYmF6cXV4cXV1eHF1dXhxdXV4cXV1eHEx', 'ops-lead@acme-corp.com',
-    'eyJhbGciOiJIUzI1NiJ9', '4242 4242 4242 4242', 'sk_live_51HplantedSecretValue42',
-    'AIzaSyD-planted0secret1value2for3tests4', 'planted-cookie-value-123',
-)
-
-
 def test_prompt_prints_the_redacted_evidence_and_its_tokens(fixtures_dir: Path) -> None:
     result = run_cli('analyze', str(fixtures_dir / 'secrets.log'), '--prompt')
     assert result.returncode == 0, result.stderr
@@ -71,7 +64,7 @@ def test_prompt_prints_the_redacted_evidence_and_its_tokens(fixtures_dir: Path) 
     assert 0 < int(lines[-1].removeprefix('tokens: ')) <= 12_000
     assert '      5 | 2026-11-26 08:00:03,000 ERROR [pay] charge failed card=<CARD_NUMBER_1>' in result.stdout
     assert '      9 | ConnectionRefusedError: [Errno 111] Connection refused' in result.stdout
-    for secret in PLANTED_SECRETS:
+    for secret in (fixtures_dir / 'planted_secrets.txt').read_text().splitlines():
         assert secret not in result.stdout
     assert result.stderr.startswith('redacted: 1 AWS access key, 1 AWS secret key, 1 JSON web token')
     assert '1 Google API key' in result.stderr and '1 e-mail address' in result.stderr

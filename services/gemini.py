@@ -1,0 +1,136 @@
+"""Diagnoses by Google Gemini, streamed, through google-genai's async client; only redacted evidence is sent."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+from collections.abc import Callable
+from dataclasses import replace
+
+from google import genai
+from google.genai import errors, types
+
+from parsers import Analysis, Group
+from services.diagnosis import Analyzer, Diagnosis, DiagnosisError, default_group
+from services.prompt import SYSTEM_INSTRUCTION, Prompt, build_prompt
+
+log = logging.getLogger(__name__)
+RETRIED_STATUSES = [408, 429, 500, 502, 503, 504]
+
+
+class GeminiAnalyzer:
+    """Asks Gemini about the chosen group; retries 429 and 5xx with exponential backoff (google-genai's own)."""
+
+    def __init__(
+        self,
+        *,
+        api_key: str,
+        model: str,
+        base_url: str | None = None,
+        budget: int = 12_000,
+        timeout: float = 60,
+        retries: int = 3,
+        retry_delay: float = 1.0,
+        redact_ips: bool = False,
+    ) -> None:
+        self.model = model
+        self.budget = budget
+        self.timeout = timeout
+        self.redact_ips = redact_ips
+        self._client = genai.Client(api_key=api_key, http_options=types.HttpOptions(
+            base_url=base_url,
+            timeout=int(timeout * 1000),
+            retry_options=types.HttpRetryOptions(
+                attempts=retries + 1, initial_delay=retry_delay, max_delay=max(retry_delay * 8, 1),
+                jitter=retry_delay / 2, http_status_codes=RETRIED_STATUSES,
+            ),
+        ))
+
+    def prompt(self, analysis: Analysis, group: Group | None) -> Prompt:
+        """The exact message the model would get: what the preview shows and the cache key is made of."""
+        return build_prompt(analysis, group or default_group(analysis), budget=self.budget, redact_ips=self.redact_ips)
+
+    def cache_key(self, analysis: Analysis, group: Group | None) -> str:
+        prompt = self.prompt(analysis, group)
+        return hashlib.sha256(f'{self.model}\0{prompt.fingerprint}\0{prompt.sha256}'.encode()).hexdigest()
+
+    async def diagnose(
+        self, analysis: Analysis, group: Group | None = None, on_chunk: Callable[[str], None] | None = None
+    ) -> Diagnosis:
+        prompt = self.prompt(analysis, group)
+        config = types.GenerateContentConfig(system_instruction=SYSTEM_INSTRUCTION, temperature=0.2)
+        parts: list[str] = []
+        usage: types.GenerateContentResponseUsageMetadata | None = None
+        try:
+            async with asyncio.timeout(self.timeout):
+                stream = await self._client.aio.models.generate_content_stream(
+                    model=self.model, contents=prompt.text, config=config
+                )
+                async for chunk in stream:
+                    usage = chunk.usage_metadata or usage
+                    text = _text_of(chunk)
+                    if text:
+                        parts.append(text)
+                        if on_chunk:
+                            on_chunk(text)
+        except TimeoutError as exc:
+            raise DiagnosisError(f'Gemini did not answer within {self.timeout:g} seconds.') from exc
+        except errors.APIError as exc:
+            log.warning('Gemini call failed: %s %s', exc.code, exc.status)
+            raise DiagnosisError(_api_message(exc)) from exc
+        except Exception as exc:  # the SDK raises many kinds for a broken answer or connection
+            log.warning('Gemini answer unusable: %r', exc)
+            name = type(exc).__name__
+            raise DiagnosisError(f'Gemini could not be reached or sent an unreadable answer ({name}).') from exc
+        markdown = ''.join(parts).strip()
+        if not markdown:
+            raise DiagnosisError('Gemini sent an empty answer.')
+        return Diagnosis(
+            markdown=markdown, model=self.model,
+            input_tokens=(usage.prompt_token_count or 0) if usage else 0,
+            output_tokens=(usage.candidates_token_count or 0) if usage else 0,
+        )
+
+
+def _text_of(chunk: types.GenerateContentResponse) -> str:
+    # `chunk.text` warns on chunks without text parts; join the text parts directly.
+    candidates = chunk.candidates or []
+    content = candidates[0].content if candidates else None
+    return ''.join(part.text or '' for part in (content.parts or [])) if content else ''
+
+
+def _api_message(exc: errors.APIError) -> str:
+    if exc.code == 429:
+        return 'Gemini is rate limiting this key (429) and still was after retries; try again in a minute.'
+    if exc.code in (401, 403):
+        return f'Gemini refused the API key ({exc.code}); check GEMINI_API_KEY.'
+    if exc.code == 404:
+        return 'Gemini does not know the configured model (404); check GEMINI_MODEL.'
+    if exc.code >= 500:
+        return f'Gemini had a server error ({exc.code}) and still did after retries.'
+    return f'Gemini refused the request ({exc.code} {exc.status or ""}).'.replace(' )', ')')
+
+
+class FallbackAnalyzer:
+    """The primary analyzer, and the fallback's answer, marked as such, when the primary fails."""
+
+    def __init__(self, primary: Analyzer, fallback: Analyzer) -> None:
+        self.primary = primary
+        self.fallback = fallback
+        self.model = primary.model
+
+    def cache_key(self, analysis: Analysis, group: Group | None) -> str:
+        return self.primary.cache_key(analysis, group)
+
+    async def diagnose(
+        self, analysis: Analysis, group: Group | None = None, on_chunk: Callable[[str], None] | None = None
+    ) -> Diagnosis:
+        try:
+            return await self.primary.diagnose(analysis, group, on_chunk)
+        except DiagnosisError as exc:
+            notice = f'> **{exc}** Below is the offline analysis instead.\n\n'
+            if on_chunk:
+                on_chunk(f'\n\n---\n\n{notice}')
+            answer = await self.fallback.diagnose(analysis, group, on_chunk)
+            return replace(answer, markdown=notice + answer.markdown, fallback_reason=str(exc))
