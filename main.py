@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import sys
 from pathlib import Path
 from typing import TextIO
@@ -33,8 +34,7 @@ def main(argv: list[str] | None = None) -> int:
         settings = load_secrets(settings)
     except SecretsError as exc:
         return _fail(str(exc))
-    _serve(settings)
-    return 0
+    return _serve(settings)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -118,11 +118,29 @@ def create_analyzer(settings: Settings) -> Analyzer:
     return FallbackAnalyzer(gemini, OfflineAnalyzer())
 
 
-def _serve(settings: Settings) -> None:
-    from ui.app import serve  # only the web server pays for importing NiceGUI
+def _serve(settings: Settings) -> int:
+    # The database and the web server are imported here, so `analyze` starts quickly without them.
+    from sqlalchemy.engine import make_url
+
+    from services.auth import AnyOf, ApiKeyAuthenticator
+    from services.db import DatabaseUnavailable, open_database
+    from services.quota import release_stale
 
     prepare_data_dir(settings)
-    serve(Services(settings=settings, analyzer=create_analyzer(settings)))
+    try:
+        database = open_database(settings.database_location)
+        release_stale(database)
+    except DatabaseUnavailable as exc:
+        where = make_url(settings.database_location).render_as_string(hide_password=True)
+        return _fail(f'cannot open the database {where}: {exc.reason}')
+    if settings.redis_url:  # NiceGUI reads these when it is imported
+        os.environ['NICEGUI_REDIS_URL'] = settings.redis_url
+        os.environ['NICEGUI_REDIS_KEY_PREFIX'] = settings.redis_key_prefix
+    from ui.app import serve
+
+    serve(Services(settings=settings, analyzer=create_analyzer(settings), database=database,
+                   authenticator=AnyOf([ApiKeyAuthenticator(database)])))
+    return 0
 
 
 def _fail(message: str) -> int:

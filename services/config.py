@@ -26,8 +26,13 @@ class Settings(BaseSettings):
     analysis_timeout_seconds: float = Field(600, gt=0, description='Parsing that takes longer is stopped.')
     guest_free_analyses: int = Field(3, ge=0, description='Free diagnoses for a guest browser.')
     guest_daily_cap_per_address: int = Field(10, ge=0, description='Free diagnoses a day for one client address.')
+    user_daily_cap: int | None = Field(
+        None, ge=0, description='Diagnoses a day for one registered user. Unset: unlimited.'
+    )
+    keep_uploads: bool = Field(False, description='Keep each uploaded log, redacted, with its analysis.')
     database_url: str | None = Field(None, description='SQLAlchemy URL. Unset: SQLite file in DATA_DIR.')
     redis_url: str | None = Field(None, description='Redis for shared browser sessions across app instances.')
+    redis_key_prefix: str = Field('logsentry:', description='Prefix of the session keys this app keeps in Redis.')
     gemini_api_key: SecretStr | None = Field(None, description='Google Gemini key. Unset: the offline analyzer.')
     gemini_model: str = Field('gemini-2.5-flash', description='Gemini model used for diagnoses.')
     google_gemini_base_url: str | None = Field(None, description='Another Gemini-protocol endpoint (google-genai).')

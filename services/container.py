@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from services.config import Settings
 from services.diagnosis import Analyzer
+
+if TYPE_CHECKING:  # the CLI builds no Services; it should not pay for importing the database layer
+    from services.auth import Authenticator
+    from services.db import Database
 
 
 @dataclass(frozen=True, slots=True)
 class Services:
     settings: Settings
     analyzer: Analyzer
+    database: Database
+    authenticator: Authenticator  # API bearer tokens; Firebase ID tokens join personal API keys when configured

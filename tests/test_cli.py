@@ -3,6 +3,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 MAIN = Path(__file__).parents[1] / 'main.py'
 
 
@@ -90,3 +92,10 @@ def test_diagnose_without_a_key_prints_the_offline_diagnosis(fixtures_dir: Path)
     assert result.stdout.startswith('## Summary')
     assert 'Database connection refused' in result.stdout
     assert 'offline analysis' in result.stdout
+def test_serving_with_an_unreachable_database_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv('DATABASE_URL', 'postgresql+psycopg://app:hunter2@127.0.0.1:1/logsentry')
+    result = run_cli('serve')
+    assert result.returncode == 1
+    assert 'error: cannot open the database postgresql+psycopg://app:***@127.0.0.1:1/logsentry' in result.stderr
+    assert 'hunter2' not in result.stderr
+    assert 'Traceback' not in result.stderr

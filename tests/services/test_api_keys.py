@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+import pytest
+
+from services.api_keys import MAX_KEYS_PER_USER, TooManyKeys, create_api_key, list_api_keys, revoke_api_key
+from services.auth import AnyOf, ApiKeyAuthenticator, Principal
+from services.db import Database
+from services.models import ApiKey
+
+from .test_analyses import add_user
+
+
+def test_a_key_authenticates_its_owner_until_revoked(database: Database) -> None:
+    user_id = add_user(database, 'dev@example.com')
+    created = create_api_key(database, user_id=user_id, name='CI')
+    authenticator = ApiKeyAuthenticator(database)
+    assert authenticator.authenticate(created.key) == Principal(user_id, 'dev@example.com')
+    [listed] = list_api_keys(database, user_id=user_id)
+    assert (listed.name, listed.prefix) == ('CI', created.key[:12])
+    assert listed.last_used_at is not None
+    assert revoke_api_key(database, user_id=user_id, key_id=listed.id)
+    assert authenticator.authenticate(created.key) is None
+    assert list_api_keys(database, user_id=user_id) == []
+
+
+def test_only_the_hash_is_stored(database: Database) -> None:
+    user_id = add_user(database, 'dev@example.com')
+    created = create_api_key(database, user_id=user_id, name='CI')
+    with database.read() as session:
+        stored = session.get(ApiKey, created.info.id)
+    assert stored is not None and created.key not in (stored.key_hash, stored.prefix)
+
+
+def test_wrong_keys_and_other_users_keys(database: Database) -> None:
+    alice, bob = add_user(database, 'alice@example.com'), add_user(database, 'bob@example.com')
+    created = create_api_key(database, user_id=alice, name='laptop')
+    assert revoke_api_key(database, user_id=bob, key_id=created.info.id) is False
+    authenticator = AnyOf([ApiKeyAuthenticator(database)])
+    assert authenticator.authenticate(created.key + 'x') is None
+    assert authenticator.authenticate('eyJhbGciOi.not-a-key') is None
+    assert authenticator.authenticate(created.key) == Principal(alice, 'alice@example.com')
+
+
+def test_the_number_of_keys_is_bounded(database: Database) -> None:
+    user_id = add_user(database, 'dev@example.com')
+    for number in range(MAX_KEYS_PER_USER):
+        create_api_key(database, user_id=user_id, name=f'key {number}')
+    with pytest.raises(TooManyKeys):
+        create_api_key(database, user_id=user_id, name='one too many')

@@ -1,0 +1,95 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from parsers import Analysis, Group
+from services import quota
+from services.analyses import Owner, get_analysis, save_analysis
+from services.db import Database
+from services.diagnosis import Diagnosis, DiagnosisError, OfflineAnalyzer
+from services.quota import Limits, QuotaExceeded, Requester
+from services.workflow import AnalysisNotFound, diagnose_saved
+
+from .test_analyses import LOG, analyzed
+
+OWNER = Owner(guest_id='browser-1')
+REQUESTER = Requester(user_id=None, guest_id='browser-1', address='203.0.113.7')
+LIMITS = Limits(guest_free=1, guest_daily_per_address=10, user_daily=None)
+
+
+class CountingAnalyzer(OfflineAnalyzer):
+    """The offline analyzer, counting the questions that reach it and failing when told to."""
+
+    def __init__(self, fail: bool = False) -> None:
+        self.calls = 0
+        self.fail = fail
+
+    async def diagnose(
+        self, analysis: Analysis, group: Group | None = None, on_chunk: Callable[[str], None] | None = None
+    ) -> Diagnosis:
+        self.calls += 1
+        if self.fail:
+            raise DiagnosisError('The model is overloaded; try again.')
+        return await super().diagnose(analysis, group, on_chunk)
+
+
+def saved(database: Database, text: str = LOG) -> str:
+    return save_analysis(database, owner=OWNER, file_name='app.log', size_bytes=len(text), analysis=analyzed(text)).id
+
+
+async def test_a_diagnosis_is_kept_with_its_analysis_and_counted(database: Database) -> None:
+    analysis_id = saved(database)
+    chunks: list[str] = []
+    result = await diagnose_saved(database=database, analyzer=CountingAnalyzer(), analysis_id=analysis_id,
+                                  owner=OWNER, requester=REQUESTER, limits=LIMITS, on_chunk=chunks.append)
+    assert not result.from_cache
+    assert ''.join(chunks) == result.diagnosis.markdown
+    record = get_analysis(database, analysis_id=analysis_id, owner=OWNER)
+    assert record is not None
+    assert record.diagnosis_markdown == result.diagnosis.markdown
+    assert record.model == 'offline'
+    assert record.diagnosis_group_id == result.group_id is not None
+    assert quota.remaining(database, requester=REQUESTER, limits=LIMITS) == 0
+
+
+async def test_the_same_question_again_is_answered_from_the_cache_for_free(database: Database) -> None:
+    analyzer = CountingAnalyzer()
+    first, second = saved(database), saved(database)
+    await diagnose_saved(database=database, analyzer=analyzer, analysis_id=first, owner=OWNER, requester=REQUESTER,
+                         limits=LIMITS)
+    result = await diagnose_saved(database=database, analyzer=analyzer, analysis_id=second, owner=OWNER,
+                                  requester=REQUESTER, limits=LIMITS)
+    assert result.from_cache
+    assert analyzer.calls == 1
+    record = get_analysis(database, analysis_id=second, owner=OWNER)
+    assert record is not None and record.diagnosis_markdown == result.diagnosis.markdown
+
+
+async def test_a_failed_diagnosis_consumes_nothing(database: Database) -> None:
+    analysis_id = saved(database)
+    with pytest.raises(DiagnosisError):
+        await diagnose_saved(database=database, analyzer=CountingAnalyzer(fail=True), analysis_id=analysis_id,
+                             owner=OWNER, requester=REQUESTER, limits=LIMITS)
+    assert quota.remaining(database, requester=REQUESTER, limits=LIMITS) == 1
+    record = get_analysis(database, analysis_id=analysis_id, owner=OWNER)
+    assert record is not None and record.diagnosis_markdown is None
+
+
+async def test_a_spent_quota_stops_before_the_analyzer_is_asked(database: Database) -> None:
+    analyzer = CountingAnalyzer()
+    await diagnose_saved(database=database, analyzer=analyzer, analysis_id=saved(database), owner=OWNER,
+                         requester=REQUESTER, limits=LIMITS)
+    other = saved(database, '2026-01-01 10:00:00 ERROR something else entirely broke\n')
+    with pytest.raises(QuotaExceeded):
+        await diagnose_saved(database=database, analyzer=analyzer, analysis_id=other, owner=OWNER,
+                             requester=REQUESTER, limits=LIMITS)
+    assert analyzer.calls == 1
+
+
+async def test_another_persons_analysis_cannot_be_diagnosed(database: Database) -> None:
+    analysis_id = saved(database)
+    with pytest.raises(AnalysisNotFound):
+        await diagnose_saved(database=database, analyzer=CountingAnalyzer(), analysis_id=analysis_id,
+                             owner=Owner(guest_id='someone-else'), requester=REQUESTER, limits=LIMITS)
