@@ -149,6 +149,8 @@ resource "aws_volume_attachment" "data" {
   device_name = "/dev/sdf"
   volume_id   = aws_ebs_volume.data.id
   instance_id = aws_instance.app.id
+  # A clean detach when the instance is replaced: the mounted file system is not pulled from under the app.
+  stop_instance_before_detaching = true
 }
 
 resource "aws_eip" "app" {

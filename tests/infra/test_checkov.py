@@ -71,3 +71,10 @@ resource "aws_vpc_security_group_ingress_rule" "ssh" {
     assert 'CKV_AWS_356 aws_iam_policy_document.app' in terraform  # `*` resource for a restrictable action
     assert failed(reports['dockerfile']) == ['CKV_DOCKER_8 /Dockerfile.USER']  # the image runs as root
     assert [f for f in failed(reports['github_actions']) if f.startswith('CKV2_GHA_1 ')]  # write-all
+
+
+def test_every_skip_is_listed_in_the_deployment_guide(reports: dict[str, dict[str, Any]]) -> None:
+    guide = (Path(__file__).parents[2] / 'docs' / 'deploy.md').read_text()
+    skipped = {c['check_id'] for report in reports.values() for c in report['results']['skipped_checks']}
+    assert skipped
+    assert sorted(check for check in skipped if check not in guide) == []
