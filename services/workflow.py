@@ -57,6 +57,9 @@ async def diagnose_saved(
         raise
     seconds = time.perf_counter() - started
     await asyncio.to_thread(_keep, database, analysis_id, owner, chosen, diagnosis, seconds)
+    if diagnosis.fallback_reason is not None:  # the model failed; its offline stand-in is neither charged nor cached
+        await asyncio.to_thread(quota.release, database, reservation=reservation)
+        return DiagnosisResult(diagnosis, chosen, False, seconds)
     await asyncio.to_thread(quota.commit, database, reservation=reservation)
     await asyncio.to_thread(remember_answer, database, key=key, diagnosis=diagnosis)
     return DiagnosisResult(diagnosis, chosen, False, seconds)

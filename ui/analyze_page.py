@@ -12,6 +12,8 @@ from nicegui import app, events, run, ui
 from parsers import Analysis, InputError
 from services.analysis import analyze_path, analyze_text, read_limits
 from services.container import Services
+from services.diagnosis import Diagnosis, default_group
+from ui.diagnosis_panel import diagnosis_panel
 from ui.frame import frame
 
 log = logging.getLogger(__name__)
@@ -102,10 +104,12 @@ async def _diagnosis(services: Services, analysis: Analysis, quota_label: ui.lab
         if used >= allowance:
             ui.label(f'You have used your {allowance} free analyses.').props('role=alert')
             return
-        diagnosis = await services.analyzer.diagnose(analysis, None)
-        app.storage.user[FREE_USED_KEY] = used + 1
-        _show_quota(quota_label, allowance)
-        ui.markdown(diagnosis.markdown).classes('w-full')
+
+        def count(_: Diagnosis) -> None:
+            app.storage.user[FREE_USED_KEY] = int(app.storage.user.get(FREE_USED_KEY, 0)) + 1
+            _show_quota(quota_label, allowance)
+
+        await diagnosis_panel(services.analyzer, services.settings, analysis, default_group(analysis), count)
 
 
 def _show_quota(label: ui.label, allowance: int) -> None:

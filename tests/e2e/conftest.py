@@ -108,3 +108,27 @@ def save_screenshot(page: Any, name: str) -> Path:
 def _artifacts_dir() -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     shutil.rmtree(ARTIFACTS / 'screenshots', ignore_errors=True)
+
+
+@pytest.fixture
+def gemini_process() -> Iterator[str]:
+    """A Gemini-protocol server as a process (answers in chunks a little apart); yields its base URL.
+
+    Steer it over HTTP: POST /_control/replies, GET /_control/requests (see tests/gemini_server.py).
+    """
+    process = subprocess.Popen([sys.executable, '-m', 'tests.gemini_server', '--port', '0', '--chunk-delay', '0.4'],
+                               cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    assert process.stdout is not None
+    url = process.stdout.readline().strip().removeprefix('listening on ')
+    yield url
+    process.terminate()
+    process.wait(timeout=10)
+
+
+@pytest.fixture
+def gemini_app_server(tmp_path: Path, gemini_process: str) -> Iterator[AppServer]:
+    """The app configured for Gemini, talking to the test server."""
+    server = start_app(tmp_path, {'GEMINI_API_KEY': 'e2e-key', 'GOOGLE_GEMINI_BASE_URL': gemini_process,
+                                  'GEMINI_MAX_RETRIES': '0'})
+    yield server
+    stop_app(server)

@@ -9,6 +9,7 @@ from services import quota
 from services.analyses import Owner, get_analysis, save_analysis
 from services.db import Database
 from services.diagnosis import Diagnosis, DiagnosisError, OfflineAnalyzer
+from services.gemini import FallbackAnalyzer
 from services.quota import Limits, QuotaExceeded, Requester
 from services.workflow import AnalysisNotFound, diagnose_saved
 
@@ -93,3 +94,16 @@ async def test_another_persons_analysis_cannot_be_diagnosed(database: Database) 
     with pytest.raises(AnalysisNotFound):
         await diagnose_saved(database=database, analyzer=CountingAnalyzer(), analysis_id=analysis_id,
                              owner=Owner(guest_id='someone-else'), requester=REQUESTER, limits=LIMITS)
+
+
+async def test_an_offline_stand_in_for_a_failed_model_is_neither_charged_nor_cached(database: Database) -> None:
+    primary = CountingAnalyzer(fail=True)
+    analyzer = FallbackAnalyzer(primary, OfflineAnalyzer())
+    analysis_id = saved(database)
+    for _ in range(2):
+        result = await diagnose_saved(database=database, analyzer=analyzer, analysis_id=analysis_id, owner=OWNER,
+                                      requester=REQUESTER, limits=LIMITS)
+        assert result.diagnosis.fallback_reason == 'The model is overloaded; try again.'
+        assert not result.from_cache
+    assert primary.calls == 2
+    assert quota.remaining(database, requester=REQUESTER, limits=LIMITS) == 1

@@ -1,0 +1,63 @@
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from nicegui import ui
+from nicegui.testing import User
+
+from tests.gemini_server import GeminiServer, Reply
+
+
+@pytest.fixture
+def gemini(gemini_server: GeminiServer, monkeypatch: pytest.MonkeyPatch) -> Iterator[GeminiServer]:
+    monkeypatch.setenv('GEMINI_API_KEY', 'page-key')
+    monkeypatch.setenv('GOOGLE_GEMINI_BASE_URL', gemini_server.url)
+    monkeypatch.setenv('GEMINI_MAX_RETRIES', '0')
+    yield gemini_server
+
+
+async def paste_and_analyze(user: User, text: str) -> None:
+    await user.open('/')
+    user.find('Or paste log text').type(text)
+    user.find(kind=ui.button, content='Analyze').click()
+    await user.should_see('Analyzed pasted text.', retries=50)
+
+
+async def test_the_redacted_evidence_is_shown_before_anything_is_sent(gemini: GeminiServer, user: User,
+                                                                      fixtures_dir: Path) -> None:
+    await paste_and_analyze(user, (fixtures_dir / 'secrets.log').read_text())
+    await user.should_see('Redacted: 1 AWS access key, 1 AWS secret key, 1 JSON web token')
+    await user.should_see('Preview the exact text sent')
+    preview = user.find(kind=ui.code).elements.pop()
+    assert 'charge failed card=<CARD_NUMBER_1>' in preview.content
+    assert '<<<LOG EVIDENCE START>>>' in preview.content
+    assert gemini.requests == []  # nothing leaves before the person asks
+    await user.should_see('3 of 3 free analyses left')
+
+
+async def test_the_answer_streams_in_and_only_redacted_text_leaves(gemini: GeminiServer, user: User,
+                                                                   fixtures_dir: Path) -> None:
+    gemini.script(Reply(chunks=['## Summary\nThe payment provider refused connections.',
+                                '\n\n## Root cause\nNothing listened on its port.'], chunk_delay=1.5,
+                        prompt_tokens=2100, answer_tokens=64))
+    await paste_and_analyze(user, (fixtures_dir / 'secrets.log').read_text())
+    user.find(kind=ui.button, content='Diagnose with gemini-2.5-flash').click()
+    await user.should_see('The payment provider refused connections.', retries=50)
+    await user.should_not_see('Nothing listened on its port.')  # the second chunk is still being written
+    await user.should_see('Nothing listened on its port.', retries=50)
+    await user.should_see('gemini-2.5-flash: 2100 tokens in, 64 out')
+    await user.should_see('2 of 3 free analyses left')
+    sent = gemini.sent_text()
+    for secret in (fixtures_dir / 'planted_secrets.txt').read_text().splitlines():
+        assert secret not in sent
+
+
+async def test_a_model_failure_keeps_the_results_and_falls_back(gemini: GeminiServer, user: User) -> None:
+    gemini.script(Reply(status=500))
+    await paste_and_analyze(user, '2026-01-01 10:00:00 ERROR write failed: No space left on device\n')
+    user.find(kind=ui.button, content='Diagnose with gemini-2.5-flash').click()
+    await user.should_see('Gemini had a server error (500)', retries=50)
+    await user.should_see('Below is the offline analysis instead.')
+    await user.should_see('Disk full')
+    await user.should_see('1 lines, 1 events')  # the parse results stay on screen
+    await user.should_see('3 of 3 free analyses left')  # a failed model call is not counted
