@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import sys
@@ -12,7 +13,7 @@ from typing import TextIO
 
 from pydantic import ValidationError
 
-from parsers import Analysis, InputError, analyze_stream
+from parsers import Analysis, InputError, LinesCsv, analyze_stream
 from services.analysis import analyze_path, read_limits
 from services.config import Settings, describe_settings, prepare_data_dir
 from services.container import Services
@@ -55,6 +56,8 @@ def _parser() -> argparse.ArgumentParser:
                         help='print the redacted evidence exactly as it would be sent to the model')
     output.add_argument('--diagnose', action='store_true', help='print the Markdown diagnosis of the top error')
     analyze.add_argument('--budget', type=int, metavar='N', help='token budget of the evidence (with --prompt)')
+    analyze.add_argument('--lines-csv', metavar='OUT', type=Path,
+                         help='also write LineId,EventId,GroupId,Level for every input line to OUT')
     return parser
 
 
@@ -64,12 +67,16 @@ def _analyze(args: argparse.Namespace, settings: Settings) -> int:
         return _fail('--budget goes with --prompt and must be at least 1000')
     limits = read_limits(settings)
     try:
-        if args.path == '-':
-            analysis = analyze_stream(sys.stdin.buffer, limits)
-        else:
-            analysis = analyze_path(Path(args.path), limits)
+        with contextlib.ExitStack() as stack:
+            sink = LinesCsv(stack.enter_context(args.lines_csv.open('w', encoding='utf-8'))) if args.lines_csv else None
+            if args.path == '-':
+                analysis = analyze_stream(sys.stdin.buffer, limits, on_event=sink)
+            else:
+                analysis = analyze_path(Path(args.path), limits, on_event=sink)
     except InputError as exc:
         return _fail(str(exc))
+    except OSError as exc:
+        return _fail(f'cannot write {args.lines_csv}: {exc.strerror}')
     if args.json:
         json.dump(analysis.to_dict(), sys.stdout, indent=2)
         sys.stdout.write('\n')

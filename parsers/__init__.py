@@ -1,7 +1,11 @@
 """Log understanding: pure functions from bytes to grouped, summarized events."""
 
-from parsers.engine import analyze_lines, analyze_stream
-from parsers.model import ERROR_LEVELS, LEVELS, Analysis, Group
+from parsers.engine import EventSink, Progress, analyze_lines, analyze_stream
+from parsers.export import LinesCsv
+from parsers.model import ERROR_LEVELS, LEVELS, Analysis, Bucket, Group, Segment
 from parsers.reader import InputError, ReadLimits
 
-__all__ = ['ERROR_LEVELS', 'LEVELS', 'Analysis', 'Group', 'InputError', 'ReadLimits', 'analyze_lines', 'analyze_stream']
+__all__ = [
+    'ERROR_LEVELS', 'LEVELS', 'Analysis', 'Bucket', 'EventSink', 'Group', 'InputError', 'LinesCsv', 'Progress',
+    'ReadLimits', 'Segment', 'analyze_lines', 'analyze_stream',
+]

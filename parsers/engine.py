@@ -1,132 +1,375 @@
-"""From raw bytes to grouped events: the analysis pipeline."""
+"""From raw bytes to grouped events: format detection per segment, multi-line events, templates, summary."""
 
 from __future__ import annotations
 
-import re
 from collections import deque
-from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import datetime
+from collections.abc import Callable, Iterable
+from datetime import UTC, datetime, timedelta
 from typing import BinaryIO
 
-from parsers.masking import mask
-from parsers.model import ERROR_LEVELS, LEVELS, Analysis, Group
-from parsers.reader import ReadLimits, ReadStats, iter_lines
+from parsers import wrappers
+from parsers.continuation import CHAINED, CONTINUATION, CRASH_START, TRACEBACK
+from parsers.fingerprint import fingerprint
+from parsers.formats import CONTINUES, Format, Record, detect, plain
+from parsers.model import ERROR_LEVELS, LEVELS, Analysis, Bucket, Group, Segment
+from parsers.reader import ReadLimits, ReadStats, iter_batches
+from parsers.templates import TemplateMiner
+from parsers.timestamps import parse_timestamp, sort_key
 
-MAX_OCCURRENCES_KEPT = 1000
-MAX_EXAMPLE_LINES = 200
-CONTEXT_LINES = 20
+# Called after each chunk with (bytes read so far, events so far).
+Progress = Callable[[int, int], None]
+# Called once per event with (first line, last line, group id, level): every physical line belongs to one.
+EventSink = Callable[[int, int, int, str], None]
 
-_LEVEL_WORD = re.compile(
-    r'\b(TRACE|DEBUG|INFO|NOTICE|WARN(?:ING)?|ERROR|ERR|SEVERE|CRIT(?:ICAL)?|FATAL|PANIC|EMERG|ALERT)\b',
-    re.IGNORECASE,
-)
-_LEVEL_ALIASES = {
-    'WARNING': 'WARN', 'NOTICE': 'INFO', 'ERR': 'ERROR', 'SEVERE': 'ERROR',
-    'CRIT': 'FATAL', 'CRITICAL': 'FATAL', 'PANIC': 'FATAL', 'EMERG': 'FATAL', 'ALERT': 'FATAL',
-}
-_ISO_TIMESTAMP = re.compile(r'\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:[.,]\d+)?(?:Z|[+-]\d{2}:?\d{2})?')
-_CONTINUATION = re.compile(
-    r'^(?:\s|Traceback \(most recent call last\)|Caused by:|\.\.\. \d+ more|During handling|The above exception'
-    r'|[A-Za-z_][\w.]*(?:Error|Exception)\b(?::|$))'
-)
+SAMPLE_LINES = 400
+# After this many lines that no known format reads, the header shape is learned again from what follows.
+RELEARN_AFTER = 200
+# Timeline rows: [raw timestamp, events without a level, then one count per level].
+_LEVEL_INDEX = {level: index for index, level in enumerate(('', *LEVELS), start=1)}
+_STEPS_MINUTES = (1, 2, 5, 10, 15, 30, 60, 120, 180, 360, 720, 1440, 2880, 10080, 43200, 525600)
 
-
-@dataclass(slots=True)
-class _Event:
-    first_line: int
-    last_line: int
-    level: str
-    timestamp: datetime | None
-    lines: list[str]
-    context_before: list[str]
+# Indexes into the list that holds the event being assembled (a list: cheaper than an object per line).
+_FIRST, _LAST, _TS, _LEVEL, _COMP, _MSG, _FMT, _LINES, _CONTEXT, _WRAP_TS = range(10)
 
 
-def analyze_stream(stream: BinaryIO, limits: ReadLimits | None = None) -> Analysis:
+def analyze_stream(stream: BinaryIO, limits: ReadLimits | None = None, *, progress: Progress | None = None,
+                   on_event: EventSink | None = None) -> Analysis:
     """Read a whole log from a byte stream and return its grouped summary."""
+    limits = limits or ReadLimits()
     stats = ReadStats()
-    return analyze_lines(iter_lines(stream, limits, stats), stats)
+    engine = Engine(limits, on_event)
+    for batch in iter_batches(stream, limits, stats):
+        engine.feed(batch)
+        if progress is not None:
+            progress(stats.bytes_read, engine.events)
+    return engine.result(stats)
 
 
-def analyze_lines(lines: Iterable[str], stats: ReadStats | None = None) -> Analysis:
-    stats = stats or ReadStats()
-    level_counts = dict.fromkeys(LEVELS, 0)
-    groups: dict[tuple[str, str], Group] = {}
-    line_count = 0
-    event_count = 0
-    first_ts: datetime | None = None
-    last_ts: datetime | None = None
+def analyze_lines(lines: Iterable[str], limits: ReadLimits | None = None) -> Analysis:
+    """Analyze lines already decoded (without line endings)."""
+    engine = Engine(limits or ReadLimits(), None)
+    engine.feed(list(lines))
+    return engine.result(ReadStats())
 
-    def finish(event: _Event) -> None:
-        nonlocal event_count, first_ts, last_ts
-        event_count += 1
-        if event.level:
-            level_counts[event.level] += 1
-        if event.timestamp:
-            first_ts = min(first_ts, event.timestamp) if first_ts else event.timestamp
-            last_ts = max(last_ts, event.timestamp) if last_ts else event.timestamp
-        template = mask(event.lines[0])
-        key = (event.level, template)
-        group = groups.get(key)
-        if group is None:
-            group = groups[key] = Group(
-                id=len(groups) + 1, template=template, level=event.level, count=0, first_line=event.first_line,
-                example='\n'.join(event.lines[:MAX_EXAMPLE_LINES]), first_seen=event.timestamp,
-                context_before=event.context_before,
-            )
+
+class _Tally:
+    """A group while the log is read: the public Group plus the raw timestamps of its first and last event."""
+
+    __slots__ = ('first_ts', 'group', 'key', 'last_ts')
+
+    def __init__(self, group: Group, key: tuple[object, ...]) -> None:
+        self.group = group
+        self.key = key
+        self.first_ts: str | None = None
+        self.last_ts: str | None = None
+
+
+class Engine:
+    def __init__(self, limits: ReadLimits, on_event: EventSink | None) -> None:
+        self.limits = limits
+        self.on_event = on_event
+        self.miner = TemplateMiner(limits.similarity, limits.template_cache_size, limits.max_groups)
+        self.line_no = 0
+        self.events = 0
+        self.ranked: list[Format] = []
+        self.fmt: Format = plain.FORMAT
+        self.unwrapping = False
+        self.misses = 0
+        self.event: list[object] | None = None
+        self.force_continue = False
+        # The context lines, the event's own line and the line that closed it.
+        self.recent: deque[str] = deque(maxlen=limits.context_lines + 2)
+        self.at_end = False
+        self.groups: dict[tuple[object, ...], _Tally] = {}
+        self.by_id: list[_Tally] = []
+        self.level_counts = dict.fromkeys(LEVELS, 0)
+        self.timeline: dict[str, list[object]] = {}
+        self.segments: list[Segment] = []
+        self.segment: list[object] = []
+        self.formats: dict[str, int] = {}
+
+    # -- reading -------------------------------------------------------------------------------------------
+
+    def feed(self, batch: list[str]) -> None:
+        if not self.ranked:
+            self._detect(batch)
+        if self.unwrapping:
+            self._feed_slow(batch)
+            return
+        parse = self.fmt.parse
+        remember = self.recent.append
+        finish = self._finish
+        line_no = self.line_no
+        event = self.event
+        slow = self.fmt is plain.FORMAT
+        for line in batch:
+            line_no += 1
+            remember(line)
+            record = None if slow else parse(line)
+            if record is not None and record is not CONTINUES:
+                if event is not None:
+                    finish(event)
+                event = [line_no, line_no, record[0], record[1], record[2], record[3], self.fmt, None, None, None]
+                continue
+            self.line_no, self.event = line_no, event
+            self._other(line, record)
+            event = self.event
+            if self.fmt.parse is not parse:
+                parse = self.fmt.parse
+                slow = self.fmt is plain.FORMAT
+        self.line_no, self.event = line_no, event
+
+    def _feed_slow(self, batch: list[str]) -> None:
+        for line in batch:
+            self.line_no += 1
+            self.recent.append(line)
+            self._other(line, None)
+
+    def _detect(self, batch: list[str]) -> None:
+        sample = [line for line in batch[:SAMPLE_LINES * 4] if line.strip()][:SAMPLE_LINES]
+        unwrapped = [wrappers.unwrap(line) for line in sample]
+        if sample and sum(1 for item in unwrapped if item is not None) >= 0.8 * len(sample):
+            self.unwrapping = True
+            sample = [item[0] for item in unwrapped if item is not None]
+        self.ranked = detect(sample)
+        self.fmt = self.ranked[0] if self.ranked[0].score(sample) > 0 else plain.FORMAT
+
+    def _other(self, line: str, record: Record | None) -> None:
+        """Every line the current format does not open a record with: wrappers, continuations, other formats."""
+        wrap_ts = None
+        if self.unwrapping or ((record is None and line[:1] == '{') or line[:4].isdigit()):
+            inner = wrappers.unwrap(line)
+            if inner is not None:
+                self.unwrapping = True
+                line, wrap_ts, partial = inner
+                forced = self.force_continue
+                self.force_continue = partial
+                if forced and self.event is not None:
+                    self._continue(line)
+                    return
+                record = self.fmt.parse(line)
+            elif self.unwrapping:
+                self.unwrapping = self.force_continue = False
+        if record is CONTINUES or self.force_continue:
+            self.force_continue = False
+            self._continue(line)
+            return
+        if record is None:
+            record = self._record_elsewhere(line)
+            if record is None:
+                self._continue(line)
+                return
+        if self.event is not None:
+            self._finish(self.event)
+        self.event = [self.line_no, self.line_no, record[0] or wrap_ts, record[1], record[2], record[3], self.fmt,
+                      None, None, wrap_ts]
+
+    def _record_elsewhere(self, line: str) -> Record | None:
+        event = self.event
+        if line.startswith(TRACEBACK):
+            if event is not None and self._traceback_continues(event):
+                return None
+            return None, 'ERROR', None, line
+        if CRASH_START.match(line):
+            return None, 'FATAL' if line.startswith(('panic', 'fatal')) else 'ERROR', None, line
+        if event is not None and CONTINUATION.match(line):
+            return None
+        for fmt in self.ranked:
+            if fmt is self.fmt or fmt is plain.FORMAT:
+                continue
+            record = fmt.parse(line)
+            if record is not None and record is not CONTINUES:
+                self._switch(fmt)
+                return record
+        if self.fmt is plain.FORMAT or event is None:
+            return plain.FORMAT.parse(line) or (None, '', None, line)
+        self.misses += 1
+        if self.misses >= RELEARN_AFTER:
+            self._switch(plain.FORMAT)
+            return plain.FORMAT.parse(line)
+        return None
+
+    def _switch(self, fmt: Format) -> None:
+        self.fmt = fmt
+        self.misses = 0
+        # The format that read the latest line is tried first from now on.
+        if fmt in self.ranked:
+            self.ranked.remove(fmt)
+        self.ranked.insert(0, fmt)
+
+    def _traceback_continues(self, event: list[object]) -> bool:
+        lines = event[_LINES]
+        if isinstance(lines, list):
+            previous = next((text for text in reversed(lines) if text.strip()), '')
+            if previous.startswith(CHAINED):
+                return True
+            if any(text.startswith(TRACEBACK) for text in lines):
+                return False
+        return event[_LEVEL] in ('WARN', 'ERROR', 'FATAL') and not str(event[_MSG]).startswith(TRACEBACK)
+
+    def _continue(self, line: str) -> None:
+        event = self.event
+        if event is None:
+            self.event = [self.line_no, self.line_no, None, '', None, line, plain.FORMAT, None, None, None]
+            return
+        event[_LAST] = self.line_no
+        lines = event[_LINES]
+        if lines is None:
+            recent = list(self.recent)
+            # The header and this line are already in `recent`: the context is what came before them.
+            event[_CONTEXT] = recent[:-2]
+            header = recent[-2] if len(recent) >= 2 else ''
+            event[_LINES] = [header, line]
+        elif isinstance(lines, list) and len(lines) < self.limits.max_example_lines:
+            lines.append(line)
+
+    # -- events and groups ---------------------------------------------------------------------------------
+
+    def _finish(self, event: list[object]) -> None:
+        first, last, ts, level, _, msg, fmt, lines, _, _ = event
+        assert isinstance(fmt, Format) and isinstance(msg, str) and isinstance(level, str)
+        assert isinstance(first, int) and isinstance(last, int)
+        self.events += 1
+        crash = fingerprint(lines) if isinstance(lines, list) else None
+        if crash is not None:
+            if not level or (level in ('TRACE', 'DEBUG', 'INFO') and msg.startswith(TRACEBACK)):
+                level = 'ERROR'
+            cluster = self.miner.add(msg)
+            key: tuple[object, ...] = (level, cluster.id, crash.fingerprint)
+        elif fmt.exact:
+            key = (level, msg)
+        else:
+            cluster = self.miner.add(msg)
+            key = (level, cluster.id)
+        tally = self.groups.get(key)
+        if tally is None:
+            tally = self._new_group(key, event, level, crash.type if crash else '', crash.fingerprint if crash else '')
+        group = tally.group
         group.count += 1
-        if len(group.occurrences) < MAX_OCCURRENCES_KEPT:
-            group.occurrences.append(event.first_line)
-        if event.timestamp:
-            group.last_seen = event.timestamp
-            group.first_seen = group.first_seen or event.timestamp
+        group.lines += last - first + 1
+        if len(group.occurrences) < self.limits.max_occurrences:
+            group.occurrences.append(first)
+        if level:
+            self.level_counts[level] += 1
+        if ts is not None:
+            assert isinstance(ts, str)
+            tally.last_ts = ts
+            if tally.first_ts is None:
+                tally.first_ts = ts
+            minute = ts[: fmt.minute_len] if fmt.minute_len else ts
+            row = self.timeline.get(minute)
+            if row is None:
+                row = self.timeline[minute] = [ts, 0, 0, 0, 0, 0, 0, 0]
+            row[_LEVEL_INDEX[level]] += 1  # type: ignore[operator]
+        segment = self.segment
+        if segment and segment[2] is fmt:
+            segment[1] = last
+            segment[3] += 1  # type: ignore[operator]
+        else:
+            self._close_segment()
+            self.segment = [first, last, fmt, 1]
+        if self.on_event is not None:
+            self.on_event(first, last, group.id, level)
 
-    current: _Event | None = None
-    recent: deque[str] = deque(maxlen=CONTEXT_LINES)
-    for line_count, line in enumerate(lines, start=1):
-        context = list(recent)
-        recent.append(line)
-        if current is not None and (not line.strip() or _CONTINUATION.match(line)):
-            current.last_line = line_count
-            if len(current.lines) < MAX_EXAMPLE_LINES:
-                current.lines.append(line)
-            if current.level not in ERROR_LEVELS and line.lstrip().startswith('Traceback'):
-                current.level = 'ERROR'
-            continue
-        if current is not None:
-            finish(current)
-        current = _Event(line_count, line_count, _level_of(line), _timestamp_of(line), [line], context)
-    if current is not None:
-        finish(current)
+    def _new_group(self, key: tuple[object, ...], event: list[object], level: str, exception: str,
+                   crash_fingerprint: str) -> _Tally:
+        first, _, _, _, comp, msg, fmt, lines, context, _ = event
+        assert isinstance(first, int) and isinstance(msg, str) and isinstance(fmt, Format)
+        if isinstance(lines, list):
+            example = '\n'.join(lines)
+        else:
+            # A one-line event is closed by the line after it, except the last one of the log.
+            recent = list(self.recent) if self.at_end else list(self.recent)[:-1]
+            example, context = (recent[-1] if recent else msg), recent[:-1]
+        group = Group(
+            id=len(self.by_id) + 1, template='', level=level, count=0, first_line=first, example=example,
+            fingerprint=crash_fingerprint, context_before=list(context) if isinstance(context, list) else [],
+            format=fmt.name, component=comp if isinstance(comp, str) else '', exception=exception,
+        )
+        tally = _Tally(group, key)
+        self.groups[key] = tally
+        self.by_id.append(tally)
+        return tally
 
-    ranked = sorted(groups.values(), key=lambda g: (g.level not in ERROR_LEVELS, -g.count, g.first_line))
-    return Analysis(
-        lines=line_count,
-        events=event_count,
-        level_counts=level_counts,
-        formats={'text': line_count} if line_count else {},
-        groups=ranked,
-        first_timestamp=first_ts,
-        last_timestamp=last_ts,
-        truncated_lines=stats.truncated_lines,
-        bytes_read=stats.bytes_read,
-    )
+    def _close_segment(self) -> None:
+        if not self.segment:
+            return
+        first, last, fmt, events = self.segment
+        assert isinstance(fmt, Format) and isinstance(first, int) and isinstance(last, int)
+        assert isinstance(events, int)
+        self.formats[fmt.name] = self.formats.get(fmt.name, 0) + events
+        if len(self.segments) < self.limits.max_segments:
+            self.segments.append(Segment(first, last, fmt.name, events))
 
+    # -- the summary ---------------------------------------------------------------------------------------
 
-def _level_of(line: str) -> str:
-    found = _LEVEL_WORD.search(line, 0, 200)
-    if not found:
-        return ''
-    word = found.group(1).upper()
-    return _LEVEL_ALIASES.get(word, word)
+    def result(self, stats: ReadStats) -> Analysis:
+        self.at_end = True
+        if self.event is not None:
+            self._finish(self.event)
+            self.event = None
+        self._close_segment()
+        self.segment = []
+        year = datetime.now(UTC).year
+        groups = []
+        for tally in self.by_id:
+            group = tally.group
+            key_template = group.template
+            group.template = key_template or self._template_of(tally)
+            group.first_seen = parse_timestamp(tally.first_ts, year) if tally.first_ts else None
+            group.last_seen = parse_timestamp(tally.last_ts, year) if tally.last_ts else None
+            groups.append(group)
+        groups.sort(key=lambda g: (g.level not in ERROR_LEVELS, -g.count, g.first_line))
+        seen = [moment for group in groups for moment in (group.first_seen, group.last_seen) if moment]
+        timeline, step = self._timeline(year)
+        return Analysis(
+            lines=self.line_no,
+            events=self.events,
+            level_counts=self.level_counts,
+            formats=self.formats,
+            groups=groups,
+            first_timestamp=min(seen, key=sort_key) if seen else None,
+            last_timestamp=max(seen, key=sort_key) if seen else None,
+            truncated_lines=stats.truncated_lines,
+            bytes_read=stats.bytes_read,
+            timeline=timeline,
+            timeline_step_seconds=step,
+            segments=self.segments,
+        )
 
+    def _template_of(self, tally: _Tally) -> str:
+        kind = tally.key[1]
+        if isinstance(kind, str):
+            return kind
+        assert isinstance(kind, int)
+        template = self.miner.clusters[kind].template
+        if tally.group.exception and template.startswith(('Traceback', 'panic', 'Exception in thread')):
+            return tally.group.exception
+        return template
 
-def _timestamp_of(line: str) -> datetime | None:
-    found = _ISO_TIMESTAMP.search(line, 0, 80)
-    if not found:
-        return None
-    text = found.group(0).replace(',', '.').replace(' ', 'T')
-    try:
-        return datetime.fromisoformat(text)
-    except ValueError:
-        return None
+    def _timeline(self, year: int) -> tuple[list[Bucket], int]:
+        minutes: dict[datetime, list[int]] = {}
+        for row in self.timeline.values():
+            moment = parse_timestamp(str(row[0]), year)
+            if moment is None:
+                continue
+            start = sort_key(moment).replace(second=0, microsecond=0)
+            counts = minutes.setdefault(start, [0] * 7)
+            for index in range(7):
+                counts[index] += row[index + 1]  # type: ignore[operator]
+        if not minutes:
+            return [], 0
+        first, last = min(minutes), max(minutes)
+        span = (last - first).total_seconds() / 60 + 1
+        step = next((s for s in _STEPS_MINUTES if span / s <= self.limits.timeline_buckets), _STEPS_MINUTES[-1])
+        buckets: dict[datetime, list[int]] = {}
+        for start, counts in minutes.items():
+            offset = int((start - first).total_seconds() // 60) // step * step
+            slot = buckets.setdefault(first + timedelta(minutes=offset), [0] * 7)
+            for index in range(7):
+                slot[index] += counts[index]
+        names = ('', *LEVELS)
+        return [
+            Bucket(start, {names[index] or 'NONE': count for index, count in enumerate(counts) if count})
+            for start, counts in sorted(buckets.items())
+        ], step * 60

@@ -4,18 +4,20 @@ from __future__ import annotations
 
 import re
 
-_MASKS = (
-    (re.compile(r'\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:[.,]\d+)?(?:Z|[+-]\d{2}:?\d{2})?'), '<TS>'),
-    (re.compile(r'\b[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\b'), '<UUID>'),
-    (re.compile(r'\b\d{1,3}(?:\.\d{1,3}){3}(?::\d+)?\b'), '<IP>'),
-    (re.compile(r'\b0x[0-9a-fA-F]+\b|\b[0-9a-fA-F]*\d[0-9a-fA-F]*[a-fA-F][0-9a-fA-F]*\b'), '<HEX>'),
-    (re.compile(r'(?:/[\w.-]+){2,}/?'), '<PATH>'),
-    (re.compile(r'"[^"]*"|\'[^\']*\''), '<STR>'),
-    (re.compile(r'\b\d+(?:\.\d+)?(?:ms|s|us|µs|ns|m|h|KB|MB|GB|B)?\b'), '<NUM>'),
+WILDCARD = '<*>'
+# One alternation, one pass: ids, addresses and hex first (they contain digits that the last branch would split).
+_VARIABLE = re.compile(
+    r'[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}'  # UUID
+    r'|(?:[a-zA-Z][a-zA-Z0-9+.-]*://|www\.)[^\s"\'<>]+'  # URL
+    r'|\b\d{1,3}(?:\.\d{1,3}){3}(?::\d+)?\b'  # IPv4[:port]
+    r'|\b(?:[0-9a-fA-F]{1,4}:){3,7}[0-9a-fA-F]{1,4}\b'  # IPv6 and MAC-like
+    r'|\b0[xX][0-9a-fA-F]+\b'  # 0x hex
+    r'|\b(?=[a-fA-F]*\d)(?=\d*[a-fA-F])[0-9a-fA-F]{6,}\b'  # hex ids, hashes
+    r'|(?<![\w/])(?:/[\w.@%+~-]+){2,}/?|(?<![\w/])~?/[\w.@%+~-]+\.\w+'  # absolute paths
+    r'|[-+]?\d+(?:[.,:]\d+)*'  # numbers, times, versions
 )
+_sub = _VARIABLE.sub
 
 
 def mask(message: str) -> str:
-    for pattern, placeholder in _MASKS:
-        message = pattern.sub(placeholder, message)
-    return message
+    return _sub(WILDCARD, message)

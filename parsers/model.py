@@ -24,12 +24,37 @@ class Group:
     occurrences: list[int] = field(default_factory=list)
     # The physical lines just before the first occurrence (the last one is at first_line - 1).
     context_before: list[str] = field(default_factory=list)
+    # Where the events come from: the format's name and the logger/program/tag when the header names one.
+    format: str = ''
+    component: str = ''
+    # The exception type of a crash group (with `fingerprint` over its type and frames).
+    exception: str = ''
+    # Physical lines all its events span (a stack trace counts all its lines).
+    lines: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data['first_seen'] = _iso(self.first_seen)
         data['last_seen'] = _iso(self.last_seen)
         return data
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """A run of consecutive events in one format (a file can hold several)."""
+
+    first_line: int
+    last_line: int
+    format: str
+    events: int
+
+
+@dataclass(frozen=True, slots=True)
+class Bucket:
+    """Events per level in one slice of time."""
+
+    start: datetime
+    counts: dict[str, int]
 
 
 @dataclass(slots=True)
@@ -43,6 +68,9 @@ class Analysis:
     last_timestamp: datetime | None = None
     truncated_lines: int = 0
     bytes_read: int = 0
+    timeline: list[Bucket] = field(default_factory=list)
+    timeline_step_seconds: int = 0
+    segments: list[Segment] = field(default_factory=list)
 
     @property
     def error_groups(self) -> list[Group]:
@@ -58,6 +86,9 @@ class Analysis:
             'last_timestamp': _iso(self.last_timestamp),
             'truncated_lines': self.truncated_lines,
             'bytes_read': self.bytes_read,
+            'timeline_step_seconds': self.timeline_step_seconds,
+            'timeline': [{'start': _iso(bucket.start), 'counts': bucket.counts} for bucket in self.timeline],
+            'segments': [asdict(segment) for segment in self.segments],
             'groups': [group.to_dict() for group in self.groups],
         }
 

@@ -23,8 +23,21 @@ class InputError(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class ReadLimits:
+    """Every bound the engine keeps; the application's settings fill them in."""
+
     max_line_bytes: int = 64 * 1024
     max_decompressed_bytes: int = 2 * 1024**3
+    # Occurrence line numbers kept per group, lines of its example event, lines of context before it.
+    max_occurrences: int = 1000
+    max_example_lines: int = 200
+    context_lines: int = 20
+    # Template mining: share of equal tokens that joins a message to a template, and bounds on its state.
+    similarity: float = 0.7
+    max_groups: int = 20_000
+    template_cache_size: int = 200_000
+    # The timeline has at most this many buckets; segments listed at most this many.
+    timeline_buckets: int = 120
+    max_segments: int = 1000
 
 
 @dataclass(slots=True)
@@ -35,11 +48,13 @@ class ReadStats:
     compressed: bool = False
 
 
-def iter_lines(stream: BinaryIO, limits: ReadLimits | None = None, stats: ReadStats | None = None) -> Iterator[str]:
-    """Yield decoded lines (without line endings) from a raw byte stream.
+def iter_batches(
+    stream: BinaryIO, limits: ReadLimits | None = None, stats: ReadStats | None = None
+) -> Iterator[list[str]]:
+    """Yield the stream's decoded lines (without line endings) in batches, one batch per chunk read.
 
     gzip is decompressed transparently and capped; UTF-8 (with BOM) and UTF-16 are decoded; NUL bytes and
-    ANSI colour codes are stripped; a line longer than the limit is cut and marked.
+    ANSI colour codes are stripped; a line longer than the limit is cut and marked. Lines end at LF only.
     """
     limits = limits or ReadLimits()
     stats = stats if stats is not None else ReadStats()
@@ -57,24 +72,45 @@ def iter_lines(stream: BinaryIO, limits: ReadLimits | None = None, stats: ReadSt
         text = decoder.decode(chunk)
         if not text:
             continue
-        pending += text
-        *complete, pending = pending.split('\n')
-        for line in complete:
-            yield _clean(line, limits, stats)
-        if len(pending) > limits.max_line_bytes:
-            # A line that never ends must not grow without bound: cut it, drop the rest up to the newline.
-            yield _clean(pending, limits, stats)
-            pending = ''
-            for line in _skip_to_newline(decoder, chunks):
-                pending = line
-                break
+        if pending:
+            text = pending + text
+        cut = text.rfind('\n')
+        if cut < 0:
+            if len(text) > limits.max_line_bytes:
+                # A line that never ends must not grow without bound: cut it, drop the rest up to the newline.
+                yield [_clean(text, limits, stats)]
+                pending = _skip_to_newline(decoder, chunks)
+            else:
+                pending = text
+            continue
+        pending = text[cut + 1 :]
+        yield _clean_batch(text[:cut], limits, stats)
     pending += decoder.decode(b'', final=True)
     if pending:
-        *complete, last = pending.split('\n')
-        for line in complete:
-            yield _clean(line, limits, stats)
-        if last:
-            yield _clean(last, limits, stats)
+        # What follows an over-long line may hold complete lines; a final LF ends the last line, not a new one.
+        yield _clean_batch(pending.removesuffix('\n'), limits, stats)
+
+
+def iter_lines(stream: BinaryIO, limits: ReadLimits | None = None, stats: ReadStats | None = None) -> Iterator[str]:
+    """The stream's lines one by one (see iter_batches)."""
+    for batch in iter_batches(stream, limits, stats):
+        yield from batch
+
+
+def _clean_batch(text: str, limits: ReadLimits, stats: ReadStats) -> list[str]:
+    # Whole-chunk replacements are far cheaper than per-line work; a CR before LF belongs to the line ending.
+    if '\r' in text:
+        text = text.replace('\r\n', '\n')
+        if text.endswith('\r'):
+            text = text[:-1]
+    if '\x00' in text:
+        text = text.replace('\x00', '')
+    if '\x1b' in text:
+        text = _ANSI_ESCAPE.sub('', text)
+    lines = text.split('\n')
+    if max(map(len, lines)) > limits.max_line_bytes:
+        lines = [_clean(line, limits, stats) for line in lines]
+    return lines
 
 
 def _raw_chunks(stream: BinaryIO, limits: ReadLimits, stats: ReadStats) -> Iterator[bytes]:
@@ -142,22 +178,16 @@ def _chain(first: bytes, rest: Iterator[bytes]) -> Iterator[bytes]:
     yield from rest
 
 
-def _skip_to_newline(decoder: codecs.IncrementalDecoder, chunks: Iterator[bytes]) -> Iterator[str]:
+def _skip_to_newline(decoder: codecs.IncrementalDecoder, chunks: Iterator[bytes]) -> str:
     for chunk in chunks:
         text = decoder.decode(chunk)
         newline = text.find('\n')
         if newline >= 0:
-            yield text[newline + 1 :]
-            return
+            return text[newline + 1 :]
+    return ''
 
 
 def _clean(line: str, limits: ReadLimits, stats: ReadStats) -> str:
-    if line.endswith('\r'):
-        line = line[:-1]
-    if '\x00' in line:
-        line = line.replace('\x00', '')
-    if '\x1b' in line:
-        line = _ANSI_ESCAPE.sub('', line)
     if len(line) > limits.max_line_bytes:
         stats.truncated_lines += 1
         line = line[: limits.max_line_bytes] + TRUNCATION_MARKER

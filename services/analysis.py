@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-from parsers import Analysis, InputError, ReadLimits, analyze_stream
+from parsers import Analysis, EventSink, InputError, Progress, ReadLimits, analyze_stream
 from services.config import Settings
 
 
@@ -13,14 +13,22 @@ def read_limits(settings: Settings) -> ReadLimits:
     return ReadLimits(
         max_line_bytes=settings.max_line_kib * 1024,
         max_decompressed_bytes=settings.max_decompressed_mb * 1024 * 1024,
+        max_occurrences=settings.max_group_occurrences,
+        max_example_lines=settings.max_example_lines,
+        context_lines=settings.context_lines,
+        similarity=settings.template_similarity,
+        max_groups=settings.max_groups,
+        template_cache_size=settings.template_cache_size,
+        timeline_buckets=settings.timeline_buckets,
     )
 
 
-def analyze_path(path: Path, limits: ReadLimits) -> Analysis:
+def analyze_path(path: Path, limits: ReadLimits, *, progress: Progress | None = None,
+                 on_event: EventSink | None = None) -> Analysis:
     """Analyze a file on disk; module level so a worker process can run it."""
     try:
         with path.open('rb') as stream:
-            return analyze_stream(stream, limits)
+            return analyze_stream(stream, limits, progress=progress, on_event=on_event)
     except FileNotFoundError as exc:
         raise InputError(f'no such file: {path}') from exc
     except IsADirectoryError as exc:

@@ -99,3 +99,21 @@ def test_serving_with_an_unreachable_database_is_a_clear_error(monkeypatch: pyte
     assert 'error: cannot open the database postgresql+psycopg://app:***@127.0.0.1:1/logsentry' in result.stderr
     assert 'hunter2' not in result.stderr
     assert 'Traceback' not in result.stderr
+
+
+def test_lines_csv_has_one_row_per_physical_line(fixtures_dir: Path, tmp_path: Path) -> None:
+    out = tmp_path / 'lines.csv'
+    result = run_cli('analyze', str(fixtures_dir / 'app.log'), '--lines-csv', str(out))
+    assert result.returncode == 0, result.stderr
+    rows = out.read_text(encoding='utf-8').splitlines()
+    assert rows[0] == 'LineId,EventId,GroupId,Level'
+    assert [row.split(',')[0] for row in rows[1:]] == [str(line) for line in range(1, 17)]
+    traceback_rows = {row.split(',', 1)[1] for row in rows[6:15]}
+    assert len(traceback_rows) == 1
+    assert traceback_rows.pop().endswith(',ERROR')
+
+
+def test_lines_csv_to_an_unwritable_place_is_a_clear_error(fixtures_dir: Path, tmp_path: Path) -> None:
+    result = run_cli('analyze', str(fixtures_dir / 'app.log'), '--lines-csv', str(tmp_path / 'no' / 'dir.csv'))
+    assert result.returncode == 1
+    assert result.stderr.startswith('error: cannot write')

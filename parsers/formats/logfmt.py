@@ -1,0 +1,46 @@
+"""logfmt (`time=... level=info msg="..." key=value`), as Go's slog, logrus and Heroku write it."""
+
+from __future__ import annotations
+
+import re
+
+from parsers.formats.base import Format, Record
+from parsers.levels import LEVEL_OF
+
+_PAIR = re.compile(r'([\w.@-]+)=("(?:[^"\\]|\\.)*"|[^\s"]*)')
+_START = re.compile(r'[\w.@-]+=(?:"|[^\s"]*\s+[\w.@-]+=)')
+_start = _START.match
+_pairs = _PAIR.findall
+_TIME_KEYS = ('time', 'ts', 't', 'timestamp', '@timestamp')
+_LEVEL_KEYS = ('level', 'lvl', 'severity', 'loglevel')
+_MESSAGE_KEYS = ('msg', 'message', 'event', 'err', 'error')
+
+
+def parse(line: str) -> Record | None:
+    if _start(line) is None:
+        return None
+    fields = dict(_pairs(line))
+    if len(fields) < 2:
+        return None
+    ts = next((fields[key] for key in _TIME_KEYS if key in fields), None)
+    level = next((fields[key].strip('"') for key in _LEVEL_KEYS if key in fields), '')
+    msg = next((fields[key] for key in _MESSAGE_KEYS if key in fields), None)
+    if msg is None:
+        # No message key: the keys themselves say what kind of record this is.
+        msg = ' '.join(key for key in fields if key not in _TIME_KEYS)
+    elif msg[:1] == '"':
+        msg = msg[1:-1].replace('\\"', '"')
+    comp = fields.get('logger') or fields.get('component') or fields.get('source')
+    return (ts.strip('"') if ts else None), LEVEL_OF.get(level, ''), comp, msg
+
+
+FORMAT = Format(
+    name='logfmt',
+    parse=parse,
+    samples=(
+        'time=2026-11-26T09:14:02.101Z level=error msg="charge failed" order=1842 err="card declined"',
+        'ts=2026-11-26T09:14:03Z lvl=info component=api msg=started port=8080',
+    ),
+    weight=0.97,
+    minute_len=16,
+)

@@ -1,0 +1,35 @@
+"""BSD syslog (RFC 3164), also what `journalctl` prints by default; the level comes from <PRI> when present."""
+
+from __future__ import annotations
+
+import re
+
+from parsers.formats.base import Format, Record
+from parsers.levels import SYSLOG_SEVERITY
+
+_LINE = re.compile(
+    r'(?:<(?P<pri>\d{1,3})>)?(?P<ts>[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d(?:\.\d+)?|\d{4}-\d\d-\d\dT\S+) '
+    r'\S+ (?P<comp>[^\s:\[]+)(?:\[\d+\])?: ?(?P<msg>.*)'
+)
+_match = _LINE.match
+
+
+def parse(line: str) -> Record | None:
+    found = _match(line)
+    if found is None:
+        return None
+    pri, ts, comp, msg = found.group('pri', 'ts', 'comp', 'msg')
+    return ts, SYSLOG_SEVERITY[int(pri) & 7] if pri else '', comp, msg
+
+
+FORMAT = Format(
+    name='syslog',
+    parse=parse,
+    samples=(
+        'Dec 10 06:55:46 LabSZ sshd[24200]: Invalid user webmaster from 173.234.31.186',
+        "<34>Oct 11 22:14:15 mymachine su: 'su root' failed for lonvick on /dev/pts/8",
+        'Nov 26 09:14:02 web-1 kernel: Out of memory: Killed process 1234 (java)',
+        '2026-11-26T09:14:02+0000 web-1 systemd[1]: Started Session 4 of user root.',
+    ),
+    minute_len=12,
+)

@@ -1,0 +1,49 @@
+"""Level words of every format mapped onto TRACE/DEBUG/INFO/WARN/ERROR/FATAL."""
+
+from __future__ import annotations
+
+_WORDS = {
+    'TRACE': 'TRACE', 'FINEST': 'TRACE', 'FINER': 'TRACE', 'VERBOSE': 'TRACE', 'V': 'TRACE',
+    'DEBUG': 'DEBUG', 'DBG': 'DEBUG', 'FINE': 'DEBUG', 'D': 'DEBUG', 'DEBUG1': 'DEBUG', 'DEBUG2': 'DEBUG',
+    'DEBUG3': 'DEBUG', 'DEBUG4': 'DEBUG', 'DEBUG5': 'DEBUG',
+    'INFO': 'INFO', 'INF': 'INFO', 'INFORMATION': 'INFO', 'INFORMATIONAL': 'INFO', 'NOTICE': 'INFO', 'I': 'INFO',
+    'LOG': 'INFO', 'CONFIG': 'INFO', 'NOTE': 'INFO', 'N': 'INFO',
+    'WARN': 'WARN', 'WARNING': 'WARN', 'WRN': 'WARN', 'W': 'WARN',
+    'ERROR': 'ERROR', 'ERR': 'ERROR', 'SEVERE': 'ERROR', 'E': 'ERROR', 'FAIL': 'ERROR', 'FAILURE': 'ERROR',
+    'FATAL': 'FATAL', 'CRITICAL': 'FATAL', 'CRIT': 'FATAL', 'ALERT': 'FATAL', 'EMERG': 'FATAL',
+    'EMERGENCY': 'FATAL', 'PANIC': 'FATAL', 'F': 'FATAL', 'C': 'FATAL', 'A': 'FATAL',
+}
+# Every spelling a log may use (INFO, info, Info) resolves with one dictionary lookup on the hot path.
+LEVEL_OF: dict[str, str] = {}
+for _word, _level in _WORDS.items():
+    LEVEL_OF[_word] = LEVEL_OF[_word.lower()] = LEVEL_OF[_word.capitalize()] = _level
+
+# Words long enough to be trusted when a learned header has a level position.
+LEVEL_WORDS = frozenset(word for word in LEVEL_OF if len(word) > 2)
+
+# syslog severities 0..7 (RFC 5424 table 2).
+SYSLOG_SEVERITY = ('FATAL', 'FATAL', 'FATAL', 'ERROR', 'WARN', 'INFO', 'INFO', 'DEBUG')
+
+
+def level_of_number(value: int) -> str:
+    """pino/bunyan numeric levels: 10 trace, 20 debug, 30 info, 40 warn, 50 error, 60 fatal."""
+    if value >= 60:
+        return 'FATAL'
+    if value >= 50:
+        return 'ERROR'
+    if value >= 40:
+        return 'WARN'
+    if value >= 30:
+        return 'INFO'
+    if value >= 20:
+        return 'DEBUG'
+    return 'TRACE'
+
+
+def level_of_status(status: str) -> str:
+    """HTTP access lines: 5xx is the server failing, 4xx the client."""
+    if status[:1] == '5':
+        return 'ERROR'
+    if status[:1] == '4':
+        return 'WARN'
+    return 'INFO'

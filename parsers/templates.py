@@ -1,0 +1,69 @@
+"""Template mining in the Drain family: mask values, then cluster same-length token sequences by similarity.
+
+Hand-written rather than Drain3 because Drain3 cannot reach the speed this engine needs (it re-masks and walks
+its tree on every line) and has no notion of a level in the group; this keeps Drain's idea — same length, same
+first token, share of equal tokens over a threshold — plus an exact-match cache keyed on the masked message.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from parsers.masking import WILDCARD, mask
+
+
+@dataclass(slots=True, eq=False)
+class Cluster:
+    id: int
+    tokens: list[str]
+
+    @property
+    def template(self) -> str:
+        return ' '.join(self.tokens)
+
+
+class TemplateMiner:
+    def __init__(self, similarity: float = 0.7, cache_size: int = 100_000, max_clusters_per_bucket: int = 200) -> None:
+        self.similarity = similarity
+        self.cache_size = cache_size
+        self.max_per_bucket = max_clusters_per_bucket
+        self.clusters: list[Cluster] = []
+        self._cache: dict[str, Cluster] = {}
+        self._buckets: dict[tuple[int, str], list[Cluster]] = {}
+
+    def add(self, message: str) -> Cluster:
+        """The cluster of one message; its template generalizes as different values arrive."""
+        masked = mask(message)
+        cluster = self._cache.get(masked)
+        if cluster is not None:
+            return cluster
+        cluster = self._match(masked.split())
+        if len(self._cache) < self.cache_size:
+            self._cache[masked] = cluster
+        return cluster
+
+    def _match(self, tokens: list[str]) -> Cluster:
+        count = len(tokens)
+        first = tokens[0] if tokens and WILDCARD not in tokens[0] else WILDCARD
+        bucket = self._buckets.setdefault((count, first), [])
+        best: Cluster | None = None
+        best_score = -1.0
+        for candidate in bucket:
+            same = sum(1 for mine, theirs in zip(candidate.tokens, tokens, strict=True) if mine == theirs)
+            score = same / count if count else 1.0
+            if score > best_score:
+                best, best_score = candidate, score
+        if best is not None and best_score >= self.similarity:
+            if best_score < 1.0:
+                best.tokens = [mine if mine == theirs else WILDCARD
+                               for mine, theirs in zip(best.tokens, tokens, strict=True)]
+            return best
+        if len(bucket) >= self.max_per_bucket and best is not None:
+            # A bucket this full is one message shape with many values: generalize rather than grow.
+            best.tokens = [mine if mine == theirs else WILDCARD
+                           for mine, theirs in zip(best.tokens, tokens, strict=True)]
+            return best
+        cluster = Cluster(len(self.clusters), tokens)
+        self.clusters.append(cluster)
+        bucket.append(cluster)
+        return cluster

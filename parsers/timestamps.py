@@ -1,0 +1,97 @@
+"""Timestamps as logs write them, turned into datetimes (offsets normalized to UTC, naive ones kept naive).
+
+Parsing happens once per distinct minute and per group boundary, never per line: formats hand over the raw
+text and the engine only converts what the summary shows.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta, timezone
+
+MONTHS = {name: number for number, name in enumerate(
+    ('jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'), start=1)}
+# The regular expressions of the timestamp shapes formats use, for header patterns and the learned format.
+TS_PATTERNS: dict[str, str] = {
+    'iso': r'\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d+)?(?:Z|[+-]\d\d:?\d\d)?',
+    'iso_slash': r'\d{4}/\d\d/\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d+)?',
+    'yy_slash': r'\d\d/\d\d/\d\d \d\d:\d\d:\d\d(?:[.,]\d+)?',
+    'compact': r'\d{6} \d{6}',
+    'compact_dash': r'\d{8}-\d\d?:\d\d?:\d\d?(?:[:.,]\d+)?',
+    'month_day': r'\d\d-\d\d \d\d:\d\d:\d\d(?:[.,]\d+)?',
+    'syslog': r'[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d(?:\.\d+)?',
+    'ctime': r'\[?[A-Z][a-z]{2} [A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d(?:\.\d+)? \d{4}\]?',
+    'clf': r'\d\d/[A-Z][a-z]{2}/\d{4}:\d\d:\d\d:\d\d(?: [+-]\d{4})?',
+    'time': r'\d\d:\d\d:\d\d(?:[.,]\d+)?',
+    'epoch': r'1\d{9}(?:\.\d+)?',
+}
+_FRACTION = r'(?:[.,:](?P<frac>\d+))?'
+_ZONE = r'\s*(?P<zone>Z|UTC|[+-]\d\d:?\d\d)?'
+_CLOCK = r'(?P<h>\d\d?):(?P<mi>\d\d?):(?P<s>\d\d?)'
+_PARSERS = [
+    re.compile(r'(?P<y>\d{4})[-/](?P<mo>\d\d)[-/](?P<d>\d\d)[T ]' + _CLOCK + _FRACTION + _ZONE),
+    re.compile(r'(?P<y>\d{4})(?P<mo>\d\d)(?P<d>\d\d)-' + _CLOCK + _FRACTION + _ZONE),
+    re.compile(r'(?P<y>\d\d)/(?P<mo>\d\d)/(?P<d>\d\d) ' + _CLOCK + _FRACTION),
+    re.compile(r'(?P<y>\d\d)(?P<mo>\d\d)(?P<d>\d\d) (?P<h>\d\d)(?P<mi>\d\d)(?P<s>\d\d)'),
+    re.compile(r'(?P<mo>\d\d)-(?P<d>\d\d) ' + _CLOCK + _FRACTION),
+    re.compile(r'(?P<d>\d\d)/(?P<mon>[A-Z][a-z]{2})/(?P<y>\d{4}):' + _CLOCK + _FRACTION + _ZONE),
+    re.compile(
+        r'\[?(?:[A-Z][a-z]{2} )?(?P<mon>[A-Z][a-z]{2}) +(?P<d>\d\d?) ' + _CLOCK + _FRACTION + r'(?: (?P<y>\d{4}))?'
+    ),
+    re.compile(r'[IWEF](?P<mo>\d\d)(?P<d>\d\d) ' + _CLOCK + _FRACTION),
+]
+
+
+def parse_timestamp(raw: str | float | int, year: int) -> datetime | None:
+    """Read one timestamp; `year` fills in formats that leave it out (syslog, logcat)."""
+    if isinstance(raw, (int, float)):
+        return _from_epoch(float(raw))
+    raw = raw.strip()
+    if re.fullmatch(TS_PATTERNS['epoch'], raw):
+        return _from_epoch(float(raw))
+    for pattern in _PARSERS:
+        found = pattern.search(raw)
+        if found is not None:
+            return _build(found.groupdict(), year)
+    return None
+
+
+def _from_epoch(value: float) -> datetime | None:
+    if value > 1e17:
+        value /= 1e9
+    elif value > 1e14:
+        value /= 1e6
+    elif value > 1e11:
+        value /= 1e3
+    try:
+        return datetime.fromtimestamp(value, UTC)
+    except (OverflowError, OSError, ValueError):
+        return None
+
+
+def _build(parts: dict[str, str | None], year: int) -> datetime | None:
+    try:
+        y = int(parts.get('y') or year)
+        if y < 100:
+            y += 2000
+        month = MONTHS.get((parts.get('mon') or '').lower()) or int(parts.get('mo') or 0)
+        frac = parts.get('frac') or ''
+        moment = datetime(y, month, int(parts['d'] or 0), int(parts['h'] or 0), int(parts['mi'] or 0),
+                          int(parts['s'] or 0), int((frac + '000000')[:6]))
+    except (TypeError, ValueError):
+        return None
+    zone = parts.get('zone')
+    if not zone:
+        return moment
+    if zone in ('Z', 'UTC'):
+        return moment.replace(tzinfo=UTC)
+    sign = -1 if zone[0] == '-' else 1
+    digits = zone[1:].replace(':', '')
+    offset = timedelta(hours=int(digits[:2]), minutes=int(digits[2:4]))
+    return moment.replace(tzinfo=timezone(sign * offset)).astimezone(UTC)
+
+
+def sort_key(moment: datetime) -> datetime:
+    """Naive and aware moments in one ordering: a naive time is taken as UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+

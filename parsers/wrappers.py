@@ -1,0 +1,37 @@
+"""Container log wrappers: Docker's json-file records and the CRI lines Kubernetes writes, unwrapped."""
+
+from __future__ import annotations
+
+import json
+import re
+
+_CRI = re.compile(r'(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d)) (?:stdout|stderr) ([FP]) ?(.*)')
+_cri = _CRI.match
+_loads = json.loads
+
+# (inner line, wrapper timestamp, True when the record was split and its rest follows)
+Unwrapped = tuple[str, str | None, bool]
+
+
+def unwrap(line: str) -> Unwrapped | None:
+    """The line inside a container log record, or None when the line is not one."""
+    if line[:7] == '{"log":' or (line[:1] == '{' and '"log"' in line and '"stream"' in line):
+        try:
+            obj = _loads(line)
+        except (ValueError, RecursionError):
+            return None
+        inner = obj.get('log') if isinstance(obj, dict) else None
+        if not isinstance(inner, str):
+            return None
+        partial = not inner.endswith('\n')
+        time = obj.get('time')
+        return inner.rstrip('\r\n'), time if isinstance(time, str) else None, partial
+    found = _cri(line)
+    if found is not None:
+        time, tag, inner = found.groups()
+        return inner, time, tag == 'P'
+    return None
+
+
+def name_of(line: str) -> str:
+    return 'docker' if line[:1] == '{' else 'cri'

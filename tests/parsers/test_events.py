@@ -1,0 +1,173 @@
+import io
+
+from parsers import Analysis, analyze_stream
+
+
+def analyze(text: str) -> tuple[Analysis, dict[int, tuple[int, int, str]]]:
+    """The analysis and, per physical line, (event number, group id, level)."""
+    rows: dict[int, tuple[int, int, str]] = {}
+    events = 0
+
+    def sink(first: int, last: int, group: int, level: str) -> None:
+        nonlocal events
+        events += 1
+        for line in range(first, last + 1):
+            rows[line] = (events, group, level)
+
+    return analyze_stream(io.BytesIO(text.encode()), on_event=sink), rows
+
+
+PY_CHAIN = """\
+2026-11-26 09:14:02,101 INFO [app] starting
+2026-11-26 09:14:03,000 ERROR [app] payment failed
+Traceback (most recent call last):
+  File "/srv/pay.py", line 10, in charge
+    gateway.charge(card)
+KeyError: 'card'
+
+During handling of the above exception, another exception occurred:
+
+Traceback (most recent call last):
+  File "/srv/pay.py", line 12, in charge
+    raise PaymentError('declined')
+PaymentError: declined
+2026-11-26 09:14:04,000 INFO [app] next request
+"""
+
+
+def test_python_chained_traceback_is_one_event_with_its_level_on_every_line() -> None:
+    analysis, rows = analyze(PY_CHAIN)
+    assert analysis.lines == 14
+    assert analysis.events == 3
+    assert {rows[line] for line in range(2, 14)} == {rows[2]}
+    assert rows[2][2] == 'ERROR'
+    crash = next(group for group in analysis.groups if group.exception)
+    assert crash.exception == 'PaymentError'
+    assert crash.example.splitlines()[-1] == 'PaymentError: declined'
+    assert crash.lines == 12
+
+
+JAVA = """\
+2026-11-26 09:14:02,101 ERROR [main] com.shop.Orders: order {order} failed
+java.lang.IllegalStateException: order {order} is closed
+\tat com.shop.Orders.close(Orders.java:{line})
+\tat com.shop.Api.handle(Api.java:20)
+Caused by: java.sql.SQLException: timeout
+\tat org.db.Pool.get(Pool.java:7)
+\t... 2 more
+"""
+
+
+def test_same_java_crash_with_other_values_is_one_group_and_other_frames_are_not() -> None:
+    other = JAVA.replace('com.shop.Api.handle', 'com.shop.Batch.run')
+    text = JAVA.format(order=1, line=10) + JAVA.format(order=2, line=11) + other.format(order=3, line=10)
+    analysis, rows = analyze(text)
+    assert analysis.events == 3
+    assert rows[1][1] == rows[8][1] != rows[15][1]
+    assert analysis.groups[0].count == 2
+    assert analysis.groups[0].exception == 'java.lang.IllegalStateException'
+    assert analysis.groups[0].fingerprint != analysis.groups[1].fingerprint
+
+
+GO_PANIC = """\
+2026/11/26 09:14:02 serving on :8080
+panic: runtime error: invalid memory address or nil pointer dereference
+[signal SIGSEGV: segmentation violation code=0x1 addr=0x0 pc=0x4a1b2c]
+
+goroutine 1 [running]:
+main.handler(0xc000010000)
+\t/src/main.go:12 +0x1d
+main.main()
+\t/src/main.go:20 +0x25
+exit status 2
+"""
+
+
+def test_go_panic_starts_its_own_event_and_keeps_its_goroutine_dump() -> None:
+    analysis, rows = analyze(GO_PANIC)
+    assert analysis.events == 2
+    assert rows[1][0] == 1
+    assert {rows[line][0] for line in range(2, 11)} == {2}
+    assert rows[2][2] == 'FATAL'
+    assert analysis.groups[0].exception == 'panic: runtime error'
+
+
+def test_postgres_detail_lines_continue_the_error() -> None:
+    text = (
+        '2026-11-26 09:14:02.101 UTC [1] LOG:  database system is ready to accept connections\n'
+        '2026-11-26 09:14:03.200 UTC [2] ERROR:  duplicate key value violates unique constraint "users_pkey"\n'
+        '2026-11-26 09:14:03.200 UTC [2] DETAIL:  Key (id)=(1) already exists.\n'
+        '2026-11-26 09:14:03.200 UTC [2] STATEMENT:  INSERT INTO users VALUES (1)\n'
+    )
+    analysis, rows = analyze(text)
+    assert analysis.events == 2
+    assert rows[2] == rows[3] == rows[4]
+    assert rows[4][2] == 'ERROR'
+
+
+def test_docker_json_records_are_unwrapped_and_split_records_joined() -> None:
+    text = (
+        '{"log":"2026-11-26 09:14:02,101 ERROR [app] failed\\n","stream":"stderr","time":"2026-11-26T09:14:02Z"}\n'
+        '{"log":"Traceback (most recent call last):\\n","stream":"stderr","time":"2026-11-26T09:14:02Z"}\n'
+        '{"log":"  File \\"x.py\\", line 1, in f\\n","stream":"stderr","time":"2026-11-26T09:14:02Z"}\n'
+        '{"log":"ValueError: very long","stream":"stderr","time":"2026-11-26T09:14:02Z"}\n'
+        '{"log":" message continues\\n","stream":"stderr","time":"2026-11-26T09:14:02Z"}\n'
+        '{"log":"2026-11-26 09:14:03,000 INFO [app] ok\\n","stream":"stdout","time":"2026-11-26T09:14:03Z"}\n'
+    )
+    analysis, rows = analyze(text)
+    assert analysis.events == 2
+    assert {rows[line] for line in range(1, 6)} == {rows[1]}
+    assert rows[1][2] == 'ERROR'
+    assert analysis.groups[0].exception == 'ValueError'
+
+
+def test_interleaved_formats_are_detected_per_segment() -> None:
+    access = '10.0.0.1 - - [26/Nov/2026:09:14:0{n} +0000] "GET /api/items/{n} HTTP/1.1" 200 5\n'
+    json_line = '{{"time":"2026-11-26T09:14:0{n}Z","level":"error","msg":"db timeout after {n}ms"}}\n'
+    text = ''.join(access.format(n=n) for n in range(5)) + ''.join(json_line.format(n=n) for n in range(5))
+    analysis, rows = analyze(text)
+    assert analysis.formats == {'http-access': 5, 'json': 5}
+    assert [segment.format for segment in analysis.segments] == ['http-access', 'json']
+    assert len({rows[line][1] for line in range(1, 11)}) == 2
+    assert analysis.level_counts['ERROR'] == 5
+
+
+def test_separate_records_are_not_merged_and_http_routes_stay_apart() -> None:
+    text = ''.join(
+        f'10.0.0.1 - - [26/Nov/2026:09:14:02 +0000] "{method} {path} HTTP/1.1" {status} 5\n'
+        for method, path, status in [('GET', '/a/1', 200), ('GET', '/a/2', 200), ('GET', '/b/1', 200),
+                                     ('POST', '/a/1', 200), ('GET', '/a/1', 500)]
+    )
+    analysis, rows = analyze(text)
+    assert analysis.events == 5
+    assert rows[1][1] == rows[2][1]
+    assert len({rows[line][1] for line in (1, 3, 4, 5)}) == 4
+
+
+def test_values_are_masked_so_wording_groups() -> None:
+    text = ''.join(f'2026-11-26 09:14:0{n},000 WARN [db] retry {n} of 5 for host db-{n}.internal took {n * 7}ms\n'
+                   for n in range(6))
+    text += '2026-11-26 09:14:09,000 ERROR [db] retry 9 of 5 for host db-9.internal took 63ms\n'
+    analysis, _ = analyze(text)
+    assert [(group.level, group.count) for group in analysis.groups] == [('ERROR', 1), ('WARN', 6)]
+
+
+def test_timeline_counts_events_per_level_and_timestamps_are_utc() -> None:
+    text = (
+        '{"time":"2026-11-26T10:00:00+01:00","level":"info","msg":"a"}\n'
+        '{"time":"2026-11-26T09:00:30Z","level":"error","msg":"b"}\n'
+        '{"time":"2026-11-26T09:05:00Z","level":"error","msg":"b"}\n'
+    )
+    analysis, _ = analyze(text)
+    assert analysis.first_timestamp is not None and analysis.first_timestamp.isoformat() == '2026-11-26T09:00:00+00:00'
+    assert analysis.timeline_step_seconds == 60
+    assert analysis.timeline[0].counts == {'INFO': 1, 'ERROR': 1}
+    assert analysis.timeline[-1].counts == {'ERROR': 1}
+
+
+def test_crlf_and_unicode_line_separator_inside_json() -> None:
+    text = '{"level":"info","msg":"a\u2028b"}\r\n{"level":"info","msg":"c"}\r\n'
+    analysis, rows = analyze(text)
+    assert analysis.lines == 2
+    assert analysis.events == 2
+    assert set(rows) == {1, 2}

@@ -1,0 +1,68 @@
+import pytest
+
+from parsers.formats import CONTINUES, FORMATS, Format, detect
+from parsers.formats.generic import learn
+from parsers.levels import LEVEL_OF
+
+
+@pytest.mark.parametrize('fmt', FORMATS, ids=lambda fmt: fmt.name)
+def test_every_sample_line_parses(fmt: Format) -> None:
+    for line in fmt.samples:
+        record = fmt.parse(line)
+        assert record is not None, line
+        assert record is CONTINUES or record[3], line
+
+
+@pytest.mark.parametrize('fmt', FORMATS, ids=lambda fmt: fmt.name)
+def test_each_format_wins_detection_on_its_own_samples(fmt: Format) -> None:
+    assert detect(list(fmt.samples))[0].name == fmt.name
+
+
+@pytest.mark.parametrize(
+    ('line', 'level', 'message'),
+    [
+        ('10.0.0.1 - - [26/Nov/2026:09:14:02 +0000] "GET /api/orders/1842?x=1 HTTP/1.1" 503 12', 'ERROR',
+         'GET /api/orders/<*> 503'),
+        ('10.0.0.1 - - [26/Nov/2026:09:14:02 +0000] "GET /missing HTTP/1.1" 404 12', 'WARN', 'GET /missing 404'),
+        ('{"level":60,"msg":"out of memory"}', 'FATAL', 'out of memory'),
+        ('{"level":10,"msg":"tick"}', 'TRACE', 'tick'),
+        ('{"severity":"critical","message":"disk gone"}', 'FATAL', 'disk gone'),
+        ('{"log.level":"warning","message":"slow"}', 'WARN', 'slow'),
+        ('time=2026-11-26T09:14:02Z level=notice msg="user logged in" user=bob', 'INFO', 'user logged in'),
+        ('<10>1 2026-11-26T09:14:02Z host app 1 - - emergency', 'FATAL', 'emergency'),
+        ('<14>Nov 26 09:14:02 host app[12]: started', 'INFO', 'started'),
+        ('W1126 09:14:02.101234    1234 main.go:42] low disk', 'WARN', 'low disk'),
+        ('2026-11-26 09:14:03.200 UTC [2345] PANIC:  could not write', 'FATAL', 'could not write'),
+        ('1:M 26 Nov 2026 09:14:05.000 # WARNING overcommit', 'WARN', 'WARNING overcommit'),
+    ],
+)
+def test_levels_are_normalized(line: str, level: str, message: str) -> None:
+    record = detect([line])[0].parse(line)
+    assert record is not None
+    assert (record[1], record[3]) == (level, message)
+
+
+def test_level_words_cover_the_table() -> None:
+    assert [LEVEL_OF[word] for word in ('warning', 'notice', 'critical', 'crit', 'alert', 'emerg', 'panic')] == [
+        'WARN', 'INFO', 'FATAL', 'FATAL', 'FATAL', 'FATAL', 'FATAL']
+
+
+def test_unknown_header_shape_is_learned_from_the_file() -> None:
+    lines = [f'20261126-09:14:{second:02d}:101|Worker_{second % 3}|4242|job {second} done in {second * 3}ms'
+             for second in range(20)]
+    learned = learn(lines)
+    assert learned is not None
+    assert learned.parse(lines[1]) == ('20261126-09:14:01:101', '', 'Worker_1', 'job 1 done in 3ms')
+    assert detect(lines)[0].name == 'learned'
+
+
+def test_learned_header_with_level_and_component() -> None:
+    lines = [f'081109 2036{second:02d} 148 {"WARN" if second % 4 else "INFO"} dfs.DataNode: served block {second}'
+             for second in range(20)]
+    learned = learn(lines)
+    assert learned is not None
+    assert learned.parse(lines[1]) == ('081109 203601', 'WARN', 'dfs.DataNode', 'served block 1')
+
+
+def test_no_shared_header_learns_nothing() -> None:
+    assert learn(['hello there', 'general kenobi', 'you are a bold one']) is None

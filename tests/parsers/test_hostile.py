@@ -1,0 +1,74 @@
+import gzip
+import io
+import json
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from parsers import InputError, ReadLimits, analyze_stream
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.binary(max_size=4096))
+def test_arbitrary_bytes_never_raise_anything_but_a_clear_input_error(data: bytes) -> None:
+    try:
+        analysis = analyze_stream(io.BytesIO(data))
+    except InputError as exc:
+        assert str(exc)
+        return
+    assert analysis.lines >= analysis.events
+    assert sum(group.count for group in analysis.groups) == analysis.events
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from([
+    '2026-11-26 09:14:02,101 ERROR [a] boom 1', 'Traceback (most recent call last):', '  File "x.py", line 1',
+    'KeyError: 1', '', '{"level":"warn","msg":"x"}', 'panic: oops', 'goroutine 1 [running]:', 'main.main()',
+    '\tat a.B(C.java:1)', 'Caused by: x.Y: z', 'During handling of the above exception, another exception occurred:',
+    '{"log":"partial","stream":"stdout"}', 'level=info msg=hi', '<14>Nov 26 09:14:02 host app[1]: hi',
+]), max_size=60))
+def test_every_line_lands_in_exactly_one_event(lines: list[str]) -> None:
+    covered: list[int] = []
+    analysis = analyze_stream(io.BytesIO('\n'.join(lines).encode()),
+                              on_event=lambda first, last, group, level: covered.extend(range(first, last + 1)))
+    assert covered == list(range(1, analysis.lines + 1))
+
+
+def test_decompression_bomb_is_refused() -> None:
+    bomb = gzip.compress(b'x' * (8 * 1024 * 1024))
+    with pytest.raises(InputError, match='decompresses to more than'):
+        analyze_stream(io.BytesIO(bomb), ReadLimits(max_decompressed_bytes=1024 * 1024))
+
+
+def test_binary_is_refused() -> None:
+    with pytest.raises(InputError, match='binary'):
+        analyze_stream(io.BytesIO(bytes(range(256)) * 100))
+
+
+def test_deeply_nested_json_is_read_as_text() -> None:
+    deep = '{"a":' * 50_000 + '1' + '}' * 50_000
+    analysis = analyze_stream(io.BytesIO(f'{{"level":"error","msg":"x"}}\n{deep}\n'.encode()),
+                              ReadLimits(max_line_bytes=200_000))
+    assert analysis.lines == 2
+
+
+def test_huge_line_is_cut_and_the_next_kept() -> None:
+    data = b'2026-11-26 09:14:02,101 INFO [a] ' + b'y' * 5_000_000 + b'\n2026-11-26 09:14:03,101 ERROR [a] next\n'
+    analysis = analyze_stream(io.BytesIO(data))
+    assert analysis.lines == 2
+    assert analysis.truncated_lines == 1
+    assert analysis.groups[0].level == 'ERROR'
+
+
+def test_many_distinct_messages_stay_within_the_group_bound() -> None:
+    lines = '\n'.join(json.dumps({'level': 'info', 'msg': ' '.join(f'w{i}x{j}' for j in range(i % 7 + 1))})
+                      .replace('x', chr(97 + i % 26)) for i in range(3000))
+    analysis = analyze_stream(io.BytesIO(lines.encode()), ReadLimits(max_groups=50))
+    assert analysis.events == 3000
+    assert len(analysis.groups) <= 50 * 7 + 7
+
+
+def test_utf16_log_is_read() -> None:
+    analysis = analyze_stream(io.BytesIO('2026-11-26 09:14:02,101 ERROR [a] disque plein\n'.encode('utf-16')))
+    assert analysis.groups[0].template == 'disque plein'
