@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from collections import deque
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from parsers import wrappers
 from parsers.continuation import CHAINED, CONTINUATION, CRASH_START, TRACEBACK
-from parsers.fingerprint import fingerprint
+from parsers.fingerprint import Crash, fingerprint
 from parsers.formats import CONTINUES, Format, Record, detect, plain
 from parsers.model import ERROR_LEVELS, LEVELS, Analysis, Bucket, Group, Segment
 from parsers.reader import ReadLimits, ReadStats, iter_batches
@@ -29,7 +30,13 @@ _LEVEL_INDEX = {level: index for index, level in enumerate(('', *LEVELS), start=
 _STEPS_MINUTES = (1, 2, 5, 10, 15, 30, 60, 120, 180, 360, 720, 1440, 2880, 10080, 43200, 525600)
 
 # Indexes into the list that holds the event being assembled (a list: cheaper than an object per line).
-_FIRST, _LAST, _TS, _LEVEL, _COMP, _MSG, _FMT, _LINES, _CONTEXT, _WRAP_TS = range(10)
+# [first line, last line, raw timestamp, level, component, message, format, lines or None, context or None]
+Event = list[Any]
+_FIRST, _LAST, _TS, _LEVEL, _COMP, _MSG, _FMT, _LINES, _CONTEXT = range(9)
+# Line openings remembered with the format that read them, so interleaved formats cost one lookup.
+MAX_PREFIXES = 10_000
+MAX_CACHED_TRACE = 8192
+_DIGITS = re.compile(r'0x[0-9a-fA-F]+|\d+').sub
 
 
 def analyze_stream(stream: BinaryIO, limits: ReadLimits | None = None, *, progress: Progress | None = None,
@@ -75,7 +82,10 @@ class Engine:
         self.fmt: Format = plain.FORMAT
         self.unwrapping = False
         self.misses = 0
-        self.event: list[object] | None = None
+        self.event: Event | None = None
+        self.by_prefix: dict[str, Format] = {}
+        self.crashes: dict[str, Crash | None] = {}
+        self.max_occurrences = limits.max_occurrences
         self.force_continue = False
         # The context lines, the event's own line and the line that closed it.
         self.recent: deque[str] = deque(maxlen=limits.context_lines + 2)
@@ -83,9 +93,9 @@ class Engine:
         self.groups: dict[tuple[object, ...], _Tally] = {}
         self.by_id: list[_Tally] = []
         self.level_counts = dict.fromkeys(LEVELS, 0)
-        self.timeline: dict[str, list[object]] = {}
+        self.timeline: dict[str, list[Any]] = {}
         self.segments: list[Segment] = []
-        self.segment: list[object] = []
+        self.segment: list[Any] = []
         self.formats: dict[str, int] = {}
 
     # -- reading -------------------------------------------------------------------------------------------
@@ -94,36 +104,42 @@ class Engine:
         if not self.ranked:
             self._detect(batch)
         if self.unwrapping:
-            self._feed_slow(batch)
+            for line in batch:
+                self.line_no += 1
+                self.recent.append(line)
+                self._other(line, None)
             return
-        parse = self.fmt.parse
+        # The hot loop: locals only, one parse per line, the slow path only for lines the format does not open.
+        fmt = self.fmt
+        parse = _never if fmt is plain.FORMAT else fmt.parse
         remember = self.recent.append
         finish = self._finish
+        by_prefix = self.by_prefix
         line_no = self.line_no
         event = self.event
-        slow = self.fmt is plain.FORMAT
         for line in batch:
             line_no += 1
             remember(line)
-            record = None if slow else parse(line)
+            record = parse(line)
+            if record is None:
+                other = by_prefix.get(line[:4])
+                if other is not None and other is not fmt:
+                    record = other.parse(line)
+                    if record is not None and record is not CONTINUES:
+                        self.fmt = fmt = other
+                        parse = other.parse
             if record is not None and record is not CONTINUES:
                 if event is not None:
                     finish(event)
-                event = [line_no, line_no, record[0], record[1], record[2], record[3], self.fmt, None, None, None]
+                event = [line_no, line_no, record[0], record[1], record[2], record[3], fmt, None, None]
                 continue
             self.line_no, self.event = line_no, event
             self._other(line, record)
             event = self.event
-            if self.fmt.parse is not parse:
-                parse = self.fmt.parse
-                slow = self.fmt is plain.FORMAT
+            if self.fmt is not fmt:
+                fmt = self.fmt
+                parse = _never if fmt is plain.FORMAT else fmt.parse
         self.line_no, self.event = line_no, event
-
-    def _feed_slow(self, batch: list[str]) -> None:
-        for line in batch:
-            self.line_no += 1
-            self.recent.append(line)
-            self._other(line, None)
 
     def _detect(self, batch: list[str]) -> None:
         sample = [line for line in batch[:SAMPLE_LINES * 4] if line.strip()][:SAMPLE_LINES]
@@ -137,7 +153,7 @@ class Engine:
     def _other(self, line: str, record: Record | None) -> None:
         """Every line the current format does not open a record with: wrappers, continuations, other formats."""
         wrap_ts = None
-        if self.unwrapping or ((record is None and line[:1] == '{') or line[:4].isdigit()):
+        if self.unwrapping or (record is None and (line[:1] == '{' or line[:4].isdigit())):
             inner = wrappers.unwrap(line)
             if inner is not None:
                 self.unwrapping = True
@@ -150,8 +166,7 @@ class Engine:
                 record = self.fmt.parse(line)
             elif self.unwrapping:
                 self.unwrapping = self.force_continue = False
-        if record is CONTINUES or self.force_continue:
-            self.force_continue = False
+        if record is CONTINUES:
             self._continue(line)
             return
         if record is None:
@@ -162,7 +177,7 @@ class Engine:
         if self.event is not None:
             self._finish(self.event)
         self.event = [self.line_no, self.line_no, record[0] or wrap_ts, record[1], record[2], record[3], self.fmt,
-                      None, None, wrap_ts]
+                      None, None]
 
     def _record_elsewhere(self, line: str) -> Record | None:
         event = self.event
@@ -174,43 +189,44 @@ class Engine:
             return None, 'FATAL' if line.startswith(('panic', 'fatal')) else 'ERROR', None, line
         if event is not None and CONTINUATION.match(line):
             return None
-        for fmt in self.ranked:
-            if fmt is self.fmt or fmt is plain.FORMAT:
+        for index, fmt in enumerate(self.ranked):
+            if fmt is self.fmt:
                 continue
             record = fmt.parse(line)
             if record is not None and record is not CONTINUES:
-                self._switch(fmt)
+                self._switch(fmt, index, line)
                 return record
         if self.fmt is plain.FORMAT or event is None:
             return plain.FORMAT.parse(line) or (None, '', None, line)
         self.misses += 1
         if self.misses >= RELEARN_AFTER:
-            self._switch(plain.FORMAT)
+            self.fmt = plain.FORMAT
             return plain.FORMAT.parse(line)
         return None
 
-    def _switch(self, fmt: Format) -> None:
+    def _switch(self, fmt: Format, index: int, line: str) -> None:
+        """Another format read this line: it is current now, tried early, and remembered for lines like it."""
         self.fmt = fmt
         self.misses = 0
-        # The format that read the latest line is tried first from now on.
-        if fmt in self.ranked:
-            self.ranked.remove(fmt)
-        self.ranked.insert(0, fmt)
+        if index:
+            self.ranked.insert(0, self.ranked.pop(index))
+        if len(self.by_prefix) < MAX_PREFIXES:
+            self.by_prefix[line[:4]] = fmt
 
-    def _traceback_continues(self, event: list[object]) -> bool:
+    def _traceback_continues(self, event: Event) -> bool:
         lines = event[_LINES]
-        if isinstance(lines, list):
+        if lines is not None:
             previous = next((text for text in reversed(lines) if text.strip()), '')
             if previous.startswith(CHAINED):
                 return True
             if any(text.startswith(TRACEBACK) for text in lines):
                 return False
-        return event[_LEVEL] in ('WARN', 'ERROR', 'FATAL') and not str(event[_MSG]).startswith(TRACEBACK)
+        return event[_LEVEL] in ('WARN', 'ERROR', 'FATAL') and not event[_MSG].startswith(TRACEBACK)
 
     def _continue(self, line: str) -> None:
         event = self.event
         if event is None:
-            self.event = [self.line_no, self.line_no, None, '', None, line, plain.FORMAT, None, None, None]
+            self.event = [self.line_no, self.line_no, None, '', None, line, plain.FORMAT, None, None]
             return
         event[_LAST] = self.line_no
         lines = event[_LINES]
@@ -218,41 +234,37 @@ class Engine:
             recent = list(self.recent)
             # The header and this line are already in `recent`: the context is what came before them.
             event[_CONTEXT] = recent[:-2]
-            header = recent[-2] if len(recent) >= 2 else ''
-            event[_LINES] = [header, line]
-        elif isinstance(lines, list) and len(lines) < self.limits.max_example_lines:
+            event[_LINES] = [recent[-2] if len(recent) >= 2 else '', line]
+        elif len(lines) < self.limits.max_example_lines:
             lines.append(line)
 
     # -- events and groups ---------------------------------------------------------------------------------
 
-    def _finish(self, event: list[object]) -> None:
-        first, last, ts, level, _, msg, fmt, lines, _, _ = event
-        assert isinstance(fmt, Format) and isinstance(msg, str) and isinstance(level, str)
-        assert isinstance(first, int) and isinstance(last, int)
+    def _finish(self, event: Event) -> None:
+        first, last, ts, level, _, msg, fmt, lines, _ = event
         self.events += 1
-        crash = fingerprint(lines) if isinstance(lines, list) else None
+        crash = None
+        if lines is not None:
+            crash = self._crash(lines)
         if crash is not None:
             if not level or (level in ('TRACE', 'DEBUG', 'INFO') and msg.startswith(TRACEBACK)):
                 level = 'ERROR'
-            cluster = self.miner.add(msg)
-            key: tuple[object, ...] = (level, cluster.id, crash.fingerprint)
+            key: tuple[object, ...] = (level, self.miner.add(msg).id, crash.fingerprint)
         elif fmt.exact:
             key = (level, msg)
         else:
-            cluster = self.miner.add(msg)
-            key = (level, cluster.id)
+            key = (level, self.miner.add(msg).id)
         tally = self.groups.get(key)
         if tally is None:
-            tally = self._new_group(key, event, level, crash.type if crash else '', crash.fingerprint if crash else '')
+            tally = self._new_group(key, event, level, crash)
         group = tally.group
         group.count += 1
         group.lines += last - first + 1
-        if len(group.occurrences) < self.limits.max_occurrences:
+        if len(group.occurrences) < self.max_occurrences:
             group.occurrences.append(first)
         if level:
             self.level_counts[level] += 1
         if ts is not None:
-            assert isinstance(ts, str)
             tally.last_ts = ts
             if tally.first_ts is None:
                 tally.first_ts = ts
@@ -260,22 +272,30 @@ class Engine:
             row = self.timeline.get(minute)
             if row is None:
                 row = self.timeline[minute] = [ts, 0, 0, 0, 0, 0, 0, 0]
-            row[_LEVEL_INDEX[level]] += 1  # type: ignore[operator]
+            row[_LEVEL_INDEX[level]] += 1
         segment = self.segment
         if segment and segment[2] is fmt:
             segment[1] = last
-            segment[3] += 1  # type: ignore[operator]
+            segment[3] += 1
         else:
             self._close_segment()
             self.segment = [first, last, fmt, 1]
         if self.on_event is not None:
             self.on_event(first, last, group.id, level)
 
-    def _new_group(self, key: tuple[object, ...], event: list[object], level: str, exception: str,
-                   crash_fingerprint: str) -> _Tally:
-        first, _, _, _, comp, msg, fmt, lines, context, _ = event
-        assert isinstance(first, int) and isinstance(msg, str) and isinstance(fmt, Format)
-        if isinstance(lines, list):
+    def _crash(self, lines: list[str]) -> Crash | None:
+        # Traces repeat: the same frames with other values in the messages. Cache on the masked trace.
+        key = _DIGITS('', '\n'.join(lines[1:]) if len(lines) > 1 else lines[0])
+        if key in self.crashes:
+            return self.crashes[key]
+        crash = fingerprint(lines)
+        if len(self.crashes) < self.limits.template_cache_size and len(key) < MAX_CACHED_TRACE:
+            self.crashes[key] = crash
+        return crash
+
+    def _new_group(self, key: tuple[object, ...], event: Event, level: str, crash: Crash | None) -> _Tally:
+        first, _, _, _, comp, msg, fmt, lines, context = event
+        if lines is not None:
             example = '\n'.join(lines)
         else:
             # A one-line event is closed by the line after it, except the last one of the log.
@@ -283,8 +303,8 @@ class Engine:
             example, context = (recent[-1] if recent else msg), recent[:-1]
         group = Group(
             id=len(self.by_id) + 1, template='', level=level, count=0, first_line=first, example=example,
-            fingerprint=crash_fingerprint, context_before=list(context) if isinstance(context, list) else [],
-            format=fmt.name, component=comp if isinstance(comp, str) else '', exception=exception,
+            fingerprint=crash.fingerprint if crash else '', context_before=list(context or ()),
+            format=fmt.name, component=comp or '', exception=crash.type if crash else '',
         )
         tally = _Tally(group, key)
         self.groups[key] = tally
@@ -295,8 +315,6 @@ class Engine:
         if not self.segment:
             return
         first, last, fmt, events = self.segment
-        assert isinstance(fmt, Format) and isinstance(first, int) and isinstance(last, int)
-        assert isinstance(events, int)
         self.formats[fmt.name] = self.formats.get(fmt.name, 0) + events
         if len(self.segments) < self.limits.max_segments:
             self.segments.append(Segment(first, last, fmt.name, events))
@@ -356,7 +374,7 @@ class Engine:
             start = sort_key(moment).replace(second=0, microsecond=0)
             counts = minutes.setdefault(start, [0] * 7)
             for index in range(7):
-                counts[index] += row[index + 1]  # type: ignore[operator]
+                counts[index] += row[index + 1]
         if not minutes:
             return [], 0
         first, last = min(minutes), max(minutes)
@@ -373,3 +391,7 @@ class Engine:
             Bucket(start, {names[index] or 'NONE': count for index, count in enumerate(counts) if count})
             for start, counts in sorted(buckets.items())
         ], step * 60
+
+
+def _never(line: str) -> None:
+    """The parser of plain text in the hot loop: every line takes the slow path, which knows continuations."""

@@ -21,3 +21,26 @@ _sub = _VARIABLE.sub
 
 def mask(message: str) -> str:
     return _sub(WILDCARD, message)
+
+
+class TokenMasker:
+    """Masks a message word by word, remembering each word's mask: words repeat, so most cost one lookup.
+
+    Bounded: past `cache_size` words, new words are masked without being remembered.
+    """
+
+    def __init__(self, cache_size: int) -> None:
+        self._cache: dict[str, str] = {}
+        self._cache_size = cache_size
+
+    def tokens(self, message: str) -> list[str]:
+        cache = self._cache
+        out = []
+        for token in message.split():
+            masked = cache.get(token)
+            if masked is None:
+                masked = _sub(WILDCARD, token)
+                if len(cache) < self._cache_size:
+                    cache[token] = masked
+            out.append(masked)
+        return out

@@ -9,7 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from parsers.masking import WILDCARD, mask
+from parsers.masking import WILDCARD, TokenMasker
+
+# Longer masked messages are matched every time rather than remembered.
+MAX_CACHED_MESSAGE = 1024
 
 
 @dataclass(slots=True, eq=False)
@@ -29,16 +32,18 @@ class TemplateMiner:
         self.max_per_bucket = max_clusters_per_bucket
         self.clusters: list[Cluster] = []
         self._cache: dict[str, Cluster] = {}
+        self._masker = TokenMasker(cache_size // 4)
         self._buckets: dict[tuple[int, str], list[Cluster]] = {}
 
     def add(self, message: str) -> Cluster:
         """The cluster of one message; its template generalizes as different values arrive."""
-        masked = mask(message)
+        tokens = self._masker.tokens(message)
+        masked = ' '.join(tokens)
         cluster = self._cache.get(masked)
         if cluster is not None:
             return cluster
-        cluster = self._match(masked.split())
-        if len(self._cache) < self.cache_size:
+        cluster = self._match(tokens)
+        if len(self._cache) < self.cache_size and len(masked) < MAX_CACHED_MESSAGE:
             self._cache[masked] = cluster
         return cluster
 

@@ -16,7 +16,8 @@ CONTINUES: Record = (None, '', None, '')
 Parser = Callable[[str], Record | None]
 
 
-@dataclass(frozen=True, slots=True)
+# Compared by identity: the engine asks `is` this the current format on every line.
+@dataclass(frozen=True, slots=True, eq=False)
 class Format:
     name: str
     parse: Parser
