@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import re
 from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any, BinaryIO
+from typing import Any
 
 from parsers import wrappers
 from parsers.continuation import CHAINED, CONTINUATION, CRASH_START, TRACEBACK
 from parsers.fingerprint import Crash, fingerprint
 from parsers.formats import CONTINUES, Format, Record, detect, plain
 from parsers.model import ERROR_LEVELS, LEVELS, Analysis, Bucket, Group, Segment
-from parsers.reader import ReadLimits, ReadStats, iter_batches
+from parsers.reader import ReadLimits, ReadStats
 from parsers.templates import TemplateMiner
 from parsers.timestamps import parse_timestamp, sort_key
 
@@ -23,7 +24,7 @@ Progress = Callable[[int, int], None]
 EventSink = Callable[[int, int, int, str], None]
 
 SAMPLE_LINES = 400
-# After this many lines that no known format reads, the header shape is learned again from what follows.
+# After this many lines that no format reads, the format is detected again from what follows.
 RELEARN_AFTER = 200
 # Timeline rows: [raw timestamp, events without a level, then one count per level].
 _LEVEL_INDEX = {level: index for index, level in enumerate(('', *LEVELS), start=1)}
@@ -36,27 +37,22 @@ _FIRST, _LAST, _TS, _LEVEL, _COMP, _MSG, _FMT, _LINES, _CONTEXT = range(9)
 # Line openings remembered with the format that read them, so interleaved formats cost one lookup.
 MAX_PREFIXES = 10_000
 MAX_CACHED_TRACE = 8192
+# Each context line kept is cut to this many characters.
+MAX_CONTEXT_CHARS = 1000
 _DIGITS = re.compile(r'0x[0-9a-fA-F]+|\d+').sub
 
 
-def analyze_stream(stream: BinaryIO, limits: ReadLimits | None = None, *, progress: Progress | None = None,
-                   on_event: EventSink | None = None) -> Analysis:
-    """Read a whole log from a byte stream and return its grouped summary."""
-    limits = limits or ReadLimits()
-    stats = ReadStats()
-    engine = Engine(limits, on_event)
-    for batch in iter_batches(stream, limits, stats):
-        engine.feed(batch)
-        if progress is not None:
-            progress(stats.bytes_read, engine.events)
-    return engine.result(stats)
+@dataclass(frozen=True, slots=True)
+class Partial:
+    """What an engine read, ready to be absorbed by the engine that read the lines before."""
 
-
-def analyze_lines(lines: Iterable[str], limits: ReadLimits | None = None) -> Analysis:
-    """Analyze lines already decoded (without line endings)."""
-    engine = Engine(limits or ReadLimits(), None)
-    engine.feed(list(lines))
-    return engine.result(ReadStats())
+    lines: int
+    events: int
+    level_counts: dict[str, int]
+    formats: dict[str, int]
+    segments: list[Segment]
+    timeline: dict[str, list[Any]]
+    groups: list[tuple[tuple[object, ...], Group, str | None, str | None]]
 
 
 class _Tally:
@@ -81,7 +77,6 @@ class Engine:
         self.ranked: list[Format] = []
         self.fmt: Format = plain.FORMAT
         self.unwrapping = False
-        self.misses = 0
         self.event: Event | None = None
         self.by_prefix: dict[str, Format] = {}
         self.crashes: dict[str, Crash | None] = {}
@@ -190,7 +185,7 @@ class Engine:
         if event is not None and CONTINUATION.match(line):
             return None
         for index, fmt in enumerate(self.ranked):
-            if fmt is self.fmt:
+            if fmt is self.fmt or fmt is plain.FORMAT:
                 continue
             record = fmt.parse(line)
             if record is not None and record is not CONTINUES:
@@ -198,16 +193,16 @@ class Engine:
                 return record
         if self.fmt is plain.FORMAT or event is None:
             return plain.FORMAT.parse(line) or (None, '', None, line)
-        self.misses += 1
-        if self.misses >= RELEARN_AFTER:
+        if self.line_no - event[_FIRST] >= RELEARN_AFTER:
+            # A long run of lines nothing reads: a new segment in an unknown format. Learn it from the next chunk.
             self.fmt = plain.FORMAT
+            self.ranked = []
             return plain.FORMAT.parse(line)
         return None
 
     def _switch(self, fmt: Format, index: int, line: str) -> None:
         """Another format read this line: it is current now, tried early, and remembered for lines like it."""
         self.fmt = fmt
-        self.misses = 0
         if index:
             self.ranked.insert(0, self.ranked.pop(index))
         if len(self.by_prefix) < MAX_PREFIXES:
@@ -245,6 +240,9 @@ class Engine:
         self.events += 1
         crash = None
         if lines is not None:
+            if fmt.assemble is not None:
+                ts, level, event[_COMP], msg = fmt.assemble(lines)
+                event[_MSG] = msg
             crash = self._crash(lines)
         if crash is not None:
             if not level or (level in ('TRACE', 'DEBUG', 'INFO') and msg.startswith(TRACEBACK)):
@@ -252,6 +250,10 @@ class Engine:
             key: tuple[object, ...] = (level, self.miner.add(msg).id, crash.fingerprint)
         elif fmt.exact:
             key = (level, msg)
+            if key not in self.groups and len(self.groups) >= self.limits.max_groups:
+                # Too many routes to keep apart: the rest share one group per method and status.
+                method, _, status = msg.partition(' ')[0], '', msg.rpartition(' ')[2]
+                key = (level, f'{method} <*> {status}')
         else:
             key = (level, self.miner.add(msg).id)
         tally = self.groups.get(key)
@@ -302,8 +304,9 @@ class Engine:
             recent = list(self.recent) if self.at_end else list(self.recent)[:-1]
             example, context = (recent[-1] if recent else msg), recent[:-1]
         group = Group(
-            id=len(self.by_id) + 1, template='', level=level, count=0, first_line=first, example=example,
-            fingerprint=crash.fingerprint if crash else '', context_before=list(context or ()),
+            id=len(self.by_id) + 1, template='', level=level, count=0, first_line=first,
+            example=example[: self.limits.max_example_chars], fingerprint=crash.fingerprint if crash else '',
+            context_before=[text[:MAX_CONTEXT_CHARS] for text in context or ()],
             format=fmt.name, component=comp or '', exception=crash.type if crash else '',
         )
         tally = _Tally(group, key)
@@ -321,13 +324,67 @@ class Engine:
 
     # -- the summary ---------------------------------------------------------------------------------------
 
-    def result(self, stats: ReadStats) -> Analysis:
+    def close(self) -> None:
+        """The log has ended: finish the last event and segment."""
         self.at_end = True
         if self.event is not None:
             self._finish(self.event)
             self.event = None
         self._close_segment()
         self.segment = []
+
+    def partial(self) -> Partial:
+        """This engine's results in a form another engine can absorb (templates as words, not local ids)."""
+        self.close()
+        groups = []
+        for tally in self.by_id:
+            key = tally.key
+            if isinstance(key[1], int):
+                key = (key[0], tuple(self.miner.clusters[key[1]].tokens), *key[2:])
+            groups.append((key, tally.group, tally.first_ts, tally.last_ts))
+        return Partial(self.line_no, self.events, self.level_counts, self.formats, self.segments, self.timeline, groups)
+
+    def absorb(self, part: Partial) -> None:
+        """Append the results of the lines that follow this engine's (read by another engine)."""
+        self.close()
+        offset = self.line_no
+        for portable, group, first_ts, last_ts in part.groups:
+            words = portable[1]
+            key = (portable[0], self.miner.add_tokens(list(words)).id, *portable[2:]) if isinstance(words, tuple) \
+                else portable
+            group.first_line += offset
+            group.occurrences = [line + offset for line in group.occurrences]
+            tally = self.groups.get(key)
+            if tally is None:
+                group.id = len(self.by_id) + 1
+                tally = _Tally(group, key)
+                self.groups[key] = tally
+                self.by_id.append(tally)
+                tally.first_ts = first_ts
+            else:
+                mine = tally.group
+                mine.count += group.count
+                mine.lines += group.lines
+                room = self.max_occurrences - len(mine.occurrences)
+                mine.occurrences.extend(group.occurrences[:max(room, 0)])
+                tally.first_ts = tally.first_ts or first_ts
+            tally.last_ts = last_ts or tally.last_ts
+        for minute, row in part.timeline.items():
+            mine_row = self.timeline.setdefault(minute, [row[0], 0, 0, 0, 0, 0, 0, 0])
+            for index in range(1, 8):
+                mine_row[index] += row[index]
+        for level, count in part.level_counts.items():
+            self.level_counts[level] += count
+        for name, count in part.formats.items():
+            self.formats[name] = self.formats.get(name, 0) + count
+        room = self.limits.max_segments - len(self.segments)
+        self.segments.extend(Segment(segment.first_line + offset, segment.last_line + offset, segment.format,
+                                     segment.events) for segment in part.segments[:max(room, 0)])
+        self.events += part.events
+        self.line_no += part.lines
+
+    def result(self, stats: ReadStats) -> Analysis:
+        self.close()
         year = datetime.now(UTC).year
         groups = []
         for tally in self.by_id:

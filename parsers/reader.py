@@ -7,7 +7,7 @@ import re
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import BinaryIO
+from typing import Protocol
 
 CHUNK_SIZE = 1 << 20
 GZIP_MAGIC = b'\x1f\x8b'
@@ -15,6 +15,10 @@ TRUNCATION_MARKER = ' …[line truncated]'
 _ANSI_ESCAPE = re.compile(r'\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b[@-Z\\-_]')
 # Bytes that never appear in text logs; a sample rich in them is a binary file.
 _BINARY_BYTES = bytes(range(0, 9)) + bytes(range(14, 27)) + bytes(range(28, 32))
+
+
+class ByteSource(Protocol):
+    def read(self, size: int, /) -> bytes: ...
 
 
 class InputError(ValueError):
@@ -30,14 +34,18 @@ class ReadLimits:
     # Occurrence line numbers kept per group, lines of its example event, lines of context before it.
     max_occurrences: int = 1000
     max_example_lines: int = 200
+    max_example_chars: int = 8192
     context_lines: int = 20
     # Template mining: share of equal tokens that joins a message to a template, and bounds on its state.
     similarity: float = 0.7
-    max_groups: int = 20_000
+    max_groups: int = 10_000
     template_cache_size: int = 200_000
     # The timeline has at most this many buckets; segments listed at most this many.
     timeline_buckets: int = 120
     max_segments: int = 1000
+    # Processes reading one big file (a file of at least parallel_min_bytes, read without callbacks).
+    workers: int = 1
+    parallel_min_bytes: int = 32 * 1024 * 1024
 
 
 @dataclass(slots=True)
@@ -49,7 +57,7 @@ class ReadStats:
 
 
 def iter_batches(
-    stream: BinaryIO, limits: ReadLimits | None = None, stats: ReadStats | None = None
+    stream: ByteSource, limits: ReadLimits | None = None, stats: ReadStats | None = None
 ) -> Iterator[list[str]]:
     """Yield the stream's decoded lines (without line endings) in batches, one batch per chunk read.
 
@@ -62,7 +70,7 @@ def iter_batches(
     first = next(chunks, b'')
     if not first:
         return
-    encoding = _detect_encoding(first)
+    encoding = detect_encoding(first)
     stats.encoding = encoding
     if encoding == 'utf-8' and _looks_binary(first):
         raise InputError('this looks like a binary file, not a text log')
@@ -91,7 +99,7 @@ def iter_batches(
         yield _clean_batch(pending.removesuffix('\n'), limits, stats)
 
 
-def iter_lines(stream: BinaryIO, limits: ReadLimits | None = None, stats: ReadStats | None = None) -> Iterator[str]:
+def iter_lines(stream: ByteSource, limits: ReadLimits | None = None, stats: ReadStats | None = None) -> Iterator[str]:
     """The stream's lines one by one (see iter_batches)."""
     for batch in iter_batches(stream, limits, stats):
         yield from batch
@@ -113,7 +121,7 @@ def _clean_batch(text: str, limits: ReadLimits, stats: ReadStats) -> list[str]:
     return lines
 
 
-def _raw_chunks(stream: BinaryIO, limits: ReadLimits, stats: ReadStats) -> Iterator[bytes]:
+def _raw_chunks(stream: ByteSource, limits: ReadLimits, stats: ReadStats) -> Iterator[bytes]:
     head = stream.read(CHUNK_SIZE)
     if not head.startswith(GZIP_MAGIC):
         while head:
@@ -148,7 +156,7 @@ def _raw_chunks(stream: BinaryIO, limits: ReadLimits, stats: ReadStats) -> Itera
         head = stream.read(CHUNK_SIZE)
 
 
-def _detect_encoding(first: bytes) -> str:
+def detect_encoding(first: bytes) -> str:
     if first.startswith(codecs.BOM_UTF8):
         return 'utf-8-sig'
     if first.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):

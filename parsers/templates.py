@@ -13,6 +13,10 @@ from parsers.masking import WILDCARD, TokenMasker
 
 # Longer masked messages are matched every time rather than remembered.
 MAX_CACHED_MESSAGE = 1024
+# Words of a message that take part in matching (and are kept in its template).
+MAX_TOKENS = 128
+# Templates compared with a new message; past this, the closest one absorbs it.
+MAX_PER_BUCKET = 200
 
 
 @dataclass(slots=True, eq=False)
@@ -26,11 +30,12 @@ class Cluster:
 
 
 class TemplateMiner:
-    def __init__(self, similarity: float = 0.7, cache_size: int = 100_000, max_clusters_per_bucket: int = 200) -> None:
+    def __init__(self, similarity: float = 0.7, cache_size: int = 100_000, max_clusters: int = 10_000) -> None:
         self.similarity = similarity
         self.cache_size = cache_size
-        self.max_per_bucket = max_clusters_per_bucket
+        self.max_clusters = max_clusters
         self.clusters: list[Cluster] = []
+        self._overflow: Cluster | None = None
         self._cache: dict[str, Cluster] = {}
         self._masker = TokenMasker(cache_size // 4)
         self._buckets: dict[tuple[int, str], list[Cluster]] = {}
@@ -47,7 +52,13 @@ class TemplateMiner:
             self._cache[masked] = cluster
         return cluster
 
+    def add_tokens(self, tokens: list[str]) -> Cluster:
+        """The cluster of a message already masked and split (a template mined elsewhere)."""
+        cluster = self._cache.get(' '.join(tokens))
+        return cluster if cluster is not None else self._match(tokens)
+
     def _match(self, tokens: list[str]) -> Cluster:
+        tokens = tokens[:MAX_TOKENS]
         count = len(tokens)
         first = tokens[0] if tokens and WILDCARD not in tokens[0] else WILDCARD
         bucket = self._buckets.setdefault((count, first), [])
@@ -63,11 +74,17 @@ class TemplateMiner:
                 best.tokens = [mine if mine == theirs else WILDCARD
                                for mine, theirs in zip(best.tokens, tokens, strict=True)]
             return best
-        if len(bucket) >= self.max_per_bucket and best is not None:
+        full = len(self.clusters) >= self.max_clusters
+        if best is not None and (full or len(bucket) >= MAX_PER_BUCKET):
             # A bucket this full is one message shape with many values: generalize rather than grow.
             best.tokens = [mine if mine == theirs else WILDCARD
                            for mine, theirs in zip(best.tokens, tokens, strict=True)]
             return best
+        if full:
+            if self._overflow is None:
+                self._overflow = Cluster(len(self.clusters), [WILDCARD])
+                self.clusters.append(self._overflow)
+            return self._overflow
         cluster = Cluster(len(self.clusters), tokens)
         self.clusters.append(cluster)
         bucket.append(cluster)

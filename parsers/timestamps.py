@@ -25,6 +25,7 @@ TS_PATTERNS: dict[str, str] = {
     'time': r'\d\d:\d\d:\d\d(?:[.,]\d+)?',
     'epoch': r'1\d{9}(?:\.\d+)?',
 }
+_EPOCH = re.compile(r'\d{9,19}(?:\.\d+)?').fullmatch
 _FRACTION = r'(?:[.,:](?P<frac>\d+))?'
 _ZONE = r'\s*(?P<zone>Z|UTC|[+-]\d\d:?\d\d)?'
 _CLOCK = r'(?P<h>\d\d?):(?P<mi>\d\d?):(?P<s>\d\d?)'
@@ -47,13 +48,19 @@ def parse_timestamp(raw: str | float | int, year: int) -> datetime | None:
     if isinstance(raw, (int, float)):
         return _from_epoch(float(raw))
     raw = raw.strip()
-    if re.fullmatch(TS_PATTERNS['epoch'], raw):
+    if _EPOCH(raw):
         return _from_epoch(float(raw))
     for pattern in _PARSERS:
         found = pattern.search(raw)
         if found is not None:
             return _build(found.groupdict(), year)
     return None
+
+
+def epoch_text(value: float) -> str | None:
+    """Seconds, milliseconds, microseconds or nanoseconds since 1970 as ISO 8601 text in UTC."""
+    moment = _from_epoch(value)
+    return moment.isoformat() if moment else None
 
 
 def _from_epoch(value: float) -> datetime | None:

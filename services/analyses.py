@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, delete, select, update
 from sqlalchemy.orm import Session, load_only
 
-from parsers import Analysis, Group
+from parsers import Analysis, Bucket, Group, Segment
 from services.db import Database
 from services.diagnosis import Diagnosis
 from services.models import AnalysisRecord, Feedback, utcnow
@@ -160,6 +160,10 @@ def restore_analysis(record: AnalysisRecord) -> Analysis:
         last_timestamp=_moment(summary.get('last_timestamp')),
         truncated_lines=summary.get('truncated_lines', 0),
         bytes_read=summary.get('bytes_read', 0),
+        timeline=[Bucket(datetime.fromisoformat(bucket['start']), dict(bucket['counts']))
+                  for bucket in summary.get('timeline', [])],
+        timeline_step_seconds=summary.get('timeline_step_seconds', 0),
+        segments=[Segment(**segment) for segment in summary.get('segments', [])],
     )
 
 

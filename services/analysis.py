@@ -15,11 +15,14 @@ def read_limits(settings: Settings) -> ReadLimits:
         max_decompressed_bytes=settings.max_decompressed_mb * 1024 * 1024,
         max_occurrences=settings.max_group_occurrences,
         max_example_lines=settings.max_example_lines,
+        max_example_chars=settings.max_example_chars,
         context_lines=settings.context_lines,
         similarity=settings.template_similarity,
         max_groups=settings.max_groups,
         template_cache_size=settings.template_cache_size,
         timeline_buckets=settings.timeline_buckets,
+        workers=settings.analysis_workers,
+        parallel_min_bytes=settings.parallel_min_mb * 1024 * 1024,
     )
 
 

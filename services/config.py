@@ -25,13 +25,16 @@ class Settings(BaseSettings):
     max_decompressed_mb: int = Field(2048, ge=1, description='A gzip file that inflates past this is refused, in MB.')
     max_group_occurrences: int = Field(1000, ge=1, description='Line numbers of occurrences kept per group.')
     max_example_lines: int = Field(200, ge=1, description="Lines kept of a group's example event (a stack trace).")
+    max_example_chars: int = Field(8192, ge=100, description="Characters kept of a group's example event.")
     context_lines: int = Field(20, ge=0, description="Lines kept from before a group's first occurrence.")
     template_similarity: float = Field(
         0.7, gt=0, le=1, description='Share of equal words that puts two messages in one group.'
     )
-    max_groups: int = Field(20000, ge=1, description='Templates kept; past it, new messages join the closest one.')
+    max_groups: int = Field(10000, ge=1, description='Templates kept; past it, new messages join the closest one.')
     template_cache_size: int = Field(200000, ge=0, description='Masked messages remembered for their group.')
     timeline_buckets: int = Field(120, ge=1, description='Most time slices in the level timeline.')
+    analysis_workers: int = Field(2, ge=1, description='Processes that read one big log file in parallel.')
+    parallel_min_mb: int = Field(32, ge=1, description='Files from this size on are read in parallel, in MB.')
     analysis_timeout_seconds: float = Field(600, gt=0, description='Parsing that takes longer is stopped.')
     guest_free_analyses: int = Field(3, ge=0, description='Free diagnoses for a guest browser.')
     guest_daily_cap_per_address: int = Field(10, ge=0, description='Free diagnoses a day for one client address.')

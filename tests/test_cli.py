@@ -74,7 +74,9 @@ def test_prompt_prints_the_redacted_evidence_and_its_tokens(fixtures_dir: Path) 
 
 def test_prompt_budget_is_honoured(fixtures_dir: Path, tmp_path: Path) -> None:
     big = tmp_path / 'big.log'
-    big.write_text(''.join(f'2026-01-01 00:00:00 ERROR failure kind {i} in module m{i}\n' for i in range(3000)))
+    # Each line in its own words (values alone would be masked into one group).
+    words = [''.join(chr(97 + i // 26 ** place % 26) for place in range(3)) for i in range(3000)]
+    big.write_text(''.join(f'2026-01-01 00:00:00 ERROR {word} failed to load {word}\n' for word in words))
     result = run_cli('analyze', str(big), '--prompt', '--budget', '1500')
     assert result.returncode == 0, result.stderr
     assert 1000 < int(result.stdout.splitlines()[-1].removeprefix('tokens: ')) <= 1500

@@ -28,6 +28,8 @@ class Format:
     minute_len: int = 0
     # Group records by their masked message exactly instead of by template similarity (HTTP access lines).
     exact: bool = False
+    # Formats whose header line does not hold the message read the whole event once it is complete.
+    assemble: Callable[[Sequence[str]], Record] | None = None
 
     def score(self, sample: Sequence[str]) -> float:
         """Share of the sample's non-blank lines this format parses, weighted; 0..1."""

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
 from typing import Any
 
 from parsers.formats.base import Format, Record
 from parsers.levels import LEVEL_OF, SYSLOG_SEVERITY, level_of_number
+from parsers.timestamps import epoch_text
 
 _loads = json.loads
 _TIME_KEYS = ('time', 'timestamp', 'ts', '@timestamp', '@t', 't', 'date', 'datetime', 'asctime', '__REALTIME_TIMESTAMP')
@@ -36,19 +36,8 @@ def _time_of(obj: dict[str, Any]) -> str | None:
         if isinstance(value, str) and not value.isdigit():
             return value
         if isinstance(value, (int, float, str)):
-            return _epoch_text(float(value))
+            return epoch_text(float(value))
     return None
-
-
-def _epoch_text(value: float) -> str | None:
-    for scale in (1e9, 1e6, 1e3, 1.0):
-        if value > 1e9 * scale / 10:
-            value /= scale
-            break
-    try:
-        return datetime.fromtimestamp(value, UTC).isoformat()
-    except (OverflowError, OSError, ValueError):
-        return None
 
 
 def _level_of(obj: dict[str, Any]) -> str:

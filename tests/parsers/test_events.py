@@ -171,3 +171,15 @@ def test_crlf_and_unicode_line_separator_inside_json() -> None:
     assert analysis.lines == 2
     assert analysis.events == 2
     assert set(rows) == {1, 2}
+
+
+def test_journal_export_entries_are_events_with_message_priority_and_time() -> None:
+    entry = ('__CURSOR=s=1;i={n}\n__REALTIME_TIMESTAMP=17641484421010{n}0\nPRIORITY={priority}\n'
+             '_SYSTEMD_UNIT=app.service\nSYSLOG_IDENTIFIER=app\nMESSAGE=worker {n} crashed\n\n')
+    text = entry.format(n=1, priority=3) + entry.format(n=2, priority=3) + entry.format(n=3, priority=6)
+    analysis, rows = analyze(text)
+    assert analysis.events == 3
+    assert rows[1] == rows[7] and rows[8] != rows[7]
+    assert [(group.level, group.template, group.count, group.component) for group in analysis.groups] == [
+        ('ERROR', 'worker <*> crashed', 2, 'app'), ('INFO', 'worker <*> crashed', 1, 'app')]
+    assert analysis.first_timestamp is not None and analysis.first_timestamp.year == 2025

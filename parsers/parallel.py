@@ -1,0 +1,108 @@
+"""Both cores on one big file: split it at record boundaries, read the parts in parallel, merge the results.
+
+The first part is read in this process, the others in forked workers; each returns its groups with templates as
+words, which the first engine absorbs in file order (line numbers shifted, templates matched again).
+"""
+
+from __future__ import annotations
+
+import itertools
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
+from typing import BinaryIO
+
+from parsers.continuation import CONTINUATION
+from parsers.engine import Engine, Partial
+from parsers.model import Analysis
+from parsers.reader import GZIP_MAGIC, ReadLimits, ReadStats, detect_encoding, iter_batches
+
+# How far past a split point to look for a line that starts a record.
+SEARCH_BYTES = 256 * 1024
+
+
+def plan(stream: BinaryIO, limits: ReadLimits) -> list[tuple[int, int]] | None:
+    """Byte ranges to read in parallel, or None when this stream is better read in one pass."""
+    if limits.workers < 2 or multiprocessing.current_process().daemon:
+        return None
+    name = getattr(stream, 'name', None)
+    try:
+        if not isinstance(name, str) or not os.path.isfile(name) or stream.tell() != 0:
+            return None
+        size = os.fstat(stream.fileno()).st_size
+    except (OSError, ValueError):
+        return None
+    if size < limits.parallel_min_bytes:
+        return None
+    head = stream.read(4096)
+    stream.seek(0)
+    if head.startswith(GZIP_MAGIC) or detect_encoding(head) not in ('utf-8', 'utf-8-sig'):
+        return None
+    cuts = [0]
+    for part in range(1, limits.workers):
+        cut = _record_start(stream, size * part // limits.workers)
+        if cut is None or cut <= cuts[-1]:
+            return None
+        cuts.append(cut)
+    stream.seek(0)
+    cuts.append(size)
+    return list(itertools.pairwise(cuts))
+
+
+def analyze_parallel(stream: BinaryIO, ranges: list[tuple[int, int]], limits: ReadLimits) -> Analysis:
+    path = str(getattr(stream, 'name', ''))
+    context = multiprocessing.get_context('fork' if 'fork' in multiprocessing.get_all_start_methods() else 'spawn')
+    with ProcessPoolExecutor(max_workers=len(ranges) - 1, mp_context=context) as pool:
+        futures = [pool.submit(_read_part, path, start, end, limits) for start, end in ranges[1:]]
+        stats = ReadStats()
+        engine = Engine(limits, None)
+        for batch in iter_batches(_Range(stream, ranges[0][1]), limits, stats):
+            engine.feed(batch)
+        for future in futures:
+            part, part_stats = future.result()
+            engine.absorb(part)
+            stats.bytes_read += part_stats.bytes_read
+            stats.truncated_lines += part_stats.truncated_lines
+    return engine.result(stats)
+
+
+def _read_part(path: str, start: int, end: int, limits: ReadLimits) -> tuple[Partial, ReadStats]:
+    stats = ReadStats()
+    engine = Engine(limits, None)
+    with open(path, 'rb') as handle:
+        handle.seek(start)
+        for batch in iter_batches(_Range(handle, end - start), limits, stats):
+            engine.feed(batch)
+    return engine.partial(), stats
+
+
+def _record_start(stream: BinaryIO, offset: int) -> int | None:
+    """The offset of the first line at or after `offset` that can only start a record (not a frame, not blank)."""
+    stream.seek(offset)
+    window = stream.read(SEARCH_BYTES)
+    position = window.find(b'\n') + 1
+    while 0 < position < len(window):
+        end = window.find(b'\n', position)
+        if end < 0:
+            return None
+        line = window[position:end].decode('utf-8', 'replace')
+        following = window[end + 1: window.find(b'\n', end + 1)].decode('utf-8', 'replace')
+        if CONTINUATION.match(line) is None and CONTINUATION.match(following) is None:
+            return offset + position
+        position = end + 1
+    return None
+
+
+class _Range:
+    """The next `size` bytes of a stream, as a stream."""
+
+    def __init__(self, stream: BinaryIO, size: int) -> None:
+        self._stream = stream
+        self._left = size
+
+    def read(self, size: int = -1) -> bytes:
+        if self._left <= 0:
+            return b''
+        data = self._stream.read(self._left if size < 0 else min(size, self._left))
+        self._left -= len(data)
+        return data
