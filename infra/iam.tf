@@ -132,8 +132,8 @@ data "aws_iam_policy_document" "deploy" {
 
   statement {
     sid       = "FollowTheDeployCommand"
-    actions   = ["ssm:GetCommandInvocation", "ssm:ListCommandInvocations"]
-    resources = ["*"] # these read calls have no resource-level permissions
+    actions   = ["ssm:GetCommandInvocation"]
+    resources = ["*"] # GetCommandInvocation has no resource-level permissions
   }
 
   dynamic "statement" {

@@ -14,7 +14,7 @@ REPO = Path(__file__).parents[2]
 WORLD = {'0.0.0.0/0', '::/0'}
 WEB_PORTS = {80, 443}
 # Actions AWS offers no resource-level permissions for: the only ones allowed on `*`.
-STAR_RESOURCE_ACTIONS = {'ecr:GetAuthorizationToken', 'ssm:GetCommandInvocation', 'ssm:ListCommandInvocations'}
+STAR_RESOURCE_ACTIONS = {'ecr:GetAuthorizationToken', 'ssm:GetCommandInvocation'}
 # AWS's own managed policies the roles may carry.
 MANAGED_POLICIES = {'AmazonSSMManagedInstanceCore'}
 SECRET_KEYS = {'GEMINI_API_KEY', 'FIREBASE_CREDENTIALS', 'STORAGE_SECRET', 'DATABASE_URL'}

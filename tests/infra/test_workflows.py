@@ -78,6 +78,7 @@ def test_deploy_follows_green_ci_on_main_with_oidc_and_no_keys() -> None:
     job = workflow['jobs']['deploy']
     assert "github.event.workflow_run.conclusion == 'success'" in job['if']
     assert job['permissions'] == {'contents': 'read', 'id-token': 'write'}
+    assert 'environment' not in job  # it would change the OIDC subject away from the branch the role trusts
     credentials = next(s for s in job['steps'] if s.get('uses', '').startswith('aws-actions/configure-aws-credentials'))
     assert set(credentials['with']) == {'role-to-assume', 'aws-region', 'role-session-name'}
     assert not re.search(r'aws-access-key-id|aws-secret-access-key|secrets\.AWS_', text, re.IGNORECASE)
