@@ -15,6 +15,7 @@ from parsers import Analysis, Bucket, Group, Segment
 from services.db import Database
 from services.diagnosis import Diagnosis
 from services.models import AnalysisRecord, Feedback, utcnow
+from services.redaction import redact_analysis
 
 SEARCH_TEXT_LIMIT = 20_000
 HISTORY_PAGE_SIZE = 50
@@ -40,6 +41,7 @@ def save_analysis(
     database: Database, *, owner: Owner, file_name: str, size_bytes: int, analysis: Analysis,
     parse_seconds: float = 0.0, raw_log: str | None = None,
 ) -> AnalysisRecord:
+    analysis = redact_analysis(analysis)  # nothing stored keeps a secret from the log
     summary = analysis.to_dict()
     groups = summary.pop('groups')
     record = AnalysisRecord(

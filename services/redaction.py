@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
+
+from parsers import Analysis
 
 # Kinds, in the order people read them in the summary.
 KIND_LABELS = {
@@ -41,6 +43,8 @@ class _Rule:
     pattern: re.Pattern[str]
     group: str | int = 0  # the part of the match that is secret; the rest stays for context
     valid: Callable[[str], bool] = lambda _value: True
+    # Lower-case words one of which every match contains: a text without any skips the (much slower) regex.
+    needs: tuple[str, ...] = ()
 
 
 def _luhn(value: str) -> bool:
@@ -71,37 +75,41 @@ _RULES = (
     )),
     # PEM body lines logged one by one (64 base64 characters) are key material even without their BEGIN line.
     _Rule('PRIVATE_KEY', re.compile(r'(?m)^[^\S\n]*[A-Za-z0-9+/]{64}[^\S\n]*$')),
-    _Rule('AWS_ACCESS_KEY', re.compile(r'\b(?:AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|APKA)[A-Z0-9]{16}\b')),
+    _Rule('AWS_ACCESS_KEY', re.compile(r'\b(?:AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|APKA)[A-Z0-9]{16}\b'),
+          needs=('akia', 'asia', 'abia', 'acca', 'agpa', 'aida', 'aroa', 'aipa', 'anpa', 'anva', 'apka')),
     _Rule('AWS_SECRET_KEY', re.compile(
         rf'(?i)\b(?:aws_?secret_?access_?key|aws_?secret(?:_?key)?|secret_?access_?key)["\']?{_H}*[:=]{_H}*["\']?'
         r'(?P<value>[A-Za-z0-9/+=]{40})(?![A-Za-z0-9/+=])'
-    ), group='value'),
-    _Rule('JWT', re.compile(r'\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}')),
+    ), group='value', needs=('secret',)),
+    _Rule('JWT', re.compile(r'\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}'), needs=('eyj',)),
     _Rule('AUTHORIZATION', re.compile(
         rf'(?i)\b(?:proxy-)?authorization["\']?{_H}*[:=]{_H}*["\']?(?:(?:basic|bearer|digest|token|negotiate){_H}+)?+'
         rf'(?P<value>{_VALUE})'
-    ), group='value'),
+    ), group='value', needs=('authorization',)),
     _Rule('BEARER_TOKEN', re.compile(r'(?i)\bbearer[^\S\n]+(?P<value>(?!<[A-Z_]+_\d+>)[A-Za-z0-9._~+/-]{8,}=*)'),
-          group='value'),
+          group='value', needs=('bearer',)),
     _Rule('COOKIE', re.compile(
         rf'(?i)\b(?:set-)?cookie["\']?{_H}*[:=]{_H}*["\']?(?P<value>(?!<[A-Z_]+_\d+>)[^"\'\n]*[^"\'\s])'
-    ), group='value'),
-    _Rule('GOOGLE_API_KEY', re.compile(r'\bAIza[0-9A-Za-z_-]{35}(?![0-9A-Za-z_-])')),
-    _Rule('GITHUB_TOKEN', re.compile(r'\b(?:gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{22,255})\b')),
+    ), group='value', needs=('cookie',)),
+    _Rule('GOOGLE_API_KEY', re.compile(r'\bAIza[0-9A-Za-z_-]{35}(?![0-9A-Za-z_-])'), needs=('aiza',)),
+    _Rule('GITHUB_TOKEN', re.compile(r'\b(?:gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{22,255})\b'),
+          needs=('ghp_', 'gho_', 'ghu_', 'ghs_', 'ghr_', 'github_pat_')),
     _Rule('SLACK_TOKEN', re.compile(
         r'\bxox[abposre]-[A-Za-z0-9-]{10,}|https://hooks\.slack\.com/services/[A-Za-z0-9/]+'
-    )),
-    _Rule('STRIPE_KEY', re.compile(r'\b(?:sk|rk|pk)_(?:live|test)_[A-Za-z0-9]{16,}\b|\bwhsec_[A-Za-z0-9]{24,}\b')),
+    ), needs=('xox', 'hooks.slack.com')),
+    _Rule('STRIPE_KEY', re.compile(r'\b(?:sk|rk|pk)_(?:live|test)_[A-Za-z0-9]{16,}\b|\bwhsec_[A-Za-z0-9]{24,}\b'),
+          needs=('sk_', 'rk_', 'pk_', 'whsec_')),
     _Rule('URL_PASSWORD', re.compile(r'\b[a-zA-Z][a-zA-Z0-9+.-]*://[^\s:/@<>]*:(?P<value>[^\s@/<>]+)@'),
-          group='value'),
+          group='value', needs=('://',)),
     _Rule('PASSWORD', re.compile(
         rf'(?i)(?<![\w-])(?:password|passwd|pwd|db_pass)["\']?{_H}*[:=]{_H}*["\']?(?P<value>{_VALUE})'
-    ), group='value'),
+    ), group='value', needs=('passw', 'pwd', 'db_pass')),
     _Rule('SECRET', re.compile(
         rf'(?i)(?<![\w-])(?:client_?secret|api_?key|apikey|access_?token|auth_?token|refresh_?token|secret(?:_?key)?'
         rf'|private_?token|token)["\']?{_H}*[:=]{_H}*["\']?(?P<value>{_VALUE})'
-    ), group='value'),
-    _Rule('EMAIL', re.compile(r'(?<![\w.%+/-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b')),
+    ), group='value', needs=('secret', 'key', 'token')),
+    _Rule('EMAIL', re.compile(r'(?<![\w.%+/-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b'),
+          needs=('@',)),
     # Brand prefixes (Visa, Mastercard, Amex, Discover, JCB, Diners) keep timestamps and ids from looking like cards.
     _Rule('CARD_NUMBER', re.compile(
         r'(?<![\d.-])(?:4\d{3}|5[1-5]\d{2}|2[2-7]\d{2}|3[47]\d{2}|6(?:011|5\d{2})|35\d{2}|3[068]\d{2})'
@@ -138,7 +146,10 @@ class Redactor:
     _placeholders: dict[tuple[str, str], str] = field(default_factory=dict)
 
     def redact(self, text: str) -> str:
+        lowered = text.lower()
         for rule in (*_RULES, *_IP_RULES) if self.redact_ips else _RULES:
+            if rule.needs and not any(word in lowered for word in rule.needs):
+                continue
             text = rule.pattern.sub(partial(self._replace, rule), text)
         return text
 
@@ -169,3 +180,17 @@ def describe_counts(counts: dict[str, int]) -> str:
     parts = [f'{counts[kind]} {one if counts[kind] == 1 else many}'
              for kind, (one, many) in KIND_LABELS.items() if counts.get(kind)]
     return ', '.join(parts) or 'nothing'
+
+
+def redact_analysis(analysis: Analysis, *, redact_ips: bool = False) -> Analysis:
+    """A copy whose log texts (templates, examples, context lines) are redacted, one placeholder per value across
+    the whole analysis: what is stored keeps no secret, and the same value still reads the same everywhere."""
+    redactor = Redactor(redact_ips=redact_ips)
+    groups = [
+        replace(
+            group, template=redactor.redact(group.template), example=redactor.redact(group.example),
+            context_before=redactor.redact('\n'.join(group.context_before)).split('\n') if group.context_before else [],
+        )
+        for group in analysis.groups
+    ]
+    return replace(analysis, groups=groups)

@@ -134,3 +134,12 @@ def test_exports_carry_the_summary_groups_and_diagnosis(database: Database, fixt
     assert markdown.startswith('# app.log\n')
     assert '16 lines, 8 events' in markdown
     assert '| Count | Level |' in markdown
+
+
+def test_no_secret_from_the_log_is_stored(database: Database) -> None:
+    text = '2026-01-01 10:00:01 ERROR login failed for ann@example.com with password=hunter22\n'
+    record = save_analysis(database, owner=Owner(guest_id='g'), file_name='a.log', size_bytes=len(text),
+                           analysis=analyzed(text))
+    stored = json.dumps(record.groups) + json.dumps(record.summary) + record.search_text
+    assert 'hunter22' not in stored and 'ann@example.com' not in stored
+    assert '<PASSWORD_1>' in stored

@@ -1,6 +1,7 @@
 import pytest
 
-from services.redaction import Redactor, describe_counts, redact
+from parsers import analyze_lines
+from services.redaction import Redactor, describe_counts, redact, redact_analysis
 
 # Test values shaped like real credentials; none of them is one.
 AWS_ACCESS = 'AKIAIOSFODNN7EXAMPLE'
@@ -107,3 +108,19 @@ def test_ordinary_values_are_left_alone(text: str) -> None:
 def test_nothing_to_report_reads_as_nothing() -> None:
     assert describe_counts({}) == 'nothing'
     assert describe_counts({'EMAIL': 2, 'PASSWORD': 1}) == '1 password, 2 e-mail addresses'
+
+
+def test_an_analysis_is_redacted_with_one_set_of_placeholders() -> None:
+    analysis = analyze_lines([
+        '2026-01-01 10:00:00 INFO login ok for ann@example.com',
+        '2026-01-01 10:00:01 ERROR reset failed for ann@example.com password=hunter22',
+        '2026-01-01 10:00:02 ERROR reset failed for bob@example.com password=hunter23',
+    ])
+    redacted = redact_analysis(analysis)
+    texts = '\n'.join(f'{g.template}\n{g.example}\n' + '\n'.join(g.context_before) for g in redacted.groups)
+    assert 'example.com' not in texts and 'hunter2' not in texts
+    error = next(group for group in redacted.groups if group.level == 'ERROR')
+    assert error.example == '2026-01-01 10:00:01 ERROR reset failed for <EMAIL_1> password=<PASSWORD_1>'
+    assert error.context_before == ['2026-01-01 10:00:00 INFO login ok for <EMAIL_1>']
+    assert analysis.groups[0].example != redacted.groups[0].example  # the original is left as it was
+    assert [group.count for group in redacted.groups] == [group.count for group in analysis.groups]
