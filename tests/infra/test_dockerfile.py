@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 import sys
 import tomllib
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -77,6 +79,37 @@ def test_build_context_holds_every_package_and_nothing_else() -> None:
     modules = [f'{m}.py' for m in project['tool']['setuptools']['py-modules']]
     for needed in ('pyproject.toml', project['project']['readme'], *modules, *(f'{p}/' for p in packages)):
         assert f'!{needed}' in patterns, needed
+
+
+def test_the_image_installs_every_file_the_packages_hold(tmp_path: Path) -> None:
+    """Build the wheel the builder stage builds, from only what .dockerignore lets in: nothing may be left out."""
+    context = build_context(tmp_path / 'context')
+    result = subprocess.run([sys.executable, '-m', 'pip', 'wheel', '--quiet', '--no-deps', '--wheel-dir',
+                             str(tmp_path / 'wheel'), str(context)], capture_output=True, text=True, timeout=300,
+                            check=False)
+    assert result.returncode == 0, result.stderr[-2000:]
+    installed = set(zipfile.ZipFile(next((tmp_path / 'wheel').glob('*.whl'))).namelist())
+    project = tomllib.loads((REPO / 'pyproject.toml').read_text())
+    packages = tuple(p.rstrip('*') + '/' for p in project['tool']['setuptools']['packages']['find']['include'])
+    needed = {path for path in tracked_files() if path.startswith(packages)} | {'main.py'}
+    assert sorted(needed - installed) == []
+
+
+def build_context(destination: Path) -> Path:
+    """The tracked files `docker build` would send: .dockerignore excludes everything, then lets top-level names in."""
+    patterns = [line for line in (REPO / '.dockerignore').read_text().splitlines() if line and line[0] != '#']
+    allowed = {pattern[1:].rstrip('/') for pattern in patterns if pattern.startswith('!')}
+    assert patterns[0] == '*' and not [name for name in allowed if '/' in name or '*' in name]  # the only form read
+    for path in tracked_files():
+        if path.split('/')[0] in allowed:
+            (destination / path).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy(REPO / path, destination / path)
+    return destination
+
+
+def tracked_files() -> list[str]:
+    result = subprocess.run(['git', 'ls-files'], cwd=REPO, capture_output=True, text=True, timeout=60, check=True)
+    return result.stdout.splitlines()
 
 
 @pytest.fixture
