@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import os
 import re
 import shutil
 import subprocess
@@ -12,6 +14,8 @@ from pathlib import Path
 
 import pytest
 from dockerfile_parse import DockerfileParser
+
+from tests.e2e.conftest import start_app, stop_app
 
 REPO = Path(__file__).parents[2]
 HADOLINT = Path(sys.executable).parent / 'hadolint'
@@ -63,6 +67,28 @@ def test_health_check_probes_healthz_and_data_is_a_volume() -> None:
     volumes = ' '.join(i['value'] for i in stage if i['instruction'] == 'VOLUME')
     assert f'"{env["DATA_DIR"]}"' in volumes
     assert env['NICEGUI_STORAGE_PATH'].startswith(env['DATA_DIR'] + '/')
+
+
+def test_the_health_check_command_answers_for_the_running_app_only(tmp_path: Path) -> None:
+    """The app started with the image's environment (its volume under tmp_path), probed by the HEALTHCHECK command."""
+    env = DockerfileParser(path=str(REPO / 'Dockerfile')).envs
+    volume = tmp_path / 'volume'
+    storage = env['NICEGUI_STORAGE_PATH'].replace(env['DATA_DIR'], str(volume), 1)
+    health = next(i['value'] for i in final_stage(REPO / 'Dockerfile') if i['instruction'] == 'HEALTHCHECK')
+    command = json.loads(health.split(' CMD ', 1)[1])
+    assert command[0] == 'python'
+    command[0] = sys.executable  # the image's python; stdlib only
+
+    server = start_app(tmp_path, {'DATA_DIR': str(volume), 'NICEGUI_STORAGE_PATH': storage})
+    probe_env = {**os.environ, 'PORT': server.url.rsplit(':', 1)[1]}
+    try:
+        healthy = subprocess.run(command, env=probe_env, capture_output=True, text=True, timeout=30, check=False)
+    finally:
+        stop_app(server)
+    stopped = subprocess.run(command, env=probe_env, capture_output=True, text=True, timeout=30, check=False)
+    assert healthy.returncode == 0, healthy.stderr
+    assert stopped.returncode != 0
+    assert volume.is_dir()  # the app's data went to the volume
 
 
 def test_no_secret_is_baked_into_the_image() -> None:
