@@ -88,7 +88,7 @@ variable "image_registry" {
 
 variable "container_image" {
   type        = string
-  description = "Image the instance runs on first boot, e.g. docker.io/acme/logsentry:latest. Later deploys replace it. Empty: the app starts with the first deploy."
+  description = "Image the instance runs on first boot, e.g. acme/logsentry:latest. Later deploys replace it. Empty: the app starts with the first deploy."
   default     = ""
 }
 

@@ -17,7 +17,7 @@ TEMPLATE = REPO / 'infra' / 'user_data.sh.tftpl'
 SHELLCHECK = Path(sys.executable).parent / 'shellcheck'
 VALUES: dict[str, Any] = {
     'name': 'logsentry', 'aws_region': 'eu-central-1', 'domain_name': 'logs.example.com',
-    'acme_email': 'ops@example.com', 'image': 'docker.io/acme/logsentry:1', 'ecr_registry': '',
+    'acme_email': 'ops@example.com', 'image': 'acme/logsentry:1', 'ecr_registry': '',
     'secret_id': 'arn:aws:secretsmanager:eu-central-1:123456789012:secret:logsentry/app-AbCdEf',
     'log_group': '/logsentry/app', 'app_port': 8080, 'data_mount': '/srv/logsentry/data',
     'data_volume_id': 'vol-0123456789abcdef0', 'app_environment': {'GEMINI_MODEL': 'gemini-2.5-flash'},
@@ -71,7 +71,7 @@ def test_rendered_user_data_configures_caddy_and_the_app(tmp_path: Path) -> None
     assert 'GEMINI_MODEL=gemini-2.5-flash\n' in user_data
     assert 'AWS_SECRET_ID=arn:aws:secretsmanager:' in user_data
     assert 'nvme-Amazon_Elastic_Block_Store_vol0123456789abcdef0' in user_data
-    assert user_data.rstrip().endswith('/usr/local/bin/logsentry-deploy "docker.io/acme/logsentry:1"')
+    assert user_data.rstrip().endswith('/usr/local/bin/logsentry-deploy "acme/logsentry:1"')
     assert not render(TEMPLATE.read_text(), VALUES | {'image': ''}).rstrip().endswith('"')
 
 
