@@ -47,8 +47,6 @@ class Partial:
     """What an engine read, ready to be absorbed by the engine that read the lines before."""
 
     lines: int
-    events: int
-    level_counts: dict[str, int]
     formats: dict[str, int]
     segments: list[Segment]
     timeline: dict[str, list[Any]]
@@ -73,7 +71,6 @@ class Engine:
         self.on_event = on_event
         self.miner = TemplateMiner(limits.similarity, limits.template_cache_size, limits.max_groups)
         self.line_no = 0
-        self.events = 0
         self.ranked: list[Format] = []
         self.fmt: Format = plain.FORMAT
         self.unwrapping = False
@@ -87,7 +84,6 @@ class Engine:
         self.at_end = False
         self.groups: dict[tuple[object, ...], _Tally] = {}
         self.by_id: list[_Tally] = []
-        self.level_counts = dict.fromkeys(LEVELS, 0)
         self.timeline: dict[str, list[Any]] = {}
         self.segments: list[Segment] = []
         self.segment: list[Any] = []
@@ -112,11 +108,19 @@ class Engine:
         by_prefix = self.by_prefix
         line_no = self.line_no
         event = self.event
+        max_lines = self.limits.max_example_lines
         for line in batch:
             line_no += 1
             remember(line)
             record = parse(line)
             if record is None:
+                head = line[:1]
+                if (head == '\t' or head == ' ') and event is not None and event[_LINES] is not None:
+                    # An indented line (a stack frame) only ever continues the event being read.
+                    event[_LAST] = line_no
+                    if len(event[_LINES]) < max_lines:
+                        event[_LINES].append(line)
+                    continue
                 other = by_prefix.get(line[:4])
                 if other is not None and other is not fmt:
                     record = other.parse(line)
@@ -126,7 +130,7 @@ class Engine:
             if record is not None and record is not CONTINUES:
                 if event is not None:
                     finish(event)
-                event = [line_no, line_no, record[0], record[1], record[2], record[3], fmt, None, None]
+                event = [line_no, line_no, *record, fmt, None, None]
                 continue
             self.line_no, self.event = line_no, event
             self._other(line, record)
@@ -237,7 +241,6 @@ class Engine:
 
     def _finish(self, event: Event) -> None:
         first, last, ts, level, _, msg, fmt, lines, _ = event
-        self.events += 1
         crash = None
         if lines is not None:
             if fmt.assemble is not None:
@@ -252,8 +255,7 @@ class Engine:
             key = (level, msg)
             if key not in self.groups and len(self.groups) >= self.limits.max_groups:
                 # Too many routes to keep apart: the rest share one group per method and status.
-                method, _, status = msg.partition(' ')[0], '', msg.rpartition(' ')[2]
-                key = (level, f'{method} <*> {status}')
+                key = (level, f'{msg.partition(" ")[0]} <*> {msg.rpartition(" ")[2]}')
         else:
             key = (level, self.miner.add(msg).id)
         tally = self.groups.get(key)
@@ -262,10 +264,8 @@ class Engine:
         group = tally.group
         group.count += 1
         group.lines += last - first + 1
-        if len(group.occurrences) < self.max_occurrences:
+        if group.count <= self.max_occurrences:
             group.occurrences.append(first)
-        if level:
-            self.level_counts[level] += 1
         if ts is not None:
             tally.last_ts = ts
             if tally.first_ts is None:
@@ -342,7 +342,7 @@ class Engine:
             if isinstance(key[1], int):
                 key = (key[0], tuple(self.miner.clusters[key[1]].tokens), *key[2:])
             groups.append((key, tally.group, tally.first_ts, tally.last_ts))
-        return Partial(self.line_no, self.events, self.level_counts, self.formats, self.segments, self.timeline, groups)
+        return Partial(self.line_no, self.formats, self.segments, self.timeline, groups)
 
     def absorb(self, part: Partial) -> None:
         """Append the results of the lines that follow this engine's (read by another engine)."""
@@ -373,14 +373,11 @@ class Engine:
             mine_row = self.timeline.setdefault(minute, [row[0], 0, 0, 0, 0, 0, 0, 0])
             for index in range(1, 8):
                 mine_row[index] += row[index]
-        for level, count in part.level_counts.items():
-            self.level_counts[level] += count
         for name, count in part.formats.items():
             self.formats[name] = self.formats.get(name, 0) + count
         room = self.limits.max_segments - len(self.segments)
         self.segments.extend(Segment(segment.first_line + offset, segment.last_line + offset, segment.format,
                                      segment.events) for segment in part.segments[:max(room, 0)])
-        self.events += part.events
         self.line_no += part.lines
 
     def result(self, stats: ReadStats) -> Analysis:
@@ -400,7 +397,7 @@ class Engine:
         return Analysis(
             lines=self.line_no,
             events=self.events,
-            level_counts=self.level_counts,
+            level_counts=self._level_counts(),
             formats=self.formats,
             groups=groups,
             first_timestamp=min(seen, key=sort_key) if seen else None,
@@ -411,6 +408,17 @@ class Engine:
             timeline_step_seconds=step,
             segments=self.segments,
         )
+
+    @property
+    def events(self) -> int:
+        return sum(tally.group.count for tally in self.by_id)
+
+    def _level_counts(self) -> dict[str, int]:
+        counts = dict.fromkeys(LEVELS, 0)
+        for tally in self.by_id:
+            if tally.group.level:
+                counts[tally.group.level] += tally.group.count
+        return counts
 
     def _template_of(self, tally: _Tally) -> str:
         kind = tally.key[1]

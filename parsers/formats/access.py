@@ -8,24 +8,31 @@ from parsers.formats.base import Format, Record
 from parsers.levels import level_of_status
 
 _LINE = re.compile(
-    r'(?:\S+ )?(?:\d{1,3}(?:\.\d{1,3}){3}|[0-9a-fA-F:]+|\S+) \S+ \S+ \[(?P<ts>[^\]]+)\] '
-    r'"(?P<method>[A-Z]{3,10}) (?P<path>[^" ]*)[^"]*" (?P<status>\d{3}) (?:\d+|-)'
+    # client, ident, user; a virtual host before them is tried only when that fails (it rarely is there).
+    r'(?:\S+ )??\S+ \S+ \S+ \[([^\]]+)\] '
+    r'"([A-Z]{3,10}) ([^" ?]*)[^"]*" (\d{3}) (?:\d+|-)'
 )
 _match = _LINE.match
 # A path segment with a digit in it is an id (/orders/1842, /u/5f3a9c): the route keeps its place, not its value.
 _ID_SEGMENT = re.compile(r'(?<=/)[^/]*\d[^/]*')
 _ids = _ID_SEGMENT.sub
+# Paths seen with their route: health checks and assets repeat. Bounded, and the same for every log.
+MAX_ROUTES = 50_000
+_routes: dict[str, str] = {}
+_LEVEL_OF_STATUS = {digit: level_of_status(digit) for digit in '0123456789'}
 
 
 def parse(line: str) -> Record | None:
     found = _match(line)
     if found is None:
         return None
-    ts, method, path, status = found.group('ts', 'method', 'path', 'status')
-    query = path.find('?')
-    if query >= 0:
-        path = path[:query]
-    return ts, level_of_status(status), None, f'{method} {_ids("<*>", path)} {status}'
+    ts, method, path, status = found.groups()
+    route = _routes.get(path)
+    if route is None:
+        route = _ids('<*>', path)
+        if len(_routes) < MAX_ROUTES:
+            _routes[path] = route
+    return ts, _LEVEL_OF_STATUS[status[0]], None, f'{method} {route} {status}'
 
 
 FORMAT = Format(
