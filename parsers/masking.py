@@ -23,6 +23,10 @@ def mask(message: str) -> str:
     return _sub(WILDCARD, message)
 
 
+# Longer words are masked every time rather than remembered.
+MAX_CACHED_TOKEN = 64
+
+
 class TokenMasker:
     """Masks a message word by word, remembering each word's mask: words repeat, so most cost one lookup.
 
@@ -40,7 +44,7 @@ class TokenMasker:
             masked = cache.get(token)
             if masked is None:
                 masked = _sub(WILDCARD, token)
-                if len(cache) < self._cache_size:
+                if len(cache) < self._cache_size and len(token) < MAX_CACHED_TOKEN:
                     cache[token] = masked
             out.append(masked)
         return out
