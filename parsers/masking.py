@@ -17,6 +17,7 @@ _VARIABLE = re.compile(
     r'|[-+]?\d+(?:[.,:]\d+)*'  # numbers, times, versions
 )
 _sub = _VARIABLE.sub
+_quoted = re.compile(r'(?<![\w\\])"[^"]*"|(?<!\w)\'[^\']*\'(?!\w)').sub
 
 
 def mask(message: str) -> str:
@@ -38,6 +39,9 @@ class TokenMasker:
         self._cache_size = cache_size
 
     def tokens(self, message: str) -> list[str]:
+        if '"' in message or "'" in message:
+            # A quoted value may hold spaces: one wildcard for all of it, before the message is split into words.
+            message = _quoted(WILDCARD, message)
         cache = self._cache
         out = []
         for token in message.split():
