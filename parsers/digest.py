@@ -8,6 +8,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from parsers.masking import WILDCARD
 from parsers.model import Analysis, Group
 
 DEFAULT_BUDGET = 12_000
@@ -20,6 +21,7 @@ TEMPLATE_CHARS = 500
 _SLACK = 40
 CHOSEN_LINE_CHARS = 8_000
 _PIECES = re.compile(r'\d|[^\W\d_]+|\S')
+_PARTLY_MASKED = re.compile(r'[\w+/.-]*(?:' + re.escape(WILDCARD) + r'[\w+/.-]*)+')
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,6 +112,17 @@ def build_digest(
     return Digest(text, estimate_tokens(text), group.id if group else None, event_truncated, groups_left_out)
 
 
+def plain_template(template: str) -> str:
+    """Literal fragments glued to a wildcard are pieces of a value (perhaps of a secret no redaction rule can
+    recognize once cut up): such a word shows as the wildcard alone, unless they are as short as a unit (`<*>ms`)."""
+    return _PARTLY_MASKED.sub(_plain_word, template)
+
+
+def _plain_word(found: re.Match[str]) -> str:
+    word = found[0]
+    return WILDCARD if len(word) - word.count(WILDCARD) * len(WILDCARD) > 3 else word
+
+
 def _overview(analysis: Analysis, transform: Callable[[str], str]) -> list[str]:
     levels = ', '.join(f'{level} {count}' for level, count in analysis.level_counts.items() if count)
     formats = ', '.join(f'{name} ({count} lines)' for name, count in list(analysis.formats.items())[:6])
@@ -140,7 +153,7 @@ def _group_heading(title: str, group: Group, transform: Callable[[str], str]) ->
     more = ', ...' if group.count > 20 else ''
     return [
         f'=== {title}: group #{group.id}, {group.level or "no level"}, {group.count} occurrence(s) ===',
-        f'template: {_cut(transform(group.template), TEMPLATE_CHARS)}',
+        f'template: {_cut(transform(plain_template(group.template)), TEMPLATE_CHARS)}',
         f'first seen: {_moment(group.first_seen)}, last seen: {_moment(group.last_seen)}',
         f'at lines: {occurrences}{more}',
     ]
@@ -160,7 +173,7 @@ def _other_group(group: Group, transform: Callable[[str], str]) -> list[str]:
     return [
         f'#{group.id} {group.level or "no level"} x{group.count}, first seen {_moment(group.first_seen)} '
         f'(line {group.first_line}), last seen {_moment(group.last_seen)}',
-        f'  template: {_cut(transform(group.template), TEMPLATE_CHARS)}',
+        f'  template: {_cut(transform(plain_template(group.template)), TEMPLATE_CHARS)}',
         *shown,
     ]
 

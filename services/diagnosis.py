@@ -12,6 +12,7 @@ from importlib import resources
 from typing import Protocol
 
 from parsers import ERROR_LEVELS, Analysis, Group
+from parsers.digest import plain_template
 from services.redaction import redact
 
 OFFLINE_MODEL = 'offline'
@@ -166,8 +167,8 @@ def _answer(analysis: Analysis, chosen: Group | None, match: Match) -> str:
     more = f' and {group.count - 10} more' if group.count > 10 else ''
     note = ''
     if chosen is not None and chosen.id != group.id:
-        note = (f'\n\nThe chosen message (`{_clean(chosen.template)}`, line {chosen.first_line}) is not in the '
-                f'knowledge base; this is the first recognized failure in the log, which may be its cause.')
+        note = (f'\n\nThe chosen message (`{_clean(plain_template(chosen.template))}`, line {chosen.first_line}) is '
+                f'not in the knowledge base; this is the first recognized failure in the log, which may be its cause.')
     elif chosen is None:
         note = '\n\nNo line is marked ERROR or FATAL, but this known failure is in the log.'
     return '\n\n'.join([
@@ -185,8 +186,8 @@ def _answer(analysis: Analysis, chosen: Group | None, match: Match) -> str:
 def _unknown_answer(analysis: Analysis, group: Group) -> str:
     cited = ', '.join(str(line) for line in group.occurrences[:10])
     return '\n\n'.join([
-        f'## Summary\n**Unrecognized error**: {group.count} occurrence(s) of `{_clean(group.template)}`, first at '
-        f'line {group.first_line}{_seen(group)}.',
+        f'## Summary\n**Unrecognized error**: {group.count} occurrence(s) of '
+        f'`{_clean(plain_template(group.template))}`, first at line {group.first_line}{_seen(group)}.',
         '## Root cause\nThis error matches none of the failure signatures in the offline knowledge base. The first '
         'error in time is usually the cause and later ones its consequences: read the lines before its first '
         'occurrence.',

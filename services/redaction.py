@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from functools import partial
 
 from parsers import Analysis
+from parsers.digest import plain_template
 
 # Kinds, in the order people read them in the summary.
 KIND_LABELS = {
@@ -188,7 +189,7 @@ def redact_analysis(analysis: Analysis, *, redact_ips: bool = False) -> Analysis
     redactor = Redactor(redact_ips=redact_ips)
     groups = [
         replace(
-            group, template=redactor.redact(group.template), example=redactor.redact(group.example),
+            group, template=redactor.redact(plain_template(group.template)), example=redactor.redact(group.example),
             context_before=redactor.redact('\n'.join(group.context_before)).split('\n') if group.context_before else [],
         )
         for group in analysis.groups

@@ -15,9 +15,14 @@ def test_guest_previews_the_redacted_evidence_and_watches_the_answer_stream_in(
     page.goto(gemini_app_server.url)
     page.locator('input[type=file]').set_input_files(str(FIXTURES / 'secrets.log'))
     expect(page.get_by_text('Redacted: 1 AWS access key')).to_be_visible(timeout=20_000)
+    preview = page.get_by_text('charge failed card=<CARD_NUMBER_1>').first
     page.get_by_text('Preview the exact text sent').click()
-    expect(page.get_by_text('charge failed card=<CARD_NUMBER_1>').first).to_be_visible()
-    page.get_by_role('button', name='Diagnose with gemini-2.5-flash').click()
+    expect(preview).to_be_visible()
+    page.get_by_text('Preview the exact text sent').click()  # closed again, so the button below stops moving
+    expect(preview).to_be_hidden()
+    ask = page.get_by_role('button', name='Diagnose with gemini-2.5-flash')
+    ask.click()
+    expect(ask).to_be_disabled()
     summary = page.get_by_role('heading', name='Summary')
     prevention = page.get_by_role('heading', name='Prevention')
     expect(summary).to_be_visible(timeout=10_000)

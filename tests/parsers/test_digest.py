@@ -3,7 +3,7 @@ from collections.abc import Iterator
 import pytest
 
 from parsers import Analysis, Group, analyze_lines
-from parsers.digest import MIN_BUDGET, build_digest, estimate_tokens
+from parsers.digest import MIN_BUDGET, build_digest, estimate_tokens, plain_template
 from services.diagnosis import default_group
 
 LOG = """2026-01-01 10:00:00 INFO starting worker
@@ -110,3 +110,15 @@ def test_budget_and_root_cause_on_a_million_line_log() -> None:
     assert digest.tokens <= 12_000
     assert '600001 | 2026-01-01 11:00:00 ERROR payment worker crashed' in digest.text
     assert '600004 | KeyError: card_token' in digest.text
+
+
+@pytest.mark.parametrize(('template', 'plain'), [
+    ('key AKIAZ<*>MSJV<*>WWNKGQX<*>A set', 'key <*> set'),
+    ('stripe_key=sk_live_<*>HplantedSecretValue<*>', 'stripe_key=<*>'),
+    ('GET /api/orders/<*> took <*>ms', 'GET <*> took <*>ms'),
+    ('login failed password=hunter<*>', 'login failed password=<*>'),
+    ('connection refused to db.internal:<*>', 'connection refused to db.internal:<*>'),
+    ('worker <*> started', 'worker <*> started'),
+])
+def test_fragments_glued_to_a_wildcard_are_not_shown(template: str, plain: str) -> None:
+    assert plain_template(template) == plain
