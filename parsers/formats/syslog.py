@@ -4,27 +4,33 @@ from __future__ import annotations
 
 import re
 
-from parsers.formats.base import Format, Record
+from parsers.formats.base import Format, Parser, Record
 from parsers.levels import SYSLOG_SEVERITY
 
 _LINE = re.compile(
     r'(?:<(?P<pri>\d{1,3})>)?(?P<ts>[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d(?:\.\d+)?|\d{4}-\d\d-\d\dT\S+) '
     r'\S+ (?P<comp>[^\s:\[]+)(?:\[\d+\])?: ?(?P<msg>.*)'
 )
-_match = _LINE.match
 
 
-def parse(line: str) -> Record | None:
-    found = _match(line)
-    if found is None:
-        return None
-    pri, ts, comp, msg = found.group('pri', 'ts', 'comp', 'msg')
-    return ts, SYSLOG_SEVERITY[int(pri) & 7] if pri else '', comp, msg
+def pri_parser(line_pattern: re.Pattern[str]) -> Parser:
+    """A parser for a syslog pattern with the groups pri, ts, comp and msg: the level comes from <PRI>."""
+    match = line_pattern.match
+
+    def parse(line: str) -> Record | None:
+        found = match(line)
+        if found is None:
+            return None
+        pri, ts, comp, msg = found.group('pri', 'ts', 'comp', 'msg')
+        level = SYSLOG_SEVERITY[int(pri) & 7] if pri else ''
+        return (None if ts == '-' else ts), level, comp, msg.removeprefix('\ufeff')
+
+    return parse
 
 
 FORMAT = Format(
     name='syslog',
-    parse=parse,
+    parse=pri_parser(_LINE),
     samples=(
         'Dec 10 06:55:46 LabSZ sshd[24200]: Invalid user webmaster from 173.234.31.186',
         "<34>Oct 11 22:14:15 mymachine su: 'su root' failed for lonvick on /dev/pts/8",

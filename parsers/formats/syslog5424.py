@@ -4,26 +4,17 @@ from __future__ import annotations
 
 import re
 
-from parsers.formats.base import Format, Record
-from parsers.levels import SYSLOG_SEVERITY
+from parsers.formats.base import Format
+from parsers.formats.syslog import pri_parser
 
 _LINE = re.compile(
     r'<(?P<pri>\d{1,3})>1 (?P<ts>\S+) \S+ (?P<comp>\S+) \S+ \S+ (?:-|(?:\[(?:[^\]\\]|\\.)*\])+) ?(?P<msg>.*)'
 )
-_match = _LINE.match
-
-
-def parse(line: str) -> Record | None:
-    found = _match(line)
-    if found is None:
-        return None
-    pri, ts, comp, msg = found.group('pri', 'ts', 'comp', 'msg')
-    return (None if ts == '-' else ts), SYSLOG_SEVERITY[int(pri) & 7], comp, msg.removeprefix('\ufeff')
 
 
 FORMAT = Format(
     name='syslog-rfc5424',
-    parse=parse,
+    parse=pri_parser(_LINE),
     samples=(
         '<165>1 2003-10-11T22:14:15.003Z mymachine.example.com evntslog - ID47 [exampleSDID@32473 iut="3" '
         'eventSource="Application" eventID="1011"] An application event log entry...',
