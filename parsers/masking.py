@@ -8,7 +8,7 @@ WILDCARD = '<*>'
 # One alternation, one pass: ids, addresses and hex first (they contain digits that the last branch would split).
 _VARIABLE = re.compile(
     r'[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}'  # UUID
-    r'|(?:[a-zA-Z][a-zA-Z0-9+.-]*://|www\.)[^\s"\'<>]+'  # URL
+    r'|\b(?:[a-zA-Z][a-zA-Z0-9+.-]{0,15}://|www\.)[^\s"\'<>]+'  # URL (bounded scheme: no quadratic scan)
     r'|\b\d{1,3}(?:\.\d{1,3}){3}(?::\d+)?\b'  # IPv4[:port]
     r'|\b(?:[0-9a-fA-F]{1,4}:){3,7}[0-9a-fA-F]{1,4}\b'  # IPv6 and MAC-like
     r'|\b0[xX][0-9a-fA-F]+\b'  # 0x hex

@@ -73,7 +73,7 @@ def _timestamp_shape(lines: list[str]) -> tuple[str, re.Pattern[str] | None]:
 
 def _pipe_fields(rests: list[str]) -> list[str]:
     # `ts|component|pid|message`: the header is the fields nearly every line has; the last one is the message.
-    header = Counter(rest.count('|') for rest in rests).most_common(1)[0][0]
+    header = min(Counter(rest.count('|', 0, 2000) for rest in rests).most_common(1)[0][0], MAX_FIELDS)
     fields = ['pipe']
     for index in range(1, header):
         values = [rest.split('|', header)[index].strip() for rest in rests if rest.count('|') >= header]

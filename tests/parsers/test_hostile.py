@@ -72,3 +72,18 @@ def test_many_distinct_messages_stay_within_the_group_bound() -> None:
 def test_utf16_log_is_read() -> None:
     analysis = analyze_stream(io.BytesIO('2026-11-26 09:14:02,101 ERROR [a] disque plein\n'.encode('utf-16')))
     assert analysis.groups[0].template == 'disque plein'
+
+
+@pytest.mark.parametrize('line', [
+    '1.1.1.1 - - [' + 'x' * 60_000,
+    '20171223-22:15:29:606|' * 2800,
+    '2026-01-01 00:00:00,000 INFO ' + '[' * 60_000,
+    '2026-01-01 00:00:00,000 INFO [' + '[a]' * 20_000,
+    'x' * 60_000,
+    '{"a":' * 20_000,
+    '"' * 60_000,
+], ids=['access-unclosed', 'many-pipes', 'brackets', 'nested-brackets', 'one-word', 'deep-json', 'quotes'])
+def test_pathological_lines_are_read_one_event_each(line: str) -> None:
+    # These once took seconds per line (patterns that rescanned the rest of the line at every position).
+    analysis = analyze_stream(io.BytesIO(((line + '\n') * 20).encode()))
+    assert (analysis.lines, analysis.events) == (20, 20)
