@@ -100,6 +100,7 @@ DRAIN3_VENV := .cache/drain3-venv
 bench: $(RUN_STAMP) $(DRAIN3_VENV)/bin/drain3-installed lnav
 	$(PY) bench/ga.py $(LOGHUB)
 	$(PY) bench/throughput.py --drain3-python $(DRAIN3_VENV)/bin/python
+	$(PY) bench/digest.py
 
 # Drain3 only for the comparison, in its own virtualenv so it never becomes a dependency.
 $(DRAIN3_VENV)/bin/drain3-installed:
