@@ -66,6 +66,8 @@ class _Tally:
 
 
 class Engine:
+    """Reads batches of lines in order and keeps the groups, timeline and segments; `result` summarizes."""
+
     def __init__(self, limits: ReadLimits, on_event: EventSink | None) -> None:
         self.limits = limits
         self.on_event = on_event
