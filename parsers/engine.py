@@ -13,6 +13,7 @@ from parsers import wrappers
 from parsers.continuation import CHAINED, CONTINUATION, CRASH_START, TRACEBACK
 from parsers.fingerprint import Crash, fingerprint
 from parsers.formats import CONTINUES, Format, Record, detect, plain
+from parsers.masking import mask
 from parsers.model import ERROR_LEVELS, LEVELS, Analysis, Bucket, Group, Segment
 from parsers.reader import ReadLimits, ReadStats
 from parsers.templates import TemplateMiner
@@ -50,17 +51,19 @@ class Partial:
     formats: dict[str, int]
     segments: list[Segment]
     timeline: dict[str, list[Any]]
-    groups: list[tuple[tuple[object, ...], Group, str | None, str | None]]
+    # (key with the template as words, group, first and last raw timestamp, crash title)
+    groups: list[tuple[tuple[object, ...], Group, str | None, str | None, str]]
 
 
 class _Tally:
     """A group while the log is read: the public Group plus the raw timestamps of its first and last event."""
 
-    __slots__ = ('first_ts', 'group', 'key', 'last_ts')
+    __slots__ = ('first_ts', 'group', 'key', 'last_ts', 'title')
 
-    def __init__(self, group: Group, key: tuple[object, ...]) -> None:
+    def __init__(self, group: Group, key: tuple[object, ...], title: str = '') -> None:
         self.group = group
         self.key = key
+        self.title = title
         self.first_ts: str | None = None
         self.last_ts: str | None = None
 
@@ -311,7 +314,7 @@ class Engine:
             context_before=[text[:MAX_CONTEXT_CHARS] for text in context or ()],
             format=fmt.name, component=comp or '', exception=crash.type if crash else '',
         )
-        tally = _Tally(group, key)
+        tally = _Tally(group, key, crash.title if crash else '')
         self.groups[key] = tally
         self.by_id.append(tally)
         return tally
@@ -343,14 +346,14 @@ class Engine:
             key = tally.key
             if isinstance(key[1], int):
                 key = (key[0], tuple(self.miner.clusters[key[1]].tokens), *key[2:])
-            groups.append((key, tally.group, tally.first_ts, tally.last_ts))
+            groups.append((key, tally.group, tally.first_ts, tally.last_ts, tally.title))
         return Partial(self.line_no, self.formats, self.segments, self.timeline, groups)
 
     def absorb(self, part: Partial) -> None:
         """Append the results of the lines that follow this engine's (read by another engine)."""
         self.close()
         offset = self.line_no
-        for portable, group, first_ts, last_ts in part.groups:
+        for portable, group, first_ts, last_ts, title in part.groups:
             words = portable[1]
             key = (portable[0], self.miner.add_tokens(list(words)).id, *portable[2:]) if isinstance(words, tuple) \
                 else portable
@@ -359,7 +362,7 @@ class Engine:
             tally = self.groups.get(key)
             if tally is None:
                 group.id = len(self.by_id) + 1
-                tally = _Tally(group, key)
+                tally = _Tally(group, key, title)
                 self.groups[key] = tally
                 self.by_id.append(tally)
                 tally.first_ts = first_ts
@@ -428,8 +431,9 @@ class Engine:
             return kind
         assert isinstance(kind, int)
         template = self.miner.clusters[kind].template
-        if tally.group.exception and template.startswith(('Traceback', 'panic', 'Exception in thread')):
-            return tally.group.exception
+        if tally.title and template.startswith(('Traceback', 'panic', 'fatal error', 'Exception in thread')):
+            # A crash with no log line of its own: its exception line says what happened.
+            return mask(tally.title)
         return template
 
     def _timeline(self, year: int) -> tuple[list[Bucket], int]:

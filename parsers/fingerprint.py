@@ -29,11 +29,14 @@ _GENERATED = re.compile(r'\$\$Lambda\$[\w/$]+|\$\d+|0x[0-9a-f]+|\d+')
 class Crash:
     type: str
     fingerprint: str
+    # The line that names the exception shown (type and message), for a title.
+    title: str
 
 
 def fingerprint(lines: Sequence[str]) -> Crash | None:
     """The crash an event's lines describe, or None when they hold no exception or panic."""
     types: list[str] = []
+    titles: list[str] = []
     frames: list[str] = []
     in_goroutine = 0
     for line in lines[1:] if len(lines) > 1 else lines:
@@ -56,17 +59,19 @@ def fingerprint(lines: Sequence[str]) -> Crash | None:
         kind = _crash_type(line)
         if kind:
             types.append(kind)
+            titles.append(line.strip())
     if not types and lines and (frames or len(lines) > 1):
         kind = _crash_type(lines[0])
         if kind:
             types.append(kind)
+            titles.append(lines[0].strip())
     if not types:
         return None
     normalized = [_GENERATED.sub('', frame) for frame in frames[:MAX_FRAMES]]
     digest = hashlib.sha1('\n'.join([*types, *normalized]).encode(), usedforsecurity=False).hexdigest()[:16]
     # Python prints the outermost exception last, Java first: the type shown is the one a person searches for.
-    shown = types[-1] if any(_PYTHON_FRAME.match(line) for line in lines) else types[0]
-    return Crash(type=shown, fingerprint=digest)
+    shown = -1 if any(_PYTHON_FRAME.match(line) for line in lines) else 0
+    return Crash(type=types[shown], fingerprint=digest, title=titles[shown])
 
 
 def _crash_type(line: str) -> str:

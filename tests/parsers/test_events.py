@@ -90,6 +90,7 @@ def test_go_panic_starts_its_own_event_and_keeps_its_goroutine_dump() -> None:
     assert {rows[line][0] for line in range(2, 11)} == {2}
     assert rows[2][2] == 'FATAL'
     assert analysis.groups[0].exception == 'panic: runtime error'
+    assert analysis.groups[0].template == 'panic: runtime error: invalid memory address or nil pointer dereference'
 
 
 def test_postgres_detail_lines_continue_the_error() -> None:
