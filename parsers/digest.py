@@ -21,7 +21,7 @@ TEMPLATE_CHARS = 500
 _SLACK = 40
 CHOSEN_LINE_CHARS = 8_000
 _PIECES = re.compile(r'\d|[^\W\d_]+|\S')
-_PARTLY_MASKED = re.compile(r'[\w+/.-]*(?:' + re.escape(WILDCARD) + r'[\w+/.-]*)+')
+_PARTLY_MASKED = re.compile(r'(?<![\w+/.-])[\w+/.-]*(?:' + re.escape(WILDCARD) + r'[\w+/.-]*)+')
 
 
 @dataclass(frozen=True, slots=True)

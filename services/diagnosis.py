@@ -20,7 +20,9 @@ OFFLINE_NOTE = (
     '_This is the offline analysis, from a built-in knowledge base of known failures. With a Gemini API key '
     'configured, a model reads the evidence itself and can explain failures this knowledge base does not know._'
 )
-MAX_GROUPS_SCANNED = 2_000
+MAX_GROUPS_SCANNED = 500
+# Signatures read the start of an event: enough for a message and its causes, bounded for hostile input.
+MATCH_CHARS = 8_000
 EXAMPLE_LINES = 30
 _PLACEHOLDER = re.compile(r'\{(\w+)\}')
 
@@ -38,6 +40,7 @@ class Signature:
     prevention: str
     defaults: dict[str, str]
     min_count: int = 1  # a storm is many occurrences, not one
+    needs: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,15 +123,17 @@ def find_match(analysis: Analysis, group: Group | None) -> Match | None:
 
 
 def match_group(group: Group) -> Match | None:
+    text = group.example[:MATCH_CHARS]
+    lowered = text.lower()
     for signature in load_signatures():
-        if group.count < signature.min_count:
+        if group.count < signature.min_count or (signature.needs and not any(w in lowered for w in signature.needs)):
             continue
         for pattern in signature.patterns:
-            found = pattern.search(group.example)
+            found = pattern.search(text)
             if found is None:
                 continue
-            offset = group.example.count('\n', 0, found.start())
-            line = group.example.split('\n')[offset]
+            offset = text.count('\n', 0, found.start())
+            line = text.split('\n')[offset]
             values = dict(signature.defaults)
             values.update({name: _clean(value) for name, value in found.groupdict().items() if value})
             values['count'] = str(group.count)
@@ -145,6 +150,7 @@ def load_signatures() -> tuple[Signature, ...]:
             patterns=tuple(re.compile(pattern, re.IGNORECASE | re.MULTILINE) for pattern in entry['patterns']),
             root_cause=entry['root_cause'], fix=entry['fix'], prevention=entry['prevention'],
             defaults=entry.get('defaults', {}), min_count=entry.get('min_count', 1),
+            needs=tuple(entry.get('needs', ())),
         )
         for entry in raw['signature']
     )

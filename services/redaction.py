@@ -70,7 +70,8 @@ _VALUE = r'(?!<[A-Z_]+_\d+>)[^\s"\'<>,;&}\]]+'  # a value up to the next delimit
 _RULES = (
     _Rule('PRIVATE_KEY', re.compile(
         # A block cut short (the END line missing) ends with its last line of base64.
-        r'-----BEGIN[A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----(?:.*?-----END[A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----'
+        r'-----BEGIN[A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----'
+        r'(?:(?:(?!-----BEGIN).){0,16000}?-----END[A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----'
         r'|(?:\n[^\S\n]*[A-Za-z0-9+/=]+[^\S\n]*(?=\n|\Z))*)',
         re.DOTALL,
     )),
@@ -100,7 +101,7 @@ _RULES = (
     ), needs=('xox', 'hooks.slack.com')),
     _Rule('STRIPE_KEY', re.compile(r'\b(?:sk|rk|pk)_(?:live|test)_[A-Za-z0-9]{16,}\b|\bwhsec_[A-Za-z0-9]{24,}\b'),
           needs=('sk_', 'rk_', 'pk_', 'whsec_')),
-    _Rule('URL_PASSWORD', re.compile(r'\b[a-zA-Z][a-zA-Z0-9+.-]*://[^\s:/@<>]*:(?P<value>[^\s@/<>]+)@'),
+    _Rule('URL_PASSWORD', re.compile(r'(?<![a-zA-Z0-9+.-])[a-zA-Z][a-zA-Z0-9+.-]{0,30}://[^\s:/@<>]*:(?P<value>[^\s@/<>]+)@'),
           group='value', needs=('://',)),
     _Rule('PASSWORD', re.compile(
         rf'(?i)(?<![\w-])(?:password|passwd|pwd|db_pass)["\']?{_H}*[:=]{_H}*["\']?(?P<value>{_VALUE})'
