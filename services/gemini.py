@@ -75,14 +75,16 @@ class GeminiAnalyzer:
                         if on_chunk:
                             on_chunk(text)
         except TimeoutError as exc:
-            raise DiagnosisError(f'Gemini did not answer within {self.timeout:g} seconds.') from exc
+            raise DiagnosisError(f'Gemini did not answer within {self.timeout:g} s.') from exc
         except errors.APIError as exc:
             log.warning('Gemini call failed: %s %s', exc.code, exc.status)
             raise DiagnosisError(_api_message(exc)) from exc
-        except Exception as exc:  # the SDK raises many kinds for a broken answer or connection
+        except OSError as exc:  # aiohttp's and the socket layer's connection errors
+            log.warning('Gemini unreachable: %r', exc)
+            raise DiagnosisError(f'Gemini could not be reached ({type(exc).__name__}).') from exc
+        except Exception as exc:  # the SDK raises many kinds for an answer it cannot parse
             log.warning('Gemini answer unusable: %r', exc)
-            name = type(exc).__name__
-            raise DiagnosisError(f'Gemini could not be reached or sent an unreadable answer ({name}).') from exc
+            raise DiagnosisError(f'Gemini sent an answer that could not be read ({type(exc).__name__}).') from exc
         markdown = ''.join(parts).strip()
         if not markdown:
             raise DiagnosisError('Gemini sent an empty answer.')
@@ -126,11 +128,19 @@ class FallbackAnalyzer:
     async def diagnose(
         self, analysis: Analysis, group: Group | None = None, on_chunk: Callable[[str], None] | None = None
     ) -> Diagnosis:
+        streamed = False
+
+        def relay(chunk: str) -> None:
+            nonlocal streamed
+            streamed = True
+            if on_chunk:
+                on_chunk(chunk)
+
         try:
-            return await self.primary.diagnose(analysis, group, on_chunk)
+            return await self.primary.diagnose(analysis, group, relay)
         except DiagnosisError as exc:
             notice = f'> **{exc}** Below is the offline analysis instead.\n\n'
-            if on_chunk:
-                on_chunk(f'\n\n---\n\n{notice}')
+            if on_chunk:  # a rule under what the model had written before it failed
+                on_chunk(f'\n\n---\n\n{notice}' if streamed else notice)
             answer = await self.fallback.diagnose(analysis, group, on_chunk)
             return replace(answer, markdown=notice + answer.markdown, fallback_reason=str(exc))

@@ -78,12 +78,12 @@ async def test_a_bad_key_is_not_retried(gemini_server: GeminiServer, app_log: An
 
 async def test_a_slow_answer_times_out(gemini_server: GeminiServer, app_log: Analysis) -> None:
     gemini_server.script(Reply(delay=3))
-    with pytest.raises(DiagnosisError, match=r'Gemini did not answer within 0\.5 seconds'):
+    with pytest.raises(DiagnosisError, match=r'Gemini did not answer within 0\.5 s'):
         await analyzer(gemini_server, timeout=0.5, retries=0).diagnose(app_log)
 
 
 @pytest.mark.parametrize(('raw', 'message'), [
-    ('data: {this is not json\r\n\r\n', 'sent an unreadable answer'),
+    ('data: {this is not json\r\n\r\n', 'Gemini sent an answer that could not be read'),
     ('data: {"unexpected": true}\r\n\r\n', 'Gemini sent an empty answer'),
 ])
 async def test_a_malformed_answer_is_a_clear_error(gemini_server: GeminiServer, app_log: Analysis,
@@ -104,6 +104,33 @@ async def test_when_gemini_fails_the_offline_analysis_answers(gemini_server: Gem
     assert diagnosis.markdown.startswith('> **Gemini had a server error (500)')
     assert 'Below is the offline analysis instead.' in ''.join(chunks)
     assert 'Database connection refused' in diagnosis.markdown
+
+
+async def test_an_unreachable_server_is_a_clear_error(app_log: Analysis) -> None:
+    with GeminiServer() as server:
+        url = server.url  # a port that was just served and is now closed
+    gemini = GeminiAnalyzer(api_key='k', model='gemini-2.5-flash', base_url=url, retries=0, timeout=5)
+    with pytest.raises(DiagnosisError, match=r'Gemini could not be reached \(ClientConnectorError\)'):
+        await gemini.diagnose(app_log)
+
+
+async def test_a_fallback_before_any_answer_starts_with_the_notice(gemini_server: GeminiServer,
+                                                                   app_log: Analysis) -> None:
+    gemini_server.script(*[Reply(status=500)] * 3)
+    chunks: list[str] = []
+    await FallbackAnalyzer(analyzer(gemini_server), OfflineAnalyzer()).diagnose(app_log, None, chunks.append)
+    assert chunks[0].startswith('> **Gemini had a server error (500)')
+
+
+async def test_a_model_failing_mid_answer_is_ruled_off_before_the_offline_answer(gemini_server: GeminiServer,
+                                                                                 app_log: Analysis) -> None:
+    gemini_server.script(Reply(chunks=['## Summary\nThe data', 'base'], chunk_delay=3))
+    chunks: list[str] = []
+    fallback = FallbackAnalyzer(analyzer(gemini_server, timeout=1, retries=0), OfflineAnalyzer())
+    diagnosis = await fallback.diagnose(app_log, None, chunks.append)
+    assert chunks[0] == '## Summary\nThe data'
+    assert chunks[1].startswith('\n\n---\n\n> **Gemini did not answer within 1 s.**')
+    assert diagnosis.markdown.startswith('> **Gemini did not answer within 1 s.**')
 
 
 def test_cache_key_names_the_model_and_the_exact_evidence(gemini_server: GeminiServer, app_log: Analysis) -> None:
