@@ -258,14 +258,16 @@ class Engine:
             key: tuple[object, ...] = (level, self.miner.add(msg).id, crash.fingerprint)
         elif fmt.exact:
             key = (level, msg)
-            if key not in self.groups and len(self.groups) >= self.limits.max_groups:
-                # Too many routes to keep apart: the rest share one group per method and status.
-                key = (level, f'{msg.partition(" ")[0]} <*> {msg.rpartition(" ")[2]}')
         else:
             key = (level, self.miner.add(msg).id)
         tally = self.groups.get(key)
         if tally is None:
-            tally = self._new_group(key, event, level, crash)
+            if fmt.exact and len(self.groups) >= self.limits.max_groups:
+                # Too many routes to keep apart: the rest share one group per method and status.
+                key = (level, f'{msg.partition(" ")[0]} <*> {msg.rpartition(" ")[2]}')
+                tally = self.groups.get(key)
+            if tally is None:
+                tally = self._new_group(key, event, level, crash)
         group = tally.group
         group.count += 1
         group.lines += last - first + 1
@@ -275,7 +277,7 @@ class Engine:
             tally.last_ts = ts
             if tally.first_ts is None:
                 tally.first_ts = ts
-            minute = ts[: fmt.minute_len] if fmt.minute_len else ts
+            minute = ts[: fmt.minute_len or None]
             row = self.timeline.get(minute)
             if row is None:
                 row = self.timeline[minute] = [ts, 0, 0, 0, 0, 0, 0, 0]

@@ -87,3 +87,11 @@ def test_pathological_lines_are_read_one_event_each(line: str) -> None:
     # These once took seconds per line (patterns that rescanned the rest of the line at every position).
     analysis = analyze_stream(io.BytesIO(((line + '\n') * 20).encode()))
     assert (analysis.lines, analysis.events) == (20, 20)
+
+
+def test_routes_past_the_group_bound_share_one_group_per_method_and_status() -> None:
+    lines = '\n'.join(f'10.0.0.1 - - [26/Nov/2026:09:14:02 +0000] "GET /{word}x HTTP/1.1" 404 5'
+                      for word in ('alpha', 'beta', 'gamma', 'delta', 'epsilon', 'zeta'))
+    analysis = analyze_stream(io.BytesIO(lines.encode()), ReadLimits(max_groups=3))
+    assert [(group.template, group.count) for group in analysis.groups] == [
+        ('GET <*> 404', 3), ('GET /alphax 404', 1), ('GET /betax 404', 1), ('GET /gammax 404', 1)]
