@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
 from nicegui import ui
 
@@ -16,15 +16,19 @@ from services.redaction import describe_counts
 log = logging.getLogger(__name__)
 
 
+Ask = Callable[[Callable[[str], None]], Awaitable[Diagnosis]]
+
+
 async def diagnosis_panel(
     analyzer: Analyzer, settings: Settings, analysis: Analysis, group: Group | None,
-    on_answer: Callable[[Diagnosis], None],
+    on_answer: Callable[[Diagnosis], None] | None = None, request: Ask | None = None,
 ) -> None:
     """The panel, in the current container. The offline analyzer answers at once; a model only when asked, after
     the person could see what it will be sent.
 
-    `on_answer` runs once a real answer arrived (not when the model failed and the offline stand-in answered), so
-    the caller can count it. A failure is shown in the panel; nothing else on the page changes.
+    `request(stream)` gets the diagnosis, passing each chunk to `stream` (by default the analyzer itself; a caller that
+    also caches and counts passes its own). `on_answer` runs once a real answer arrived (not when the model failed
+    and the offline stand-in answered). A failure is shown in the panel; nothing else on the page changes.
     """
     offline = analyzer.model == OFFLINE_MODEL
     if offline:
@@ -58,7 +62,7 @@ async def diagnosis_panel(
             ui.spinner(size='sm')
             ui.label(f'{"The offline analyzer" if offline else analyzer.model} is writing…')
         try:
-            diagnosis = await analyzer.diagnose(analysis, group, stream)
+            diagnosis = await (request(stream) if request else analyzer.diagnose(analysis, group, stream))
         except DiagnosisError as exc:
             _failed(str(exc))
             return
@@ -71,7 +75,7 @@ async def diagnosis_panel(
         answer.content = diagnosis.markdown
         if diagnosis.input_tokens or diagnosis.output_tokens:
             usage.text = f'{diagnosis.model}: {diagnosis.input_tokens} tokens in, {diagnosis.output_tokens} out'
-        if diagnosis.fallback_reason is None:
+        if diagnosis.fallback_reason is None and on_answer:
             on_answer(diagnosis)
         elif not offline:
             ask.enable()

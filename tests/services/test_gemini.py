@@ -161,3 +161,15 @@ def test_cli_diagnose_uses_gemini_when_a_key_is_set(gemini_server: GeminiServer,
     assert result.returncode == 0, result.stderr
     assert result.stdout == '## Summary\nThe database refused connections.\n'
     assert gemini_server.requests[0].headers['x-goog-api-key'] == 'cli-key'
+
+
+def test_cli_diagnose_falls_back_to_the_offline_answer(gemini_server: GeminiServer, fixtures_dir: Path) -> None:
+    gemini_server.script(Reply(status=500))
+    env = {'PATH': '', 'GEMINI_API_KEY': 'cli-key', 'GOOGLE_GEMINI_BASE_URL': gemini_server.url,
+           'GEMINI_MAX_RETRIES': '0'}
+    result = subprocess.run([sys.executable, str(MAIN), 'analyze', str(fixtures_dir / 'app.log'), '--diagnose'],
+                            capture_output=True, text=True, env=env, timeout=60, check=False)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith('> **Gemini had a server error (500) and still did after retries.** Below is the '
+                                    'offline analysis instead.\n\n## Summary\n**Database connection refused')
+    assert 'Traceback' not in result.stderr
