@@ -9,7 +9,7 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from pydantic import ValidationError
 
@@ -21,6 +21,11 @@ from services.diagnosis import Analyzer, DiagnosisError, OfflineAnalyzer, defaul
 from services.prompt import build_prompt
 from services.redaction import describe_counts
 from services.secrets import SecretsError, load_secrets
+
+if TYPE_CHECKING:
+    from services.accounts import Accounts
+    from services.auth import Authenticator
+    from services.db import Database
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -143,11 +148,27 @@ def _serve(settings: Settings) -> int:
     if settings.redis_url:  # NiceGUI reads these when it is imported
         os.environ['NICEGUI_REDIS_URL'] = settings.redis_url
         os.environ['NICEGUI_REDIS_KEY_PREFIX'] = settings.redis_key_prefix
+    try:
+        accounts, bearer = _accounts(settings, database)
+    except ValueError as exc:
+        return _fail(str(exc))
     from ui.app import serve
 
     serve(Services(settings=settings, analyzer=create_analyzer(settings), database=database,
-                   authenticator=AnyOf([ApiKeyAuthenticator(database)])))
+                   authenticator=AnyOf([ApiKeyAuthenticator(database), *bearer]), accounts=accounts))
     return 0
+
+
+def _accounts(settings: Settings, database: Database) -> tuple[Accounts, list[Authenticator]]:
+    """Firebase accounts when configured (their ID tokens then also open the API), local accounts otherwise."""
+    if settings.firebase_api_key and settings.firebase_project_id:
+        from services.firebase_accounts import FirebaseAccounts
+
+        firebase = FirebaseAccounts.from_settings(settings, database)
+        return firebase, [firebase]
+    from services.local_accounts import LocalAccounts
+
+    return LocalAccounts.from_settings(settings, database), []
 
 
 def _fail(message: str) -> int:

@@ -8,7 +8,12 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from sqlalchemy import delete
+
+from services.analyses import Owner
 from services.config import Settings
+from services.db import Database
+from services.models import Feedback, User
 
 INVALID_CREDENTIALS = 'Wrong email or password.'
 EMAIL_TAKEN = 'An account with this email already exists. Log in instead.'
@@ -77,6 +82,21 @@ class Accounts(Protocol):
     def verify_token(self, token: str) -> Identity:
         """Who a bearer token belongs to; raises InvalidToken."""
         ...
+
+    def user_id(self, identity: Identity) -> int:
+        """The person's row in the users table (created on first use for a Firebase account)."""
+        ...
+
+    def delete_account(self, identity: Identity) -> None:
+        """The account and everything it owns: analyses, their share links, API keys, feedback it gave."""
+        ...
+
+
+def delete_user_data(database: Database, user_id: int) -> None:
+    # Analyses (and their share links) and API keys go with the user row (ON DELETE CASCADE); votes are by name.
+    with database.write() as session:
+        session.execute(delete(Feedback).where(Feedback.voter == Owner(user_id=user_id).key))
+        session.execute(delete(User).where(User.id == user_id))
 
 
 def normalize_email(email: str) -> str:

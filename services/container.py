@@ -9,6 +9,7 @@ from services.config import Settings
 from services.diagnosis import Analyzer
 
 if TYPE_CHECKING:  # the CLI builds no Services; it should not pay for importing the database layer
+    from services.accounts import Accounts
     from services.auth import Authenticator
     from services.db import Database
 
@@ -19,3 +20,4 @@ class Services:
     analyzer: Analyzer
     database: Database
     authenticator: Authenticator  # API bearer tokens; Firebase ID tokens join personal API keys when configured
+    accounts: Accounts  # Firebase or local, for the pages

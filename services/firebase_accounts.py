@@ -18,6 +18,8 @@ import requests
 from firebase_admin import auth, credentials
 from firebase_admin import exceptions as firebase_errors
 from requests.adapters import HTTPAdapter
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from services.accounts import (
     EMAIL_TAKEN,
@@ -29,9 +31,14 @@ from services.accounts import (
     LoginThrottle,
     SignIn,
     check_password,
+    delete_user_data,
     normalize_email,
 )
+from services.api_keys import KEY_PREFIX
+from services.auth import Principal
 from services.config import Settings
+from services.db import Database
+from services.models import User
 
 log = logging.getLogger(__name__)
 # What Firebase answers for a wrong email or password; the person hears the same thing for each.
@@ -41,6 +48,7 @@ DEAD_REFRESH = frozenset({'TOKEN_EXPIRED', 'USER_DISABLED', 'USER_NOT_FOUND', 'I
                           'INVALID_GRANT_TYPE', 'MISSING_REFRESH_TOKEN', 'INVALID_ID_TOKEN'})
 GOOGLE_AUTH_HOSTS = ('www.googleapis.com', 'securetoken.googleapis.com', 'identitytoolkit.googleapis.com')
 REFRESH_MARGIN_SECONDS = 300
+LINK_CONFLICT = 'This email belongs to another account here. Ask the operator of this site to help.'
 API_KEY_IN_URL = re.compile(r'([?&]key=)[^&\s"]+')
 
 
@@ -52,8 +60,9 @@ class AccountsUnavailable(AccountError):
 class FirebaseAccounts:
     password_reset_available = True
 
-    def __init__(self, *, api_key: str, project_id: str, service_account: str | None, emulator_host: str | None,
-                 throttle: LoginThrottle, min_password_length: int) -> None:
+    def __init__(self, database: Database, *, api_key: str, project_id: str, service_account: str | None,
+                 emulator_host: str | None, throttle: LoginThrottle, min_password_length: int) -> None:
+        self._database = database
         logging.getLogger('urllib3.connectionpool').addFilter(_HIDE_API_KEY)
         if emulator_host:
             # firebase-admin reads the emulator address from the environment only.
@@ -70,13 +79,14 @@ class FirebaseAccounts:
         self._min_password_length = min_password_length
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> FirebaseAccounts:
+    def from_settings(cls, settings: Settings, database: Database) -> FirebaseAccounts:
         if not (settings.firebase_api_key and settings.firebase_project_id):
             raise ValueError('Firebase accounts need FIREBASE_API_KEY and FIREBASE_PROJECT_ID')
         service_account = settings.firebase_credentials.get_secret_value() if settings.firebase_credentials else None
-        return cls(api_key=settings.firebase_api_key.get_secret_value(), project_id=settings.firebase_project_id,
-                   service_account=service_account, emulator_host=settings.firebase_auth_emulator_host,
-                   throttle=LoginThrottle.from_settings(settings), min_password_length=settings.password_min_length)
+        return cls(database, api_key=settings.firebase_api_key.get_secret_value(),
+                   project_id=settings.firebase_project_id, service_account=service_account,
+                   emulator_host=settings.firebase_auth_emulator_host, throttle=LoginThrottle.from_settings(settings),
+                   min_password_length=settings.password_min_length)
 
     def register(self, email: str, password: str, *, client: str) -> SignIn:
         email = normalize_email(email)
@@ -153,13 +163,43 @@ class FirebaseAccounts:
             raise _unavailable('token verification', type(exc).__name__) from None
         return Identity(uid=claims['uid'], email=claims.get('email', ''), expires_at=float(claims['exp']))
 
-    def delete_account(self, uid: str) -> None:
+    def authenticate(self, token: str) -> Principal | None:
+        """The API's view: a Firebase ID token proves a user, or None so the API answers 401."""
+        if token.startswith(KEY_PREFIX):
+            return None
         try:
-            auth.delete_user(uid, app=self._admin)
+            identity = self.verify_token(token)
+            return Principal(self.user_id(identity), identity.email)
+        except AccountError:
+            return None
+
+    def user_id(self, identity: Identity) -> int:
+        for _ in range(2):  # a second look when another request created the row at the same moment
+            try:
+                with self._database.write() as session:
+                    user = session.scalars(select(User).where(User.firebase_uid == identity.uid)).first()
+                    if user is None:
+                        if session.scalar(select(User.id).where(User.email == identity.email)) is not None:
+                            raise AccountError(LINK_CONFLICT)
+                        user = User(email=identity.email, firebase_uid=identity.uid)
+                        session.add(user)
+                        session.flush()
+                    return user.id
+            except IntegrityError:
+                continue
+        raise AccountError(LINK_CONFLICT)
+
+    def delete_account(self, identity: Identity) -> None:
+        try:
+            auth.delete_user(identity.uid, app=self._admin)
         except auth.UserNotFoundError:
-            return
+            pass
         except firebase_errors.FirebaseError as exc:
             raise _unavailable('account deletion', type(exc).__name__) from None
+        with self._database.read() as session:
+            user_id = session.scalar(select(User.id).where(User.firebase_uid == identity.uid))
+        if user_id is not None:
+            delete_user_data(self._database, user_id)
 
     def _signed_in(self, answer: dict[str, Any]) -> SignIn:
         """Count the person as signed in only once firebase-admin has verified the token pyrebase returned."""

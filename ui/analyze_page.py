@@ -15,6 +15,7 @@ from services.container import Services
 from services.diagnosis import Diagnosis, default_group
 from ui.diagnosis_panel import diagnosis_panel
 from ui.frame import frame
+from ui.session import current_identity
 
 log = logging.getLogger(__name__)
 FREE_USED_KEY = 'free_analyses_used'
@@ -30,6 +31,8 @@ def register(services: Services) -> None:
             ui.label('What went wrong in your log?').classes('text-2xl font-semibold')
             quota_label = ui.label().props('aria-live=polite').classes('text-sm text-gray-600')
             _show_quota(quota_label, settings.guest_free_analyses)
+            if current_identity():
+                ui.badge('Unlimited analyses', color='positive').props('aria-label="Unlimited analyses"')
             ui.upload(
                 label=f'Log file (up to {settings.max_upload_mb} MB, .gz accepted)',
                 auto_upload=True,
@@ -98,7 +101,7 @@ def _summary(analysis: Analysis) -> None:
 
 async def _diagnosis(services: Services, analysis: Analysis, quota_label: ui.label) -> None:
     allowance = services.settings.guest_free_analyses
-    used = int(app.storage.user.get(FREE_USED_KEY, 0))
+    used = 0 if current_identity() else int(app.storage.user.get(FREE_USED_KEY, 0))  # registered: unlimited
     with ui.card().classes('w-full'):
         ui.label('Diagnosis').classes('text-lg font-semibold')
         if used >= allowance:
@@ -106,12 +109,16 @@ async def _diagnosis(services: Services, analysis: Analysis, quota_label: ui.lab
             return
 
         def count(_: Diagnosis) -> None:
-            app.storage.user[FREE_USED_KEY] = int(app.storage.user.get(FREE_USED_KEY, 0)) + 1
+            if not current_identity():  # registered: unlimited
+                app.storage.user[FREE_USED_KEY] = int(app.storage.user.get(FREE_USED_KEY, 0)) + 1
             _show_quota(quota_label, allowance)
 
         await diagnosis_panel(services.analyzer, services.settings, analysis, default_group(analysis), count)
 
 
 def _show_quota(label: ui.label, allowance: int) -> None:
+    if current_identity():
+        label.set_visibility(False)
+        return
     left = max(allowance - int(app.storage.user.get(FREE_USED_KEY, 0)), 0)
     label.text = f'{left} of {allowance} free analyses left'

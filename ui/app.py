@@ -5,7 +5,7 @@ from __future__ import annotations
 from nicegui import app, run, ui
 
 from services.container import Services
-from ui import analyze_page, info_pages
+from ui import account_pages, analyze_page, info_pages, session
 
 APP_TITLE = 'LogSentry'
 
@@ -14,6 +14,8 @@ def serve(services: Services) -> None:
     settings = services.settings
     analyze_page.register(services)
     info_pages.register(settings)
+    session.install(services)
+    account_pages.register(services)
 
     @app.get('/healthz', include_in_schema=False)
     def healthz() -> dict[str, str]:

@@ -7,6 +7,8 @@ from contextlib import contextmanager
 
 from nicegui import app, ui
 
+from ui.session import account_menu
+
 NAV_LINKS = (('Analyze', '/'), ('History', '/history'), ('FAQ', '/faq'))
 FOOTER_LINKS = (('FAQ', '/faq'), ('Privacy', '/privacy'), ('Terms', '/terms'))
 DARK_MODE_KEY = 'dark_mode'
@@ -30,6 +32,7 @@ def frame(title: str) -> Iterator[ui.column]:
             with menu_button.classes('sm:hidden'), ui.menu():
                 for label, target in NAV_LINKS:
                     ui.menu_item(label, on_click=lambda target=target: ui.navigate.to(target))
+            account_menu()
             theme_button = ui.button(on_click=lambda: toggle_theme()).props('flat round color=white')
             theme_button.mark('theme-toggle')
     with ui.column().classes('w-full max-w-6xl mx-auto p-4 max-sm:p-2 gap-4') as content:

@@ -7,13 +7,17 @@ import json
 import logging
 import time
 import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from firebase_admin import auth
 
 from services.accounts import INVALID_CREDENTIALS, AccountError, InvalidCredentials, InvalidToken
 from services.config import Settings
+from services.db import Database, open_database
 from services.firebase_accounts import FirebaseAccounts
+from services.models import User
 from tests.firebase_emulator import Emulator
 
 PASSWORD = 'correct horse battery'
@@ -21,8 +25,15 @@ CLIENT = '198.51.100.7'
 
 
 @pytest.fixture
-def accounts(firebase_env: Emulator) -> FirebaseAccounts:
-    return FirebaseAccounts.from_settings(Settings())
+def sqlite(tmp_path: Path) -> Iterator[Database]:
+    database = open_database(f'sqlite:///{tmp_path / "test.db"}')
+    yield database
+    database.dispose()
+
+
+@pytest.fixture
+def accounts(firebase_env: Emulator, sqlite: Database) -> FirebaseAccounts:
+    return FirebaseAccounts.from_settings(Settings(), sqlite)
 
 
 def test_register_then_log_in(accounts: FirebaseAccounts) -> None:
@@ -76,10 +87,11 @@ def test_revoked_token_and_refresh_are_refused(accounts: FirebaseAccounts) -> No
         accounts.renew(signed_in)
 
 
-def test_token_from_another_project_is_refused(accounts: FirebaseAccounts, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_token_from_another_project_is_refused(accounts: FirebaseAccounts, sqlite: Database,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
     token = accounts.register('ada@example.com', PASSWORD, client=CLIENT).id_token or ''
     monkeypatch.setenv('FIREBASE_PROJECT_ID', 'demo-other')
-    other_project = FirebaseAccounts.from_settings(Settings())
+    other_project = FirebaseAccounts.from_settings(Settings(), sqlite)
     with pytest.raises(InvalidToken):
         other_project.verify_token(token)
 
@@ -91,18 +103,34 @@ def test_forged_token_is_refused(accounts: FirebaseAccounts, tamper: object) -> 
         accounts.verify_token(tamper(token))  # type: ignore[operator]
 
 
-def test_deleted_account_cannot_log_in(accounts: FirebaseAccounts) -> None:
+def test_api_bearer_token_proves_a_user_row(accounts: FirebaseAccounts, sqlite: Database) -> None:
     signed_in = accounts.register('ada@example.com', PASSWORD, client=CLIENT)
-    accounts.delete_account(signed_in.identity.uid)
+    principal = accounts.authenticate(signed_in.id_token or '')
+    assert principal is not None and principal.email == 'ada@example.com'
+    assert accounts.authenticate(accounts.login('ada@example.com', PASSWORD, client=CLIENT).id_token or '') == principal
+    with sqlite.read() as session:
+        user = session.get_one(User, principal.user_id)
+    assert (user.firebase_uid, user.password_hash) == (signed_in.identity.uid, None)
+    assert accounts.authenticate('lsk_not-a-firebase-token') is None
+    assert accounts.authenticate((signed_in.id_token or '')[:-4] + 'AAAA') is None
+
+
+def test_deleting_the_account_deletes_it_in_firebase_and_here(accounts: FirebaseAccounts, sqlite: Database) -> None:
+    signed_in = accounts.register('ada@example.com', PASSWORD, client=CLIENT)
+    user_id = accounts.user_id(signed_in.identity)
+    accounts.delete_account(signed_in.identity)
     with pytest.raises(InvalidToken):
         accounts.verify_token(signed_in.id_token or '')
     with pytest.raises(InvalidCredentials):
         accounts.login('ada@example.com', PASSWORD, client=CLIENT)
+    with sqlite.read() as session:
+        assert session.get(User, user_id) is None
 
 
-def test_failed_logins_are_throttled_per_account(firebase_env: Emulator, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_failed_logins_are_throttled_per_account(firebase_env: Emulator, sqlite: Database,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv('LOGIN_FAILURES_PER_ACCOUNT', '2')
-    accounts = FirebaseAccounts.from_settings(Settings())
+    accounts = FirebaseAccounts.from_settings(Settings(), sqlite)
     accounts.register('ada@example.com', PASSWORD, client=CLIENT)
     accounts.register('bob@example.com', PASSWORD, client=CLIENT)
     for _ in range(2):
@@ -113,9 +141,10 @@ def test_failed_logins_are_throttled_per_account(firebase_env: Emulator, monkeyp
     assert accounts.login('bob@example.com', PASSWORD, client=CLIENT).identity.email == 'bob@example.com'
 
 
-def test_failed_logins_are_throttled_per_address(firebase_env: Emulator, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_failed_logins_are_throttled_per_address(firebase_env: Emulator, sqlite: Database,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv('LOGIN_FAILURES_PER_ADDRESS', '3')
-    accounts = FirebaseAccounts.from_settings(Settings())
+    accounts = FirebaseAccounts.from_settings(Settings(), sqlite)
     accounts.register('ada@example.com', PASSWORD, client=CLIENT)
     for n in range(3):
         with pytest.raises(InvalidCredentials):

@@ -1,0 +1,164 @@
+"""Registering, logging in and out, the account page and its API keys, as a person sees them."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+from nicegui import ui
+from nicegui.testing import User
+
+from services.accounts import INVALID_CREDENTIALS, RESET_UNAVAILABLE
+from tests.firebase_emulator import Emulator
+
+PASSWORD = 'correct horse battery'
+WAIT = 50  # tries, 0.1 s apart: password hashing and the emulator take a moment
+
+
+async def register(user: User, email: str = 'ada@example.com', password: str = PASSWORD) -> None:
+    await user.open('/register')
+    user.find('Email').type(email)
+    user.find('Password (at least 8 characters)').type(password)
+    user.find('Repeat the password').type(password)
+    user.find(kind=ui.button, content='Create account').click()
+
+
+async def log_in(user: User, email: str = 'ada@example.com', password: str = PASSWORD) -> None:
+    user.find('Email').clear().type(email)
+    user.find('Password').clear().type(password)
+    user.find(kind=ui.button, content='Log in').click()
+
+
+def browser_id(user: User) -> str:
+    assert user.client is not None and user.client.request is not None
+    return str(user.client.request.session['id'])
+
+
+async def test_register_shows_unlimited_and_the_account_menu(user: User) -> None:
+    await register(user)
+    await user.should_see('Unlimited analyses', retries=WAIT)
+    await user.should_see('ada@example.com', retries=WAIT)
+    await user.should_not_see('free analyses left')
+
+
+async def test_account_page_sends_guests_to_login_and_back(user: User) -> None:
+    await register(user)
+    await user.should_see('Unlimited analyses', retries=WAIT)
+    user.find(marker='log-out').click()
+    await user.should_see('Log in', retries=WAIT)
+    await user.open('/account')
+    await user.should_see('Log in to LogSentry', retries=WAIT)
+    await log_in(user)
+    await user.should_see('Your account', retries=WAIT)
+    await user.should_see(marker='account-email', retries=WAIT)
+
+
+async def test_login_and_logout_give_the_browser_a_new_id(user: User) -> None:
+    await register(user)
+    await user.should_see('Unlimited analyses', retries=WAIT)
+    user.find(marker='log-out').click()
+    await user.should_see('3 of 3 free analyses left', retries=WAIT)
+    guest = browser_id(user)
+    await user.open('/login')
+    await log_in(user)
+    await user.should_see('Unlimited analyses', retries=WAIT)
+    member = browser_id(user)
+    assert member != guest
+    user.find(marker='log-out').click()
+    await user.should_see('free analyses left', retries=WAIT)
+    assert browser_id(user) not in (guest, member)
+
+
+@pytest.mark.parametrize('email', ['ada@example.com', 'nobody@example.com'])
+async def test_wrong_password_or_email_gets_one_message(user: User, email: str) -> None:
+    await register(user)
+    await user.should_see('Unlimited analyses', retries=WAIT)
+    user.find(marker='log-out').click()
+    await user.should_see('free analyses left', retries=WAIT)
+    await user.open('/login')
+    await log_in(user, email=email, password='not the password')
+    await user.should_see(INVALID_CREDENTIALS, retries=WAIT)
+    await user.should_not_see('Unlimited analyses')
+
+
+async def test_registration_problems_are_explained(user: User) -> None:
+    await register(user, password='short')
+    await user.should_see('Choose a password of at least 8 characters.', retries=WAIT)
+    await register(user, email='ada@example.com')
+    await user.should_see('Unlimited analyses', retries=WAIT)
+    user.find(marker='log-out').click()
+    await user.should_see('free analyses left', retries=WAIT)
+    await register(user, email='ADA@example.com')
+    await user.should_see('An account with this email already exists', retries=WAIT)
+
+
+async def test_password_reset_is_plainly_unavailable_with_local_accounts(user: User) -> None:
+    await user.open('/reset')
+    await user.should_see(RESET_UNAVAILABLE, retries=WAIT)
+    await user.should_not_see('Send reset link')
+
+
+async def test_open_redirects_are_refused(user: User) -> None:
+    await register(user)
+    await user.should_see('Unlimited analyses', retries=WAIT)
+    user.find(marker='log-out').click()
+    await user.should_see('free analyses left', retries=WAIT)
+    await user.open('/login?redirect_to=//evil.example/x')
+    await log_in(user)
+    await user.should_see('Unlimited analyses')  # sent home, not elsewhere
+    await user.open('/login?redirect_to=https://evil.example/')
+    await user.should_see('Unlimited analyses', retries=WAIT)
+
+
+async def test_api_key_is_shown_once_listed_and_revoked(user: User) -> None:
+    await register(user)
+    await user.should_see('Unlimited analyses', retries=WAIT)
+    await user.open('/account')
+    await user.should_see('No API keys yet.', retries=WAIT)
+    user.find('Key name').type('ci pipeline')
+    user.find('Create key').click()
+    await user.should_see('Copy your new key now', retries=WAIT)
+    key = user.find(marker='new-api-key').elements.pop()
+    assert isinstance(key, ui.input) and key.value.startswith('lsk_')
+    await user.should_see('ci pipeline', retries=WAIT)
+    await user.open('/account')
+    await user.should_not_see('Copy your new key now')  # shown once
+    await user.should_see('ci pipeline', retries=WAIT)
+    user.find('Revoke').click()
+    await user.should_see('No API keys yet.', retries=WAIT)
+
+
+async def test_deleting_the_account_logs_out_and_frees_the_email(user: User) -> None:
+    await register(user)
+    await user.should_see('Unlimited analyses', retries=WAIT)
+    await user.open('/account')
+    user.find('Delete my account').click()
+    user.find('Type your email to confirm').type('someone@else.example')
+    user.find('Delete everything').click()
+    await user.should_see('Type your email exactly to confirm.', retries=WAIT)
+    user.find('Type your email to confirm').clear().type('ada@example.com')
+    user.find('Delete everything').click()
+    await user.should_see('free analyses left', retries=WAIT)
+    await user.open('/login')
+    await log_in(user)
+    await user.should_see(INVALID_CREDENTIALS, retries=WAIT)
+
+
+async def test_firebase_accounts_through_the_pages(firebase_env: Emulator, user: User,
+                                                   caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG)
+    await register(user)
+    await user.should_see('Unlimited analyses', retries=WAIT)
+    user.find(marker='log-out').click()
+    await user.should_see('free analyses left', retries=WAIT)
+    await user.open('/account')
+    await log_in(user, password='not the password')
+    await user.should_see(INVALID_CREDENTIALS, retries=WAIT)
+    await log_in(user)
+    await user.should_see('Your account', retries=WAIT)
+    await user.open('/reset')
+    user.find('Email').type('ada@example.com')
+    user.find('Send reset link').click()
+    await user.should_see('a link to reset its password is on its way', retries=WAIT)
+    for secret in (PASSWORD, 'not the password', 'emulator-api-key'):
+        assert secret not in caplog.text
