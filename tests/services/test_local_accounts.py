@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import dataclasses
-import logging
 import time
 
 import pytest
 from sqlalchemy import select
 
 from services.accounts import (
-    INVALID_CREDENTIALS,
     RESET_UNAVAILABLE,
     AccountError,
     InvalidCredentials,
@@ -32,30 +30,14 @@ def accounts(database: Database) -> LocalAccounts:
     return LocalAccounts.from_settings(Settings(), database)
 
 
-def test_register_then_log_in(accounts: LocalAccounts, database: Database) -> None:
-    registered = accounts.register(' Ada@Example.com ', PASSWORD, client=CLIENT)
-    assert registered.identity.email == 'ada@example.com'
-    assert registered.identity.expires_at > time.time() + 13 * 24 * 3600  # 14 days by default
-    logged_in = accounts.login('ADA@example.com', PASSWORD, client=CLIENT)
-    assert logged_in.identity.uid == registered.identity.uid
-    assert accounts.user_id(logged_in.identity) == int(registered.identity.uid)
+def test_password_is_kept_as_an_argon2_hash_and_login_lasts_two_weeks(accounts: LocalAccounts,
+                                                                      database: Database) -> None:
+    registered = accounts.register('ada@example.com', PASSWORD, client=CLIENT)
+    assert registered.identity.expires_at > time.time() + 13 * 24 * 3600
+    assert accounts.user_id(registered.identity) == int(registered.identity.uid)
     with database.read() as session:
         stored = session.scalars(select(User.password_hash)).one()
     assert stored and stored.startswith('$argon2id$') and PASSWORD not in stored
-
-
-@pytest.mark.parametrize('email', ['ada@example.com', 'nobody@example.com', 'not-an-email'])
-def test_wrong_password_or_unknown_email_get_one_message(accounts: LocalAccounts, email: str) -> None:
-    accounts.register('ada@example.com', PASSWORD, client=CLIENT)
-    with pytest.raises(InvalidCredentials) as raised:
-        accounts.login(email, 'wrong password', client=CLIENT)
-    assert str(raised.value) == INVALID_CREDENTIALS
-
-
-def test_duplicate_email_is_refused(accounts: LocalAccounts) -> None:
-    accounts.register('ada@example.com', PASSWORD, client=CLIENT)
-    with pytest.raises(AccountError, match='already exists'):
-        accounts.register('ADA@example.com', 'another password', client=CLIENT)
 
 
 @pytest.mark.parametrize(('email', 'password', 'message'), [
@@ -107,23 +89,6 @@ def test_deleting_the_account_deletes_its_data(accounts: LocalAccounts, database
     accounts.register('ada@example.com', PASSWORD, client=CLIENT)  # the email is free again
 
 
-def test_failed_logins_are_throttled_per_account_and_per_address(database: Database) -> None:
-    accounts = LocalAccounts(database, throttle=LoginThrottle(per_account=2, per_address=3, window_seconds=60),
-                             min_password_length=8, session_seconds=60)
-    accounts.register('ada@example.com', PASSWORD, client=CLIENT)
-    accounts.register('bob@example.com', PASSWORD, client=CLIENT)
-    for _ in range(2):
-        with pytest.raises(InvalidCredentials):
-            accounts.login('ada@example.com', 'wrong password', client=CLIENT)
-    with pytest.raises(AccountError, match='Too many failed attempts'):
-        accounts.login('ada@example.com', PASSWORD, client='203.0.113.9')  # the account is paused everywhere
-    assert accounts.login('bob@example.com', PASSWORD, client=CLIENT).identity.email == 'bob@example.com'
-    with pytest.raises(InvalidCredentials):
-        accounts.login('carol@example.com', 'wrong password', client=CLIENT)
-    with pytest.raises(AccountError, match='Too many failed attempts'):
-        accounts.login('bob@example.com', PASSWORD, client=CLIENT)  # the address is paused for every account
-
-
 def test_throttle_forgets_failures_after_its_window() -> None:
     throttle = LoginThrottle(per_account=1, per_address=10, window_seconds=0.2)
     throttle.failed('ada@example.com', CLIENT)
@@ -131,13 +96,3 @@ def test_throttle_forgets_failures_after_its_window() -> None:
         throttle.check('ada@example.com', CLIENT)
     time.sleep(0.25)
     throttle.check('ada@example.com', CLIENT)
-
-
-def test_no_password_in_logs(accounts: LocalAccounts, caplog: pytest.LogCaptureFixture) -> None:
-    caplog.set_level(logging.DEBUG)
-    accounts.register('ada@example.com', PASSWORD, client=CLIENT)
-    accounts.login('ada@example.com', PASSWORD, client=CLIENT)
-    with pytest.raises(InvalidCredentials):
-        accounts.login('ada@example.com', 'the wrong one', client=CLIENT)
-    assert 'failed login from 198.51.100.7' in caplog.text
-    assert PASSWORD not in caplog.text and 'the wrong one' not in caplog.text
