@@ -105,7 +105,7 @@ async def test_open_redirects_are_refused(user: User) -> None:
     await user.should_see('free analyses left', retries=WAIT)
     await user.open('/login?redirect_to=//evil.example/x')
     await log_in(user)
-    await user.should_see('Unlimited analyses')  # sent home, not elsewhere
+    await user.should_see('Unlimited analyses', retries=WAIT)  # sent home, not elsewhere
     await user.open('/login?redirect_to=https://evil.example/')
     await user.should_see('Unlimited analyses', retries=WAIT)
 
