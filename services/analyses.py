@@ -6,16 +6,18 @@ import dataclasses
 import json
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import ColumnElement, delete, select, update
 from sqlalchemy.orm import Session, load_only
 
-from parsers import Analysis, Bucket, Group, Segment
+from parsers import Analysis, Bucket, Group, ReadLimits, Segment
+from parsers.reader import iter_lines
 from services.db import Database
 from services.diagnosis import Diagnosis
 from services.models import AnalysisRecord, Feedback, utcnow
-from services.redaction import redact_analysis
+from services.redaction import Redactor, redact, redact_analysis
 
 SEARCH_TEXT_LIMIT = 20_000
 HISTORY_PAGE_SIZE = 50
@@ -238,6 +240,17 @@ def owns(session: Session, *, analysis_id: str, owner: Owner) -> bool:
     """Inside a transaction: whether the analysis exists and is the owner's."""
     found = session.scalars(select(AnalysisRecord.id).where(AnalysisRecord.id == analysis_id, _owned_by(owner)))
     return found.first() is not None
+
+
+def redacted_log(path: Path, limits: ReadLimits) -> str:
+    """The uploaded log as kept when KEEP_UPLOADS is on: decoded like the engine reads it, secrets redacted."""
+    redactor = Redactor()
+    with path.open('rb') as stream:
+        return '\n'.join(redactor.redact(line) for line in iter_lines(stream, limits))
+
+
+def redacted_text(text: str) -> str:
+    return redact(text).text
 
 
 def _owned_by(owner: Owner) -> ColumnElement[bool]:

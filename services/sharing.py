@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import secrets
+from typing import Any
 
 from sqlalchemy import Select, select, update
 
-from services.analyses import Owner, owns
+from services.analyses import Owner, export_json, owns
 from services.db import Database
 from services.models import AnalysisRecord, ShareLink, utcnow
+from services.redaction import Redactor
 
 
 def share_analysis(database: Database, *, analysis_id: str, owner: Owner) -> str | None:
@@ -51,6 +53,20 @@ def shared_analysis(database: Database, *, token: str) -> AnalysisRecord | None:
             .join(ShareLink, ShareLink.analysis_id == AnalysisRecord.id)
             .where(ShareLink.token == token, ShareLink.revoked_at.is_(None))
         ).first()
+
+
+def redacted_view(record: AnalysisRecord) -> dict[str, Any]:
+    """What a share link shows: the export, with secrets and personal data in every text replaced by placeholders."""
+    redactor = Redactor()  # one redactor: the same value gets the same placeholder across the whole view
+    view = export_json(record)
+    view['file_name'] = redactor.redact(view['file_name'])
+    for group in view['groups']:
+        group['template'] = redactor.redact(group['template'])
+        group['example'] = redactor.redact(group['example'])
+        group['context_before'] = [redactor.redact(line) for line in group.get('context_before', [])]
+    if view['diagnosis']:
+        view['diagnosis']['markdown'] = redactor.redact(view['diagnosis']['markdown'])
+    return view
 
 
 def _live_links(analysis_id: str) -> Select[str]:

@@ -31,7 +31,8 @@ async def diagnose_saved(
     *, database: Database, analyzer: Analyzer, analysis_id: str, owner: Owner, requester: quota.Requester,
     limits: quota.Limits, group_id: int | None = None, on_chunk: Callable[[str], None] | None = None,
 ) -> DiagnosisResult:
-    """Answer from the cache for free, or reserve a use, ask the analyzer, and keep the use only if it answered.
+    """Answer from the cache for free, or reserve a use, ask the analyzer, and keep the use only if the configured
+    model answered (an error, or the offline stand-in after a model failure, gives it back).
 
     Raises AnalysisNotFound, quota.QuotaExceeded, DiagnosisError (from the analyzer) or DatabaseUnavailable.
     """

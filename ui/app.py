@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from nicegui import app, run, ui
+from nicegui.ui_run import DocsConfig
 
 from services.container import Services
-from ui import account_pages, analyze_page, info_pages, session
+from ui import account_pages, analyze_page, api, history_page, info_pages, results_page, session, share_page
 
 APP_TITLE = 'LogSentry'
 
@@ -13,6 +14,10 @@ APP_TITLE = 'LogSentry'
 def serve(services: Services) -> None:
     settings = services.settings
     analyze_page.register(services)
+    results_page.register(services)
+    history_page.register(services)
+    share_page.register(services)
+    api.register(services)
     info_pages.register(settings)
     session.install(services)
     account_pages.register(services)
@@ -32,4 +37,6 @@ def serve(services: Services) -> None:
         reload=False,
         show=False,
         favicon='🛡️',
+        fastapi_docs=DocsConfig(title='LogSentry API', summary=None, description=api.__doc__, version='1',
+                                terms_of_service=None, contact=None, license_info=None),
     )

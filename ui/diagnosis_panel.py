@@ -9,26 +9,26 @@ from nicegui import ui
 
 from parsers import Analysis, Group
 from services.config import Settings
+from services.db import DatabaseUnavailable
 from services.diagnosis import OFFLINE_MODEL, Analyzer, Diagnosis, DiagnosisError
 from services.prompt import build_prompt
+from services.quota import QuotaExceeded
 from services.redaction import describe_counts
 
 log = logging.getLogger(__name__)
-
-
+# Asks for the diagnosis (through quota, cache and store), streaming the answer into the callback.
 Ask = Callable[[Callable[[str], None]], Awaitable[Diagnosis]]
 
 
 async def diagnosis_panel(
-    analyzer: Analyzer, settings: Settings, analysis: Analysis, group: Group | None,
-    on_answer: Callable[[Diagnosis], None] | None = None, request: Ask | None = None,
+    analyzer: Analyzer, settings: Settings, analysis: Analysis, group: Group | None, ask: Ask, *,
+    answered: Diagnosis | None = None, after: Callable[[], Awaitable[None]] | None = None,
 ) -> None:
     """The panel, in the current container. The offline analyzer answers at once; a model only when asked, after
-    the person could see what it will be sent.
+    the person could see what it will be sent. An earlier answer (`answered`) is shown instead of asking again.
 
-    `request(stream)` gets the diagnosis, passing each chunk to `stream` (by default the analyzer itself; a caller that
-    also caches and counts passes its own). `on_answer` runs once a real answer arrived (not when the model failed
-    and the offline stand-in answered). A failure is shown in the panel; nothing else on the page changes.
+    `after` runs when an attempt ended, so the caller can show what is left of the quota. A failure is shown in
+    the panel; nothing else on the page changes.
     """
     offline = analyzer.model == OFFLINE_MODEL
     if offline:
@@ -41,16 +41,20 @@ async def diagnosis_panel(
         with ui.expansion(f'Preview the exact text sent ({prompt.tokens} tokens)', icon='visibility').classes(
                 'w-full').props('aria-label="Preview the exact text sent"'):
             ui.code(prompt.text, language='text').classes('w-full max-h-96 overflow-auto')
-        ask = ui.button(f'Diagnose with {analyzer.model}', icon='auto_awesome', on_click=lambda: run())
+        button = ui.button(f'Diagnose with {analyzer.model}', icon='auto_awesome', on_click=lambda: run())
     progress = ui.row().classes('items-center gap-2')
     problem = ui.label().props('role=alert').classes('text-negative')
-    answer = ui.markdown('').props('aria-live=polite').classes('w-full')
+    offer = ui.row()
+    answer = ui.markdown(answered.markdown if answered else '').props('aria-live=polite').classes('w-full')
     usage = ui.label().classes('text-xs text-gray-500')
+    if answered:
+        _show_usage(usage, answered)
 
     async def run() -> None:
         if not offline:
-            ask.disable()
+            button.disable()
         problem.text = ''
+        offer.clear()
         written: list[str] = []
 
         def stream(chunk: str) -> None:
@@ -62,8 +66,15 @@ async def diagnosis_panel(
             ui.spinner(size='sm')
             ui.label(f'{"The offline analyzer" if offline else analyzer.model} is writing…')
         try:
-            diagnosis = await (request(stream) if request else analyzer.diagnose(analysis, group, stream))
-        except DiagnosisError as exc:
+            diagnosis = await ask(stream)
+        except QuotaExceeded as exc:
+            answer.content = ''
+            problem.text = str(exc)
+            if exc.guest:
+                with offer:
+                    ui.link('Register for unlimited diagnoses', '/register')
+            return
+        except (DiagnosisError, DatabaseUnavailable) as exc:
             _failed(str(exc))
             return
         except Exception:
@@ -72,18 +83,25 @@ async def diagnosis_panel(
             return
         finally:
             progress.clear()
+            if after:
+                await after()
         answer.content = diagnosis.markdown
-        if diagnosis.input_tokens or diagnosis.output_tokens:
-            usage.text = f'{diagnosis.model}: {diagnosis.input_tokens} tokens in, {diagnosis.output_tokens} out'
-        if diagnosis.fallback_reason is None and on_answer:
-            on_answer(diagnosis)
-        elif not offline:
-            ask.enable()
+        _show_usage(usage, diagnosis)
+        if diagnosis.fallback_reason is not None and not offline:
+            button.enable()
 
     def _failed(message: str) -> None:
         problem.text = f'{message} The analysis above is unaffected; you can try again.'
         if not offline:
-            ask.enable()
+            button.enable()
 
-    if offline:
+    if offline and answered is None:
         await run()
+
+
+def _show_usage(usage: ui.label, diagnosis: Diagnosis) -> None:
+    if diagnosis.input_tokens or diagnosis.output_tokens:
+        usage.text = f'{diagnosis.model}: {diagnosis.input_tokens} tokens in, {diagnosis.output_tokens} out'
+    else:
+        usage.text = f'Answered by {diagnosis.model}'
+

@@ -23,6 +23,7 @@ from starlette.responses import RedirectResponse, Response
 
 from services.accounts import AccountError, Accounts, Identity, InvalidToken, SignIn
 from services.analyses import claim_guest_analyses
+from services.config import Settings
 from services.container import Services
 from services.db import DatabaseUnavailable
 from services.quota import client_address, parse_trusted_proxies
@@ -176,10 +177,14 @@ def _page_browser_id() -> str:
 
 def client_of_page(services: Services) -> str:
     """The client address of the current page, trusting X-Forwarded-For only from configured proxies."""
-    request = context.client.request
-    peer = request.client.host if request and request.client else None
-    forwarded = request.headers.get('x-forwarded-for') if request else None
-    return client_address(peer, forwarded, parse_trusted_proxies(services.settings.trusted_proxies))
+    return request_address(context.client.request, services.settings)
+
+
+def request_address(request: Request, settings: Settings) -> str:
+    """The client address of a request, trusting X-Forwarded-For only from configured proxies."""
+    peer = request.client.host if request.client else None
+    return client_address(peer, request.headers.get('x-forwarded-for'), parse_trusted_proxies(settings.trusted_proxies))
+
 
 
 def _renew_browser_id(request: Request, sign_ins: SignIns, sign_in: SignIn | None,

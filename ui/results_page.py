@@ -1,0 +1,188 @@
+"""The results page `/analysis/{id}`: a saved analysis, its diagnosis, export, share, feedback and delete."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from nicegui import context, run, ui
+
+from services.analyses import (
+    Owner,
+    delete_analysis,
+    export_file_name,
+    export_json_text,
+    export_markdown,
+    get_analysis,
+    get_feedback,
+    restore_analysis,
+    set_feedback,
+)
+from services.container import Services
+from services.db import DatabaseUnavailable
+from services.diagnosis import Diagnosis, DiagnosisError
+from services.models import AnalysisRecord
+from services.sharing import revoke_sharing, share_analysis, share_token
+from services.workflow import AnalysisNotFound, diagnose_saved, pick_group
+from ui.analysis_view import groups_table, summary_card
+from ui.diagnosis_panel import diagnosis_panel
+from ui.frame import frame
+from ui.owner import current_owner, limits_for, quota_text, requester_for
+
+log = logging.getLogger(__name__)
+T = TypeVar('T')
+
+
+def register(services: Services) -> None:
+    database = services.database
+
+    @ui.page('/analysis/{analysis_id}')
+    async def results_page(analysis_id: str) -> None:
+        owner = await current_owner(services)
+        with frame('Analysis'):
+            try:
+                record = await run.io_bound(get_analysis, database, analysis_id=analysis_id, owner=owner)
+            except DatabaseUnavailable as exc:
+                ui.label(str(exc)).props('role=alert')
+                return
+            if record is None:
+                ui.label('This analysis does not exist or is not yours.').props('role=alert')
+                ui.link('Your history', '/history')
+                return
+            summary_card(record.file_name, record.summary)
+            await _diagnosis_section(services, record, owner)
+            await _actions(services, record, owner)
+            groups_table(record.groups)
+
+
+async def _diagnosis_section(services: Services, record: AnalysisRecord, owner: Owner) -> None:
+    analysis = restore_analysis(record)
+    choices = analysis.error_groups or analysis.groups
+    chosen = pick_group(analysis, record.diagnosis_group_id)
+    requester = requester_for(services, owner)
+    answers: dict[int | None, Diagnosis] = {}
+    if record.diagnosis_markdown is not None and record.model:
+        answers[record.diagnosis_group_id] = Diagnosis(
+            markdown=record.diagnosis_markdown, model=record.model, input_tokens=record.input_tokens,
+            output_tokens=record.output_tokens,
+        )
+    with ui.card().classes('w-full'):
+        ui.label('Diagnosis').classes('text-lg font-semibold')
+        quota_label = ui.label().props('aria-live=polite').classes('text-sm text-gray-600')
+        group_select = ui.select(
+            {group.id: f'{group.level or "-"} × {group.count}: {group.template[:90]}' for group in choices},
+            value=chosen.id if chosen else None, label='Problem to diagnose', on_change=lambda: panel.refresh(),
+        ).props('outlined aria-label="Problem to diagnose"').classes('w-full')
+        group_select.visible = bool(choices)
+
+        @ui.refreshable
+        async def panel() -> None:
+            group = pick_group(analysis, group_select.value)
+            group_id = group.id if group else None
+
+            async def ask(stream: Callable[[str], None]) -> Diagnosis:
+                try:
+                    result = await diagnose_saved(
+                        database=services.database, analyzer=services.analyzer, analysis_id=record.id, owner=owner,
+                        requester=requester, limits=limits_for(services), group_id=group_id, on_chunk=stream,
+                    )
+                except AnalysisNotFound:
+                    raise DiagnosisError('This analysis was deleted.') from None
+                answers[group_id] = result.diagnosis
+                return result.diagnosis
+
+            await diagnosis_panel(services.analyzer, services.settings, analysis, group, ask,
+                                  answered=answers.get(group_id), after=show_quota)
+
+        async def show_quota() -> None:
+            quota_label.text = await quota_text(services, owner)
+
+        await show_quota()
+        await panel()
+
+
+async def _actions(services: Services, record: AnalysisRecord, owner: Owner) -> None:
+    database = services.database
+    token = await run.io_bound(share_token, database, analysis_id=record.id, owner=owner)
+    vote = await run.io_bound(get_feedback, database, analysis_id=record.id, owner=owner)
+    with ui.dialog() as confirm, ui.card():
+        ui.label(f'Delete the analysis of {record.file_name}? This cannot be undone.')
+        with ui.row():
+            ui.button('Delete for good', color='negative', on_click=lambda: delete()).mark('delete-confirm')
+            ui.button('Keep it', on_click=confirm.close).props('flat')
+    with ui.card().classes('w-full'):
+        with ui.row().classes('items-center gap-2 flex-wrap'):
+            buttons = (
+                ('Export Markdown', 'description', lambda: export('md'), 'export-md'),
+                ('Export JSON', 'data_object', lambda: export('json'), 'export-json'),
+                ('Share', 'share', lambda: share(), 'share'),
+                ('Delete', 'delete', lambda: confirm.open(), 'delete'),
+            )
+            for label, icon, action, marker in buttons:
+                ui.button(label, icon=icon, on_click=action).props(f'outline aria-label="{label}"').mark(marker)
+            ui.button(icon='thumb_up', on_click=lambda: feedback(True)).props('flat aria-label="Helpful"').mark('up')
+            ui.button(icon='thumb_down', on_click=lambda: feedback(False)).props('flat aria-label="Not helpful"')
+            vote_label = ui.label(_vote_text(vote)).classes('text-sm')
+        share_row = ui.row().classes('items-center gap-2 w-full')
+
+    def show_share(current: str | None) -> None:
+        share_row.clear()
+        if current is None:
+            return
+        with share_row:
+            link = f'{_base_url()}share/{current}'
+            ui.input('Share link', value=link).props('readonly outlined aria-label="Share link"').classes('grow')
+            ui.button('Copy', on_click=lambda: ui.clipboard.write(link)).props('flat')
+            ui.button('Stop sharing', on_click=lambda: revoke()).props('flat color=negative').mark('stop-sharing')
+
+    async def export(kind: str) -> None:
+        fresh = await _reload(services, record.id, owner)
+        if fresh is None:
+            return
+        if kind == 'md':
+            ui.download.content(export_markdown(fresh).encode(), export_file_name(fresh, 'md'), 'text/markdown')
+        else:
+            ui.download.content(export_json_text(fresh).encode(), export_file_name(fresh, 'json'), 'application/json')
+
+    async def share() -> None:
+        show_share(await _attempt(share_analysis, database, analysis_id=record.id, owner=owner))
+
+    async def revoke() -> None:
+        await _attempt(revoke_sharing, database, analysis_id=record.id, owner=owner)
+        show_share(None)
+        ui.notify('The share link no longer works.')
+
+    async def feedback(helpful: bool) -> None:
+        if await _attempt(set_feedback, database, analysis_id=record.id, owner=owner, helpful=helpful):
+            vote_label.text = _vote_text(helpful)
+
+    async def delete() -> None:
+        if await _attempt(delete_analysis, database, analysis_id=record.id, owner=owner):
+            ui.navigate.to('/history')
+
+    show_share(token)
+
+
+async def _reload(services: Services, analysis_id: str, owner: Owner) -> AnalysisRecord | None:
+    record = await _attempt(get_analysis, services.database, analysis_id=analysis_id, owner=owner)
+    if record is None:
+        ui.notify('This analysis was deleted.', type='warning')
+    return record
+
+
+async def _attempt(function: Callable[..., T], *args: Any, **kwargs: Any) -> T | None:
+    """Run a blocking store call; a database that is down becomes a message, not an error page."""
+    try:
+        return await run.io_bound(function, *args, **kwargs)
+    except DatabaseUnavailable as exc:
+        ui.notify(str(exc), type='negative')
+        return None
+
+
+def _vote_text(vote: bool | None) -> str:
+    return {None: '', True: 'Thanks: marked helpful.', False: 'Thanks: marked not helpful.'}[vote]
+
+
+def _base_url() -> str:
+    return str(context.client.request.base_url)

@@ -1,0 +1,36 @@
+"""The share page `/share/{token}`: a read-only, redacted view of one analysis for whoever holds the link."""
+
+from __future__ import annotations
+
+from nicegui import run, ui
+
+from services.container import Services
+from services.db import DatabaseUnavailable
+from services.sharing import redacted_view, shared_analysis
+from ui.analysis_view import diagnosis_text, groups_table, summary_card
+from ui.frame import frame
+
+
+def register(services: Services) -> None:
+    @ui.page('/share/{token}')
+    async def share_page(token: str) -> None:
+        with frame('Shared analysis'):
+            try:
+                record = await run.io_bound(shared_analysis, services.database, token=token)
+            except DatabaseUnavailable as exc:
+                ui.label(str(exc)).props('role=alert')
+                return
+            if record is None:
+                ui.label('This share link does not exist or was revoked by its owner.').props('role=alert')
+                return
+            view = redacted_view(record)
+            ui.label('Shared analysis (read-only; secrets and personal data are redacted)').classes(
+                'text-sm text-gray-600'
+            )
+            summary_card(view['file_name'], view['summary'])
+            if view['diagnosis']:
+                with ui.card().classes('w-full'):
+                    ui.label('Diagnosis').classes('text-lg font-semibold')
+                    diagnosis_text(view['diagnosis']['markdown'])
+                    ui.label(f'Answered by {view["diagnosis"]["model"]}').classes('text-xs text-gray-500')
+            groups_table(view['groups'])
