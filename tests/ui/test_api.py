@@ -78,9 +78,11 @@ async def test_bad_input_is_a_clear_error(user: User) -> None:
     wrong_shape = await client.post('/api/v1/analyses', json={'log': LOG}, headers=bearer(key))
     assert wrong_shape.status_code == 422
     assert 'Send JSON like' in wrong_shape.json()['detail']
-    wrong_type = await client.post('/api/v1/analyses', content=LOG, headers={**bearer(key), 'content-type': 'text/plain'})
+    plain = {**bearer(key), 'content-type': 'text/plain'}
+    wrong_type = await client.post('/api/v1/analyses', content=LOG, headers=plain)
     assert wrong_type.status_code == 415
-    binary = await client.post('/api/v1/analyses', files={'file': ('x.bin', bytes(range(256)) * 8)}, headers=bearer(key))
+    binary_file = {'file': ('x.bin', bytes(range(256)) * 8)}
+    binary = await client.post('/api/v1/analyses', files=binary_file, headers=bearer(key))
     assert binary.status_code == 422
     assert 'binary' in binary.json()['detail']
 
