@@ -89,7 +89,7 @@ def register(services: Services) -> None:
             try:
                 analysis = await in_worker(analyze_path, path, read_limits(settings))
             except InputError as exc:
-                raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY, str(exc)) from None
+                raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(exc)) from None
             if analysis is None:  # shutting down
                 raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, 'The server is shutting down.')
             record = await _store(save_analysis, services.database, owner=owner, file_name=file_name,
@@ -131,7 +131,7 @@ async def _receive(request: Request, path: Path, limit: int, limit_mb: int) -> s
         form = await request.form(max_files=1, max_fields=4)
         upload = form.get('file')
         if not isinstance(upload, UploadFile):
-            raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY, 'Send the log in the form field "file".')
+            raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, 'Send the log in the form field "file".')
         if upload.size is not None and upload.size > limit:
             raise _too_large(limit_mb)
         with path.open('wb') as out:
@@ -147,7 +147,7 @@ async def _receive(request: Request, path: Path, limit: int, limit_mb: int) -> s
         try:
             payload = TextAnalysisRequest.model_validate_json(bytes(body))
         except ValueError:
-            raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY,
+            raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT,
                                 'Send JSON like {"text": "...", "file_name": "app.log"}.') from None
         data = payload.text.encode('utf-8')
         if len(data) > limit:
@@ -169,4 +169,4 @@ def _unauthorized(message: str) -> HTTPException:
 
 
 def _too_large(limit_mb: int) -> HTTPException:
-    return HTTPException(status.HTTP_413_REQUEST_ENTITY_TOO_LARGE, f'The log is larger than {limit_mb} MB.')
+    return HTTPException(status.HTTP_413_CONTENT_TOO_LARGE, f'The log is larger than {limit_mb} MB.')

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import gzip
 import json
 from pathlib import Path
 
@@ -13,6 +14,8 @@ from services.analyses import (
     get_analysis,
     get_feedback,
     list_analyses,
+    redacted_log,
+    redacted_text,
     restore_analysis,
     save_analysis,
     set_feedback,
@@ -144,3 +147,12 @@ def test_no_secret_from_the_log_is_stored(database: Database) -> None:
     stored = json.dumps(record.groups) + json.dumps(record.summary) + record.search_text
     assert 'hunter22' not in stored and 'ann@example.com' not in stored
     assert '<PASSWORD_1>' in stored
+
+
+def test_a_kept_log_is_decoded_and_redacted(tmp_path: Path) -> None:
+    path = tmp_path / 'app.log.gz'
+    with gzip.open(path, 'wt', encoding='utf-8') as out:
+        out.write('2026-01-01 10:00:00 ERROR login failed for ops-lead@acme-corp.com\n2026-01-01 10:00:01 INFO ok\n')
+    kept = redacted_log(path, read_limits(Settings()))
+    assert kept == '2026-01-01 10:00:00 ERROR login failed for <EMAIL_1>\n2026-01-01 10:00:01 INFO ok'
+    assert redacted_text('password=Tr0ub4dor-3') == 'password=<PASSWORD_1>'

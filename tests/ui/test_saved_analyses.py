@@ -1,8 +1,13 @@
 import json
 from collections.abc import Callable
 
+import pytest
 from nicegui import ui
 from nicegui.testing import User
+
+from services.config import Settings
+from services.db import Database
+from services.models import AnalysisRecord
 
 SECRET_LOG = (
     '2026-01-01 10:00:00 ERROR login failed for ops-lead@acme-corp.com password=Tr0ub4dor-3\n'
@@ -38,7 +43,8 @@ async def test_history_lists_newest_first_searches_and_deletes(user: User) -> No
     second = await analyze(user, '2026-01-01 10:00:00 ERROR OutOfMemoryError: Java heap space\n')
     await user.open('/history')
     await user.should_see('2 analyses')
-    links = [link.props['href'] for link in user.find(ui.link).elements if link.props['href'].startswith('/analysis/')]
+    in_page_order = sorted(user.find(ui.link).elements, key=lambda link: link.id)
+    links = [link.props['href'] for link in in_page_order if link.props['href'].startswith('/analysis/')]
     assert links == [second, first]
     user.find('Search file names and errors').type('heap')
     await user.should_see('1 analyses', retries=20)
@@ -101,3 +107,19 @@ async def test_deleting_from_the_results_page(user: User) -> None:
     await user.should_see('No analyses yet: analyze a log first.', retries=20)
     await user.open(path)
     await user.should_see('This analysis does not exist or is not yours.')
+
+
+@pytest.fixture
+def keep_uploads(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv('KEEP_UPLOADS', 'true')
+
+
+async def test_kept_uploads_are_stored_redacted(keep_uploads: None, user: User) -> None:
+    path = await analyze(user, SECRET_LOG)
+    database = Database(Settings().database_location)
+    with database.read() as session:
+        record = session.get(AnalysisRecord, path.rsplit('/', 1)[1])
+    database.dispose()
+    assert record is not None and record.raw_log is not None
+    assert 'ops-lead@acme-corp.com' not in record.raw_log and 'Tr0ub4dor-3' not in record.raw_log
+    assert record.raw_log.startswith('2026-01-01 10:00:00 ERROR login failed for <EMAIL_1> password=<PASSWORD_1>')
