@@ -140,7 +140,7 @@ def _serve(settings: Settings) -> int:
 
     prepare_data_dir(settings)
     try:
-        database = open_database(settings.database_location)
+        database = open_database(settings.database_location, lock_timeout=settings.database_lock_timeout_seconds)
         release_stale(database)
     except DatabaseUnavailable as exc:
         where = make_url(settings.database_location).render_as_string(hide_password=True)

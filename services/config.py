@@ -43,6 +43,9 @@ class Settings(BaseSettings):
     )
     keep_uploads: bool = Field(False, description='Keep each uploaded log, redacted, with its analysis.')
     database_url: str | None = Field(None, description='SQLAlchemy URL. Unset: SQLite file in DATA_DIR.')
+    database_lock_timeout_seconds: float = Field(
+        5.0, gt=0, description='How long a change waits for another one holding the database before giving up.'
+    )
     redis_url: str | None = Field(None, description='Redis for shared browser sessions across app instances.')
     redis_key_prefix: str = Field('logsentry:', description='Prefix of the session keys this app keeps in Redis.')
     gemini_api_key: SecretStr | None = Field(None, description='Google Gemini key. Unset: the offline analyzer.')
