@@ -177,6 +177,19 @@ def redact(text: str, *, redact_ips: bool = False) -> Redaction:
     return Redaction(redacted, dict(redactor.counts))
 
 
+_PLACEHOLDER = re.compile(r'<([A-Z_]+)_(\d+)>')
+
+
+def placeholder_counts(text: str) -> dict[str, int]:
+    """How many different values of each kind `text` holds as placeholders, whenever they were redacted
+    (a stored analysis was redacted when it was saved, so redacting it again finds nothing new)."""
+    found = {(match.group(1), match.group(2)) for match in _PLACEHOLDER.finditer(text) if match.group(1) in KIND_LABELS}
+    counts: dict[str, int] = {}
+    for kind, _number in found:
+        counts[kind] = counts.get(kind, 0) + 1
+    return counts
+
+
 def describe_counts(counts: dict[str, int]) -> str:
     """'1 password, 2 e-mail addresses' in the fixed order of KIND_LABELS; 'nothing' when empty."""
     parts = [f'{counts[kind]} {one if counts[kind] == 1 else many}'

@@ -13,7 +13,7 @@ from services.db import DatabaseUnavailable
 from services.diagnosis import OFFLINE_MODEL, Analyzer, Diagnosis, DiagnosisError
 from services.prompt import build_prompt
 from services.quota import QuotaExceeded
-from services.redaction import describe_counts
+from services.redaction import describe_counts, placeholder_counts
 
 log = logging.getLogger(__name__)
 # Asks for the diagnosis (through quota, cache and store), streaming the answer into the callback.
@@ -37,7 +37,7 @@ async def diagnosis_panel(
         prompt = build_prompt(analysis, group, budget=settings.digest_budget_tokens,
                               redact_ips=settings.redact_ip_addresses)
         ui.label(f'Only this evidence is sent to {analyzer.model}; secrets are replaced first. '
-                 f'Redacted: {describe_counts(prompt.redactions)}.').classes('text-sm')
+                 f'Redacted: {describe_counts(placeholder_counts(prompt.text))}.').classes('text-sm')
         with ui.expansion(f'Preview the exact text sent ({prompt.tokens} tokens)', icon='visibility').classes(
                 'w-full').props('aria-label="Preview the exact text sent"'):
             ui.code(prompt.text, language='text').classes('w-full max-h-96 overflow-auto')

@@ -1,7 +1,7 @@
 import pytest
 
 from parsers import analyze_lines
-from services.redaction import Redactor, describe_counts, redact, redact_analysis
+from services.redaction import Redactor, describe_counts, placeholder_counts, redact, redact_analysis
 
 # Test values shaped like real credentials; none of them is one.
 AWS_ACCESS = 'AKIAIOSFODNN7EXAMPLE'
@@ -124,3 +124,10 @@ def test_an_analysis_is_redacted_with_one_set_of_placeholders() -> None:
     assert error.context_before == ['2026-01-01 10:00:00 INFO login ok for <EMAIL_1>']
     assert analysis.groups[0].example != redacted.groups[0].example  # the original is left as it was
     assert [group.count for group in redacted.groups] == [group.count for group in analysis.groups]
+
+
+def test_placeholders_already_in_a_text_are_counted_once_per_value() -> None:
+    once = redact(f'login by ann@example.com, then bob@example.com, then ann@example.com with key {AWS_ACCESS}').text
+    assert placeholder_counts(once) == {'EMAIL': 2, 'AWS_ACCESS_KEY': 1}
+    assert placeholder_counts(redact(once).text) == {'EMAIL': 2, 'AWS_ACCESS_KEY': 1}  # redacting again adds nothing
+    assert placeholder_counts('<div> <NOT_A_KIND_1> plain text') == {}
