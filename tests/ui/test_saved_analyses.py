@@ -8,6 +8,7 @@ from nicegui.testing import User
 from services.config import Settings
 from services.db import Database
 from services.models import AnalysisRecord
+from tests.ui.test_account_pages import WAIT, register
 
 SECRET_LOG = (
     '2026-01-01 10:00:00 ERROR login failed for ops-lead@acme-corp.com password=Tr0ub4dor-3\n'
@@ -123,3 +124,16 @@ async def test_kept_uploads_are_stored_redacted(keep_uploads: None, user: User) 
     assert record is not None and record.raw_log is not None
     assert 'ops-lead@acme-corp.com' not in record.raw_log and 'Tr0ub4dor-3' not in record.raw_log
     assert record.raw_log.startswith('2026-01-01 10:00:00 ERROR login failed for <EMAIL_1> password=<PASSWORD_1>')
+
+
+async def test_a_members_analyses_follow_the_account(user: User, create_user: Callable[[], User]) -> None:
+    await analyze(user, '2026-01-01 10:00:00 ERROR seen while still a guest\n')
+    await register(user)
+    await user.should_see('Unlimited analyses', retries=WAIT)
+    path = await analyze(user, '2026-01-01 10:00:00 ERROR seen as a member\n')
+    await user.should_see('Unlimited diagnoses')
+    await user.open('/history')
+    await user.should_see('2 analyses')  # what the guest analyzed came along on registering
+    stranger = create_user()
+    await stranger.open(path)
+    await stranger.should_see('This analysis does not exist or is not yours.')
