@@ -4,6 +4,7 @@ from pathlib import Path
 import pytest
 from nicegui.testing import User
 
+from .test_api import new_key
 from .test_saved_analyses import analyze
 
 
@@ -31,3 +32,19 @@ async def test_a_locked_database_is_a_clear_message_and_loses_nothing(
     await user.should_see('1 analyses')
     await user.open(kept)
     await user.should_see('1 lines, 1 events')
+
+
+async def test_the_api_answers_503_while_the_database_is_locked(
+    short_lock_timeout: None, user: User, isolated_settings: Path,
+) -> None:
+    key = new_key('dev@example.com')
+    blocker = sqlite3.connect(isolated_settings / 'logsentry.db', isolation_level=None)
+    blocker.execute('BEGIN EXCLUSIVE')
+    try:
+        answer = await user.http_client.post('/api/v1/analyses', json={'text': 'ERROR disk full\n'},
+                                             headers={'Authorization': f'Bearer {key}'})
+    finally:
+        blocker.execute('ROLLBACK')
+        blocker.close()
+    assert answer.status_code == 503
+    assert answer.json()['detail'].startswith('The database is unavailable or busy right now')

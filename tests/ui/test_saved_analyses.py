@@ -137,3 +137,12 @@ async def test_a_members_analyses_follow_the_account(user: User, create_user: Ca
     stranger = create_user()
     await stranger.open(path)
     await stranger.should_see('This analysis does not exist or is not yours.')
+
+
+async def test_feedback_is_kept(user: User) -> None:
+    path = await analyze(user, '2026-01-01 10:00:00 ERROR write failed: No space left on device\n')
+    await user.should_see('Disk full', retries=50)
+    user.find(marker='up').click()
+    await user.should_see('Thanks: marked helpful.', retries=20)
+    await user.open(path)
+    await user.should_see('Thanks: marked helpful.')
