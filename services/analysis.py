@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from dataclasses import dataclass
 from pathlib import Path
 
 from parsers import Analysis, EventSink, InputError, Progress, ReadLimits, analyze_stream
@@ -42,3 +43,22 @@ def analyze_path(path: Path, limits: ReadLimits, *, progress: Progress | None = 
 
 def analyze_text(text: str, limits: ReadLimits) -> Analysis:
     return analyze_stream(io.BytesIO(text.encode('utf-8')), limits)
+
+
+@dataclass(frozen=True, slots=True)
+class ProgressFile:
+    """How far a worker process has read, for the page to show: a tiny file, as the worker shares no memory with it."""
+
+    path: Path
+
+    def __call__(self, bytes_read: int, events: int) -> None:
+        partial = self.path.with_suffix('.partial')
+        partial.write_text(f'{bytes_read} {events}', encoding='ascii')
+        partial.replace(self.path)  # atomic, so a reader never sees half a number
+
+    def read(self) -> tuple[int, int] | None:
+        try:
+            bytes_read, events = self.path.read_text(encoding='ascii').split()
+            return int(bytes_read), int(events)
+        except (OSError, ValueError):
+            return None

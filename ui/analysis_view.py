@@ -1,49 +1,294 @@
-"""How a saved analysis looks: summary, groups and diagnosis, shared by the results and share pages."""
+"""How a saved analysis looks: summary cards, timeline, groups and their details; shared by results and share pages."""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from nicegui import ui
 
-from parsers import ERROR_LEVELS
+from parsers import ERROR_LEVELS, LEVELS
 
-GROUPS_SHOWN = 200
+GROUPS_SHOWN = 500
+LEVEL_COLOURS = {
+    'FATAL': '#862e9c', 'ERROR': '#e03131', 'WARN': '#f08c00', 'INFO': '#1c7ed6', 'DEBUG': '#868e96',
+    'TRACE': '#adb5bd', '': '#ced4da',
+}
+ANY_LEVEL = 'Any level'
+NO_LEVEL = 'No level'
+# "line 42", "lines 42-45", "lines 42 and 57", "L42": how answers cite the log.
+_CITATION = re.compile(r'\b(?:lines?\s+((?:\d+(?:\s*(?:-|–|,|and|to)\s*)?)+)|L(\d+)\b)', re.IGNORECASE)
 
 
-def summary_card(file_name: str, summary: dict[str, Any]) -> None:
-    levels = ', '.join(f'{level} {count}' for level, count in summary['level_counts'].items() if count)
+def summary_cards(file_name: str, summary: dict[str, Any]) -> None:
+    counts = summary['level_counts']
+    errors = sum(counts.get(level, 0) for level in ERROR_LEVELS)
+    warnings = counts.get('WARN', 0)
+    span = _time_span(summary.get('first_timestamp'), summary.get('last_timestamp'))
     formats = ', '.join(summary['formats']) or 'not recognized'
-    with ui.card().classes('w-full'):
-        ui.label(file_name).classes('text-lg font-semibold break-all')
-        ui.label(f'{summary["lines"]} lines, {summary["events"]} events').classes('text-base')
-        ui.label(f'Levels: {levels or "none found"}')
-        ui.label(f'Formats: {formats}')
-        if summary.get('first_timestamp'):
-            ui.label(f'From {summary["first_timestamp"]} to {summary.get("last_timestamp") or "?"}')
-        if summary.get('truncated_lines'):
-            ui.label(f'{summary["truncated_lines"]} over-long lines were cut.')
+    ui.label(file_name).classes('text-2xl font-semibold break-all')
+    sentence = f'{summary["lines"]} lines, {summary["events"]} events, {errors} errors, {warnings} warnings'
+    ui.label(sentence + (f', {span}' if span else '') + '.').props('role=status').classes('text-gray-600')
+    with ui.element('div').classes('grid grid-cols-2 sm:grid-cols-3 lg:grid-cols-6 gap-3 w-full'):
+        _stat('Lines', f'{summary["lines"]:,}', 'notes')
+        _stat('Events', f'{summary["events"]:,}', 'view_agenda')
+        _stat('Errors', f'{errors:,}', 'error', 'text-red-600' if errors else '')
+        _stat('Warnings', f'{warnings:,}', 'warning', 'text-orange-600' if warnings else '')
+        _stat('Time span', span or 'no timestamps', 'schedule')
+        _stat('Formats', formats, 'category')
+    if summary.get('truncated_lines'):
+        ui.label(f'{summary["truncated_lines"]} over-long lines were cut.').classes('text-sm text-gray-600')
 
 
-def groups_table(groups: list[dict[str, Any]]) -> None:
-    errors = [group for group in groups if group['level'] in ERROR_LEVELS]
+def _stat(name: str, value: str, icon: str, value_classes: str = '') -> None:
+    with ui.card().classes('p-3 gap-1 min-w-0').props('flat bordered'):
+        with ui.row().classes('items-center gap-1 text-gray-500 text-xs uppercase no-wrap'):
+            ui.icon(icon, size='xs').props('aria-hidden=true')
+            ui.label(name)
+        ui.label(value).classes(f'text-lg font-semibold break-words {value_classes}')
+
+
+def _time_span(first: str | None, last: str | None) -> str:
+    if not first or not last:
+        return ''
+    start, end = datetime.fromisoformat(first), datetime.fromisoformat(last)
+    seconds = (end - start).total_seconds()
+    for unit, size in (('day', 86400), ('hour', 3600), ('minute', 60)):
+        if seconds >= size:
+            amount = seconds / size
+            return f'{amount:.1f} {unit}s from {start:%Y-%m-%d %H:%M}'
+    return f'{seconds:.0f} seconds from {start:%Y-%m-%d %H:%M:%S}'
+
+
+def timeline_card(summary: dict[str, Any]) -> None:
+    """Events per level over time, and how the levels add up; nothing to chart is said in words."""
+    counts = {level: count for level, count in summary['level_counts'].items() if count}
+    buckets = summary.get('timeline') or []
     with ui.card().classes('w-full'):
-        ui.label('Top error messages' if errors else 'No errors found.').classes('text-lg font-semibold')
+        ui.label('Events over time').classes('text-lg font-semibold')
+        with ui.element('div').classes('grid grid-cols-1 md:grid-cols-3 gap-4 w-full'):
+            with ui.element('div').classes('md:col-span-2 min-w-0'):
+                if len(buckets) > 1:
+                    ui.echart(_timeline_options(buckets)).classes('w-full h-64').props(
+                        'aria-label="Events per level over time"'
+                    )
+                else:
+                    ui.label('The log has too few timestamps for a timeline.').classes('text-sm text-gray-600')
+            with ui.element('div').classes('min-w-0'):
+                if counts:
+                    ui.echart(_levels_options(counts)).classes('w-full h-64').props('aria-label="Events per level"')
+                else:
+                    ui.label('No levels found in this log.').classes('text-sm text-gray-600')
+
+
+def _timeline_options(buckets: list[dict[str, Any]]) -> dict[str, Any]:
+    present = [level for level in LEVELS if any(bucket['counts'].get(level) for bucket in buckets)]
+    return {
+        'tooltip': {'trigger': 'axis'},
+        'legend': {'top': 0},
+        'grid': {'left': 40, 'right': 10, 'top': 30, 'bottom': 30},
+        'xAxis': {'type': 'time'},
+        'yAxis': {'type': 'value', 'minInterval': 1},
+        'series': [
+            {'name': level, 'type': 'bar', 'stack': 'events', 'color': LEVEL_COLOURS[level],
+             'data': [[bucket['start'], bucket['counts'].get(level, 0)] for bucket in buckets]}
+            for level in present
+        ],
+    }
+
+
+def _levels_options(counts: dict[str, int]) -> dict[str, Any]:
+    return {
+        'tooltip': {'trigger': 'item'},
+        'legend': {'bottom': 0},
+        'series': [{
+            'type': 'pie', 'radius': ['40%', '70%'], 'label': {'show': False},
+            'data': [{'name': level or NO_LEVEL, 'value': count, 'itemStyle': {'color': LEVEL_COLOURS[level]}}
+                     for level, count in counts.items()],
+        }],
+    }
+
+
+def groups_explorer(groups: list[dict[str, Any]], *, on_diagnose: Callable[[int], Any] | None = None) -> None:
+    """Every group, filterable by level and text, sortable; a row opens the group's full detail."""
+    shown = groups[:GROUPS_SHOWN]
+    by_id = {group['id']: group for group in shown}
+    levels = [level for level in LEVELS if any(group['level'] == level for group in shown)]
+    if any(not group['level'] for group in shown):
+        levels.append(NO_LEVEL)
+    with ui.card().classes('w-full'):
+        with ui.row().classes('w-full items-center gap-3 flex-wrap'):
+            ui.label('Event groups').classes('text-lg font-semibold grow')
+            level_filter = ui.select([ANY_LEVEL, *levels], value=ANY_LEVEL, label='Level',
+                                     on_change=lambda: refilter()).props('outlined dense aria-label="Filter by level"')
+            text_filter = ui.input('Search messages', on_change=lambda: refilter()).props(
+                'outlined dense clearable debounce=200 aria-label="Search messages"'
+            ).classes('w-64 max-sm:w-full')
+        if len(groups) > len(shown):
+            ui.label(f'The {len(shown)} largest of {len(groups)} groups are listed.').classes('text-sm text-gray-600')
         columns: list[dict[str, Any]] = [
-            {'name': 'count', 'label': 'Count', 'field': 'count', 'sortable': True, 'align': 'right'},
             {'name': 'level', 'label': 'Level', 'field': 'level', 'sortable': True, 'align': 'left'},
-            {'name': 'first_line', 'label': 'First line', 'field': 'first_line', 'sortable': True},
+            {'name': 'count', 'label': 'Count', 'field': 'count', 'sortable': True, 'align': 'right'},
             {'name': 'template', 'label': 'Message', 'field': 'template', 'align': 'left',
-             'classes': 'font-mono whitespace-pre-wrap', 'style': 'max-width: 40rem'},
+             'classes': 'font-mono text-xs whitespace-pre-wrap break-all', 'style': 'min-width: 16rem'},
+            {'name': 'first_seen', 'label': 'First seen', 'field': 'first_seen', 'sortable': True},
+            {'name': 'last_seen', 'label': 'Last seen', 'field': 'last_seen', 'sortable': True},
+            {'name': 'first_line', 'label': 'First line', 'field': 'first_line', 'sortable': True, 'align': 'right'},
         ]
-        rows = [
-            {'id': group['id'], 'count': group['count'], 'level': group['level'] or '-',
-             'first_line': group['first_line'], 'template': group['template']}
-            for group in (errors or groups)[:GROUPS_SHOWN]
+        table = ui.table(columns=columns, rows=[], row_key='id', selection='single',
+                         pagination={'rowsPerPage': 25, 'sortBy': None}).classes('w-full')
+        table.props('flat dense wrap-cells aria-label="Event groups" no-data-label="No group matches the filter"')
+        table.on('rowClick', lambda event: show_detail(event.args[1]['id']))
+        table.on_select(lambda event: show_detail(event.selection[0]['id']) if event.selection else None)
+        detail = ui.dialog().props('maximized-on-mobile')
+
+    def refilter() -> None:
+        wanted_level = level_filter.value
+        needle = (text_filter.value or '').lower()
+        table.rows = [
+            _row(group) for group in shown
+            if (wanted_level == ANY_LEVEL or (group['level'] or NO_LEVEL) == wanted_level)
+            and (not needle or needle in group['template'].lower())
         ]
-        ui.table(columns=columns, rows=rows, row_key='id').classes('w-full').props('flat dense wrap-cells')
+        table.update()
+
+    def show_detail(group_id: int) -> None:
+        detail.clear()
+        with detail, ui.card().classes('w-full max-w-4xl'):
+            group_detail(by_id[group_id], on_diagnose=on_diagnose and (lambda chosen: diagnose(chosen)),
+                         close=detail.close)
+        detail.open()
+        table.selected = []
+
+    def diagnose(group_id: int) -> None:
+        detail.close()
+        if on_diagnose:
+            on_diagnose(group_id)
+
+    refilter()
+
+
+def _row(group: dict[str, Any]) -> dict[str, Any]:
+    return {
+        'id': group['id'], 'level': group['level'] or '-', 'count': group['count'], 'template': group['template'],
+        'first_seen': _moment(group.get('first_seen')), 'last_seen': _moment(group.get('last_seen')),
+        'first_line': group['first_line'],
+    }
+
+
+def _moment(value: str | None) -> str:
+    return datetime.fromisoformat(value).strftime('%Y-%m-%d %H:%M:%S') if value else ''
+
+
+def group_detail(group: dict[str, Any], *, on_diagnose: Callable[[int], Any] | None = None,
+                 close: Callable[[], Any] | None = None) -> None:
+    """One group in full: what it is, its first event with the lines before it, and where else it happened."""
+    with ui.row().classes('w-full items-start gap-2 no-wrap'):
+        ui.label(group['template']).classes('font-mono text-sm grow break-all')
+        if close:
+            ui.button(icon='close', on_click=close).props('flat round dense aria-label="Close"')
+    facts = [f'{group["level"] or "No level"}', f'{group["count"]:,} times']
+    if group.get('first_seen'):
+        facts.append(f'first {_moment(group["first_seen"])}, last {_moment(group.get("last_seen"))}')
+    for name in ('format', 'component', 'exception'):
+        if group.get(name):
+            facts.append(f'{name}: {group[name]}')
+    ui.label(' · '.join(facts)).classes('text-sm text-gray-600 break-all')
+    first_line = group['first_line']
+    context = group.get('context_before') or []
+    if context:
+        with ui.expansion(f'{len(context)} lines before the first occurrence', icon='history').classes('w-full'):
+            numbered_lines(context, first_line - len(context))
+    example_lines = group['example'].split('\n')
+    with ui.expansion(f'First occurrence, line {first_line} ({len(example_lines)} lines)', icon='article',
+                      value=True).classes('w-full'):
+        numbered_lines(example_lines, first_line)
+    occurrences = group.get('occurrences') or []
+    listed = ', '.join(str(line) for line in occurrences)
+    more = f' (the first {len(occurrences):,} of {group["count"]:,})' if group['count'] > len(occurrences) else ''
+    ui.label(f'Seen at lines{more}: {listed}').classes('text-sm break-words')
+    if on_diagnose:
+        ui.button('Diagnose this group', icon='auto_awesome', on_click=lambda: on_diagnose(group['id'])).props(
+            'outline'
+        )
+
+
+def numbered_lines(lines: list[str], first_number: int) -> None:
+    width = len(str(first_number + len(lines)))
+    text = '\n'.join(f'{number:>{width}} │ {line}' for number, line in enumerate(lines, start=first_number))
+    # Log text is shown as text, never as HTML.
+    ui.label(text).classes('font-mono text-xs whitespace-pre overflow-x-auto w-full p-2 rounded bg-gray-100 '
+                           'dark:bg-gray-800')
 
 
 def diagnosis_text(markdown: str) -> ui.markdown:
     # Model and log text is untrusted: ui.markdown sanitizes the HTML it renders.
-    return ui.markdown(markdown).classes('w-full')
+    return ui.markdown(markdown).classes('w-full diagnosis')
+
+
+def cited_lines(markdown: str) -> list[int]:
+    """The line numbers an answer cites, in order of first mention."""
+    found: dict[int, None] = {}
+    for match in _CITATION.finditer(markdown):
+        if match.group(2):
+            found[int(match.group(2))] = None
+            continue
+        numbers = [int(number) for number in re.findall(r'\d+', match.group(1))]
+        ranged = re.search(r'\d+\s*(?:-|–|to)\s*\d+', match.group(1))
+        if ranged and len(numbers) == 2 and 0 <= numbers[1] - numbers[0] <= 50:
+            numbers = list(range(numbers[0], numbers[1] + 1))
+        found.update(dict.fromkeys(numbers))
+    return list(found)
+
+
+def known_lines(groups: list[dict[str, Any]]) -> dict[int, str]:
+    """Every log line the analysis kept, by number: each group's first event and the lines before it."""
+    lines: dict[int, str] = {}
+    for group in groups:
+        context = group.get('context_before') or []
+        start = group['first_line'] - len(context)
+        for offset, line in enumerate([*context, *group['example'].split('\n')]):
+            lines.setdefault(start + offset, line)
+    return lines
+
+
+def citation_links(markdown: str, groups: list[dict[str, Any]]) -> None:
+    """Buttons for the lines an answer cites, each opening those lines with what surrounds them."""
+    cited = cited_lines(markdown)
+    if not cited:
+        return
+    lines = known_lines(groups)
+    viewer = ui.dialog()
+    with ui.row().classes('items-center gap-1 flex-wrap'):
+        ui.label('Cited lines:').classes('text-sm text-gray-600')
+        for number in cited[:30]:
+            ui.button(f'Line {number}', on_click=lambda number=number: open_line(number)).props(
+                f'flat dense no-caps size=sm aria-label="Open line {number}"'
+            )
+
+    def open_line(number: int) -> None:
+        viewer.clear()
+        nearby = [n for n in range(number - 5, number + 6) if n in lines]
+        with viewer, ui.card().classes('w-full max-w-4xl'):
+            with ui.row().classes('w-full items-center'):
+                ui.label(f'Line {number}').classes('text-lg font-semibold grow')
+                ui.button(icon='close', on_click=viewer.close).props('flat round dense aria-label="Close"')
+            if number not in lines:
+                ui.label('This line is not among the lines the analysis kept (each group keeps its first event '
+                         'and the lines before it).').classes('text-sm')
+            runs = _consecutive(nearby)
+            for run in runs:
+                numbered_lines([lines[n] for n in run], run[0])
+        viewer.open()
+
+
+def _consecutive(numbers: list[int]) -> list[list[int]]:
+    runs: list[list[int]] = []
+    for number in numbers:
+        if runs and runs[-1][-1] == number - 1:
+            runs[-1].append(number)
+        else:
+            runs.append([number])
+    return runs

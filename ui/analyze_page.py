@@ -12,9 +12,10 @@ from nicegui import events, run, ui
 
 from parsers import Analysis, InputError
 from services.analyses import redacted_log, redacted_text, save_analysis
-from services.analysis import analyze_path, analyze_text, read_limits
+from services.analysis import ProgressFile, analyze_path, analyze_text, read_limits
 from services.container import Services
 from services.db import DatabaseUnavailable
+from services.samples import SAMPLES, Sample, sample_path
 from ui.frame import frame
 from ui.owner import current_owner, quota_text
 from ui.worker import in_worker
@@ -34,7 +35,7 @@ def register(services: Services) -> None:
             if owner.user_id is not None:
                 ui.badge('Unlimited analyses', color='positive').props('aria-label="Unlimited analyses"')
             ui.upload(
-                label=f'Log file (up to {settings.max_upload_mb} MB, .gz accepted)',
+                label=f'Drop a log file here or click to choose one: up to {settings.max_upload_mb} MB, .gz accepted',
                 auto_upload=True,
                 max_file_size=settings.max_upload_bytes,
                 on_upload=lambda e: handle_upload(e),
@@ -43,19 +44,50 @@ def register(services: Services) -> None:
             paste = ui.textarea(label='Or paste log text').props('outlined aria-label="Paste log text"').classes(
                 'w-full font-mono'
             )
-            analyze_button = ui.button('Analyze', icon='search', on_click=lambda: handle_paste()).mark('analyze')
-            analyze_button.props('aria-label="Analyze"')
+            with ui.row().classes('items-center gap-2 flex-wrap'):
+                analyze_button = ui.button('Analyze', icon='search', on_click=lambda: handle_paste()).mark('analyze')
+                analyze_button.props('aria-label="Analyze"')
+                ui.label('or try a sample log:').classes('text-sm text-gray-600')
+                for sample in SAMPLES:
+                    ui.button(sample.title, on_click=lambda sample=sample: handle_sample(sample)).props(
+                        'outline no-caps size=sm'
+                    )
             status = ui.label().props('role=status aria-live=polite')
-        quota_label.text = await quota_text(services, owner)
+            progress_bar = ui.linear_progress(value=0, show_value=False).props('aria-label="Analysis progress"')
+            progress_bar.visible = False
+            watched: list[Callable[[], None]] = []  # the progress of the analysis under way, if any
+            ui.timer(0.25, lambda: [show() for show in watched])
 
         async def handle_upload(event: events.UploadEventArguments) -> None:
             with tempfile.TemporaryDirectory(dir=settings.data_dir) as workdir:
                 path = Path(workdir) / 'upload'
                 await event.file.save(path)
-                limits = read_limits(settings)
-                kept = (lambda: in_worker(redacted_log, path, limits)) if settings.keep_uploads else None
-                await analyze(lambda: in_worker(analyze_path, path, limits), event.file.name, path.stat().st_size,
-                              kept)
+                await analyze_file(path, event.file.name, ProgressFile(Path(workdir) / 'progress'))
+
+        async def handle_sample(sample: Sample) -> None:
+            with tempfile.TemporaryDirectory(dir=settings.data_dir) as workdir:
+                await analyze_file(sample_path(sample), sample.file_name, ProgressFile(Path(workdir) / 'progress'))
+
+        async def analyze_file(path: Path, name: str, progress: ProgressFile) -> None:
+            limits = read_limits(settings)
+            size = path.stat().st_size
+            kept = (lambda: in_worker(redacted_log, path, limits)) if settings.keep_uploads else None
+
+            def show_progress() -> None:
+                if (reported := progress.read()) is not None:
+                    bytes_read, events_so_far = reported
+                    progress_bar.value = bytes_read / size if size else 1
+                    status.text = f'Analyzing {name}: {_megabytes(bytes_read)} of {_megabytes(size)} read, ' \
+                                  f'{events_so_far:,} events so far…'
+
+            progress_bar.value = 0
+            progress_bar.visible = True
+            watched.append(show_progress)
+            try:
+                await analyze(lambda: in_worker(analyze_path, path, limits, progress=progress), name, size, kept)
+            finally:
+                watched.remove(show_progress)
+                progress_bar.visible = False
 
         async def handle_paste() -> None:
             text = paste.value or ''
@@ -100,3 +132,9 @@ def register(services: Services) -> None:
         def show_error(message: str) -> None:
             status.text = f'Error: {message}'
             ui.notify(message, type='negative')
+
+        quota_label.text = await quota_text(services, owner)  # last: the handlers above exist before any click
+
+
+def _megabytes(size: int) -> str:
+    return f'{size / 1_000_000:,.1f} MB'

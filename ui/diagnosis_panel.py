@@ -14,6 +14,7 @@ from services.diagnosis import OFFLINE_MODEL, Analyzer, Diagnosis, DiagnosisErro
 from services.prompt import build_prompt
 from services.quota import QuotaExceeded
 from services.redaction import describe_counts, placeholder_counts
+from ui.analysis_view import citation_links, diagnosis_text
 
 log = logging.getLogger(__name__)
 # Asks for the diagnosis (through quota, cache and store), streaming the answer into the callback.
@@ -45,10 +46,19 @@ async def diagnosis_panel(
     progress = ui.row().classes('items-center gap-2')
     problem = ui.label().props('role=alert').classes('text-negative')
     offer = ui.row()
-    answer = ui.markdown(answered.markdown if answered else '').props('aria-live=polite').classes('w-full')
+    answer = diagnosis_text(answered.markdown if answered else '').props('aria-live=polite')
+    citations = ui.column().classes('w-full')
     usage = ui.label().classes('text-xs text-gray-500')
+    group_dicts = [each.to_dict() for each in analysis.groups]
+
+    def show_citations(markdown: str) -> None:
+        citations.clear()
+        with citations:
+            citation_links(markdown, group_dicts)
+
     if answered:
         _show_usage(usage, answered)
+        show_citations(answered.markdown)
 
     async def run() -> None:
         if not offline:
@@ -86,6 +96,7 @@ async def diagnosis_panel(
             if after:
                 await after()
         answer.content = diagnosis.markdown
+        show_citations(diagnosis.markdown)
         _show_usage(usage, diagnosis)
         if diagnosis.fallback_reason is not None and not offline:
             button.enable()

@@ -12,6 +12,14 @@ from ui.session import account_menu
 NAV_LINKS = (('Analyze', '/'), ('History', '/history'), ('FAQ', '/faq'))
 FOOTER_LINKS = (('FAQ', '/faq'), ('Privacy', '/privacy'), ('Terms', '/terms'))
 DARK_MODE_KEY = 'dark_mode'
+# Answers are Markdown: headings sized for a panel, and code blocks that scroll instead of widening the page.
+ANSWER_CSS = """
+.diagnosis { overflow-wrap: anywhere; min-width: 0; }
+.diagnosis h1, .diagnosis h2 { font-size: 1.25rem; line-height: 1.75rem; font-weight: 600; margin: 1rem 0 .25rem; }
+.diagnosis h3 { font-size: 1.05rem; font-weight: 600; margin: .75rem 0 .25rem; }
+.diagnosis pre { overflow-x: auto; max-width: 100%; white-space: pre; font-size: .8rem; padding: .5rem;
+                 border-radius: .25rem; background: rgba(127, 127, 127, .12); }
+"""
 PRIMARY = '#3b5bdb'
 
 
@@ -19,6 +27,7 @@ PRIMARY = '#3b5bdb'
 def frame(title: str) -> Iterator[ui.column]:
     ui.page_title(f'{title} · LogSentry')
     ui.colors(primary=PRIMARY)
+    ui.add_css(ANSWER_CSS)
     dark = ui.dark_mode(app.storage.user.get(DARK_MODE_KEY, False))
     with ui.header().classes('items-center justify-between px-4 py-2 bg-primary gap-2'):
         with ui.link(target='/').classes('flex items-center gap-2 text-white no-underline'):

@@ -25,7 +25,7 @@ from services.diagnosis import Diagnosis, DiagnosisError
 from services.models import AnalysisRecord
 from services.sharing import revoke_sharing, share_analysis, share_token
 from services.workflow import AnalysisNotFound, diagnose_saved, pick_group
-from ui.analysis_view import groups_table, summary_card
+from ui.analysis_view import groups_explorer, summary_cards, timeline_card
 from ui.diagnosis_panel import diagnosis_panel
 from ui.frame import frame
 from ui.owner import current_owner, limits_for, quota_text, requester_for
@@ -50,15 +50,17 @@ def register(services: Services) -> None:
                 ui.label('This analysis does not exist or is not yours.').props('role=alert')
                 ui.link('Your history', '/history')
                 return
-            summary_card(record.file_name, record.summary)
-            await _diagnosis_section(services, record, owner)
+            summary_cards(record.file_name, record.summary)
             await _actions(services, record, owner)
-            groups_table(record.groups)
+            timeline_card(record.summary)
+            choose_group = await _diagnosis_section(services, record, owner)
+            groups_explorer(record.groups, on_diagnose=choose_group)
 
 
-async def _diagnosis_section(services: Services, record: AnalysisRecord, owner: Owner) -> None:
+async def _diagnosis_section(services: Services, record: AnalysisRecord, owner: Owner) -> Callable[[int], None]:
+    """The diagnosis card; returns how to point it at another group."""
     analysis = restore_analysis(record)
-    choices = analysis.error_groups or analysis.groups
+    choices = analysis.groups
     chosen = pick_group(analysis, record.diagnosis_group_id)
     requester = requester_for(services, owner)
     answers: dict[int | None, Diagnosis] = {}
@@ -100,6 +102,12 @@ async def _diagnosis_section(services: Services, record: AnalysisRecord, owner: 
 
         await show_quota()
         await panel()
+
+    def choose(group_id: int) -> None:
+        group_select.value = group_id
+        ui.notify('The diagnosis panel now shows that group.')
+
+    return choose
 
 
 async def _actions(services: Services, record: AnalysisRecord, owner: Owner) -> None:

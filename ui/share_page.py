@@ -7,7 +7,7 @@ from nicegui import run, ui
 from services.container import Services
 from services.db import DatabaseUnavailable
 from services.sharing import redacted_view, shared_analysis
-from ui.analysis_view import diagnosis_text, groups_table, summary_card
+from ui.analysis_view import citation_links, diagnosis_text, groups_explorer, summary_cards, timeline_card
 from ui.frame import frame
 
 
@@ -27,10 +27,12 @@ def register(services: Services) -> None:
             ui.label('Shared analysis (read-only; secrets and personal data are redacted)').classes(
                 'text-sm text-gray-600'
             )
-            summary_card(view['file_name'], view['summary'])
+            summary_cards(view['file_name'], view['summary'])
+            timeline_card(view['summary'])
             if view['diagnosis']:
                 with ui.card().classes('w-full'):
                     ui.label('Diagnosis').classes('text-lg font-semibold')
                     diagnosis_text(view['diagnosis']['markdown'])
+                    citation_links(view['diagnosis']['markdown'], view['groups'])
                     ui.label(f'Answered by {view["diagnosis"]["model"]}').classes('text-xs text-gray-500')
-            groups_table(view['groups'])
+            groups_explorer(view['groups'])

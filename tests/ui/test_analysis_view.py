@@ -1,0 +1,68 @@
+from nicegui import ui
+from nicegui.testing import User
+
+from services.samples import SAMPLES
+from ui.analysis_view import cited_lines, known_lines
+
+
+async def open_sample(user: User, title: str) -> None:
+    await user.open('/')
+    user.find(kind=ui.button, content=title).click()
+    await user.should_see('Event groups', retries=100)
+
+
+async def test_every_sample_log_can_be_tried(user: User) -> None:
+    for sample in SAMPLES:
+        await open_sample(user, sample.title)
+        await user.should_see(sample.file_name)
+
+
+async def test_results_show_cards_timeline_and_groups(user: User) -> None:
+    await open_sample(user, 'Java service: out of memory')
+    await user.should_see('Time span')
+    await user.should_see('Events over time')
+    table = user.find(kind=ui.table).elements.pop()
+    assert table.rows[0]['level'] == 'ERROR'
+    assert {row['level'] for row in table.rows} >= {'ERROR', 'WARN', 'INFO'}
+
+
+async def test_groups_filter_by_level_and_text(user: User) -> None:
+    await open_sample(user, 'Java service: out of memory')
+    table = user.find(kind=ui.table).elements.pop()
+    level_filter = user.find(kind=ui.select, content='Level').elements.pop()
+    level_filter.value = 'WARN'
+    assert table.rows and {row['level'] for row in table.rows} == {'WARN'}
+    level_filter.value = 'Any level'
+    user.find(kind=ui.input, content='Search messages').type('HikariPool')
+    [row] = table.rows
+    assert 'Thread starvation or clock leap detected' in row['template']
+
+
+async def test_a_group_opens_with_its_full_event_and_context(user: User) -> None:
+    await open_sample(user, 'Python app: database refused')
+    table = user.find(kind=ui.table).elements.pop()
+    crash = next(row for row in table.rows if 'Unhandled exception' in row['template'])
+    user.find(kind=ui.table).trigger('rowClick', [{}, crash, 0])
+    await user.should_see('First occurrence, line 6')
+    await user.should_see('ConnectionError: could not connect to server: Connection refused')
+    await user.should_see('lines before the first occurrence')
+    user.find(kind=ui.button, content='Diagnose this group').click()
+    await user.should_see('The diagnosis panel now shows that group.')
+    assert user.find(kind=ui.select, content='Problem to diagnose').elements.pop().value == crash['id']
+
+
+async def test_cited_lines_become_links_to_the_kept_lines(user: User) -> None:
+    await open_sample(user, 'Python app: database refused')
+    await user.should_see('Cited lines:', retries=50)
+    user.find(kind=ui.button, content='Line 4').click()
+    await user.should_see('could not connect to server: Connection refused (db.internal:5432)')
+
+
+def test_citations_are_read_in_the_shapes_answers_use() -> None:
+    answer = 'See line 12, lines 40-42 and lines 7 and 9; also L100. Version 2.0 and 3 lines later are not cites.'
+    assert cited_lines(answer) == [12, 40, 41, 42, 7, 9, 100]
+
+
+def test_known_lines_number_context_and_example() -> None:
+    group = {'first_line': 10, 'example': 'boom\n  at x', 'context_before': ['a', 'b']}
+    assert known_lines([group]) == {8: 'a', 9: 'b', 10: 'boom', 11: '  at x'}
