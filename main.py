@@ -20,7 +20,6 @@ from services.container import Services
 from services.diagnosis import Analyzer, DiagnosisError, OfflineAnalyzer, default_group
 from services.prompt import build_prompt
 from services.redaction import describe_counts
-from services.secrets import SecretsError, load_secrets
 
 if TYPE_CHECKING:
     from services.accounts import Accounts
@@ -36,6 +35,8 @@ def main(argv: list[str] | None = None) -> int:
         return _fail(f'invalid configuration: {_first_error(exc)}')
     if args.command == 'analyze':
         return _analyze(args, settings)
+    from services.secrets import SecretsError, load_secrets  # boto3 loads only for the server
+
     try:
         settings = load_secrets(settings)
     except SecretsError as exc:
