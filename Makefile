@@ -50,9 +50,11 @@ browser: $(DEV_STAMP)
 
 firebase-tools: $(FIREBASE_STAMP)
 
+# One retry: a package's install script now and then fails to spawn on a busy machine.
 $(FIREBASE_STAMP):
 	@command -v npm >/dev/null || { echo 'error: npm (Node.js 20+) is needed to install the Firebase Auth Emulator'; exit 1; }
-	npm install --prefix $(FIREBASE_TOOLS) --no-audit --no-fund --loglevel=error firebase-tools@$(FIREBASE_TOOLS_VERSION)
+	npm install --prefix $(FIREBASE_TOOLS) --no-audit --no-fund --loglevel=error firebase-tools@$(FIREBASE_TOOLS_VERSION) \
+		|| npm install --prefix $(FIREBASE_TOOLS) --no-audit --no-fund --loglevel=error firebase-tools@$(FIREBASE_TOOLS_VERSION)
 	touch $@
 
 # A Firebase Auth Emulator for trying Firebase accounts by hand (project demo-test); Ctrl-C stops it.
