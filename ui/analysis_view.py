@@ -19,6 +19,7 @@ LEVEL_COLOURS = {
 ANY_LEVEL = 'Any level'
 NO_LEVEL = 'No level'
 # "line 42", "lines 42-45", "lines 42 and 57", "L42": how answers cite the log.
+_CODE = re.compile(r'(```.*?(?:```|$)|~~~.*?(?:~~~|$)|`[^`\n]*`)', re.DOTALL)
 _CITATION = re.compile(r'\b(?:lines?\s+((?:\d+(?:\s*(?:-|–|,|and|to)\s*)?)+)|L(\d+)\b)', re.IGNORECASE)
 
 
@@ -224,8 +225,17 @@ def numbered_lines(lines: list[str], first_number: int) -> None:
 
 
 def diagnosis_text(markdown: str) -> ui.markdown:
-    # Model and log text is untrusted: ui.markdown sanitizes the HTML it renders.
-    return ui.markdown(markdown).classes('w-full diagnosis')
+    # Model and log text is untrusted: raw HTML in it is shown as text, and ui.markdown sanitizes what it renders.
+    return ui.markdown(html_as_text(markdown)).classes('w-full diagnosis')
+
+
+def html_as_text(markdown: str) -> str:
+    """Markdown in which raw HTML (`<script>`, `<img onerror=...>`, placeholders like `<EMAIL_1>`) reads as text.
+
+    Code spans and blocks are left alone: Markdown already shows their `<` as text.
+    """
+    parts = _CODE.split(markdown)
+    return ''.join(part if index % 2 else part.replace('<', '&lt;') for index, part in enumerate(parts))
 
 
 def cited_lines(markdown: str) -> list[int]:

@@ -14,7 +14,7 @@ from services.diagnosis import OFFLINE_MODEL, Analyzer, Diagnosis, DiagnosisErro
 from services.prompt import build_prompt
 from services.quota import QuotaExceeded
 from services.redaction import describe_counts, placeholder_counts
-from ui.analysis_view import citation_links, diagnosis_text
+from ui.analysis_view import citation_links, diagnosis_text, html_as_text
 
 log = logging.getLogger(__name__)
 # Asks for the diagnosis (through quota, cache and store), streaming the answer into the callback.
@@ -69,7 +69,7 @@ async def diagnosis_panel(
 
         def stream(chunk: str) -> None:
             written.append(chunk)
-            answer.content = ''.join(written)
+            answer.content = html_as_text(''.join(written))
 
         with progress:
             progress.clear()
@@ -95,7 +95,7 @@ async def diagnosis_panel(
             progress.clear()
             if after:
                 await after()
-        answer.content = diagnosis.markdown
+        answer.content = html_as_text(diagnosis.markdown)
         show_citations(diagnosis.markdown)
         _show_usage(usage, diagnosis)
         if diagnosis.fallback_reason is not None and not offline:

@@ -1,8 +1,9 @@
 from nicegui import ui
+from nicegui.elements.markdown import prepare_content
 from nicegui.testing import User
 
 from services.samples import SAMPLES
-from ui.analysis_view import cited_lines, known_lines
+from ui.analysis_view import cited_lines, html_as_text, known_lines
 
 
 async def open_sample(user: User, title: str) -> None:
@@ -66,3 +67,19 @@ def test_citations_are_read_in_the_shapes_answers_use() -> None:
 def test_known_lines_number_context_and_example() -> None:
     group = {'first_line': 10, 'example': 'boom\n  at x', 'context_before': ['a', 'b']}
     assert known_lines([group]) == {8: 'a', 9: 'b', 10: 'boom', 11: '  at x'}
+
+
+def test_raw_html_in_answers_reads_as_text_but_code_is_untouched() -> None:
+    answer = 'Mail <EMAIL_1> failed; <script>alert(1)</script>\n\n```text\nif a < b: <EMAIL_1>\n```\nand `x<y`'
+    assert html_as_text(answer) == (
+        'Mail &lt;EMAIL_1> failed; &lt;script>alert(1)&lt;/script>\n\n```text\nif a < b: <EMAIL_1>\n```\nand `x<y`'
+    )
+
+
+def test_rendered_answer_shows_placeholders_and_html_as_text() -> None:
+    answer = 'Mail to <EMAIL_1> bounced. <img src=x onerror=alert(1)> <b>bold</b>\n\n```\n<EMAIL_1>\n```'
+    html = prepare_content(html_as_text(answer), ' '.join(ui.markdown.default_extras))
+    assert html.count('&lt;EMAIL_1') == 2  # visible as text in prose and in code
+    assert '<EMAIL_1>' not in html
+    assert '<img' not in html
+    assert '<b>' not in html
