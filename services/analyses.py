@@ -109,7 +109,7 @@ def record_diagnosis(
             .where(AnalysisRecord.id == analysis_id, _owned_by(owner))
             .values(
                 diagnosis_group_id=group_id, diagnosis_markdown=diagnosis.markdown, model=diagnosis.model,
-                diagnosis_seconds=seconds, input_tokens=diagnosis.input_tokens,
+                digest=diagnosis.evidence or None, diagnosis_seconds=seconds, input_tokens=diagnosis.input_tokens,
                 output_tokens=diagnosis.output_tokens, diagnosed_at=utcnow(),
             )
         )

@@ -64,6 +64,8 @@ class Diagnosis:
     output_tokens: int = 0
     # Set when the configured model failed and this answer is the offline one: neither cached nor charged.
     fallback_reason: str | None = None
+    # Exactly what was sent to the model (redacted evidence); empty when nothing left the server.
+    evidence: str = ''
 
 
 class DiagnosisError(Exception):

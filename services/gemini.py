@@ -89,7 +89,7 @@ class GeminiAnalyzer:
         if not markdown:
             raise DiagnosisError('Gemini sent an empty answer.')
         return Diagnosis(
-            markdown=markdown, model=self.model,
+            markdown=markdown, model=self.model, evidence=prompt.text,
             input_tokens=(usage.prompt_token_count or 0) if usage else 0,
             output_tokens=(usage.candidates_token_count or 0) if usage else 0,
         )

@@ -41,6 +41,7 @@ async def test_the_answer_streams_in_chunks_and_records_token_usage(gemini_serve
     sent = request.json['contents'][0]['parts'][0]['text']
     assert sent.splitlines()[1] == EVIDENCE_START and sent.splitlines()[-1] == EVIDENCE_END
     assert '      4 | 2026-11-26 09:14:09,371 ERROR [db.pool] could not connect to server' in sent
+    assert diagnosis.evidence == sent  # kept with the analysis as the digest that was sent
 
 
 async def test_no_planted_secret_is_ever_sent(gemini_server: GeminiServer, fixtures_dir: Path) -> None:

@@ -10,9 +10,10 @@ from services import quota
 from services.analyses import Owner, get_analysis, save_analysis
 from services.db import Database
 from services.diagnosis import Diagnosis, DiagnosisError, OfflineAnalyzer
-from services.gemini import FallbackAnalyzer
+from services.gemini import FallbackAnalyzer, GeminiAnalyzer
 from services.quota import Limits, QuotaExceeded, Requester
 from services.workflow import AnalysisNotFound, diagnose_saved
+from tests.gemini_server import GeminiServer, Reply
 
 from .test_analyses import LOG, analyzed
 
@@ -55,6 +56,7 @@ async def test_a_diagnosis_is_kept_with_its_analysis_and_counted(database: Datab
     assert record.diagnosis_markdown == result.diagnosis.markdown
     assert record.model == 'offline'
     assert record.diagnosis_group_id == result.group_id is not None
+    assert record.digest is None  # the offline analyzer sends nothing anywhere
     assert quota.remaining(database, requester=REQUESTER, limits=LIMITS) == 0
 
 
@@ -124,3 +126,17 @@ async def test_an_offline_stand_in_after_a_model_failure_is_kept_but_free_and_no
     again = await diagnose_saved(database=database, analyzer=analyzer, analysis_id=analysis_id, owner=OWNER,
                                  requester=REQUESTER, limits=LIMITS)
     assert not again.from_cache and analyzer.calls == 2
+
+
+async def test_the_evidence_sent_to_the_model_is_kept_as_the_digest(database: Database,
+                                                                    gemini_server: GeminiServer) -> None:
+    gemini_server.script(Reply(chunks=['## Summary\nThe database refused connections (line 4).']))
+    model = GeminiAnalyzer(api_key='test-key', model='gemini-2.5-flash', base_url=gemini_server.url, timeout=5.0,
+                           retries=0, retry_delay=0.01)
+    analysis_id = saved(database)
+    await diagnose_saved(database=database, analyzer=model, analysis_id=analysis_id, owner=OWNER,
+                         requester=REQUESTER, limits=LIMITS)
+    record = get_analysis(database, analysis_id=analysis_id, owner=OWNER)
+    assert record is not None
+    [request] = gemini_server.requests
+    assert record.digest == request.json['contents'][0]['parts'][0]['text']
