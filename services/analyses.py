@@ -195,6 +195,7 @@ def export_json(record: AnalysisRecord) -> dict[str, Any]:
             'seconds': record.diagnosis_seconds,
             'input_tokens': record.input_tokens,
             'output_tokens': record.output_tokens,
+            'evidence_sent': record.digest,
             'diagnosed_at': record.diagnosed_at.isoformat() if record.diagnosed_at else None,
         },
     }

@@ -7,7 +7,7 @@ import pytest
 
 from parsers import Analysis, Group
 from services import quota
-from services.analyses import Owner, get_analysis, save_analysis
+from services.analyses import Owner, export_json, get_analysis, save_analysis
 from services.db import Database
 from services.diagnosis import Diagnosis, DiagnosisError, OfflineAnalyzer
 from services.gemini import FallbackAnalyzer, GeminiAnalyzer
@@ -140,3 +140,4 @@ async def test_the_evidence_sent_to_the_model_is_kept_as_the_digest(database: Da
     assert record is not None
     [request] = gemini_server.requests
     assert record.digest == request.json['contents'][0]['parts'][0]['text']
+    assert export_json(record)['diagnosis']['evidence_sent'] == record.digest
