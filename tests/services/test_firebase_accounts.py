@@ -11,6 +11,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
 from firebase_admin import auth
 
 from services.accounts import AccountError, InvalidCredentials, InvalidToken
@@ -139,3 +141,34 @@ def _emulator_get(emulator: Emulator, what: str) -> dict[str, list[dict[str, str
     url = f'http://{emulator.host}/emulator/v1/projects/{emulator.project_id}/{what}'
     with urllib.request.urlopen(url, timeout=10) as response:
         return dict(json.load(response))
+
+
+@pytest.mark.parametrize('given_as', ['json', 'path'])
+def test_service_account_from_json_or_a_file(firebase_env: Emulator, sqlite: Database, tmp_path: Path,
+                                             monkeypatch: pytest.MonkeyPatch, given_as: str) -> None:
+    text = json.dumps(_service_account(firebase_env.project_id))
+    if given_as == 'path':
+        (tmp_path / 'service-account.json').write_text(text)
+        text = str(tmp_path / 'service-account.json')
+    monkeypatch.setenv('FIREBASE_CREDENTIALS', text)
+    accounts = FirebaseAccounts.from_settings(Settings(), sqlite)
+    token = accounts.register('ada@example.com', PASSWORD, client=CLIENT).id_token or ''
+    assert accounts.verify_token(token).email == 'ada@example.com'
+
+
+@pytest.mark.parametrize('value', ['{"type": "service_account", "private_key": "SECRET-PART"}', 'missing.json'])
+def test_unusable_service_account_is_named_not_shown(firebase_env: Emulator, sqlite: Database,
+                                                     monkeypatch: pytest.MonkeyPatch, value: str) -> None:
+    monkeypatch.setenv('FIREBASE_CREDENTIALS', value)
+    with pytest.raises(ValueError, match='FIREBASE_CREDENTIALS is not a usable service account') as raised:
+        FirebaseAccounts.from_settings(Settings(), sqlite)
+    assert 'SECRET-PART' not in str(raised.value)
+
+
+def _service_account(project_id: str) -> dict[str, str]:
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                            serialization.NoEncryption()).decode()
+    return {'type': 'service_account', 'project_id': project_id, 'private_key_id': 'test', 'private_key': pem,
+            'client_email': f'logsentry@{project_id}.iam.gserviceaccount.com', 'client_id': '1',
+            'token_uri': 'https://oauth2.googleapis.com/token'}
