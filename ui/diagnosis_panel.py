@@ -55,6 +55,13 @@ async def diagnosis_panel(
         citations.clear()
         with citations:
             citation_links(markdown, group_dicts)
+            ui.button('Copy answer', icon='content_copy', on_click=lambda: copy(markdown)).props(
+                'flat dense no-caps aria-label="Copy answer"'
+            )
+
+    def copy(markdown: str) -> None:
+        ui.clipboard.write(markdown)
+        ui.notify('The answer is on the clipboard as Markdown.')
 
     if answered:
         _show_usage(usage, answered)

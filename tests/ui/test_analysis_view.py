@@ -83,3 +83,10 @@ def test_rendered_answer_shows_placeholders_and_html_as_text() -> None:
     assert '<EMAIL_1>' not in html
     assert '<img' not in html
     assert '<b>' not in html
+
+
+async def test_the_answer_can_be_copied(user: User) -> None:
+    await open_sample(user, 'nginx: 502 storm')
+    await user.should_see('Copy answer', retries=50)
+    user.find(kind=ui.button, content='Copy answer').click()
+    await user.should_see('The answer is on the clipboard as Markdown.')
