@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import socket
@@ -10,6 +11,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -110,8 +112,8 @@ def _artifacts_dir() -> None:
     shutil.rmtree(ARTIFACTS / 'screenshots', ignore_errors=True)
 
 
-@pytest.fixture
-def gemini_process() -> Iterator[str]:
+@contextmanager
+def running_gemini() -> Iterator[str]:
     """A Gemini-protocol server as a process (answers in chunks a little apart); yields its base URL.
 
     Steer it over HTTP: POST /_control/replies, GET /_control/requests (see tests/gemini_server.py).
@@ -120,15 +122,43 @@ def gemini_process() -> Iterator[str]:
                                cwd=ROOT, stdout=subprocess.PIPE, text=True)
     assert process.stdout is not None
     url = process.stdout.readline().strip().removeprefix('listening on ')
-    yield url
-    process.terminate()
-    process.wait(timeout=10)
+    try:
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def gemini_env(url: str) -> dict[str, str]:
+    """Settings that point the app at a Gemini-protocol test server."""
+    return {'GEMINI_API_KEY': 'e2e-key', 'GOOGLE_GEMINI_BASE_URL': url, 'GEMINI_MAX_RETRIES': '0'}
+
+
+@contextmanager
+def running_app(tmp_path: Path, extra_env: dict[str, str] | None = None) -> Iterator[AppServer]:
+    server = start_app(tmp_path, extra_env)
+    try:
+        yield server
+    finally:
+        stop_app(server)
+
+
+@pytest.fixture
+def gemini_process() -> Iterator[str]:
+    with running_gemini() as url:
+        yield url
 
 
 @pytest.fixture
 def gemini_app_server(tmp_path: Path, gemini_process: str) -> Iterator[AppServer]:
     """The app configured for Gemini, talking to the test server."""
-    server = start_app(tmp_path, {'GEMINI_API_KEY': 'e2e-key', 'GOOGLE_GEMINI_BASE_URL': gemini_process,
-                                  'GEMINI_MAX_RETRIES': '0'})
-    yield server
-    stop_app(server)
+    with running_app(tmp_path, gemini_env(gemini_process)) as server:
+        yield server
+
+
+def script_gemini(url: str, *replies: dict[str, Any]) -> None:
+    """Queue the test server's next answers (fields of tests.gemini_server.Reply)."""
+    body = json.dumps(list(replies)).encode()
+    request = urllib.request.Request(f'{url}/_control/replies', data=body, method='POST')  # noqa: S310 - our own URL
+    with urllib.request.urlopen(request, timeout=5):  # noqa: S310 - our own http URL
+        pass
