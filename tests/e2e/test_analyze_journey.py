@@ -16,4 +16,4 @@ def test_guest_uploads_a_log_and_sees_summary_and_diagnosis(page: Page, app_serv
     assert '/analysis/' in page.url
     expect(page.get_by_role('heading', name='Root cause')).to_be_visible(timeout=20_000)
     expect(page.get_by_text('2 of 3 free analyses left')).to_be_visible()
-    save_screenshot(page, 'analyze-1280x800')
+    save_screenshot(page, 'uploaded-1280x800')
