@@ -48,6 +48,7 @@ def test_payloads_in_a_log_and_an_answer_show_as_text_and_run_nothing(
     expect(page.get_by_text(f'The template printed {SCRIPT} and {IMAGE} unescaped.')).to_be_visible(timeout=15_000)
     expect(page.get_by_text('<a href="javascript:alert(1)">a raw link</a>')).to_be_visible()
     expect(page.get_by_text('<div onmouseover="alert(1)">raw HTML block</div>')).to_be_visible()
+    assert_no_payload_elements(page)
     results = page.url
 
     page.get_by_role('button', name='Share').click()
@@ -60,10 +61,15 @@ def test_payloads_in_a_log_and_an_answer_show_as_text_and_run_nothing(
     expect(page.get_by_text(FILE_NAME, exact=True).first).to_be_visible()
     expect(page.get_by_text(f'The template printed {SCRIPT} and {IMAGE} unescaped.')).to_be_visible()
     expect(page.get_by_text('render failed: <script>alert(').first).to_be_visible()
-    for risky in ('script:not([src])', 'img[src=x]', 'iframe', '[onerror]', '[onmouseover]', 'a[href^="javascript"]'):
-        assert page.locator(f'.nicegui-markdown {risky}, .q-table {risky}').count() == 0, risky
+    assert_no_payload_elements(page)
     page.wait_for_timeout(300)  # an image's onerror fires after its failed load
     assert fired == []
+
+
+def assert_no_payload_elements(page: Page) -> None:
+    """The payloads are text: no element they describe exists in the page."""
+    for risky in ('script:not([src])', 'img[src=x]', 'iframe', '[onerror]', '[onmouseover]', 'a[href^="javascript"]'):
+        assert page.locator(f'main {risky}, .q-page {risky}, .nicegui-content {risky}').count() == 0, risky
 
 
 def record_dialog(dialog: Dialog, fired: list[str]) -> None:
