@@ -71,12 +71,12 @@ def timeline_card(summary: dict[str, Any]) -> None:
         ui.label('Events over time').classes('text-lg font-semibold')
         with ui.element('div').classes('grid grid-cols-1 md:grid-cols-3 gap-4 w-full'):
             with ui.element('div').classes('md:col-span-2 min-w-0'):
-                if len(buckets) > 1:
+                if buckets:
                     ui.echart(_timeline_options(buckets)).classes('w-full h-64').props(
                         'aria-label="Events per level over time"'
                     )
                 else:
-                    ui.label('The log has too few timestamps for a timeline.').classes('text-sm text-gray-600')
+                    ui.label('The log has no timestamps to draw a timeline from.').classes('text-sm text-gray-600')
             with ui.element('div').classes('min-w-0'):
                 if counts:
                     ui.echart(_levels_options(counts)).classes('w-full h-64').props('aria-label="Events per level"')

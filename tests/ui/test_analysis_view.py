@@ -90,3 +90,15 @@ async def test_the_answer_can_be_copied(user: User) -> None:
     await user.should_see('Copy answer', retries=50)
     user.find(kind=ui.button, content='Copy answer').click()
     await user.should_see('The answer is on the clipboard as Markdown.')
+
+
+async def test_a_log_without_timestamps_says_so_instead_of_a_chart(user: User) -> None:
+    await user.open('/')
+    user.find('Or paste log text').type('ERROR boom\nWARN careful\n')
+    user.find(marker='analyze').click()
+    await user.should_see('The log has no timestamps to draw a timeline from.', retries=100)
+
+
+async def test_a_short_log_still_gets_its_timeline(user: User) -> None:
+    await open_sample(user, 'Python app: database refused')
+    assert len(user.find(kind=ui.echart).elements) == 2  # the timeline and the level breakdown
