@@ -25,7 +25,7 @@ from services.diagnosis import Diagnosis, DiagnosisError
 from services.models import AnalysisRecord
 from services.sharing import revoke_sharing, share_analysis, share_token
 from services.workflow import AnalysisNotFound, diagnose_saved, pick_group
-from ui.analysis_view import groups_explorer, summary_cards, timeline_card
+from ui.analysis_view import GROUPS_SHOWN, groups_explorer, summary_cards, timeline_card
 from ui.diagnosis_panel import diagnosis_panel
 from ui.frame import frame
 from ui.owner import current_owner, limits_for, quota_text, requester_for
@@ -60,7 +60,7 @@ def register(services: Services) -> None:
 async def _diagnosis_section(services: Services, record: AnalysisRecord, owner: Owner) -> Callable[[int], None]:
     """The diagnosis card; returns how to point it at another group."""
     analysis = restore_analysis(record)
-    choices = analysis.groups
+    choices = analysis.groups[:GROUPS_SHOWN]  # the groups the table lists, so each can be chosen there
     chosen = pick_group(analysis, record.diagnosis_group_id)
     requester = requester_for(services, owner)
     answers: dict[int | None, Diagnosis] = {}
