@@ -21,8 +21,9 @@ from parsers.timestamps import parse_timestamp, sort_key
 
 # Called after each chunk with (bytes read so far, events so far).
 Progress = Callable[[int, int], None]
-# Called once per event with (first line, last line, group id, level): every physical line belongs to one.
-EventSink = Callable[[int, int, int, str], None]
+# Called once per event with (first line, last line, group id, level, raw timestamp or None): every physical line
+# belongs to one.
+EventSink = Callable[[int, int, int, str, str | None], None]
 
 SAMPLE_LINES = 400
 # After this many lines that no format reads, the format is detected again from what follows.
@@ -290,7 +291,7 @@ class Engine:
             self._close_segment()
             self.segment = [first, last, fmt, 1]
         if self.on_event is not None:
-            self.on_event(first, last, group.id, level)
+            self.on_event(first, last, group.id, level, ts)
 
     def _crash(self, lines: list[str]) -> Crash | None:
         # Traces repeat: the same frames with other values in the messages. Cache on the masked trace.

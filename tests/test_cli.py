@@ -1,3 +1,4 @@
+import csv
 import json
 import subprocess
 import sys
@@ -108,11 +109,20 @@ def test_lines_csv_has_one_row_per_physical_line(fixtures_dir: Path, tmp_path: P
     result = run_cli('analyze', str(fixtures_dir / 'app.log'), '--lines-csv', str(out))
     assert result.returncode == 0, result.stderr
     rows = out.read_text(encoding='utf-8').splitlines()
-    assert rows[0] == 'LineId,EventId,GroupId,Level'
+    assert rows[0] == 'LineId,EventId,GroupId,Level,Timestamp'
     assert [row.split(',')[0] for row in rows[1:]] == [str(line) for line in range(1, 17)]
     traceback_rows = {row.split(',', 1)[1] for row in rows[6:15]}
     assert len(traceback_rows) == 1
-    assert traceback_rows.pop().endswith(',ERROR')
+    assert traceback_rows.pop().endswith(',ERROR,"2026-11-26 09:14:11,392"')
+
+
+def test_lines_csv_gives_each_line_the_timestamp_of_its_event(fixtures_dir: Path, tmp_path: Path) -> None:
+    out = tmp_path / 'lines.csv'
+    assert run_cli('analyze', str(fixtures_dir / 'app.log'), '--lines-csv', str(out)).returncode == 0
+    with out.open(encoding='utf-8', newline='') as handle:
+        rows = list(csv.DictReader(handle))
+    assert [row['Timestamp'] for row in rows[:3]] == [
+        '2026-11-26 09:14:02,101', '2026-11-26 09:14:02,355', '2026-11-26 09:14:07,360']
 
 
 def test_lines_csv_to_an_unwritable_place_is_a_clear_error(fixtures_dir: Path, tmp_path: Path) -> None:

@@ -8,7 +8,7 @@ def analyze(text: str) -> tuple[Analysis, dict[int, tuple[int, int, str]]]:
     rows: dict[int, tuple[int, int, str]] = {}
     events = 0
 
-    def sink(first: int, last: int, group: int, level: str) -> None:
+    def sink(first: int, last: int, group: int, level: str, timestamp: str | None) -> None:
         nonlocal events
         events += 1
         for line in range(first, last + 1):

@@ -31,7 +31,7 @@ def test_arbitrary_bytes_never_raise_anything_but_a_clear_input_error(data: byte
 def test_every_line_lands_in_exactly_one_event(lines: list[str]) -> None:
     covered: list[int] = []
     analysis = analyze_stream(io.BytesIO('\n'.join(lines).encode()),
-                              on_event=lambda first, last, group, level: covered.extend(range(first, last + 1)))
+                              on_event=lambda first, last, group, level, ts: covered.extend(range(first, last + 1)))
     assert covered == list(range(1, analysis.lines + 1))
 
 
