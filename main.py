@@ -1,4 +1,4 @@
-"""LogSentry: `python main.py` serves the web app; `python main.py analyze FILE` works without a browser."""
+"""LogSentry: `python main.py` (or `logsentry`) serves the web app; `... analyze FILE` works without a browser."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import contextlib
 import json
 import os
 import sys
+from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
@@ -15,7 +16,7 @@ from pydantic import ValidationError
 
 from parsers import Analysis, InputError, LinesCsv, analyze_stream
 from services.analysis import analyze_path, read_limits
-from services.config import Settings, describe_settings, prepare_data_dir
+from services.config import AnalysisSettings, Settings, describe_settings, prepare_data_dir
 from services.container import Services
 from services.diagnosis import Analyzer, DiagnosisError, OfflineAnalyzer, default_group
 from services.prompt import build_prompt
@@ -30,10 +31,11 @@ if TYPE_CHECKING:
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
-        settings = Settings()
+        # `analyze` reads only the settings it uses, so a bad server setting (PORT=0) cannot stop it.
+        settings = AnalysisSettings() if args.command == 'analyze' else Settings()
     except ValidationError as exc:
         return _fail(f'invalid configuration: {_first_error(exc)}')
-    if args.command == 'analyze':
+    if not isinstance(settings, Settings):
         return _analyze(args, settings)
     from services.secrets import SecretsError, load_secrets  # boto3 loads only for the server
 
@@ -44,14 +46,19 @@ def main(argv: list[str] | None = None) -> int:
     return _serve(settings)
 
 
+def cli() -> None:
+    """The `logsentry` console script."""
+    sys.exit(main())
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog='python main.py',
         description='LogSentry: drop in a log file, see what went wrong, how often, since when and why. '
         'Without a command it serves the web app.',
         epilog='settings (environment variables or .env):\n' + describe_settings(),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    parser.add_argument('--version', action='version', version=f'logsentry {_version()}')
     commands = parser.add_subparsers(dest='command')
     commands.add_parser('serve', help='serve the web app (the default)')
     analyze = commands.add_parser('analyze', help='analyze a log file and print its summary')
@@ -67,7 +74,14 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _analyze(args: argparse.Namespace, settings: Settings) -> int:
+def _version() -> str:
+    try:
+        return metadata.version('logsentry')
+    except metadata.PackageNotFoundError:  # run from a checkout that was never installed
+        return '(not installed)'
+
+
+def _analyze(args: argparse.Namespace, settings: AnalysisSettings) -> int:
     budget = args.budget or settings.digest_budget_tokens
     if args.budget is not None and (not args.prompt or args.budget < 1000):
         return _fail('--budget goes with --prompt and must be at least 1000')
@@ -117,7 +131,7 @@ def _diagnose(analyzer: Analyzer, analysis: Analysis) -> int:
     return 0
 
 
-def create_analyzer(settings: Settings) -> Analyzer:
+def create_analyzer(settings: AnalysisSettings) -> Analyzer:
     if settings.gemini_api_key is None:
         return OfflineAnalyzer()
     from services.gemini import FallbackAnalyzer, GeminiAnalyzer  # google-genai loads only when it is used
@@ -190,6 +204,7 @@ def _simulated() -> bool:
 
 
 if __name__ == '__main__':
-    exit_code = main([] if _simulated() else None)
-    if not _simulated():
-        sys.exit(exit_code)
+    if _simulated():
+        main([])
+    else:
+        cli()

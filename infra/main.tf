@@ -1,11 +1,11 @@
 locals {
-  registry_ecr  = var.image_registry == "ecr"
-  subnet_id     = var.subnet_id != "" ? var.subnet_id : sort(data.aws_subnets.default[0].ids)[0]
-  log_group     = "/${var.name}/app"
-  app_port      = 8080
-  data_mount    = "/srv/${var.name}/data"
-  ecr_registry  = local.registry_ecr ? split("/", aws_ecr_repository.app[0].repository_url)[0] : ""
-  web_ports     = { http = 80, https = 443 }
+  registry_ecr = var.image_registry == "ecr"
+  subnet_id    = var.subnet_id != "" ? var.subnet_id : sort(data.aws_subnets.default[0].ids)[0]
+  log_group    = "/${var.name}/app"
+  app_port     = 8080
+  data_mount   = "/srv/${var.name}/data"
+  ecr_registry = local.registry_ecr ? split("/", aws_ecr_repository.app[0].repository_url)[0] : ""
+  web_ports    = { http = 80, https = 443 }
 }
 
 data "aws_caller_identity" "current" {}

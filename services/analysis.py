@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from parsers import Analysis, EventSink, InputError, Progress, ReadLimits, analyze_stream
-from services.config import Settings
+from services.config import AnalysisSettings
 
 
-def read_limits(settings: Settings) -> ReadLimits:
+def read_limits(settings: AnalysisSettings) -> ReadLimits:
     return ReadLimits(
         max_line_bytes=settings.max_line_kib * 1024,
         max_decompressed_bytes=settings.max_decompressed_mb * 1024 * 1024,

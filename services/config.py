@@ -11,16 +11,11 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 STORAGE_SECRET_FILE = 'storage_secret'  # noqa: S105 - a file name, not a secret
 
 
-class Settings(BaseSettings):
+class AnalysisSettings(BaseSettings):
+    """What reading a log and diagnosing it need: all that `analyze` reads, so server settings cannot stop it."""
+
     model_config = SettingsConfigDict(env_file='.env', env_file_encoding='utf-8', extra='ignore')
 
-    host: str = Field('127.0.0.1', description='Address the web server listens on.')
-    port: int = Field(8080, ge=1, le=65535, description='Port the web server listens on.')
-    data_dir: Path = Field(Path('data'), description='Where the database, storage secret and uploads live.')
-    storage_secret: SecretStr | None = Field(
-        None, description='Signs browser sessions. Unset: generated on first start and kept in DATA_DIR.'
-    )
-    max_upload_mb: int = Field(200, ge=1, description='Largest log accepted, in MB (after decompression too).')
     max_line_kib: int = Field(64, ge=1, description='Longer lines are cut and marked, in KiB.')
     max_decompressed_mb: int = Field(2048, ge=1, description='A gzip file that inflates past this is refused, in MB.')
     max_group_occurrences: int = Field(1000, ge=1, description='Line numbers of occurrences kept per group.')
@@ -36,6 +31,25 @@ class Settings(BaseSettings):
     analysis_workers: int = Field(2, ge=1, description='Processes that read one big log file in parallel.')
     parallel_min_mb: int = Field(32, ge=1, description='Files from this size on are read in parallel, in MB.')
     analysis_timeout_seconds: float = Field(600, gt=0, description='Parsing that takes longer is stopped.')
+    gemini_api_key: SecretStr | None = Field(None, description='Google Gemini key. Unset: the offline analyzer.')
+    gemini_model: str = Field('gemini-2.5-flash', description='Gemini model used for diagnoses.')
+    google_gemini_base_url: str | None = Field(None, description='Another Gemini-protocol endpoint (google-genai).')
+    gemini_timeout_seconds: float = Field(60, gt=0, description='A Gemini answer that takes longer is abandoned.')
+    gemini_max_retries: int = Field(3, ge=0, description='Retries, with backoff, when Gemini answers 429 or 5xx.')
+    digest_budget_tokens: int = Field(12_000, ge=1_000, description='Most tokens of log evidence sent to the model.')
+    redact_ip_addresses: bool = Field(False, description='Also replace IP addresses before evidence leaves.')
+
+
+class Settings(AnalysisSettings):
+    """Everything the server needs besides."""
+
+    host: str = Field('127.0.0.1', description='Address the web server listens on.')
+    port: int = Field(8080, ge=1, le=65535, description='Port the web server listens on.')
+    data_dir: Path = Field(Path('data'), description='Where the database, storage secret and uploads live.')
+    storage_secret: SecretStr | None = Field(
+        None, description='Signs browser sessions. Unset: generated on first start and kept in DATA_DIR.'
+    )
+    max_upload_mb: int = Field(200, ge=1, description='Largest log accepted, in MB (after decompression too).')
     guest_free_analyses: int = Field(3, ge=0, description='Free diagnoses for a guest browser.')
     guest_daily_cap_per_address: int = Field(10, ge=0, description='Free diagnoses a day for one client address.')
     user_daily_cap: int | None = Field(
@@ -48,13 +62,6 @@ class Settings(BaseSettings):
     )
     redis_url: str | None = Field(None, description='Redis for shared browser sessions across app instances.')
     redis_key_prefix: str = Field('logsentry:', description='Prefix of the session keys this app keeps in Redis.')
-    gemini_api_key: SecretStr | None = Field(None, description='Google Gemini key. Unset: the offline analyzer.')
-    gemini_model: str = Field('gemini-2.5-flash', description='Gemini model used for diagnoses.')
-    google_gemini_base_url: str | None = Field(None, description='Another Gemini-protocol endpoint (google-genai).')
-    gemini_timeout_seconds: float = Field(60, gt=0, description='A Gemini answer that takes longer is abandoned.')
-    gemini_max_retries: int = Field(3, ge=0, description='Retries, with backoff, when Gemini answers 429 or 5xx.')
-    digest_budget_tokens: int = Field(12_000, ge=1_000, description='Most tokens of log evidence sent to the model.')
-    redact_ip_addresses: bool = Field(False, description='Also replace IP addresses before evidence leaves.')
     firebase_api_key: SecretStr | None = Field(
         None, description='Firebase web API key; with FIREBASE_PROJECT_ID switches to Firebase accounts.'
     )

@@ -2,11 +2,14 @@ import csv
 import json
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
+from pip._vendor.distlib.scripts import ScriptMaker  # what pip writes console scripts with
 
 MAIN = Path(__file__).parents[1] / 'main.py'
+PROJECT = tomllib.loads((MAIN.parent / 'pyproject.toml').read_text())['project']
 
 
 def run_cli(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[str]:
@@ -52,11 +55,50 @@ def test_analyze_does_not_import_nicegui(fixtures_dir: Path) -> None:
     assert result.stderr.strip() == 'False'
 
 
-def test_invalid_setting_is_a_clear_error() -> None:
-    result = subprocess.run([sys.executable, str(MAIN), 'analyze', '-'], input='', capture_output=True, text=True,
-                            env={'PORT': 'not-a-port', 'PATH': ''}, timeout=60, check=False)
+@pytest.mark.parametrize(('command', 'setting'), [(['analyze', '-'], 'MAX_LINE_KIB'), (['serve'], 'PORT')])
+def test_invalid_setting_is_a_clear_error(command: list[str], setting: str) -> None:
+    result = subprocess.run([sys.executable, str(MAIN), *command], input='', capture_output=True, text=True,
+                            env={setting: '0', 'PATH': ''}, timeout=60, check=False)
     assert result.returncode == 1
-    assert result.stderr.startswith('error: invalid configuration: PORT')
+    assert result.stderr.startswith(f'error: invalid configuration: {setting}: Input should be greater than')
+
+
+def test_analyze_reads_no_server_setting() -> None:
+    server_only = {'PORT': '0', 'GUEST_FREE_ANALYSES': '-1', 'LOGIN_THROTTLE_MINUTES': 'never'}
+    result = subprocess.run([sys.executable, str(MAIN), 'analyze', '-'], input='2026-01-01 00:00:00 ERROR disk full\n',
+                            capture_output=True, text=True, env={**server_only, 'PATH': ''}, timeout=60, check=False)
+    assert result.returncode == 0, result.stderr
+    assert '1 lines, 1 events (ERROR 1)' in result.stdout
+
+
+def test_version_is_the_installed_package_version() -> None:
+    result = run_cli('--version')
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == f'logsentry {PROJECT["version"]}\n'
+
+
+def test_usage_names_the_program_as_it_was_run() -> None:
+    result = run_cli('--help')
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith('usage: main.py [-h] [--version] {serve,analyze} ...\n')
+
+
+def test_console_script_runs_the_cli(tmp_path: Path) -> None:
+    """The `logsentry` script an installer writes from [project.scripts], run as a person would run it."""
+    maker = ScriptMaker(None, str(tmp_path), add_launchers=False)
+    maker.executable = sys.executable
+    maker.variants = {''}  # `logsentry` alone, not also `logsentry-3.11`
+    script = Path(maker.make(f'logsentry = {PROJECT["scripts"]["logsentry"]}')[0])
+    env = {'PATH': '', 'PYTHONPATH': str(MAIN.parent)}
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([str(script), *args], input='2026-01-01 00:00:00 ERROR disk full\n', capture_output=True,
+                              text=True, env=env, timeout=60, check=False)
+
+    analyzed, usage, missing = run('analyze', '-'), run('--help'), run('analyze', 'no-such.log')
+    assert (analyzed.returncode, analyzed.stdout.splitlines()[0]) == (0, '1 lines, 1 events (ERROR 1)')
+    assert usage.stdout.startswith('usage: logsentry [-h] [--version] {serve,analyze} ...\n')
+    assert (missing.returncode, missing.stderr) == (1, 'error: no such file: no-such.log\n')
 
 
 def test_prompt_prints_the_redacted_evidence_and_its_tokens(fixtures_dir: Path) -> None:

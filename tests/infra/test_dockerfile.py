@@ -42,12 +42,35 @@ def test_hadolint_passes() -> None:
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_image_is_multi_stage_on_python_311_or_newer() -> None:
-    parser = DockerfileParser(path=str(REPO / 'Dockerfile'))
-    bases = [i['value'].split()[0] for i in parser.structure if i['instruction'] == 'FROM']
-    assert len(bases) >= 2
-    version = re.fullmatch(r'python:3\.(\d+)-slim(-\w+)?', bases[-1])
-    assert version and int(version.group(1)) >= 11, bases[-1]
+def test_image_is_multi_stage_on_python_311_or_newer_pinned_by_digest() -> None:
+    assert len(stages(REPO / 'Dockerfile')) >= 2
+    images = base_images(REPO / 'Dockerfile')
+    assert len(images) == 1, images  # every stage starts from the one pinned image
+    version = re.fullmatch(r'python:3\.(\d+)-slim(-\w+)?@sha256:[0-9a-f]{64}', images[0])
+    assert version and int(version.group(1)) >= 11, images[0]
+
+
+def test_the_builder_installs_the_locked_versions_with_their_hashes() -> None:
+    runs = [i['value'] for i in DockerfileParser(path=str(REPO / 'Dockerfile')).structure if i['instruction'] == 'RUN']
+    installs = [re.sub(r'\s+', ' ', part.strip()) for run in runs for part in run.split('&&') if ' install ' in part]
+    assert installs == ['/opt/venv/bin/pip install --no-cache-dir --require-hashes -r requirements.lock',
+                        '/opt/venv/bin/pip install --no-cache-dir --no-deps --no-build-isolation .']
+
+
+def stages(dockerfile: Path) -> list[str]:
+    return [i['value'] for i in DockerfileParser(path=str(dockerfile)).structure if i['instruction'] == 'FROM']
+
+
+def base_images(dockerfile: Path) -> list[str]:
+    """The images stages start from, not counting stages built on earlier stages."""
+    names: set[str] = set()
+    images = []
+    for stage in stages(dockerfile):
+        image, *alias = stage.split()
+        if image not in names:
+            images.append(image)
+        names.update(alias[-1:])
+    return images
 
 
 def test_runtime_stage_runs_as_an_unprivileged_user() -> None:
@@ -103,8 +126,9 @@ def test_build_context_holds_every_package_and_nothing_else() -> None:
     project = tomllib.loads((REPO / 'pyproject.toml').read_text())
     packages = [p.rstrip('*') for p in project['tool']['setuptools']['packages']['find']['include']]
     modules = [f'{m}.py' for m in project['tool']['setuptools']['py-modules']]
-    for needed in ('pyproject.toml', project['project']['readme'], *modules, *(f'{p}/' for p in packages)):
-        assert f'!{needed}' in patterns, needed
+    needed = ['pyproject.toml', 'requirements.lock', project['project']['readme'], *modules,
+              *(f'{p}/' for p in packages)]
+    assert [name for name in needed if f'!{name}' not in patterns] == []
 
 
 def test_the_image_installs_every_file_the_packages_hold(tmp_path: Path) -> None:

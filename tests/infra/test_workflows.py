@@ -67,7 +67,9 @@ def test_actions_are_pinned_and_privileges_least(path: Path) -> None:
 def test_ci_runs_make_test_on_pushes_and_pull_requests() -> None:
     workflow = load(WORKFLOWS / 'ci.yml')
     assert {'push', 'pull_request'} <= set(workflow['on'])
-    assert workflow['jobs']['test']['steps'][-1]['run'] == 'bash .ci/run'
+    steps = workflow['jobs']['test']['steps']
+    assert steps[-1]['run'] == 'bash .ci/run'
+    assert any(step.get('uses', '').startswith('hashicorp/setup-terraform@') for step in steps[:-1])  # terraform fmt
     assert (REPO / '.ci' / 'run').read_text().rstrip().endswith('exec make test')
 
 
