@@ -76,7 +76,7 @@ def test_an_incident_without_its_fix_is_refused(copy: Path) -> None:
 
 
 def test_an_unknown_half_is_refused(copy: Path) -> None:
-    _edit(copy, "half = 'tune'", "half = 'heldout'")
+    _edit(copy, "half = 'held-out'", "half = 'heldout'")
     with pytest.raises(incidents.IncidentError, match="half 'heldout' is not one of tune, held-out"):
         incidents.load(copy)
 
@@ -102,8 +102,10 @@ def test_a_term_with_options_is_met_by_any_of_them() -> None:
 
 
 def test_a_root_cause_line_reaches_the_evidence_through_its_template_but_not_through_a_neighbour() -> None:
-    line = 'elasticsearch_1  | max virtual memory areas vm.max_map_count [65530] is too low, increase to at least [262144]'
-    template = '  template: <*> | max virtual memory areas vm.max_map_count [<*>] is too low, increase to at least [<*>]'
+    line = ('elasticsearch_1  | max virtual memory areas vm.max_map_count [65530] is too low, '
+            'increase to at least [262144]')
+    template = ('  template: <*> | max virtual memory areas vm.max_map_count [<*>] is too low, '
+                'increase to at least [<*>]')
     neighbour = '      1 | elasticsearch_1  | ERROR: bootstrap checks failed'
     assert incidents.reaches(f'header\n{template}\n', line)
     assert not incidents.reaches(f'header\n{neighbour}\n', line)
