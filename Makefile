@@ -131,7 +131,8 @@ clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache artifacts
 
 # Benchmarks (not part of `make test`): grouping accuracy on Loghub-2k, levels, timestamps, event boundaries and grouping
-# on the evaluation corpus of public sample logs (bench/corpus), throughput against Drain3 and lnav, memory.
+# on the evaluation corpus of public sample logs (bench/corpus), throughput against Drain3 and lnav, memory, and the
+# real incidents from public threads (bench/incidents): offline diagnosis and digest, alone and buried in Loghub-2k.
 LOGHUB ?= ../shared/loghub-2k
 DRAIN3_VENV := .cache/drain3-venv
 
@@ -140,6 +141,7 @@ bench: $(RUN_STAMP) $(DRAIN3_VENV)/bin/drain3-installed lnav
 	$(PY) bench/generalise.py
 	$(PY) bench/throughput.py --drain3-python $(DRAIN3_VENV)/bin/python
 	$(PY) bench/digest.py
+	$(PY) bench/incidents.py --loghub $(LOGHUB)
 
 # Drain3 only for the comparison, in its own virtualenv so it never becomes a dependency.
 $(DRAIN3_VENV)/bin/drain3-installed:
