@@ -38,6 +38,8 @@ COMMON_PASSWORDS = frozenset({
     'internet', 'liverpool', 'chocolate', 'mercedes', 'corvette', 'basketball', 'babygirl1', 'lovelove',
     'secret123', 'test1234', 'testtest', 'logsentry', 'logsentry1',
 })
+
+
 class AccountError(Exception):
     """A problem the person can act on; its text is shown to them as it is."""
 
