@@ -9,6 +9,8 @@ from datetime import datetime
 
 from sqlalchemy import select, update
 
+from services.accounts import InvalidToken
+from services.audit import audit
 from services.db import Database
 from services.models import ApiKey, User, utcnow
 
@@ -36,13 +38,17 @@ class TooManyKeys(Exception):
 
 
 def create_api_key(database: Database, *, user_id: int, name: str) -> NewApiKey:
+    """A new key for the user; the pages check the session asking for it is still that user's first."""
     key = KEY_PREFIX + secrets.token_urlsafe(32)
     record = ApiKey(user_id=user_id, name=name.strip()[:100] or 'API key', prefix=key[:12], key_hash=_hash(key))
     with database.write() as session:
+        if session.get(User, user_id) is None:  # deleted meanwhile; user ids are never reused
+            raise InvalidToken('This account no longer exists.')
         live = session.scalars(select(ApiKey.id).where(ApiKey.user_id == user_id, ApiKey.revoked_at.is_(None))).all()
         if len(live) >= MAX_KEYS_PER_USER:
             raise TooManyKeys(f'At most {MAX_KEYS_PER_USER} API keys; revoke one first.')
         session.add(record)
+    audit('api_key_created', user_id=user_id, key_id=record.id)
     return NewApiKey(_info(record), key)
 
 
@@ -61,7 +67,10 @@ def revoke_api_key(database: Database, *, user_id: int, key_id: int) -> bool:
             .where(ApiKey.id == key_id, ApiKey.user_id == user_id, ApiKey.revoked_at.is_(None))
             .values(revoked_at=utcnow())
         )
-        return bool(getattr(result, 'rowcount', 0))
+    revoked = bool(getattr(result, 'rowcount', 0))
+    if revoked:
+        audit('api_key_revoked', user_id=user_id, key_id=key_id)
+    return revoked
 
 
 def user_for_api_key(database: Database, *, key: str) -> User | None:
@@ -74,7 +83,9 @@ def user_for_api_key(database: Database, *, key: str) -> User | None:
         if record is None:
             return None
         record.last_used_at = utcnow()
-        return session.get(User, record.user_id)
+        user = session.get(User, record.user_id)
+    audit('api_key_used', user_id=record.user_id, key_id=record.id)
+    return user
 
 
 def _hash(key: str) -> str:

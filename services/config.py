@@ -60,7 +60,9 @@ class Settings(AnalysisSettings):
     database_lock_timeout_seconds: float = Field(
         5.0, gt=0, description='How long a change waits for another one holding the database before giving up.'
     )
-    redis_url: str | None = Field(None, description='Redis for shared browser sessions across app instances.')
+    redis_url: str | None = Field(
+        None, description='Redis for browser sessions and login throttling shared across app instances.'
+    )
     redis_key_prefix: str = Field('logsentry:', description='Prefix of the session keys this app keeps in Redis.')
     firebase_api_key: SecretStr | None = Field(
         None, description='Firebase web API key; with FIREBASE_PROJECT_ID switches to Firebase accounts.'
@@ -72,9 +74,19 @@ class Settings(AnalysisSettings):
     firebase_auth_emulator_host: str | None = Field(
         None, description='host:port of a Firebase Auth Emulator; both Firebase clients then talk to it.'
     )
+    firebase_timeout_seconds: float = Field(
+        10, gt=0, description='A call to Firebase Authentication that takes longer is abandoned.'
+    )
+    firebase_clock_skew_seconds: int = Field(
+        10, ge=0, le=60, description="Seconds a Firebase ID token's times may be off from this server's clock."
+    )
     password_min_length: int = Field(8, ge=8, description='Shortest password accepted at registration.')
-    login_failures_per_account: int = Field(5, ge=1, description='Failed logins on one account before a pause.')
-    login_failures_per_address: int = Field(20, ge=1, description='Failed logins from one address before a pause.')
+    login_failures_per_account: int = Field(
+        5, ge=1, description='Failed logins on one account from one address before that address is paused for it.'
+    )
+    login_failures_per_address: int = Field(
+        20, ge=1, description='Failed logins from one address, over all accounts, before the address is paused.'
+    )
     login_throttle_minutes: float = Field(15, gt=0, description='How long failed logins count against a limit.')
     local_session_hours: float = Field(336, gt=0, description='How long a local-account login lasts, in hours.')
     aws_secret_id: str | None = Field(None, description='AWS Secrets Manager secret read at start-up.')

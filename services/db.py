@@ -9,7 +9,7 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
@@ -53,13 +53,16 @@ class Database:
     def migrate(self) -> None:
         """Bring the schema up to the newest migration; safe to run on every start."""
         engine = self.engine.execution_options(sqlite_begin='IMMEDIATE') if self.is_sqlite else self.engine
-        with _unavailable_on_errors(), engine.begin() as connection:
+        with (_unavailable_on_errors(), engine.connect() as connection, _foreign_keys_off(connection),
+              connection.begin()):
             if connection.dialect.name == 'postgresql':  # two instances starting together migrate one at a time
                 connection.execute(text('SELECT pg_advisory_xact_lock(:key)'), {'key': MIGRATION_LOCK_KEY})
             config = Config()
             config.set_main_option('script_location', 'services:migrations')
             config.attributes['connection'] = connection
             command.upgrade(config, 'heads')
+            if self.is_sqlite and (broken := connection.exec_driver_sql('PRAGMA foreign_key_check').first()):
+                raise RuntimeError(f'migration left a row of {broken[0]} pointing nowhere')
 
     def dispose(self) -> None:
         self.engine.dispose()
@@ -104,6 +107,23 @@ def _sqlite_transactions(engine: Engine) -> None:
     def _begin(connection: Any) -> None:
         mode = connection.get_execution_options().get('sqlite_begin', '')
         connection.exec_driver_sql(f'BEGIN {mode}'.strip())
+
+
+@contextmanager
+def _foreign_keys_off(connection: Connection) -> Iterator[None]:
+    """SQLite alters a table by rebuilding it, and dropping the old one would cascade-delete every row that refers
+    to it. SQLite's documented procedure: foreign keys off around the change (outside any transaction, where the
+    pragma is ignored), checked with foreign_key_check before it commits."""
+    if connection.dialect.name != 'sqlite':
+        yield
+        return
+    driver = connection.connection.driver_connection
+    assert driver is not None
+    driver.execute('PRAGMA foreign_keys=OFF')
+    try:
+        yield
+    finally:
+        driver.execute('PRAGMA foreign_keys=ON')
 
 
 @contextmanager

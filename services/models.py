@@ -72,7 +72,13 @@ class User(Base):
     email: Mapped[str] = mapped_column(String(320), unique=True)
     password_hash: Mapped[str | None] = mapped_column(String(255))
     firebase_uid: Mapped[str | None] = mapped_column(String(128), unique=True)
+    # Sessions carry the version they began under; raising it (log out everywhere) ends every one of them.
+    session_version: Mapped[int] = mapped_column(Integer, default=0, server_default='0')
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+    # An id is never handed out twice (SQLite would reuse the highest deleted one), so a session or a counter
+    # kept under a deleted account's id can never name the next account.
+    __table_args__ = {'sqlite_autoincrement': True}  # noqa: RUF012 - SQLAlchemy's declarative attribute
 
 
 class AnalysisRecord(Base):

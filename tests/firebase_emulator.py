@@ -11,6 +11,7 @@ import subprocess
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,6 +30,16 @@ START_TIMEOUT = 120  # ready after 13-18 s usually; the first start also fetches
 class Emulator:
     host: str
     project_id: str
+    pid: int
+
+    @contextmanager
+    def unresponsive(self) -> Iterator[None]:
+        """The emulator stopped in its tracks: connections are accepted and never answered, as on a bad day."""
+        os.kill(self.pid, signal.SIGSTOP)
+        try:
+            yield
+        finally:
+            os.kill(self.pid, signal.SIGCONT)
 
     def wipe(self) -> None:
         url = f'http://{self.host}/emulator/v1/projects/{self.project_id}/accounts'
@@ -65,7 +76,7 @@ def firebase_emulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Emul
                                    cwd=workdir, stdout=log_file, stderr=subprocess.STDOUT)
     try:
         _wait_for_port(auth_port, process, log_path)
-        yield Emulator(f'127.0.0.1:{auth_port}', PROJECT_ID)
+        yield Emulator(f'127.0.0.1:{auth_port}', PROJECT_ID, process.pid)
     finally:
         process.send_signal(signal.SIGINT)  # lets it release its ports and hub file
         try:

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from urllib.parse import urlencode
 
 from nicegui import run, ui
 from starlette.responses import RedirectResponse
 
-from services.accounts import RESET_SENT, RESET_UNAVAILABLE, AccountError, Identity, SignIn
+from services.accounts import REGISTERED, RESET_SENT, RESET_UNAVAILABLE, AccountError, Identity, SignIn
+from services.analyses import Owner
 from services.api_keys import TooManyKeys, create_api_key, list_api_keys, revoke_api_key
 from services.container import Services
 from services.db import DatabaseUnavailable
 from ui.frame import frame
+from ui.owner import still_acting_for
 from ui.session import client_of_page, current_identity, finish_login, log_out, safe_redirect
 
 
@@ -19,10 +22,12 @@ def register(services: Services) -> None:
     accounts, settings = services.accounts, services.settings
 
     @ui.page('/login')
-    def login_page(redirect_to: str = '/') -> RedirectResponse | None:
+    def login_page(redirect_to: str = '/', registered: bool = False) -> RedirectResponse | None:
         if current_identity():
             return RedirectResponse(safe_redirect(redirect_to))
         with frame('Log in'), _card('Log in to LogSentry'):
+            if registered:
+                ui.label(REGISTERED).props('role=status').classes('text-sm')
             email = _email_input()
             password = _password_input('Password')
             error = _error_label()
@@ -53,8 +58,14 @@ def register(services: Services) -> None:
                 if password.value != repeat.value:
                     error.text = 'The passwords do not match.'
                     return
-                await _sign_in(services, error, redirect_to,
-                               lambda client: accounts.register(email.value, password.value, client=client))
+                error.text = ''
+                try:
+                    await run.io_bound(accounts.register, email.value, password.value, client=client_of_page(services))
+                except (AccountError, DatabaseUnavailable) as exc:
+                    error.text = str(exc)
+                    return
+                # The same page whether the email was free or not: registering tells nobody who has an account.
+                ui.navigate.to(f'/login?{urlencode({"registered": "true", "redirect_to": safe_redirect(redirect_to)})}')
 
             repeat.on('keydown.enter', submit)
             ui.button('Create account', on_click=submit).classes('w-full')
@@ -94,6 +105,7 @@ def register(services: Services) -> None:
                 ui.label(identity.email).classes('text-lg').mark('account-email')
                 ui.badge('Unlimited analyses', color='positive')
             await _api_keys(services, identity)
+            _end_sessions(services, identity)
             _delete_account(services, identity)
 
 
@@ -110,17 +122,11 @@ async def _sign_in(services: Services, error: ui.label, redirect_to: str, attemp
 
 
 async def _api_keys(services: Services, identity: Identity) -> None:
-    database = services.database
+    database, user_id = services.database, identity.user_id
+    owner = Owner(user_id=user_id)
     ui.label('API keys').classes('text-xl font-semibold mt-4')
     ui.label('Send a key as "Authorization: Bearer <key>" to the JSON API. It is shown once, when created.') \
         .classes('text-sm text-gray-600')
-    try:
-        user_id = await run.io_bound(services.accounts.user_id, identity)
-    except (AccountError, DatabaseUnavailable) as exc:
-        ui.label(str(exc)).props('role=alert').classes('text-negative')
-        return
-    if user_id is None:  # the server is shutting down
-        return
     with ui.row().classes('items-end gap-2'):
         name = ui.input('Key name', placeholder='e.g. CI pipeline').props('outlined dense aria-label="Key name"')
         ui.button('Create key', icon='key', on_click=lambda: create())
@@ -128,9 +134,11 @@ async def _api_keys(services: Services, identity: Identity) -> None:
     listing = ui.column().classes('w-full gap-1')
 
     async def create() -> None:
+        if not await still_acting_for(services, owner):  # a key only ever for the account this session is
+            return
         try:
             new = await run.io_bound(create_api_key, database, user_id=user_id, name=name.value or '')
-        except (TooManyKeys, DatabaseUnavailable) as exc:
+        except (TooManyKeys, AccountError, DatabaseUnavailable) as exc:
             ui.notify(str(exc), type='negative')
             return
         if new is None:
@@ -147,6 +155,8 @@ async def _api_keys(services: Services, identity: Identity) -> None:
         await show_keys()
 
     async def revoke(key_id: int) -> None:
+        if not await still_acting_for(services, owner):
+            return
         try:
             await run.io_bound(revoke_api_key, database, user_id=user_id, key_id=key_id)
         except DatabaseUnavailable as exc:
@@ -176,6 +186,22 @@ async def _api_keys(services: Services, identity: Identity) -> None:
     await show_keys()
 
 
+def _end_sessions(services: Services, identity: Identity) -> None:
+    ui.label('Sessions').classes('text-xl font-semibold mt-4')
+    ui.label('Log out of LogSentry in every browser, this one too. Your API keys keep working until you revoke them.') \
+        .classes('text-sm text-gray-600')
+
+    async def end() -> None:
+        try:
+            await run.io_bound(services.accounts.end_sessions, identity, client=client_of_page(services))
+        except (AccountError, DatabaseUnavailable) as exc:
+            ui.notify(str(exc), type='negative')
+            return
+        log_out('/login')
+
+    ui.button('Log out everywhere', icon='logout', on_click=end).props('outline')
+
+
 def _delete_account(services: Services, identity: Identity) -> None:
     ui.label('Delete account').classes('text-xl font-semibold mt-4')
     ui.label('Deletes your account, your analyses, their share links and your API keys. This cannot be undone.') \
@@ -190,7 +216,7 @@ def _delete_account(services: Services, identity: Identity) -> None:
                 error.text = 'Type your email exactly to confirm.'
                 return
             try:
-                await run.io_bound(services.accounts.delete_account, identity)
+                await run.io_bound(services.accounts.delete_account, identity, client=client_of_page(services))
             except (AccountError, DatabaseUnavailable) as exc:
                 error.text = str(exc)
                 return

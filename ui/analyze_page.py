@@ -17,7 +17,7 @@ from services.container import Services
 from services.db import DatabaseUnavailable
 from services.samples import SAMPLES, Sample, sample_path
 from ui.frame import frame
-from ui.owner import current_owner, quota_text
+from ui.owner import current_owner, quota_text, still_acting_for
 from ui.worker import in_worker
 
 log = logging.getLogger(__name__)
@@ -115,6 +115,8 @@ def register(services: Services) -> None:
                 show_error('The analysis failed unexpectedly; the problem has been logged.')
                 return
             if analysis is None:  # the server is shutting down
+                return
+            if not await still_acting_for(services, owner):
                 return
             try:
                 record = await run.io_bound(

@@ -8,7 +8,7 @@ from services.analyses import HISTORY_PAGE_SIZE, delete_analysis, list_analyses
 from services.container import Services
 from services.db import DatabaseUnavailable
 from ui.frame import frame
-from ui.owner import current_owner
+from ui.owner import current_owner, still_acting_for
 
 QUERY_KEY = 'history_query'  # the last search, remembered for the person across visits
 
@@ -29,6 +29,8 @@ def register(services: Services) -> None:
             entries = ui.column().classes('w-full gap-2')
 
         async def show() -> None:
+            if not await still_acting_for(services, owner):
+                return
             query = search.value or ''
             app.storage.user[QUERY_KEY] = query
             try:
@@ -59,6 +61,8 @@ def register(services: Services) -> None:
                         remove.props['aria-label'] = f'Delete {record.file_name}'  # no props-string parsing
 
         async def delete(analysis_id: str, file_name: str) -> None:
+            if not await still_acting_for(services, owner):
+                return
             try:
                 deleted = await run.io_bound(delete_analysis, database, analysis_id=analysis_id, owner=owner)
             except DatabaseUnavailable as exc:

@@ -2,27 +2,42 @@
 
 from __future__ import annotations
 
-from nicegui import app, context, run
+from nicegui import app, context, run, ui
 
 from services import quota
-from services.accounts import AccountError
+from services.accounts import SESSION_OVER
 from services.analyses import Owner
 from services.container import Services
 from services.db import DatabaseUnavailable
 from services.quota import Limits, Requester
-from ui.session import current_identity, request_address
+from ui.session import login_url, request_address, verified_identity
 
 
 async def current_owner(services: Services) -> Owner:
-    identity = current_identity()
+    try:
+        identity = await verified_identity(services)
+    except DatabaseUnavailable:
+        identity = None  # acts as the guest it was; the page's other calls say what is wrong
     if identity is not None:
-        try:
-            user_id = await run.io_bound(services.accounts.user_id, identity)
-        except (AccountError, DatabaseUnavailable):
-            user_id = None  # acts as the guest it was; the page's other calls say what is wrong
-        if user_id is not None:
-            return Owner(user_id=user_id)
+        return Owner(user_id=identity.user_id)
     return Owner(guest_id=app.storage.browser['id'])
+
+
+async def still_acting_for(services: Services, owner: Owner) -> bool:
+    """Whether a page event may still act for the owner its page was built for. A sign-in that ended since (account
+    deleted, logged out everywhere or in another tab) stops at its next click, not only at its next page load."""
+    if owner.user_id is None:
+        return True  # a guest page acts for its own browser id, which nobody else holds
+    try:
+        identity = await verified_identity(services)
+    except DatabaseUnavailable:
+        return True  # the action's own database call tells the person what is wrong
+    if identity is not None and identity.user_id == owner.user_id:
+        return True
+    ui.notify(SESSION_OVER, type='warning')
+    request = context.client.request
+    ui.navigate.to(login_url(request.url.path if request else '/'))
+    return False
 
 
 def requester_for(services: Services, owner: Owner) -> Requester:

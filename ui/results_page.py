@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 
 from nicegui import context, run, ui
 
+from services.accounts import SESSION_OVER
 from services.analyses import (
     Owner,
     delete_analysis,
@@ -28,7 +29,7 @@ from services.workflow import AnalysisNotFound, diagnose_saved, pick_group
 from ui.analysis_view import GROUPS_SHOWN, groups_explorer, summary_cards, timeline_card
 from ui.diagnosis_panel import diagnosis_panel
 from ui.frame import frame
-from ui.owner import current_owner, limits_for, quota_text, requester_for
+from ui.owner import current_owner, limits_for, quota_text, requester_for, still_acting_for
 
 log = logging.getLogger(__name__)
 T = TypeVar('T')
@@ -84,6 +85,8 @@ async def _diagnosis_section(services: Services, record: AnalysisRecord, owner: 
             group_id = group.id if group else None
 
             async def ask(stream: Callable[[str], None]) -> Diagnosis:
+                if not await still_acting_for(services, owner):
+                    raise DiagnosisError(SESSION_OVER)
                 try:
                     result = await diagnose_saved(
                         database=services.database, analyzer=services.analyzer, analysis_id=record.id, owner=owner,
@@ -145,6 +148,8 @@ async def _actions(services: Services, record: AnalysisRecord, owner: Owner) -> 
             ui.button('Stop sharing', on_click=lambda: revoke()).props('flat color=negative').mark('stop-sharing')
 
     async def export(kind: str) -> None:
+        if not await still_acting_for(services, owner):
+            return
         fresh = await _reload(services, record.id, owner)
         if fresh is None:
             return
@@ -154,18 +159,26 @@ async def _actions(services: Services, record: AnalysisRecord, owner: Owner) -> 
             ui.download.content(export_json_text(fresh).encode(), export_file_name(fresh, 'json'), 'application/json')
 
     async def share() -> None:
+        if not await still_acting_for(services, owner):
+            return
         show_share(await _attempt(share_analysis, database, analysis_id=record.id, owner=owner))
 
     async def revoke() -> None:
+        if not await still_acting_for(services, owner):
+            return
         await _attempt(revoke_sharing, database, analysis_id=record.id, owner=owner)
         show_share(None)
         ui.notify('The share link no longer works.')
 
     async def feedback(helpful: bool) -> None:
+        if not await still_acting_for(services, owner):
+            return
         if await _attempt(set_feedback, database, analysis_id=record.id, owner=owner, helpful=helpful):
             vote_label.text = _vote_text(helpful)
 
     async def delete() -> None:
+        if not await still_acting_for(services, owner):
+            return
         if await _attempt(delete_analysis, database, analysis_id=record.id, owner=owner):
             ui.navigate.to('/history')
 

@@ -1,6 +1,8 @@
 """Who is logged in on this browser, kept honest on every page load; logging in and out renews the browser id.
 
-`app.storage.user` holds only the identity (uid, email, expiry). The tokens behind it stay in this process.
+`app.storage.user` holds only the identity (uid, email, expiry, account id and session version); every page load
+and every action a page takes for the account checks it against the database, so a session ends at once when its
+account is deleted or logged out everywhere. The tokens behind it stay in this process.
 NiceGUI issues the browser id in its signed session cookie, and a page can no longer change that cookie once
 it is built, so logging in or out ends with a visit to `/session/start` or `/session/end`: a plain HTTP
 request that swaps the browser id for a new one (no session fixation) and redirects onwards.
@@ -8,6 +10,7 @@ request that swaps the browser id for a new one (no session fixation) and redire
 
 from __future__ import annotations
 
+import contextlib
 import secrets
 import threading
 import time
@@ -23,6 +26,7 @@ from starlette.responses import RedirectResponse, Response
 
 from services.accounts import AccountError, Accounts, Identity, InvalidToken, SignIn
 from services.analyses import claim_guest_analyses
+from services.audit import audit
 from services.config import Settings
 from services.container import Services
 from services.db import DatabaseUnavailable
@@ -32,13 +36,27 @@ ACCOUNT_KEY = 'account'
 PROTECTED_PATHS = ('/account',)
 UNCHECKED_PREFIXES = ('/_nicegui', '/api/', '/session/', '/healthz', '/docs', '/openapi.json', '/favicon')
 HANDOFF_SECONDS = 60
-RECHECK_SECONDS = 60  # how often a page load re-verifies the sign-in (revocation, deleted account)
+RECHECK_SECONDS = 60  # how often a page load re-verifies a Firebase token (revocation); the database is every time
 
 
 def current_identity() -> Identity | None:
     """The person logged in on this browser, or None (guests, and sign-ins that have expired)."""
     identity = Identity.from_storage(app.storage.user.get(ACCOUNT_KEY) or {})
     return identity if identity and identity.expires_at > time.time() else None
+
+
+async def verified_identity(services: Services) -> Identity | None:
+    """The person logged in on this browser, checked against the database now (the account still exists and the
+    session was not ended). For page events: a page opened before its sign-in ended acts for nobody."""
+    identity = current_identity()
+    if identity is None:
+        return None
+    try:
+        await run.io_bound(services.accounts.check_session, identity)
+    except InvalidToken:
+        _forget_sign_in(_page_browser_id())
+        return None
+    return identity
 
 
 def login_url(redirect_to: str) -> str:
@@ -141,18 +159,17 @@ def install(services: Services) -> None:
             return RedirectResponse('/login', status_code=303)
         identity = handoff.sign_in.identity
         old_id = _renew_browser_id(request, sign_ins, handoff.sign_in, identity.to_storage())
-        try:
-            user_id = await run.io_bound(accounts.user_id, identity)
-            if user_id is not None:
-                await run.io_bound(claim_guest_analyses, database, guest_id=old_id, user_id=user_id)
-        except (AccountError, DatabaseUnavailable):
-            pass  # the guest's earlier analyses stay with the old browser id; logging in still works
+        # When the database is down, the guest's earlier analyses stay with the old browser id; logging in works.
+        with contextlib.suppress(DatabaseUnavailable):
+            await run.io_bound(claim_guest_analyses, database, guest_id=old_id, user_id=identity.user_id)
         return RedirectResponse(safe_redirect(handoff.redirect_to), status_code=303)
 
     @app.get('/session/end', include_in_schema=False)
     async def end(request: Request, token: str = '') -> RedirectResponse:
         handoff = sign_ins.claim(token, request.session['id'])
         if handoff is not None:
+            if (identity := current_identity()) is not None:
+                audit('logout', user_id=identity.user_id, client=request_address(request, services.settings))
             _renew_browser_id(request, sign_ins, None, None)
         return RedirectResponse(safe_redirect(handoff.redirect_to if handoff else '/'), status_code=303)
 
@@ -186,7 +203,6 @@ def request_address(request: Request, settings: Settings) -> str:
     return client_address(peer, request.headers.get('x-forwarded-for'), parse_trusted_proxies(settings.trusted_proxies))
 
 
-
 def _renew_browser_id(request: Request, sign_ins: SignIns, sign_in: SignIn | None,
                       identity: dict[str, Any] | None) -> str:
     """Give the browser a new id; its storage moves along except the old identity."""
@@ -202,16 +218,17 @@ def _renew_browser_id(request: Request, sign_ins: SignIns, sign_in: SignIn | Non
 
 
 async def _recheck(accounts: Accounts, sign_ins: SignIns, browser_id: str) -> None:
+    """On every page load: the database check each time, the token check (Firebase revocation) once a minute."""
     identity = current_identity()
     assert identity is not None
     held = sign_ins.get(browser_id)
-    if held and time.monotonic() - held[1] < RECHECK_SECONDS:
-        return
     try:
+        if held and time.monotonic() - held[1] < RECHECK_SECONDS:
+            await run.io_bound(accounts.check_session, identity)
+            return
         renewed = await run.io_bound(accounts.renew, held[0] if held else SignIn(identity))
     except InvalidToken:
-        sign_ins.forget(browser_id)
-        app.storage.user.pop(ACCOUNT_KEY, None)
+        _forget_sign_in(browser_id)
         return
     except (AccountError, DatabaseUnavailable):
         return  # cannot check right now: the verified identity holds until it expires
@@ -219,6 +236,11 @@ async def _recheck(accounts: Accounts, sign_ins: SignIns, browser_id: str) -> No
         return
     sign_ins.keep(browser_id, renewed)
     app.storage.user[ACCOUNT_KEY] = renewed.identity.to_storage()
+
+
+def _forget_sign_in(browser_id: str) -> None:
+    SIGN_INS.forget(browser_id)
+    app.storage.user.pop(ACCOUNT_KEY, None)
 
 
 def account_menu() -> None:

@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
+from services.accounts import REGISTERED
 from tests.firebase_emulator import Emulator
 
 from .conftest import AppServer, save_screenshot, start_app, stop_app
@@ -66,12 +67,17 @@ def journey(page: Page, server: AppServer) -> None:
 
 
 def register(page: Page, email: str) -> None:
-    """Register from the header's button, on whatever page is open; ends signed in on the analyze page."""
+    """Register from the header's button, on whatever page is open, then log in as the next page asks; ends
+    signed in on the analyze page."""
     page.get_by_role('button', name='Register').click()
     page.get_by_label('Email').fill(email)
     page.get_by_label('Password (at least 8 characters)').fill(PASSWORD)
     page.get_by_label('Repeat the password').fill(PASSWORD)
     page.get_by_role('button', name='Create account').click()
+    expect(page.get_by_text(REGISTERED)).to_be_visible(timeout=15_000)
+    page.get_by_label('Email').fill(email)
+    page.get_by_label('Password', exact=True).fill(PASSWORD)
+    page.get_by_role('button', name='Log in').click()
     expect(page.get_by_text('Unlimited analyses', exact=True)).to_be_visible(timeout=15_000)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import secrets
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -19,7 +20,15 @@ POSTGRES_URL_VARIABLE = 'LOGSENTRY_TEST_POSTGRES_URL'
 
 @pytest.fixture(scope='session')
 def postgres_url() -> Iterator[str]:
-    """A database of its own on the test server, dropped afterwards: other test runs may share the server."""
+    """A database of its own on the test server, migrated once; each test empties the tables."""
+    with scratch_postgres_database() as url:
+        open_database(url).dispose()
+        yield url
+
+
+@contextmanager
+def scratch_postgres_database() -> Iterator[str]:
+    """An empty database of its own on the test server, dropped afterwards: other test runs may share the server."""
     server_url = os.environ.get(POSTGRES_URL_VARIABLE)
     if not server_url:
         pytest.skip(f'{POSTGRES_URL_VARIABLE} is not set, so the PostgreSQL variants do not run')
@@ -27,10 +36,8 @@ def postgres_url() -> Iterator[str]:
     admin = create_engine(server_url, isolation_level='AUTOCOMMIT')
     with admin.connect() as connection:
         connection.execute(text(f'CREATE DATABASE {name}'))
-    url = make_url(server_url).set(database=name).render_as_string(hide_password=False)
     try:
-        open_database(url).dispose()  # migrated once; each test empties the tables
-        yield url
+        yield make_url(server_url).set(database=name).render_as_string(hide_password=False)
     finally:
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS {name} WITH (FORCE)'))

@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+import logging
+
 import pytest
 
 from services.api_keys import MAX_KEYS_PER_USER, TooManyKeys, create_api_key, list_api_keys, revoke_api_key
+from services.audit import AUDIT_LOGGER
 from services.auth import AnyOf, ApiKeyAuthenticator, Principal
 from services.db import Database
 from services.models import ApiKey
@@ -47,3 +50,17 @@ def test_the_number_of_keys_is_bounded(database: Database) -> None:
         create_api_key(database, user_id=user_id, name=f'key {number}')
     with pytest.raises(TooManyKeys):
         create_api_key(database, user_id=user_id, name='one too many')
+
+
+def test_key_creation_use_and_revocation_are_audited_without_the_key(database: Database,
+                                                                   caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.INFO, logger=AUDIT_LOGGER)
+    user_id = add_user(database, 'dev@example.com')
+    created = create_api_key(database, user_id=user_id, name='CI')
+    ApiKeyAuthenticator(database).authenticate(created.key)
+    revoke_api_key(database, user_id=user_id, key_id=created.info.id)
+    ApiKeyAuthenticator(database).authenticate(created.key)  # revoked: not a use
+    ids = f'user_id={user_id} key_id={created.info.id}'
+    assert [record.getMessage() for record in caplog.records if record.name == AUDIT_LOGGER] == [
+        f'api_key_created {ids}', f'api_key_used {ids}', f'api_key_revoked {ids}']
+    assert created.key not in caplog.text and created.key[4:12] not in caplog.text

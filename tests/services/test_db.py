@@ -1,18 +1,24 @@
 from __future__ import annotations
 
+import contextlib
 import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
+from alembic.config import Config
 from alembic.migration import MigrationContext
 from sqlalchemy import text
 
+from services.accounts import delete_user_data
 from services.analyses import Owner, get_analysis, list_analyses, save_analysis
 from services.db import Database, DatabaseUnavailable, open_database
-from services.models import Base
+from services.models import Base, utcnow
 
-from .test_analyses import analyzed
+from .conftest import scratch_postgres_database
+from .test_analyses import add_user, analyzed
 
 OWNER = Owner(guest_id='browser-1')
 
@@ -27,6 +33,39 @@ def test_migrating_again_changes_nothing(database: Database) -> None:
     save_analysis(database, owner=OWNER, file_name='app.log', size_bytes=1, analysis=analyzed())
     database.migrate()
     assert len(list_analyses(database, owner=OWNER)) == 1
+
+
+@pytest.fixture(params=['sqlite', 'postgresql'])
+def empty_database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
+    with contextlib.ExitStack() as stack:
+        url = (f'sqlite:///{tmp_path / "old.db"}' if request.param == 'sqlite'
+               else stack.enter_context(scratch_postgres_database()))
+        database = Database(url)
+        stack.callback(database.dispose)
+        yield database
+
+
+def test_upgrading_an_existing_database_keeps_every_row_and_never_reuses_a_user_id(empty_database: Database) -> None:
+    database = empty_database
+    with database.engine.begin() as connection:
+        config = Config()
+        config.set_main_option('script_location', 'services:migrations')
+        config.attributes['connection'] = connection
+        command.upgrade(config, '0001')  # the schema as the first release left it
+        for email in ('a@example.com', 'b@example.com'):  # ids 1 and 2, from the database as the app gets them
+            connection.execute(text('INSERT INTO users (email, created_at) VALUES (:email, :now)'),
+                               {'email': email, 'now': utcnow()})
+        connection.execute(text("INSERT INTO api_keys (user_id, name, prefix, key_hash, created_at) "
+                                "VALUES (2, 'ci', 'lsk_x', 'hash', :now)"), {'now': utcnow()})
+    saved = save_analysis(database, owner=Owner(user_id=2), file_name='app.log', size_bytes=1, analysis=analyzed())
+    database.migrate()
+    with database.read() as session:
+        assert session.execute(text('SELECT id, email, session_version FROM users ORDER BY id')).all() == [
+            (1, 'a@example.com', 0), (2, 'b@example.com', 0)]
+        assert session.execute(text('SELECT user_id FROM api_keys')).scalars().all() == [2]
+    assert get_analysis(database, analysis_id=saved.id, owner=Owner(user_id=2)) is not None
+    delete_user_data(database, 2)
+    assert add_user(database, 'c@example.com') == 3  # not 2 again
 
 
 def test_sqlite_runs_in_wal_mode_with_foreign_keys(tmp_path: Path) -> None:

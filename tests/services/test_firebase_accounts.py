@@ -15,12 +15,13 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from firebase_admin import auth
 
-from services.accounts import AccountError, InvalidCredentials, InvalidToken
+from services.accounts import UNAVAILABLE, AccountError, InvalidCredentials, InvalidToken, SignIn
 from services.config import Settings
 from services.db import Database, open_database
 from services.firebase_accounts import FirebaseAccounts
 from services.models import User
 from tests.firebase_emulator import Emulator
+from tests.ui.test_api_firebase_tokens import with_claims
 
 PASSWORD = 'correct horse battery'
 CLIENT = '198.51.100.7'
@@ -38,6 +39,11 @@ def accounts(firebase_env: Emulator, sqlite: Database) -> FirebaseAccounts:
     return FirebaseAccounts.from_settings(Settings(), sqlite)
 
 
+def register(accounts: FirebaseAccounts, email: str = 'ada@example.com') -> SignIn:
+    accounts.register(email, PASSWORD, client=CLIENT)
+    return accounts.login(email, PASSWORD, client=CLIENT)
+
+
 def test_short_password_is_refused_before_asking_firebase(accounts: FirebaseAccounts, firebase_env: Emulator) -> None:
     with pytest.raises(AccountError, match='at least 8 characters'):
         accounts.register('ada@example.com', 'seven77', client=CLIENT)
@@ -45,7 +51,7 @@ def test_short_password_is_refused_before_asking_firebase(accounts: FirebaseAcco
 
 
 def test_token_is_refreshed_before_it_expires(accounts: FirebaseAccounts) -> None:
-    signed_in = accounts.register('ada@example.com', PASSWORD, client=CLIENT)
+    signed_in = register(accounts)
     assert accounts.renew(signed_in) is signed_in  # far from expiry: only verified
 
     expiring = dataclasses.replace(signed_in, identity=dataclasses.replace(signed_in.identity, expires_at=time.time()))
@@ -56,7 +62,7 @@ def test_token_is_refreshed_before_it_expires(accounts: FirebaseAccounts) -> Non
 
 
 def test_revoked_token_and_refresh_are_refused(accounts: FirebaseAccounts) -> None:
-    signed_in = accounts.register('ada@example.com', PASSWORD, client=CLIENT)
+    signed_in = register(accounts)
     time.sleep(1.1)  # revocation counts whole seconds: tokens issued in the same second stay valid
     auth.revoke_refresh_tokens(signed_in.identity.uid, app=accounts._admin)
     with pytest.raises(InvalidToken):
@@ -67,7 +73,7 @@ def test_revoked_token_and_refresh_are_refused(accounts: FirebaseAccounts) -> No
 
 def test_token_from_another_project_is_refused(accounts: FirebaseAccounts, sqlite: Database,
                                                monkeypatch: pytest.MonkeyPatch) -> None:
-    token = accounts.register('ada@example.com', PASSWORD, client=CLIENT).id_token or ''
+    token = register(accounts).id_token or ''
     monkeypatch.setenv('FIREBASE_PROJECT_ID', 'demo-other')
     other_project = FirebaseAccounts.from_settings(Settings(), sqlite)
     with pytest.raises(InvalidToken):
@@ -77,13 +83,13 @@ def test_token_from_another_project_is_refused(accounts: FirebaseAccounts, sqlit
 @pytest.mark.parametrize('tamper', [lambda t: t[:-4] + 'AAAA', lambda t: t.split('.')[0] + '..', lambda t: 'garbage'])
 def test_tampered_token_is_refused(accounts: FirebaseAccounts, tamper: object) -> None:
     # Emulator tokens are unsigned and checked without a signature; production tokens' signatures are verified too.
-    token = accounts.register('ada@example.com', PASSWORD, client=CLIENT).id_token or ''
+    token = register(accounts).id_token or ''
     with pytest.raises(InvalidToken):
         accounts.verify_token(tamper(token))  # type: ignore[operator]
 
 
 def test_api_bearer_token_proves_a_user_row(accounts: FirebaseAccounts, sqlite: Database) -> None:
-    signed_in = accounts.register('ada@example.com', PASSWORD, client=CLIENT)
+    signed_in = register(accounts)
     principal = accounts.authenticate(signed_in.id_token or '')
     assert principal is not None and principal.email == 'ada@example.com'
     assert accounts.authenticate(accounts.login('ada@example.com', PASSWORD, client=CLIENT).id_token or '') == principal
@@ -95,9 +101,9 @@ def test_api_bearer_token_proves_a_user_row(accounts: FirebaseAccounts, sqlite: 
 
 
 def test_deleting_the_account_deletes_it_in_firebase_and_here(accounts: FirebaseAccounts, sqlite: Database) -> None:
-    signed_in = accounts.register('ada@example.com', PASSWORD, client=CLIENT)
-    user_id = accounts.user_id(signed_in.identity)
-    accounts.delete_account(signed_in.identity)
+    signed_in = register(accounts)
+    user_id = signed_in.identity.user_id
+    accounts.delete_account(signed_in.identity, client=CLIENT)
     with pytest.raises(InvalidToken):
         accounts.verify_token(signed_in.id_token or '')
     with pytest.raises(InvalidCredentials):
@@ -116,7 +122,7 @@ def test_password_reset_sends_a_link_only_to_an_account(accounts: FirebaseAccoun
 
 def test_no_password_token_or_key_in_logs(accounts: FirebaseAccounts, caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG)
-    signed_in = accounts.register('ada@example.com', PASSWORD, client=CLIENT)
+    signed_in = register(accounts)
     accounts.login('ada@example.com', PASSWORD, client=CLIENT)
     with pytest.raises(InvalidCredentials):
         accounts.login('ada@example.com', 'the wrong one', client=CLIENT)
@@ -127,6 +133,48 @@ def test_no_password_token_or_key_in_logs(accounts: FirebaseAccounts, caplog: py
     assert 'POST' in caplog.text  # the requests were logged, just not their secrets
     for secret in secrets:
         assert secret and secret not in caplog.text
+
+
+@pytest.mark.parametrize(('claims', 'skew', 'accepted'), [
+    ({'iat': 5}, 0, False), ({'iat': 5}, 10, True),  # issued by a clock 5 s ahead of ours
+    ({'exp': -5}, 0, False), ({'exp': -5}, 10, True),  # expired 5 s ago by our clock
+])
+def test_token_times_may_be_off_by_the_clock_skew_setting(
+        firebase_env: Emulator, sqlite: Database, monkeypatch: pytest.MonkeyPatch, claims: dict[str, int], skew: int,
+        accepted: bool) -> None:
+    monkeypatch.setenv('FIREBASE_CLOCK_SKEW_SECONDS', str(skew))
+    accounts = FirebaseAccounts.from_settings(Settings(), sqlite)
+    token = register(accounts).id_token or ''
+    now = int(time.time())
+    shifted = with_claims(token, **{claim: now + offset for claim, offset in claims.items()})
+    if accepted:
+        assert accounts.verify_token(shifted).email == 'ada@example.com'
+    else:
+        with pytest.raises(InvalidToken):
+            accounts.verify_token(shifted)
+
+
+def test_a_firebase_that_does_not_answer_is_given_up_on_after_the_timeout(
+        firebase_env: Emulator, sqlite: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv('FIREBASE_TIMEOUT_SECONDS', '1')
+    accounts = FirebaseAccounts.from_settings(Settings(), sqlite)
+    signed_in = register(accounts)
+    expiring = dataclasses.replace(signed_in, identity=dataclasses.replace(signed_in.identity, expires_at=0))
+    calls = {
+        'login': lambda: accounts.login('ada@example.com', PASSWORD, client=CLIENT),
+        'register': lambda: accounts.register('bob@example.com', PASSWORD, client=CLIENT),
+        'password reset': lambda: accounts.send_password_reset('ada@example.com'),
+        'token refresh': lambda: accounts.renew(expiring),
+        'token check': lambda: accounts.verify_token(signed_in.id_token or ''),
+    }
+    with firebase_env.unresponsive():
+        for name, call in calls.items():
+            started = time.monotonic()
+            with pytest.raises(AccountError) as raised:
+                call()
+            assert str(raised.value) == UNAVAILABLE, name
+            assert time.monotonic() - started < 5, name  # without a timeout pyrebase would wait for ever
+    assert accounts.login('ada@example.com', PASSWORD, client=CLIENT).identity.email == 'ada@example.com'
 
 
 def _emulator_accounts(emulator: Emulator) -> list[object]:
@@ -152,7 +200,7 @@ def test_service_account_from_json_or_a_file(firebase_env: Emulator, sqlite: Dat
         text = str(tmp_path / 'service-account.json')
     monkeypatch.setenv('FIREBASE_CREDENTIALS', text)
     accounts = FirebaseAccounts.from_settings(Settings(), sqlite)
-    token = accounts.register('ada@example.com', PASSWORD, client=CLIENT).id_token or ''
+    token = register(accounts).id_token or ''
     assert accounts.verify_token(token).email == 'ada@example.com'
 
 

@@ -3,19 +3,34 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 import pytest
 from nicegui import ui
 from nicegui.testing import User
+from sqlalchemy import select
 
-from services.accounts import INVALID_CREDENTIALS, RESET_UNAVAILABLE
+from services.accounts import COMMON_PASSWORD, INVALID_CREDENTIALS, REGISTERED, RESET_UNAVAILABLE, SESSION_OVER
+from services.analyses import Owner, save_analysis
+from services.config import Settings
+from services.db import open_database
+from services.models import ApiKey
+from services.models import User as UserRow
 from tests.firebase_emulator import Emulator
+from tests.services.test_analyses import analyzed
 
 PASSWORD = 'correct horse battery'
 WAIT = 50  # tries, 0.1 s apart: password hashing and the emulator take a moment
 
 
 async def register(user: User, email: str = 'ada@example.com', password: str = PASSWORD) -> None:
+    """Register, then log in as the page that follows asks."""
+    await submit_registration(user, email, password)
+    await user.should_see(REGISTERED, retries=WAIT)
+    await log_in(user, email, password)
+
+
+async def submit_registration(user: User, email: str = 'ada@example.com', password: str = PASSWORD) -> None:
     await user.open('/register')
     user.find('Email').type(email)
     user.find('Password (at least 8 characters)').type(password)
@@ -82,14 +97,24 @@ async def test_wrong_password_or_email_gets_one_message(user: User, email: str) 
 
 
 async def test_registration_problems_are_explained(user: User) -> None:
-    await register(user, password='short')
+    await submit_registration(user, password='short')
     await user.should_see('Choose a password of at least 8 characters.', retries=WAIT)
+    await submit_registration(user, password='password123')
+    await user.should_see(COMMON_PASSWORD, retries=WAIT)
+
+
+async def test_registering_a_taken_email_looks_the_same_as_a_new_one(user: User) -> None:
     await register(user, email='ada@example.com')
     await user.should_see('Unlimited analyses', retries=WAIT)
     user.find(marker='log-out').click()
     await user.should_see('free analyses left', retries=WAIT)
-    await register(user, email='ADA@example.com')
-    await user.should_see('An account with this email already exists', retries=WAIT)
+    await submit_registration(user, email='ADA@example.com', password='another password')
+    await user.should_see(REGISTERED, retries=WAIT)  # what a new email sees: nothing tells the account exists
+    await user.should_see('Log in to LogSentry')
+    await log_in(user, password='another password')
+    await user.should_see(INVALID_CREDENTIALS, retries=WAIT)  # and the account was not touched
+    await log_in(user)
+    await user.should_see('Unlimited analyses', retries=WAIT)
 
 
 async def test_password_reset_is_plainly_unavailable_with_local_accounts(user: User) -> None:
@@ -126,6 +151,69 @@ async def test_api_key_is_shown_once_listed_and_revoked(user: User) -> None:
     await user.should_see('ci pipeline', retries=WAIT)
     user.find('Revoke').click()
     await user.should_see('No API keys yet.', retries=WAIT)
+
+
+async def test_a_deleted_accounts_other_browser_is_refused_and_never_becomes_the_next_account(
+        create_user: Callable[[], User]) -> None:
+    first, second = create_user(), create_user()
+    await register(first)
+    await first.should_see('Unlimited analyses', retries=WAIT)
+    await second.open('/login')
+    await log_in(second)  # the same account in a second browser
+    await second.should_see('Unlimited analyses', retries=WAIT)
+    await second.open('/account')
+    await second.should_see('No API keys yet.', retries=WAIT)  # left open while the account goes
+
+    await first.open('/account')
+    first.find('Delete my account').click()
+    first.find('Type your email to confirm').type('ada@example.com')
+    first.find('Delete everything').click()
+    await first.should_see('free analyses left', retries=WAIT)
+    await register(first, email='bob@example.com')
+    await first.should_see('Unlimited analyses', retries=WAIT)
+    bob = _user_id('bob@example.com')
+    database = open_database(Settings().database_location)
+    save_analysis(database, owner=Owner(user_id=bob), file_name='bobs-secret.log', size_bytes=1, analysis=analyzed())
+
+    second.find('Key name').type('stolen')
+    second.find('Create key').click()  # an action of the page, over its websocket
+    await second.should_see(SESSION_OVER, retries=WAIT)
+    await second.should_see('Log in to LogSentry', retries=WAIT)
+    with database.read() as rows:
+        assert rows.scalars(select(ApiKey)).all() == []
+    await second.open('/history')
+    await second.should_see('No analyses yet', retries=WAIT)
+    await second.should_not_see('bobs-secret.log')
+    await second.open('/account')
+    await second.should_see('Log in to LogSentry', retries=WAIT)
+    database.dispose()
+
+
+async def test_logging_out_everywhere_ends_the_other_browsers_at_their_next_request(
+        create_user: Callable[[], User]) -> None:
+    first, second = create_user(), create_user()
+    await register(first)
+    await first.should_see('Unlimited analyses', retries=WAIT)
+    await second.open('/login')
+    await log_in(second)
+    await second.should_see('Unlimited analyses', retries=WAIT)
+    await first.open('/account')
+    first.find('Log out everywhere').click()
+    await first.should_see('Log in to LogSentry', retries=WAIT)
+    await second.open('/')
+    await second.should_see('free analyses left', retries=WAIT)
+    await second.should_not_see('Unlimited analyses')
+    await log_in(first)  # a new sign-in works as before
+    await first.should_see('Unlimited analyses', retries=WAIT)
+
+
+def _user_id(email: str) -> int:
+    database = open_database(Settings().database_location)  # the app's own SQLite file in this test's DATA_DIR
+    try:
+        with database.read() as rows:
+            return rows.scalars(select(UserRow.id).where(UserRow.email == email)).one()
+    finally:
+        database.dispose()
 
 
 async def test_deleting_the_account_logs_out_and_frees_the_email(user: User) -> None:

@@ -18,12 +18,9 @@ from tests.ui.test_account_pages import WAIT, register
 from ui import session
 
 
-@pytest.fixture(autouse=True)
-def recheck_every_load(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(session, 'RECHECK_SECONDS', 0)
-
-
-async def test_revoked_firebase_sign_in_logs_the_page_out(firebase_env: Emulator, user: User) -> None:
+async def test_revoked_firebase_sign_in_logs_the_page_out(firebase_env: Emulator, user: User,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(session, 'RECHECK_SECONDS', 0)  # revocation is asked of Firebase once a minute
     await register(user)
     await user.should_see('Unlimited analyses', retries=WAIT)
     await user.open('/account')
@@ -41,7 +38,7 @@ async def test_revoked_firebase_sign_in_logs_the_page_out(firebase_env: Emulator
     await user.should_see('free analyses left', retries=WAIT)
 
 
-async def test_deleted_local_account_logs_the_page_out(user: User) -> None:
+async def test_deleted_local_account_logs_the_page_out_at_its_next_load(user: User) -> None:
     await register(user)
     await user.should_see('Unlimited analyses', retries=WAIT)
     database = open_database(Settings().database_location)  # the app's own SQLite file in this test's DATA_DIR
