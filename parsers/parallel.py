@@ -34,19 +34,24 @@ def plan(stream: BinaryIO, limits: ReadLimits) -> list[tuple[int, int]] | None:
         return None
     if size < limits.parallel_min_bytes:
         return None
+    try:
+        cuts = _cuts(stream, size, limits.workers)
+    finally:
+        stream.seek(0)  # whatever was decided, the stream is read from its start
+    return None if cuts is None else list(itertools.pairwise(cuts))
+
+
+def _cuts(stream: BinaryIO, size: int, workers: int) -> list[int] | None:
     head = stream.read(4096)
-    stream.seek(0)
     if head.startswith(GZIP_MAGIC) or detect_encoding(head) not in ('utf-8', 'utf-8-sig'):
         return None
     cuts = [0]
-    for part in range(1, limits.workers):
-        cut = _record_start(stream, size * part // limits.workers)
+    for part in range(1, workers):
+        cut = _record_start(stream, size * part // workers)
         if cut is None or cut <= cuts[-1]:
             return None
         cuts.append(cut)
-    stream.seek(0)
-    cuts.append(size)
-    return list(itertools.pairwise(cuts))
+    return [*cuts, size]
 
 
 def analyze_parallel(stream: BinaryIO, ranges: list[tuple[int, int]], limits: ReadLimits) -> Analysis:
