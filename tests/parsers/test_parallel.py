@@ -81,13 +81,22 @@ RECORDS = st.sampled_from([
     '',
     '    ...',
 ]).flatmap(lambda line: st.integers(0, 999).map(lambda n: line.format(n=n)))
-LINES = st.one_of(RECORDS, RECORDS, RECORDS, st.text(max_size=40).map(lambda t: t.replace('\n', ' ')),
-                  st.integers(0, 400_000).map(lambda size: 'y' * size))
+HEADERS = st.builds(
+    '2026-11-26 09:{:02d}:{:02d},000 {} [{}] {} {}'.format, st.integers(0, 59), st.integers(0, 59),
+    st.sampled_from(['DEBUG', 'INFO', 'INFO', 'WARN', 'ERROR']), st.sampled_from(['web', 'db', 'auth']),
+    st.sampled_from(['request served', 'query failed', 'token expired for user', 'retrying connection']),
+    st.integers(0, 999),
+)
+# Mostly records of one format, so that most files are split, with whatever else a log may hold between them.
+LINES = st.one_of(HEADERS, HEADERS, HEADERS, RECORDS, st.text(max_size=40).map(lambda t: t.replace('\n', ' ')))
+# Now and then one line longer than the search window, anywhere.
+LOGS = st.tuples(st.lists(LINES, min_size=40, max_size=400), st.integers(0, 400), st.integers(0, 400_000)).map(
+    lambda log: [*log[0][:log[1]], 'y' * log[2], *log[0][log[1]:]] if log[2] > 200_000 else log[0])
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
+@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
                                                                HealthCheck.data_too_large])
-@given(lines=st.lists(LINES, max_size=400), workers=st.integers(2, 4), ending=st.sampled_from(['\n', '\r\n']),
+@given(lines=LOGS, workers=st.integers(2, 4), ending=st.sampled_from(['\n', '\r\n']),
        final=st.booleans())
 def test_any_file_read_in_parallel_gives_the_single_process_result(
     tmp_path: Path, lines: list[str], workers: int, ending: str, final: bool,
