@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,7 +33,14 @@ def analyze_path(path: Path, limits: ReadLimits, *, progress: Progress | None = 
                  on_event: EventSink | None = None) -> Analysis:
     """Analyze a file on disk; module level so a worker process can run it."""
     try:
-        with path.open('rb') as stream:
+        # Non-blocking, so that opening a named pipe nobody writes to returns at once, to be refused below.
+        with open(path, 'rb', opener=lambda name, flags: os.open(name, flags | getattr(os, 'O_NONBLOCK', 0))) as stream:
+            kind = os.fstat(stream.fileno()).st_mode
+            if stat.S_ISDIR(kind):
+                raise InputError(f'{path} is a directory, not a log file')
+            if not stat.S_ISREG(kind):
+                raise InputError(f"{path} is not a regular file (a pipe or a device); give a log file, or '-' "
+                                 'and pipe the log in')
             return analyze_stream(stream, limits, progress=progress, on_event=on_event)
     except FileNotFoundError as exc:
         raise InputError(f'no such file: {path}') from exc

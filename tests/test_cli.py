@@ -1,4 +1,5 @@
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -11,7 +12,7 @@ MAIN = Path(__file__).parents[1] / 'main.py'
 def run_cli(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, str(MAIN), *args], input=stdin.decode() if stdin else None,
-        capture_output=True, text=True, timeout=60, check=False,
+        capture_output=True, text=True, timeout=20, check=False,
     )
 
 
@@ -119,3 +120,19 @@ def test_lines_csv_to_an_unwritable_place_is_a_clear_error(fixtures_dir: Path, t
     result = run_cli('analyze', str(fixtures_dir / 'app.log'), '--lines-csv', str(tmp_path / 'no' / 'dir.csv'))
     assert result.returncode == 1
     assert result.stderr.startswith('error: cannot write')
+
+
+@pytest.mark.parametrize('special', ['fifo', 'directory', 'device'])
+def test_anything_but_a_regular_file_is_refused_at_once(tmp_path: Path, special: str) -> None:
+    if special == 'fifo':
+        path = tmp_path / 'pipe'
+        os.mkfifo(path)  # nobody writes to it: reading it would wait for ever
+    elif special == 'directory':
+        path = tmp_path
+    else:
+        path = Path(os.devnull)  # a character device, like /dev/zero
+    result = run_cli('analyze', str(path))
+    assert result.returncode == 1
+    expected = 'is a directory, not a log file' if special == 'directory' else 'is not a regular file'
+    assert result.stderr.startswith(f'error: {path} {expected}')
+    assert 'Traceback' not in result.stderr
