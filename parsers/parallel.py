@@ -16,7 +16,7 @@ from parsers import wrappers
 from parsers.engine import SAMPLE_LINES, Engine, Partial
 from parsers.formats import CONTINUES, Format, detect, plain
 from parsers.model import Analysis
-from parsers.reader import CHUNK_SIZE, GZIP_MAGIC, ReadLimits, ReadStats, detect_encoding, iter_batches
+from parsers.reader import CHUNK_SIZE, ReadLimits, ReadStats, detect_encoding, is_compressed, iter_batches
 
 # How far past a split point to look for a line that starts a record.
 SEARCH_BYTES = 256 * 1024
@@ -44,7 +44,7 @@ def plan(stream: BinaryIO, limits: ReadLimits) -> list[tuple[int, int]] | None:
 
 def _cuts(stream: BinaryIO, size: int, workers: int) -> list[int] | None:
     head = stream.read(CHUNK_SIZE)
-    if head.startswith(GZIP_MAGIC) or detect_encoding(head) not in ('utf-8', 'utf-8-sig'):
+    if is_compressed(head) or detect_encoding(head) not in ('utf-8', 'utf-8-sig'):
         return None
     fmt = _header_format(head)
     if fmt is None:

@@ -15,7 +15,9 @@ from services.config import Settings
 def read_limits(settings: Settings) -> ReadLimits:
     return ReadLimits(
         max_line_bytes=settings.max_line_kib * 1024,
-        max_decompressed_bytes=settings.max_decompressed_mb * 1024 * 1024,
+        # The upload limit holds for what a compressed log inflates to as well.
+        max_decompressed_bytes=min(settings.max_decompressed_mb, settings.max_upload_mb) * 1024 * 1024,
+        max_compression_ratio=settings.max_compression_ratio,
         max_occurrences=settings.max_group_occurrences,
         max_example_lines=settings.max_example_lines,
         max_example_chars=settings.max_example_chars,

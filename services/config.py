@@ -23,6 +23,9 @@ class Settings(BaseSettings):
     max_upload_mb: int = Field(200, ge=1, description='Largest log accepted, in MB (after decompression too).')
     max_line_kib: int = Field(64, ge=1, description='Longer lines are cut and marked, in KiB.')
     max_decompressed_mb: int = Field(2048, ge=1, description='A gzip file that inflates past this is refused, in MB.')
+    max_compression_ratio: int = Field(
+        100, ge=2, description='A compressed log that inflates to more than this many times its size is refused.'
+    )
     max_group_occurrences: int = Field(1000, ge=1, description='Line numbers of occurrences kept per group.')
     max_example_lines: int = Field(200, ge=1, description="Lines kept of a group's example event (a stack trace).")
     max_example_chars: int = Field(8192, ge=100, description="Characters kept of a group's example event.")
