@@ -15,6 +15,7 @@ from typing import BinaryIO
 from parsers import wrappers
 from parsers.engine import SAMPLE_LINES, Engine, Partial
 from parsers.formats import CONTINUES, Format, detect, plain
+from parsers.lifeline import exit_with_parent
 from parsers.model import Analysis
 from parsers.reader import CHUNK_SIZE, ReadLimits, ReadStats, detect_encoding, is_compressed, iter_batches
 
@@ -61,7 +62,7 @@ def _cuts(stream: BinaryIO, size: int, workers: int) -> list[int] | None:
 def analyze_parallel(stream: BinaryIO, ranges: list[tuple[int, int]], limits: ReadLimits) -> Analysis:
     path = str(getattr(stream, 'name', ''))
     context = multiprocessing.get_context('fork' if 'fork' in multiprocessing.get_all_start_methods() else 'spawn')
-    with ProcessPoolExecutor(max_workers=len(ranges) - 1, mp_context=context) as pool:
+    with ProcessPoolExecutor(max_workers=len(ranges) - 1, mp_context=context, initializer=exit_with_parent) as pool:
         futures = [pool.submit(_read_part, path, start, end, limits) for start, end in ranges[1:]]
         stats = ReadStats()
         engine = Engine(limits, None)

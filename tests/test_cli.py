@@ -2,6 +2,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -136,3 +137,14 @@ def test_anything_but_a_regular_file_is_refused_at_once(tmp_path: Path, special:
     expected = 'is a directory, not a log file' if special == 'directory' else 'is not a regular file'
     assert result.stderr.startswith(f'error: {path} {expected}')
     assert 'Traceback' not in result.stderr
+
+
+def test_an_analysis_past_its_time_is_stopped(tmp_path: Path) -> None:
+    log = tmp_path / 'big.log'
+    log.write_text(''.join(f'2026-01-01 10:00:{n % 60:02d} INFO request {n} served\n' for n in range(1_000_000)))
+    started = time.monotonic()
+    result = subprocess.run([sys.executable, str(MAIN), 'analyze', str(log)], capture_output=True, text=True,
+                            env={**os.environ, 'ANALYSIS_TIMEOUT_SECONDS': '0.2'}, timeout=20, check=False)
+    assert result.returncode == 1
+    assert result.stderr == 'error: the analysis took longer than 0.2 seconds and was stopped; try a smaller log\n'
+    assert time.monotonic() - started < 10
