@@ -36,12 +36,12 @@ def register(services: Services) -> None:
             if owner.user_id is not None:
                 ui.badge('Unlimited analyses', color='positive').props('aria-label="Unlimited analyses"')
             ui.upload(
-                label=f'Drop a log file here or click to choose one: up to {settings.max_upload_mb} MB, .gz accepted',
+                label=f'Drop a log file here or click to choose one: up to {settings.max_upload_mb} MB, compressed too',
                 auto_upload=True,
                 max_file_size=settings.max_upload_bytes,
                 on_upload=lambda e: handle_upload(e),
                 on_rejected=lambda: show_error(f'That file is larger than {settings.max_upload_mb} MB.'),
-            ).props('accept=".log,.txt,.gz,.json,.jsonl,text/*" aria-label="Log file"').classes('w-full')
+            ).props('accept=".log,.txt,.gz,.bz2,.xz,.json,.jsonl,text/*" aria-label="Log file"').classes('w-full')
             paste = ui.textarea(label='Or paste log text').props('outlined aria-label="Paste log text"').classes(
                 'w-full font-mono'
             )
