@@ -8,6 +8,7 @@ import contextlib
 import json
 import os
 import sys
+import threading
 from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
@@ -21,6 +22,7 @@ from services.container import Services
 from services.diagnosis import Analyzer, DiagnosisError, OfflineAnalyzer, default_group
 from services.prompt import build_prompt
 from services.redaction import describe_counts
+from services.worker import TimedOut
 
 if TYPE_CHECKING:
     from services.accounts import Accounts
@@ -86,6 +88,10 @@ def _analyze(args: argparse.Namespace, settings: AnalysisSettings) -> int:
     if args.budget is not None and (not args.prompt or args.budget < 1000):
         return _fail('--budget goes with --prompt and must be at least 1000')
     limits = read_limits(settings)
+    # A timer, not a worker process: standard input and the events streamed to --lines-csv stay in this process.
+    watchdog = threading.Timer(settings.analysis_timeout_seconds, _time_up, [settings.analysis_timeout_seconds])
+    watchdog.daemon = True
+    watchdog.start()
     try:
         with contextlib.ExitStack() as stack:
             sink = LinesCsv(stack.enter_context(args.lines_csv.open('w', encoding='utf-8'))) if args.lines_csv else None
@@ -97,6 +103,8 @@ def _analyze(args: argparse.Namespace, settings: AnalysisSettings) -> int:
         return _fail(str(exc))
     except OSError as exc:
         return _fail(f'cannot write {args.lines_csv}: {exc.strerror}')
+    finally:
+        watchdog.cancel()
     if args.json:
         json.dump(analysis.to_dict(), sys.stdout, indent=2)
         sys.stdout.write('\n')
@@ -109,6 +117,12 @@ def _analyze(args: argparse.Namespace, settings: AnalysisSettings) -> int:
     else:
         _print_summary(analysis, sys.stdout)
     return 0
+
+
+def _time_up(seconds: float) -> None:
+    sys.stderr.write(f'error: {TimedOut(seconds)}\n')
+    sys.stderr.flush()
+    os._exit(1)  # from the timer's thread: the reading thread cannot be interrupted; its workers die with it
 
 
 def _print_summary(analysis: Analysis, out: TextIO) -> None:

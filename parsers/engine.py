@@ -295,7 +295,7 @@ class Engine:
 
     def _crash(self, lines: list[str]) -> Crash | None:
         # Traces repeat: the same frames with other values in the messages. Cache on the masked trace.
-        key = _DIGITS('', '\n'.join(lines[1:]) if len(lines) > 1 else lines[0])
+        key = _DIGITS('', '\n'.join(lines))
         if key in self.crashes:
             return self.crashes[key]
         crash = fingerprint(lines)

@@ -12,10 +12,12 @@ import os
 from concurrent.futures import ProcessPoolExecutor
 from typing import BinaryIO
 
-from parsers.continuation import CONTINUATION
-from parsers.engine import Engine, Partial
+from parsers import wrappers
+from parsers.engine import SAMPLE_LINES, Engine, Partial
+from parsers.formats import CONTINUES, Format, detect, plain
+from parsers.lifeline import exit_with_parent
 from parsers.model import Analysis
-from parsers.reader import GZIP_MAGIC, ReadLimits, ReadStats, detect_encoding, iter_batches
+from parsers.reader import CHUNK_SIZE, ReadLimits, ReadStats, detect_encoding, is_compressed, iter_batches
 
 # How far past a split point to look for a line that starts a record.
 SEARCH_BYTES = 256 * 1024
@@ -34,25 +36,33 @@ def plan(stream: BinaryIO, limits: ReadLimits) -> list[tuple[int, int]] | None:
         return None
     if size < limits.parallel_min_bytes:
         return None
-    head = stream.read(4096)
-    stream.seek(0)
-    if head.startswith(GZIP_MAGIC) or detect_encoding(head) not in ('utf-8', 'utf-8-sig'):
+    try:
+        cuts = _cuts(stream, size, limits.workers)
+    finally:
+        stream.seek(0)  # whatever was decided, the stream is read from its start
+    return None if cuts is None else list(itertools.pairwise(cuts))
+
+
+def _cuts(stream: BinaryIO, size: int, workers: int) -> list[int] | None:
+    head = stream.read(CHUNK_SIZE)
+    if is_compressed(head) or detect_encoding(head) not in ('utf-8', 'utf-8-sig'):
+        return None
+    fmt = _header_format(head)
+    if fmt is None:
         return None
     cuts = [0]
-    for part in range(1, limits.workers):
-        cut = _record_start(stream, size * part // limits.workers)
+    for part in range(1, workers):
+        cut = _record_start(stream, size * part // workers, fmt)
         if cut is None or cut <= cuts[-1]:
             return None
         cuts.append(cut)
-    stream.seek(0)
-    cuts.append(size)
-    return list(itertools.pairwise(cuts))
+    return [*cuts, size]
 
 
 def analyze_parallel(stream: BinaryIO, ranges: list[tuple[int, int]], limits: ReadLimits) -> Analysis:
     path = str(getattr(stream, 'name', ''))
     context = multiprocessing.get_context('fork' if 'fork' in multiprocessing.get_all_start_methods() else 'spawn')
-    with ProcessPoolExecutor(max_workers=len(ranges) - 1, mp_context=context) as pool:
+    with ProcessPoolExecutor(max_workers=len(ranges) - 1, mp_context=context, initializer=exit_with_parent) as pool:
         futures = [pool.submit(_read_part, path, start, end, limits) for start, end in ranges[1:]]
         stats = ReadStats()
         engine = Engine(limits, None)
@@ -76,21 +86,41 @@ def _read_part(path: str, start: int, end: int, limits: ReadLimits) -> tuple[Par
     return engine.partial(), stats
 
 
-def _record_start(stream: BinaryIO, offset: int) -> int | None:
-    """The offset of the first line at or after `offset` that can only start a record (not a frame, not blank)."""
+def _header_format(head: bytes) -> Format | None:
+    """The format the engine will read this file in, when it has headers a part can safely start at."""
+    lines = head.decode('utf-8', 'replace').split('\n')[:-1]
+    sample = [line.removesuffix('\r') for line in lines[:SAMPLE_LINES * 4] if line.strip()][:SAMPLE_LINES]
+    if not sample or any(wrappers.unwrap(line) is not None for line in sample):
+        return None
+    fmt = detect(sample)[0]
+    return fmt if fmt is not plain.FORMAT and fmt.score(sample) > 0 else None
+
+
+def _record_start(stream: BinaryIO, offset: int, fmt: Format) -> int | None:
+    """The offset of the first line at or after `offset` that opens a record right after another record.
+
+    Only there does a part's engine begin where the single-process engine begins an event: a line that merely
+    does not look like a frame can still continue a message, and a record after a stack trace may still belong
+    to it.
+    """
     stream.seek(offset)
     window = stream.read(SEARCH_BYTES)
-    position = window.find(b'\n') + 1
-    while 0 < position < len(window):
-        end = window.find(b'\n', position)
+    start = window.find(b'\n') + 1
+    previous = None
+    while 0 < start < len(window):
+        end = window.find(b'\n', start)
         if end < 0:
             return None
-        line = window[position:end].decode('utf-8', 'replace')
-        following = window[end + 1: window.find(b'\n', end + 1)].decode('utf-8', 'replace')
-        if CONTINUATION.match(line) is None and CONTINUATION.match(following) is None:
-            return offset + position
-        position = end + 1
+        line = _is_record(window[start:end], fmt)
+        if line and previous:
+            return offset + start
+        previous, start = line, end + 1
     return None
+
+
+def _is_record(raw: bytes, fmt: Format) -> bool:
+    record = fmt.parse(raw.decode('utf-8', 'replace').removesuffix('\r'))
+    return record is not None and record is not CONTINUES
 
 
 class _Range:

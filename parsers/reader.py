@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+import bz2
 import codecs
+import gzip
+import io
+import lzma
 import re
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Protocol
+from typing import IO, Protocol, cast
 
 CHUNK_SIZE = 1 << 20
 GZIP_MAGIC = b'\x1f\x8b'
+XZ_MAGIC = b'\xfd7zXZ\x00'
+_BZIP2_MAGIC = re.compile(rb'BZh[1-9](?:1AY&SY|\x17rE8P\x90)')
+# A compressed file may inflate this far whatever its ratio: a tiny file of repeated lines is no threat.
+RATIO_GRACE_BYTES = 4 * CHUNK_SIZE
 TRUNCATION_MARKER = ' …[line truncated]'
 _ANSI_ESCAPE = re.compile(r'\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b[@-Z\\-_]')
 # Bytes that never appear in text logs; a sample rich in them is a binary file.
@@ -31,6 +39,8 @@ class ReadLimits:
 
     max_line_bytes: int = 64 * 1024
     max_decompressed_bytes: int = 2 * 1024**3
+    # Refused once it inflates to more than this many times the compressed bytes read so far.
+    max_compression_ratio: int = 100
     # Occurrence line numbers kept per group, lines of its example event, lines of context before it.
     max_occurrences: int = 1000
     max_example_lines: int = 200
@@ -61,8 +71,9 @@ def iter_batches(
 ) -> Iterator[list[str]]:
     """Yield the stream's decoded lines (without line endings) in batches, one batch per chunk read.
 
-    gzip is decompressed transparently and capped; UTF-8 (with BOM) and UTF-16 are decoded; NUL bytes and
-    ANSI colour codes are stripped; a line longer than the limit is cut and marked. Lines end at LF only.
+    gzip, bzip2 and xz are decompressed transparently, refused past a size or a ratio; UTF-8 (with BOM) and
+    UTF-16 are decoded; NUL bytes and ANSI colour codes are stripped; a line longer than the limit is cut and
+    marked. Lines end at LF only.
     """
     limits = limits or ReadLimits()
     stats = stats if stats is not None else ReadStats()
@@ -123,37 +134,77 @@ def _clean_batch(text: str, limits: ReadLimits, stats: ReadStats) -> list[str]:
 
 def _raw_chunks(stream: ByteSource, limits: ReadLimits, stats: ReadStats) -> Iterator[bytes]:
     head = stream.read(CHUNK_SIZE)
-    if not head.startswith(GZIP_MAGIC):
+    opener = _decompressor(head)
+    if opener is None:
         while head:
             stats.bytes_read += len(head)
             yield head
             head = stream.read(CHUNK_SIZE)
         return
     stats.compressed = True
-    inflater = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)
-    produced = 0
-    while head:
-        stats.bytes_read += len(head)
-        data = head
-        while data:
+    with opener(_Counted(head, stream, stats)) as inflating:
+        inflated = 0
+        while True:
             try:
-                out = inflater.decompress(data, CHUNK_SIZE)
-            except zlib.error as exc:
-                raise InputError(f'the gzip data is corrupt ({exc})') from exc
-            produced += len(out)
-            if produced > limits.max_decompressed_bytes:
-                raise InputError(
-                    f'the file decompresses to more than {limits.max_decompressed_bytes // 2**20} MB; refusing it'
-                )
-            if out:
-                yield out
-            data = inflater.unconsumed_tail
-            if inflater.eof:
-                # Concatenated gzip members (as `cat a.gz b.gz` makes) continue with a fresh inflater.
-                rest = inflater.unused_data
-                inflater = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)
-                data = rest
-        head = stream.read(CHUNK_SIZE)
+                out = inflating.read(CHUNK_SIZE)
+            except EOFError as exc:
+                raise InputError('the compressed file is cut short') from exc
+            except (OSError, zlib.error, lzma.LZMAError) as exc:
+                raise InputError(f'the compressed data is corrupt ({exc})') from exc
+            if not out:
+                return
+            inflated += len(out)
+            _check_inflation(inflated, stats.bytes_read, limits)
+            yield out
+
+
+def is_compressed(head: bytes) -> bool:
+    return _decompressor(head) is not None
+
+
+def _decompressor(head: bytes) -> Callable[[_Counted], io.BufferedIOBase] | None:
+    """How to inflate a stream that starts with `head`; all three read concatenated members/streams."""
+    if head.startswith(GZIP_MAGIC):
+        return lambda source: gzip.GzipFile(fileobj=source, mode='rb')
+    if _BZIP2_MAGIC.match(head):
+        return bz2.BZ2File
+    if head.startswith(XZ_MAGIC):
+        return lambda source: lzma.LZMAFile(cast('IO[bytes]', source))  # reads only; typed for any file
+    return None
+
+
+def _check_inflation(inflated: int, compressed: int, limits: ReadLimits) -> None:
+    if inflated > limits.max_decompressed_bytes:
+        raise InputError(
+            f'the file decompresses to more than {limits.max_decompressed_bytes // 2**20} MB, the largest log accepted'
+        )
+    # Checked as the data inflates, so a bomb is refused after a few megabytes, not after gigabytes are parsed.
+    if inflated > RATIO_GRACE_BYTES and inflated > limits.max_compression_ratio * compressed:
+        raise InputError(
+            f'the file inflates to more than {limits.max_compression_ratio} times its compressed size, as a '
+            'decompression bomb does, not a log; refusing it'
+        )
+
+
+class _Counted(io.RawIOBase):
+    """The stream again from its start (its head already read), counting the compressed bytes handed on."""
+
+    def __init__(self, head: bytes, stream: ByteSource, stats: ReadStats) -> None:
+        super().__init__()
+        self._head = head
+        self._stream = stream
+        self._stats = stats
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int = -1, /) -> bytes:
+        if self._head:
+            data, self._head = (self._head, b'') if size < 0 else (self._head[:size], self._head[size:])
+        else:
+            data = self._stream.read(CHUNK_SIZE if size < 0 else size)
+        self._stats.bytes_read += len(data)
+        return data
 
 
 def detect_encoding(first: bytes) -> str:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,7 +15,9 @@ from services.config import AnalysisSettings
 def read_limits(settings: AnalysisSettings) -> ReadLimits:
     return ReadLimits(
         max_line_bytes=settings.max_line_kib * 1024,
-        max_decompressed_bytes=settings.max_decompressed_mb * 1024 * 1024,
+        # The upload limit holds for what a compressed log inflates to as well.
+        max_decompressed_bytes=min(settings.max_decompressed_mb, settings.max_upload_mb) * 1024 * 1024,
+        max_compression_ratio=settings.max_compression_ratio,
         max_occurrences=settings.max_group_occurrences,
         max_example_lines=settings.max_example_lines,
         max_example_chars=settings.max_example_chars,
@@ -31,7 +35,14 @@ def analyze_path(path: Path, limits: ReadLimits, *, progress: Progress | None = 
                  on_event: EventSink | None = None) -> Analysis:
     """Analyze a file on disk; module level so a worker process can run it."""
     try:
-        with path.open('rb') as stream:
+        # Non-blocking, so that opening a named pipe nobody writes to returns at once, to be refused below.
+        with open(path, 'rb', opener=lambda name, flags: os.open(name, flags | getattr(os, 'O_NONBLOCK', 0))) as stream:
+            kind = os.fstat(stream.fileno()).st_mode
+            if stat.S_ISDIR(kind):
+                raise InputError(f'{path} is a directory, not a log file')
+            if not stat.S_ISREG(kind):
+                raise InputError(f"{path} is not a regular file (a pipe or a device); give a log file, or '-' "
+                                 'and pipe the log in')
             return analyze_stream(stream, limits, progress=progress, on_event=on_event)
     except FileNotFoundError as exc:
         raise InputError(f'no such file: {path}') from exc

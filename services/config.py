@@ -17,7 +17,11 @@ class AnalysisSettings(BaseSettings):
     model_config = SettingsConfigDict(env_file='.env', env_file_encoding='utf-8', extra='ignore')
 
     max_line_kib: int = Field(64, ge=1, description='Longer lines are cut and marked, in KiB.')
+    max_upload_mb: int = Field(200, ge=1, description='Largest log accepted, in MB (after decompression too).')
     max_decompressed_mb: int = Field(2048, ge=1, description='A gzip file that inflates past this is refused, in MB.')
+    max_compression_ratio: int = Field(
+        100, ge=2, description='A compressed log that inflates to more than this many times its size is refused.'
+    )
     max_group_occurrences: int = Field(1000, ge=1, description='Line numbers of occurrences kept per group.')
     max_example_lines: int = Field(200, ge=1, description="Lines kept of a group's example event (a stack trace).")
     max_example_chars: int = Field(8192, ge=100, description="Characters kept of a group's example event.")
@@ -49,7 +53,6 @@ class Settings(AnalysisSettings):
     storage_secret: SecretStr | None = Field(
         None, description='Signs browser sessions. Unset: generated on first start and kept in DATA_DIR.'
     )
-    max_upload_mb: int = Field(200, ge=1, description='Largest log accepted, in MB (after decompression too).')
     guest_free_analyses: int = Field(3, ge=0, description='Free diagnoses for a guest browser.')
     guest_daily_cap_per_address: int = Field(10, ge=0, description='Free diagnoses a day for one client address.')
     user_daily_cap: int | None = Field(

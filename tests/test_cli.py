@@ -1,7 +1,9 @@
 import csv
 import json
+import os
 import subprocess
 import sys
+import time
 import tomllib
 from pathlib import Path
 
@@ -15,7 +17,7 @@ PROJECT = tomllib.loads((MAIN.parent / 'pyproject.toml').read_text())['project']
 def run_cli(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, str(MAIN), *args], input=stdin.decode() if stdin else None,
-        capture_output=True, text=True, timeout=60, check=False,
+        capture_output=True, text=True, timeout=20, check=False,
     )
 
 
@@ -171,3 +173,30 @@ def test_lines_csv_to_an_unwritable_place_is_a_clear_error(fixtures_dir: Path, t
     result = run_cli('analyze', str(fixtures_dir / 'app.log'), '--lines-csv', str(tmp_path / 'no' / 'dir.csv'))
     assert result.returncode == 1
     assert result.stderr.startswith('error: cannot write')
+
+
+@pytest.mark.parametrize('special', ['fifo', 'directory', 'device'])
+def test_anything_but_a_regular_file_is_refused_at_once(tmp_path: Path, special: str) -> None:
+    if special == 'fifo':
+        path = tmp_path / 'pipe'
+        os.mkfifo(path)  # nobody writes to it: reading it would wait for ever
+    elif special == 'directory':
+        path = tmp_path
+    else:
+        path = Path(os.devnull)  # a character device, like /dev/zero
+    result = run_cli('analyze', str(path))
+    assert result.returncode == 1
+    expected = 'is a directory, not a log file' if special == 'directory' else 'is not a regular file'
+    assert result.stderr.startswith(f'error: {path} {expected}')
+    assert 'Traceback' not in result.stderr
+
+
+def test_an_analysis_past_its_time_is_stopped(tmp_path: Path) -> None:
+    log = tmp_path / 'big.log'
+    log.write_text(''.join(f'2026-01-01 10:00:{n % 60:02d} INFO request {n} served\n' for n in range(1_000_000)))
+    started = time.monotonic()
+    result = subprocess.run([sys.executable, str(MAIN), 'analyze', str(log)], capture_output=True, text=True,
+                            env={**os.environ, 'ANALYSIS_TIMEOUT_SECONDS': '0.2'}, timeout=20, check=False)
+    assert result.returncode == 1
+    assert result.stderr == 'error: the analysis took longer than 0.2 seconds and was stopped; try a smaller log\n'
+    assert time.monotonic() - started < 10

@@ -25,6 +25,7 @@ log = logging.getLogger(__name__)
 
 def register(services: Services) -> None:
     settings = services.settings
+    timeout = settings.analysis_timeout_seconds
 
     @ui.page('/')
     async def analyze_page() -> None:
@@ -35,12 +36,12 @@ def register(services: Services) -> None:
             if owner.user_id is not None:
                 ui.badge('Unlimited analyses', color='positive').props('aria-label="Unlimited analyses"')
             ui.upload(
-                label=f'Drop a log file here or click to choose one: up to {settings.max_upload_mb} MB, .gz accepted',
+                label=f'Drop a log file here or click to choose one: up to {settings.max_upload_mb} MB, compressed too',
                 auto_upload=True,
                 max_file_size=settings.max_upload_bytes,
                 on_upload=lambda e: handle_upload(e),
                 on_rejected=lambda: show_error(f'That file is larger than {settings.max_upload_mb} MB.'),
-            ).props('accept=".log,.txt,.gz,.json,.jsonl,text/*" aria-label="Log file"').classes('w-full')
+            ).props('accept=".log,.txt,.gz,.bz2,.xz,.json,.jsonl,text/*" aria-label="Log file"').classes('w-full')
             paste = ui.textarea(label='Or paste log text').props('outlined aria-label="Paste log text"').classes(
                 'w-full font-mono'
             )
@@ -71,7 +72,7 @@ def register(services: Services) -> None:
         async def analyze_file(path: Path, name: str, progress: ProgressFile) -> None:
             limits = read_limits(settings)
             size = path.stat().st_size
-            kept = (lambda: in_worker(redacted_log, path, limits)) if settings.keep_uploads else None
+            kept = (lambda: in_worker(timeout, redacted_log, path, limits)) if settings.keep_uploads else None
 
             def show_progress() -> None:
                 if (reported := progress.read()) is not None:
@@ -84,7 +85,8 @@ def register(services: Services) -> None:
             progress_bar.visible = True
             watched.append(show_progress)
             try:
-                await analyze(lambda: in_worker(analyze_path, path, limits, progress=progress), name, size, kept)
+                await analyze(lambda: in_worker(timeout, analyze_path, path, limits, progress=progress), name, size,
+                              kept)
             finally:
                 watched.remove(show_progress)
                 progress_bar.visible = False
@@ -95,11 +97,12 @@ def register(services: Services) -> None:
                 show_error('Paste some log text or choose a file first.')
                 return
             limits = read_limits(settings)
-            kept = (lambda: in_worker(redacted_text, text)) if settings.keep_uploads else None
-            await analyze(lambda: in_worker(analyze_text, text, limits), 'pasted text', len(text.encode()), kept)
+            kept = (lambda: in_worker(timeout, redacted_text, text)) if settings.keep_uploads else None
+            await analyze(lambda: in_worker(timeout, analyze_text, text, limits), 'pasted text', len(text.encode()),
+                          kept)
 
         async def analyze(
-            job: Callable[[], Awaitable[Analysis | None]], name: str, size: int,
+            job: Callable[[], Awaitable[Analysis]], name: str, size: int,
             kept: Callable[[], Awaitable[str | None]] | None,
         ) -> None:
             status.text = f'Analyzing {name}…'
@@ -113,8 +116,6 @@ def register(services: Services) -> None:
             except Exception:
                 log.exception('analysis of %s failed', name)
                 show_error('The analysis failed unexpectedly; the problem has been logged.')
-                return
-            if analysis is None:  # the server is shutting down
                 return
             if not await still_acting_for(services, owner):
                 return

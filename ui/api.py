@@ -87,11 +87,9 @@ def register(services: Services) -> None:
             file_name = await _receive(request, path, limit, settings.max_upload_mb)
             started = time.perf_counter()
             try:
-                analysis = await in_worker(analyze_path, path, read_limits(settings))
+                analysis = await in_worker(settings.analysis_timeout_seconds, analyze_path, path, read_limits(settings))
             except InputError as exc:
                 raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(exc)) from None
-            if analysis is None:  # shutting down
-                raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, 'The server is shutting down.')
             record = await _store(save_analysis, services.database, owner=owner, file_name=file_name,
                                   size_bytes=path.stat().st_size, analysis=analysis,
                                   parse_seconds=time.perf_counter() - started)

@@ -1,6 +1,9 @@
 from pathlib import Path
 
-from parsers import ReadLimits, analyze_stream
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from parsers import Analysis, ReadLimits, analyze_stream
 
 
 def write_log(path: Path) -> None:
@@ -37,3 +40,68 @@ def test_two_workers_give_the_same_summary_as_one(tmp_path: Path) -> None:
     top = two.groups[0]
     assert top.exception == 'TimeoutError'
     assert top.occurrences == one.groups[0].occurrences
+
+
+def summary(analysis: Analysis) -> tuple[object, ...]:
+    groups = sorted((g.level, g.template, g.count, g.first_line, g.lines, g.exception) for g in analysis.groups)
+    return analysis.lines, analysis.events, analysis.level_counts, analysis.bytes_read, groups
+
+
+def analyze_both(path: Path, workers: int) -> tuple[Analysis, Analysis]:
+    with path.open('rb') as stream:
+        one = analyze_stream(stream, ReadLimits(workers=1))
+    with path.open('rb') as stream:
+        many = analyze_stream(stream, ReadLimits(workers=workers, parallel_min_bytes=1))
+    return one, many
+
+
+def test_a_long_line_at_the_split_point_loses_no_line(tmp_path: Path) -> None:
+    """No record starts within the search window after the midpoint: the file is read whole, from its start."""
+    lines = [f'2026-11-26 09:00:{n % 60:02d},000 {"ERROR" if n % 100 == 0 else "INFO"} [db] query {n}'
+             for n in range(20_000)]
+    log = tmp_path / 'trace.log'
+    log.write_text('\n'.join([*lines[:10_000], 'x' * 3_000_000, *lines[10_000:]]) + '\n', encoding='utf-8')
+    one, two = analyze_both(log, 2)
+    assert two.lines == one.lines == 20_001
+    assert two.level_counts['ERROR'] == one.level_counts['ERROR'] == 200
+    assert summary(two) == summary(one)
+
+
+RECORDS = st.sampled_from([
+    '2026-11-26 09:00:01,000 INFO [web] request {n} served in {n}ms',
+    '2026-11-26 09:00:02,500 ERROR [db] query {n} failed',
+    '2026-11-26 09:00:03 WARN disk {n}% full',
+    'Traceback (most recent call last):',
+    '  File "/srv/db.py", line {n}, in run',
+    'TimeoutError: after {n}ms',
+    '\tat com.example.Store.load(Store.java:{n})',
+    'Caused by: java.io.IOException: reset {n}',
+    '10.0.0.{n} - - [26/Nov/2026:09:00:00 +0000] "GET /items/{n} HTTP/1.1" 404 5',
+    '{{"level": "error", "msg": "job {n} failed"}}',
+    '',
+    '    ...',
+]).flatmap(lambda line: st.integers(0, 999).map(lambda n: line.format(n=n)))
+HEADERS = st.builds(
+    '2026-11-26 09:{:02d}:{:02d},000 {} [{}] {} {}'.format, st.integers(0, 59), st.integers(0, 59),
+    st.sampled_from(['DEBUG', 'INFO', 'INFO', 'WARN', 'ERROR']), st.sampled_from(['web', 'db', 'auth']),
+    st.sampled_from(['request served', 'query failed', 'token expired for user', 'retrying connection']),
+    st.integers(0, 999),
+)
+# Mostly records of one format, so that most files are split, with whatever else a log may hold between them.
+LINES = st.one_of(HEADERS, HEADERS, HEADERS, RECORDS, st.text(max_size=40).map(lambda t: t.replace('\n', ' ')))
+# Now and then one line longer than the search window, anywhere.
+LOGS = st.tuples(st.lists(LINES, min_size=40, max_size=400), st.integers(0, 400), st.integers(0, 400_000)).map(
+    lambda log: [*log[0][:log[1]], 'y' * log[2], *log[0][log[1]:]] if log[2] > 200_000 else log[0])
+
+
+@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                                               HealthCheck.data_too_large])
+@given(lines=LOGS, workers=st.integers(2, 4), ending=st.sampled_from(['\n', '\r\n']),
+       final=st.booleans())
+def test_any_file_read_in_parallel_gives_the_single_process_result(
+    tmp_path: Path, lines: list[str], workers: int, ending: str, final: bool,
+) -> None:
+    log = tmp_path / 'any.log'
+    log.write_bytes((ending.join(lines) + (ending if final else '')).encode('utf-8'))
+    one, many = analyze_both(log, workers)
+    assert summary(many) == summary(one)

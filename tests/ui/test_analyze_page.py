@@ -1,5 +1,7 @@
+import multiprocessing
 from pathlib import Path
 
+import pytest
 from nicegui import ui
 from nicegui.elements.upload_files import SmallFileUpload
 from nicegui.testing import User
@@ -62,3 +64,18 @@ async def test_a_binary_file_is_a_clear_message(user: User) -> None:
     upload = user.find(ui.upload).elements.pop()
     await upload.handle_uploads([SmallFileUpload('core.bin', 'application/octet-stream', bytes(range(256)) * 8)])
     await user.should_see('Error: this looks like a binary file, not a text log', retries=50)
+
+
+@pytest.fixture
+def short_timeout(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv('ANALYSIS_TIMEOUT_SECONDS', '0.05')
+
+
+async def test_an_analysis_past_its_time_is_stopped_with_a_clear_message(short_timeout: None, user: User) -> None:
+    big = ''.join(f'2026-01-01 10:00:{n % 60:02d} INFO request {n} served\n' for n in range(300_000)).encode()
+    await user.open('/')
+    upload = user.find(ui.upload).elements.pop()
+    await upload.handle_uploads([SmallFileUpload('big.log', 'text/plain', big)])
+    await user.should_see('Error: the analysis took longer than 0.05 seconds and was stopped; try a smaller log',
+                          retries=50)
+    assert [worker for worker in multiprocessing.active_children() if worker.name == 'analysis'] == []

@@ -120,3 +120,16 @@ async def test_the_api_is_documented(user: User) -> None:
     schema = (await user.http_client.get('/openapi.json')).json()
     assert {'/api/v1/analyses', '/api/v1/analyses/{analysis_id}'} <= set(schema['paths'])
     assert (await user.http_client.get('/docs')).status_code == 200
+
+
+@pytest.fixture
+def short_timeout(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv('ANALYSIS_TIMEOUT_SECONDS', '0.05')
+
+
+async def test_an_analysis_past_its_time_is_a_clear_error(short_timeout: None, user: User) -> None:
+    key = new_key('dev@example.com')
+    big = ''.join(f'2026-01-01 10:00:{n % 60:02d} INFO request {n} served\n' for n in range(300_000)).encode()
+    answer = await user.http_client.post('/api/v1/analyses', files={'file': ('big.log', big)}, headers=bearer(key))
+    assert answer.status_code == 422
+    assert answer.json()['detail'] == 'the analysis took longer than 0.05 seconds and was stopped; try a smaller log'
