@@ -4,7 +4,7 @@ from parsers import analyze_lines
 from services.redaction import Redactor, describe_counts, placeholder_counts, redact, redact_analysis
 
 # Test values shaped like real credentials; none of them is one.
-AWS_ACCESS = 'AKIAIOSFODNN7EXAMPLE'
+AWS_ACCESS = 'AKIAZ3MSJV4WWNKGQX7B'
 AWS_SECRET = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY'
 JWT = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U'
 GOOGLE = 'AIzaSyA1234567890abcdefghijklmnopqrstuv'
