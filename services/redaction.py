@@ -202,7 +202,7 @@ def redact_analysis(analysis: Analysis, *, redact_ips: bool = False) -> Analysis
 @cache
 def _rule_set(redact_ips: bool) -> _RuleSet:
     """Compiled once per process, on first use: reading and compiling the gitleaks rules takes a few hundred ms."""
-    leaks = _gitleaks_rules(tomllib.loads(RULES_FILE.read_text(encoding='utf-8')))
+    leaks = list(_gitleaks_rules(tomllib.loads(RULES_FILE.read_text(encoding='utf-8'))))
     rules = [
         *_KEY_BLOCKS, _JWT,
         *(rule for rule_id, rule in leaks if rule_id not in _GITLEAKS_LAST),
@@ -250,8 +250,8 @@ _LOG_TOKEN_END = r'''(?:[\x60'"\s;,&)\]}|>.]|\\[nr]|$)'''
 def _gitleaks_secret(pattern: Any, secret_group: int) -> Callable[[Any], tuple[int, int] | None]:
     """gitleaks reports the first non-empty group, but a few rules capture a key word or a repeated part first
     (sonar's `(login|token)`, the Teams URL's `([a-z0-9]{4}-){3}`; jwt-base64's groups name header fields).
-    What must be hidden is the value: the group that ends last (the outermost of those), or the whole match
-    when the rule has no plain group or that group is too short to be the secret."""
+    What must be hidden is the value: the group that ends last (the outermost of those) when only the token's end
+    follows it in the match, else the whole match."""
     if secret_group:
         return lambda match: match.span(secret_group)  # type: ignore[no-any-return]
     plain = [index for index in range(1, pattern.groups + 1) if index not in pattern.groupindex.values()]
@@ -261,11 +261,11 @@ def _gitleaks_secret(pattern: Any, secret_group: int) -> Callable[[Any], tuple[i
     def span(match: Any) -> tuple[int, int]:
         spans = [match.span(index) for index in plain if match.span(index)[1] > match.span(index)[0]]
         start, end = min(spans, key=lambda found: (-found[1], found[0]), default=(0, 0))
-        return (start, end) if end - start >= _SHORTEST_SECRET else match.span()  # type: ignore[no-any-return]
+        return (start, end) if end > start and match.end() - end <= _TOKEN_END_LENGTH else match.span()  # type: ignore[no-any-return]
     return span
 
 
-_SHORTEST_SECRET = 8
+_TOKEN_END_LENGTH = 2  # a quote, a space, `;` or an escaped `\\n`
 
 
 @dataclass(frozen=True, slots=True)
@@ -353,11 +353,12 @@ def _basic_credentials(value: str, _match: Any) -> bool:
 def _a_value(value: str, _match: Any) -> bool:
     """A named key's value that holds no secret: empty-ish words, masks, template variables."""
     return (value.lower() not in _NOT_SECRETS and len(set(value)) > 1
-            and not _TEMPLATE_VARIABLE.fullmatch(value))
+            and not _TEMPLATE_VARIABLE.fullmatch(value) and not _PATH.fullmatch(value))
 
 
 _NOT_SECRETS = frozenset({'null', 'none', 'nil', 'true', 'false', 'undefined', 'redacted', '[redacted]', '[filtered]',
                           'hidden', 'masked', 'empty', 'required', 'set', 'unset', 'yes', 'no'})
+_PATH = re.compile(r'~?/[\w.-]+(?:/[\w.-]+)*/?')  # `PWD=/srv/app` in an environment dump
 _TEMPLATE_VARIABLE = re.compile(r'\$\{?[A-Za-z_][A-Za-z0-9_]*\}?|\{\{[^}]*\}\}|%[sd]|%\([a-z_]+\)s')
 
 # No rule matches across a line break except private key blocks, whose replacement keeps the line count.
@@ -411,11 +412,16 @@ _NAMED_SECRETS = (
         rf'(?i)\b(?:set-)?cookie["\']?{_H}*[:=]{_H}*["\']?(?P<value>(?!<[A-Z_]+_\d+>)[^"\'\n]*[^"\'\s])'
     ), _named('value'), keywords=('cookie',)),
     # OpenAI and Anthropic keys whatever their length: gitleaks' rules want each one's exact current format.
+    # (and Stripe's webhook secrets, which gitleaks lacks).
     _Rule('API_TOKEN', re.compile(r'\bsk-(?:proj|svcacct|admin|ant-[a-z]{3,5}\d\d)-[A-Za-z0-9_-]{16,}'), _whole,
           keywords=('sk-',)),
+    _Rule('STRIPE_KEY', re.compile(r'\bwhsec_[A-Za-z0-9]{24,}'), _whole, keywords=('whsec_',)),
     _Rule('URL_PASSWORD', re.compile(
         r'(?<![a-zA-Z0-9+.-])[a-zA-Z][a-zA-Z0-9+.-]{0,30}://[^\s:/@<>]{0,256}:(?P<value>[^\s@/<>]{1,256})@'
     ), _named('value'), keywords=('://',)),
+    # `curl -u user:password`: gitleaks' rule stops at a password's `#` or `!`.
+    _Rule('PASSWORD', re.compile(r'(?<!\S)(?:-u|--user)(?:=|[^\S\n]{1,5})["\']?[^\s:"\']{1,256}:(?P<value>[^\s"\']{1,256})'),
+          _named('value'), keywords=('-u', '--user')),
     _Rule('PASSWORD', re.compile(
         _named_key(r'passw(?:or)?d|pwd|passphrase|(?<![A-Za-z])pass|db_?pass') + _VALUE
     ), _VALUE_SPAN, _a_value, keywords=('passw', 'pwd', 'pass')),
