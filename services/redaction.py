@@ -118,23 +118,25 @@ class Redactor:
     _placeholders: dict[tuple[str, str], str] = field(default_factory=dict)
 
     def redact(self, text: str) -> str:
+        if '-----BEGIN' in text:  # the one kind of secret that spans lines
+            text = self._apply(_KEY_BLOCK, text)
         rule_set = _rule_set(self.redact_ips)
-        for rule in rule_set.needed(text):
-            text = self._apply(rule, text)
-        return text
+        # Line by line: no other secret spans lines, and a rule's match never runs on into the next line.
+        return '\n'.join(self._redact_line(rule_set, line) for line in text.split('\n'))
+
+    def _redact_line(self, rule_set: _RuleSet, line: str) -> str:
+        for rule in rule_set.needed(line):
+            line = self._apply(rule, line)
+        return line
 
     def _apply(self, rule: _Rule, text: str) -> str:
         pieces: list[str] = []
         done = 0
-        for match in rule.pattern.finditer(text):
-            span = rule.secret(match)
-            if span is None or span[0] < done:
+        for start, end in _secrets(rule, text):
+            if start < done:
                 continue
-            value = text[span[0]:span[1]]
-            if _PLACEHOLDER.search(value) or not rule.accept(value, match):
-                continue
-            pieces += (text[done:span[0]], self._placeholder(rule.kind, value))
-            done = span[1]
+            pieces += (text[done:start], self._placeholder(rule.kind, text[start:end]))
+            done = end
         return ''.join((*pieces, text[done:])) if pieces else text
 
     def _placeholder(self, kind: str, value: str) -> str:
@@ -156,6 +158,26 @@ class Redaction:
     @property
     def total(self) -> int:
         return sum(self.counts.values())
+
+
+def _secrets(rule: _Rule, text: str, *, again: bool = True) -> Iterator[tuple[int, int]]:
+    """The spans of `text` that `rule` finds secret. Matches do not overlap, so a match the entropy threshold or an
+    allowlist turns down could hide a secret that starts inside it (`<SECRET_1> SECRET_KEY_BASE=…`: a placeholder's
+    `>` reads as a separator); the text just after the refused value's start is searched again, within a window."""
+    for match in rule.pattern.finditer(text):
+        span = rule.secret(match)
+        if span is None:
+            continue
+        value = text[span[0]:span[1]]
+        if not _PLACEHOLDER.search(value) and rule.accept(value, match):
+            yield span
+        elif again:
+            window = span[0] + 1
+            for start, end in _secrets(rule, text[window:window + _RETRY_WINDOW], again=False):
+                yield window + start, window + end
+
+
+_RETRY_WINDOW = 1_000
 
 
 def redact(text: str, *, redact_ips: bool = False) -> Redaction:
@@ -204,7 +226,7 @@ def _rule_set(redact_ips: bool) -> _RuleSet:
     """Compiled once per process, on first use: reading and compiling the gitleaks rules takes a few hundred ms."""
     leaks = list(_gitleaks_rules(tomllib.loads(RULES_FILE.read_text(encoding='utf-8'))))
     rules = [
-        *_KEY_BLOCKS, _JWT,
+        _PEM_LINE, _JWT,
         *(rule for rule_id, rule in leaks if rule_id not in _GITLEAKS_LAST),
         *_NAMED_SECRETS,
         *(rule for rule_id, rule in leaks if rule_id in _GITLEAKS_LAST),
@@ -379,18 +401,16 @@ def _named_key(names: str) -> str:
     return rf'(?i:{_KEY_START}{_KEY_PREFIX}(?:{names})){_SEPARATOR}'
 
 
-_KEY_BLOCKS = (
-    _Rule('PRIVATE_KEY', re.compile(
-        # A block cut short (the END line missing) ends with its last line of base64.
-        r'-----BEGIN[A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----'
-        r'(?:(?:(?!-----BEGIN).){0,16000}?-----END[A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----'
-        r'|(?:\n[^\S\n]*[A-Za-z0-9+/=]+[^\S\n]*(?=\n|\Z))*)',
-        re.DOTALL,
-    ), _whole, keywords=('private key',)),
-    # PEM body lines logged one by one (64 base64 characters) are key material even without their BEGIN line.
-    _Rule('PRIVATE_KEY', re.compile(r'(?m)^[^\S\n]*[A-Za-z0-9+/]{64}[^\S\n]*$'), _whole,
-          trigger=r'(?m)^\s*[A-Za-z0-9+/]{64}\s*$'),
-)
+_KEY_BLOCK = _Rule('PRIVATE_KEY', re.compile(
+    # A block cut short (the END line missing) ends with its last line of base64.
+    r'-----BEGIN[A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----'
+    r'(?:(?:(?!-----BEGIN).){0,16000}?-----END[A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----'
+    r'|(?:\n[^\S\n]*[A-Za-z0-9+/=]+[^\S\n]*(?=\n|\Z))*)',
+    re.DOTALL,
+), _whole)
+# PEM body lines logged one by one (64 base64 characters) are key material even without their BEGIN line.
+_PEM_LINE = _Rule('PRIVATE_KEY', re.compile(r'^[^\S\n]*[A-Za-z0-9+/]{64}[^\S\n]*$'), _whole,
+                  trigger=r'^\s*[A-Za-z0-9+/]{64}\s*$')
 # Wider than gitleaks' jwt rule: an unsigned token or one cut short by a log line's length still identifies a user.
 _JWT = _Rule('JWT', re.compile(r'\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{0,}'), _whole,
              keywords=('eyj',))
