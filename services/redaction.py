@@ -254,7 +254,7 @@ def _gitleaks_rules(config: dict[str, Any]) -> Iterator[tuple[str, _Rule]]:
         if 'regex' not in spec or 'path' in spec:
             continue
         rule_id = spec['id']
-        pattern = re2.compile(spec['regex'].replace(_TOKEN_END, _LOG_TOKEN_END))
+        pattern = re2.compile(spec['regex'].replace(_PUBLISHED_END, _LOG_END))
         kind = _GITLEAKS_KINDS.get(rule_id) or next(
             (kind for prefix, kind in _GITLEAKS_KIND_PREFIXES.items() if rule_id.startswith(prefix)), 'API_TOKEN')
         allowlists = [global_allow, *(_allowlist(allow) for allow in spec.get('allowlists', []))]
@@ -265,8 +265,8 @@ def _gitleaks_rules(config: dict[str, Any]) -> Iterator[tuple[str, _Rule]]:
 
 # Most rules end a token at a quote, a space, `;`, `\n` or the end; in a log it as often ends at `&` in a query
 # string, at `,` `)` `]` `}` `|` `>` in structured text or at a sentence's full stop.
-_TOKEN_END = r'''(?:[\x60'"\s;]|\\[nr]|$)'''
-_LOG_TOKEN_END = r'''(?:[\x60'"\s;,&)\]}|>.]|\\[nr]|$)'''
+_PUBLISHED_END = r"""(?:[\x60'"\s;]|\\[nr]|$)"""
+_LOG_END = r"""(?:[\x60'"\s;,&)\]}|>.]|\\[nr]|$)"""
 
 
 def _gitleaks_secret(pattern: Any, secret_group: int) -> Callable[[Any], tuple[int, int] | None]:
@@ -275,7 +275,7 @@ def _gitleaks_secret(pattern: Any, secret_group: int) -> Callable[[Any], tuple[i
     What must be hidden is the value: the group that ends last (the outermost of those) when only the token's end
     follows it in the match, else the whole match."""
     if secret_group:
-        return lambda match: match.span(secret_group)  # type: ignore[no-any-return]
+        return lambda match: match.span(secret_group)
     plain = [index for index in range(1, pattern.groups + 1) if index not in pattern.groupindex.values()]
     if not plain:
         return _whole
@@ -283,11 +283,13 @@ def _gitleaks_secret(pattern: Any, secret_group: int) -> Callable[[Any], tuple[i
     def span(match: Any) -> tuple[int, int]:
         spans = [match.span(index) for index in plain if match.span(index)[1] > match.span(index)[0]]
         start, end = min(spans, key=lambda found: (-found[1], found[0]), default=(0, 0))
-        return (start, end) if end > start and match.end() - end <= _TOKEN_END_LENGTH else match.span()  # type: ignore[no-any-return]
+        if end > start and match.end() - end <= _END_LENGTH:
+            return start, end
+        return match.span()  # type: ignore[no-any-return]
     return span
 
 
-_TOKEN_END_LENGTH = 2  # a quote, a space, `;` or an escaped `\\n`
+_END_LENGTH = 2  # a quote, a space, `;` or an escaped `\\n`
 
 
 @dataclass(frozen=True, slots=True)
@@ -315,8 +317,7 @@ class _Allowlist:
         if self.target == 'match':
             return match.group(0)  # type: ignore[no-any-return]
         if self.target == 'line':
-            text, (start, end) = match.string, match.span()
-            return text[text.rfind('\n', 0, start) + 1:len(text) if (stop := text.find('\n', end)) < 0 else stop]
+            return str(match.string)  # rules run line by line
         return secret
 
 
@@ -440,8 +441,9 @@ _NAMED_SECRETS = (
         r'(?<![a-zA-Z0-9+.-])[a-zA-Z][a-zA-Z0-9+.-]{0,30}://[^\s:/@<>]{0,256}:(?P<value>[^\s@/<>]{1,256})@'
     ), _named('value'), keywords=('://',)),
     # `curl -u user:password`: gitleaks' rule stops at a password's `#` or `!`.
-    _Rule('PASSWORD', re.compile(r'(?<!\S)(?:-u|--user)(?:=|[^\S\n]{1,5})["\']?[^\s:"\']{1,256}:(?P<value>[^\s"\']{1,256})'),
-          _named('value'), keywords=('-u', '--user')),
+    _Rule('PASSWORD', re.compile(
+        r'(?<!\S)(?:-u|--user)(?:=|[^\S\n]{1,5})["\']?[^\s:"\']{1,256}:(?P<value>[^\s"\']{1,256})'
+    ), _named('value'), keywords=('-u', '--user')),
     _Rule('PASSWORD', re.compile(
         _named_key(r'passw(?:or)?d|pwd|passphrase|(?<![A-Za-z])pass|db_?pass') + _VALUE
     ), _VALUE_SPAN, _a_value, keywords=('passw', 'pwd', 'pass')),
@@ -470,5 +472,6 @@ _IP_RULES = (
     _Rule('IP_ADDRESS', re.compile(
         r'(?<![\w:])(?:[0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}(?![\w:])'
         r'|(?<![\w:])(?:[0-9a-fA-F]{1,4}:){1,6}:(?:[0-9a-fA-F]{1,4}(?::[0-9a-fA-F]{1,4})*)?(?![\w:])'
-    ), _whole, lambda value, _match: any(char.isdigit() for char in value) and value.count(':') >= 2, trigger='::|:.*:'),
+    ), _whole, lambda value, _match: any(char.isdigit() for char in value) and value.count(':') >= 2,
+          trigger='::|:.*:'),
 )
