@@ -132,7 +132,8 @@ clean:
 
 # Benchmarks (not part of `make test`): grouping accuracy on Loghub-2k, levels, timestamps, event boundaries and grouping
 # on the evaluation corpus of public sample logs (bench/corpus), throughput against Drain3 and lnav, memory, and the
-# real incidents from public threads (bench/incidents): offline diagnosis and digest, alone and buried in Loghub-2k.
+# real incidents from public threads (bench/incidents): offline diagnosis and digest, alone and buried in Loghub-2k;
+# planted secrets against redaction.
 LOGHUB ?= ../shared/loghub-2k
 DRAIN3_VENV := .cache/drain3-venv
 
@@ -142,6 +143,7 @@ bench: $(RUN_STAMP) $(DRAIN3_VENV)/bin/drain3-installed lnav
 	$(PY) bench/throughput.py --drain3-python $(DRAIN3_VENV)/bin/python
 	$(PY) bench/digest.py
 	$(PY) bench/incidents.py --loghub $(LOGHUB)
+	$(PY) bench/redaction.py
 
 # Drain3 only for the comparison, in its own virtualenv so it never becomes a dependency.
 $(DRAIN3_VENV)/bin/drain3-installed:

@@ -1,10 +1,25 @@
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
 import pytest
 
-from parsers import analyze_lines
-from services.redaction import Redactor, describe_counts, placeholder_counts, redact, redact_analysis
+from parsers import ReadLimits, analyze_lines
+from parsers.digest import build_digest
+from services.analysis import analyze_path
+from services.diagnosis import default_group
+from services.redaction import RULES_FILE, Redactor, describe_counts, placeholder_counts, redact, redact_analysis
+
+FIXTURES = Path(__file__).parents[1] / 'fixtures'
+MAIN = Path(__file__).parents[2] / 'main.py'
+# Secret forms, each of a provider's documented shape (the fixture names its source), and text that only looks like
+# a secret: hashes in stack traces, UUIDs, commit ids, ordinary key=value lines, timestamps, IP addresses.
+FORMS = tomllib.loads((FIXTURES / 'secret_forms.toml').read_text(encoding='utf-8'))['secret']
+LOOK_ALIKES = (FIXTURES / 'secret_look_alikes.txt').read_text(encoding='utf-8').splitlines()
 
 # Test values shaped like real credentials; none of them is one.
-AWS_ACCESS = 'AKIAIOSFODNN7EXAMPLE'
+AWS_ACCESS = 'AKIAZ3MSJV4WWNKGQX7B'  # gitleaks allowlists AWS's documentation key, …EXAMPLE
 AWS_SECRET = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY'
 JWT = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U'
 GOOGLE = 'AIzaSyA1234567890abcdefghijklmnopqrstuv'
@@ -85,20 +100,7 @@ def test_ip_addresses_are_redacted_only_when_asked() -> None:
     assert hidden.counts == {'IP_ADDRESS': 2}
 
 
-@pytest.mark.parametrize('text', [
-    'upgraded nginx from 1.24.0 to 1.25.3 (build 20240101)',
-    '2026-03-01T12:34:56.789+02:00 INFO started in 1234 ms',
-    'request 3f2b8c1e-9d4a-4e6b-8f0a-1c2d3e4f5a6b done',
-    'commit 9fceb02d0ae598e95dc970b74767f19372d61af8 deployed',
-    '  File "/app/main.py", line 42, in handler',
-    'epoch 1700000000000 offset 18446744073709551615',
-    'FATAL: password authentication failed for user "app"',
-    'token expired; refreshing tokens: 3 left',
-    'listening on 0.0.0.0:8080, version v1.2.3.4',
-    'order 4111111111111112 not found',  # fails the Luhn check
-    'java.lang.NullPointerException at com.acme.Service.run(Service.java:88)',
-    'user@localhost logged in',
-])
+@pytest.mark.parametrize('text', LOOK_ALIKES)
 def test_ordinary_values_are_left_alone(text: str) -> None:
     result = redact(text)
     assert result.text == text
@@ -131,3 +133,76 @@ def test_placeholders_already_in_a_text_are_counted_once_per_value() -> None:
     assert placeholder_counts(once) == {'EMAIL': 2, 'AWS_ACCESS_KEY': 1}
     assert placeholder_counts(redact(once).text) == {'EMAIL': 2, 'AWS_ACCESS_KEY': 1}  # redacting again adds nothing
     assert placeholder_counts('<div> <NOT_A_KIND_1> plain text') == {}
+
+
+@pytest.mark.parametrize('form', FORMS, ids=[form['name'] for form in FORMS])
+def test_each_documented_secret_form_is_redacted(form: dict[str, str]) -> None:
+    result = redact(form['line'])
+    assert form['secret'] not in result.text
+    assert result.total >= 1
+    assert result.text.count('\n') == form['line'].count('\n')
+
+
+def test_the_corpus_holds_over_a_hundred_forms_each_with_its_source() -> None:
+    assert len(FORMS) >= 100
+    assert all(form['source'] and form['secret'] in form['line'] for form in FORMS)
+    assert len({form['secret'] for form in FORMS}) == len(FORMS)
+
+
+CHUNK = 30  # forms per log: one event's lines all reach the digest
+
+
+@pytest.mark.parametrize('first', range(0, len(FORMS), CHUNK))
+def test_no_secret_form_reaches_the_prompt(first: int, tmp_path: Path) -> None:
+    """Through `analyze --prompt`, exactly what would be sent; the same log's digest unredacted carries them all,
+    so each one was there to leak."""
+    forms = FORMS[first:first + CHUNK]
+    log = tmp_path / 'secrets.log'
+    lines = ['2026-11-26 08:00:00,000 INFO [boot] starting',
+             '2026-11-26 08:00:01,000 ERROR [boot] settings before crash']
+    lines += ['    ' + line for form in forms for line in form['line'].split('\n')]
+    log.write_text('\n'.join(lines) + '\n', encoding='utf-8')
+    analysis = analyze_path(log, ReadLimits())
+    carried = build_digest(analysis, default_group(analysis), budget=12_000).text
+    assert all(part in carried for form in forms for part in _parts(form['secret']))
+    result = subprocess.run([sys.executable, str(MAIN), 'analyze', str(log), '--prompt'], capture_output=True,
+                            text=True, timeout=120, check=False)
+    assert result.returncode == 0, result.stderr
+    assert [form['name'] for form in forms if any(part in result.stdout for part in _parts(form['secret']))] == []
+    assert 'settings before crash' in result.stdout
+
+
+def _parts(secret: str) -> list[str]:
+    """A secret's lines as a log shows them, indented; a key block's BEGIN and END lines are no secret."""
+    return [line.strip() for line in secret.split('\n') if not line.startswith('-----')]
+
+
+def test_look_alikes_reach_the_prompt_unchanged(tmp_path: Path) -> None:
+    log = tmp_path / 'plain.log'
+    lines = ['2026-11-26 08:00:01,000 ERROR [boot] settings before crash', *('    ' + line for line in LOOK_ALIKES)]
+    log.write_text('\n'.join(lines) + '\n', encoding='utf-8')
+    result = subprocess.run([sys.executable, str(MAIN), 'analyze', str(log), '--prompt'], capture_output=True,
+                            text=True, timeout=120, check=False)
+    assert result.returncode == 0, result.stderr
+    assert [line for line in LOOK_ALIKES if line.strip() not in result.stdout] == []
+    assert result.stderr.startswith('redacted: nothing')
+
+
+def test_the_rules_are_gitleaks_published_set_with_its_licence() -> None:
+    header = RULES_FILE.read_text(encoding='utf-8')[:2_000]
+    assert 'gitleaks' in header and 'at commit' in header and 'MIT License' in header
+    rules = tomllib.loads(RULES_FILE.read_text(encoding='utf-8'))['rules']
+    assert len(rules) > 200
+
+
+@pytest.mark.parametrize(('text', 'expected'), [
+    # The value a rule names is what is hidden, not the key word gitleaks reports first.
+    ('sonar.token=' + 'a1b2c3d4e5' * 4, 'sonar.token=<API_TOKEN_1>'),
+    # A short password keeps its key in view.
+    ('DB_PASSWORD=hunter2 next', 'DB_PASSWORD=<PASSWORD_1> next'),
+    # A token ends at a query string's `&` as well as at a space.
+    ('GET /geo?key=AIzaSyD-planted0secret1value2for3tests4&q=x', 'GET /geo?key=<GOOGLE_API_KEY_1>&q=x'),
+    ('with PGPASSWORD=s3cr3t!x and MYSQL_PWD=s3cr3t!x', 'with PGPASSWORD=<PASSWORD_1> and MYSQL_PWD=<PASSWORD_1>'),
+])
+def test_what_is_replaced_and_what_stays(text: str, expected: str) -> None:
+    assert redact(text).text == expected
