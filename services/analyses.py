@@ -59,6 +59,7 @@ def save_analysis(
         raw_log=raw_log,
         input_tokens=0,
         output_tokens=0,
+        thinking_tokens=0,
     )
     with database.write() as session:
         session.add(record)
@@ -110,7 +111,7 @@ def record_diagnosis(
             .values(
                 diagnosis_group_id=group_id, diagnosis_markdown=diagnosis.markdown, model=diagnosis.model,
                 digest=diagnosis.evidence or None, diagnosis_seconds=seconds, input_tokens=diagnosis.input_tokens,
-                output_tokens=diagnosis.output_tokens, diagnosed_at=utcnow(),
+                output_tokens=diagnosis.output_tokens, thinking_tokens=diagnosis.thinking_tokens, diagnosed_at=utcnow(),
             )
         )
         return bool(getattr(result, 'rowcount', 0))
@@ -195,6 +196,7 @@ def export_json(record: AnalysisRecord) -> dict[str, Any]:
             'seconds': record.diagnosis_seconds,
             'input_tokens': record.input_tokens,
             'output_tokens': record.output_tokens,
+            'thinking_tokens': record.thinking_tokens,
             'evidence_sent': record.digest,
             'diagnosed_at': record.diagnosed_at.isoformat() if record.diagnosed_at else None,
         },

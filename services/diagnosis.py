@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import tomllib
 from collections.abc import Callable
@@ -24,6 +25,8 @@ MAX_GROUPS_SCANNED = 500
 # Signatures read the start of an event: enough for a message and its causes, bounded for hostile input.
 MATCH_CHARS = 8_000
 EXAMPLE_LINES = 30
+# Part of every offline cache key: raise it when the answers' wording changes.
+OFFLINE_VERSION = '2'
 _PLACEHOLDER = re.compile(r'\{(\w+)\}')
 
 
@@ -62,6 +65,7 @@ class Diagnosis:
     signature_id: str | None = None
     input_tokens: int = 0
     output_tokens: int = 0
+    thinking_tokens: int = 0
     # Set when the configured model failed and this answer is the offline one: neither cached nor charged.
     fallback_reason: str | None = None
     # Exactly what was sent to the model (redacted evidence); empty when nothing left the server.
@@ -94,8 +98,8 @@ class OfflineAnalyzer:
     model = OFFLINE_MODEL
 
     def cache_key(self, analysis: Analysis, group: Group | None) -> str:
-        group = group or default_group(analysis)
-        return hashlib.sha256(f'{self.model}\0{group.example if group else ""}'.encode()).hexdigest()
+        return answer_key(analyzer='offline', model=self.model, version=f'{OFFLINE_VERSION}:{knowledge_version()}',
+                          evidence=offline_evidence(analysis, group or default_group(analysis)))
 
     async def diagnose(
         self, analysis: Analysis, group: Group | None = None, on_chunk: Callable[[str], None] | None = None
@@ -112,6 +116,20 @@ class OfflineAnalyzer:
         if on_chunk:
             on_chunk(diagnosis.markdown)
         return diagnosis
+
+
+def answer_key(*, analyzer: str, model: str, version: str, evidence: str) -> str:
+    """The cache key of an answer: a hash of everything the analyzer reads, so only the same question shares one."""
+    return hashlib.sha256(json.dumps([analyzer, model, version, evidence]).encode()).hexdigest()
+
+
+def offline_evidence(analysis: Analysis, group: Group | None) -> str:
+    """What the offline analyzer reads of a log: the groups it scans, the chosen one, the line count."""
+    return json.dumps({
+        'lines': analysis.lines,
+        'chosen': group.to_dict() if group else None,
+        'groups': [candidate.to_dict() for candidate in analysis.groups[:MAX_GROUPS_SCANNED]],
+    }, sort_keys=True)
 
 
 def find_match(analysis: Analysis, group: Group | None) -> Match | None:
@@ -145,7 +163,7 @@ def match_group(group: Group) -> Match | None:
 
 @cache
 def load_signatures() -> tuple[Signature, ...]:
-    raw = tomllib.loads(resources.files('services').joinpath('signatures.toml').read_text(encoding='utf-8'))
+    raw = tomllib.loads(_knowledge_base())
     return tuple(
         Signature(
             id=entry['id'], area=entry['area'], title=entry['title'],
@@ -156,6 +174,17 @@ def load_signatures() -> tuple[Signature, ...]:
         )
         for entry in raw['signature']
     )
+
+
+@cache
+def knowledge_version() -> str:
+    """Changes with the knowledge base, so answers from an older one are not served from the cache."""
+    return hashlib.sha256(_knowledge_base().encode()).hexdigest()[:16]
+
+
+@cache
+def _knowledge_base() -> str:
+    return resources.files('services').joinpath('signatures.toml').read_text(encoding='utf-8')
 
 
 def default_group(analysis: Analysis) -> Group | None:

@@ -119,7 +119,8 @@ async def diagnosis_panel(
 
 def _show_usage(usage: ui.label, diagnosis: Diagnosis) -> None:
     if diagnosis.input_tokens or diagnosis.output_tokens:
-        usage.text = f'{diagnosis.model}: {diagnosis.input_tokens} tokens in, {diagnosis.output_tokens} out'
+        thinking = f', {diagnosis.thinking_tokens} thinking' if diagnosis.thinking_tokens else ''
+        usage.text = f'{diagnosis.model}: {diagnosis.input_tokens} tokens in, {diagnosis.output_tokens} out{thinking}'
     else:
         usage.text = f'Answered by {diagnosis.model}'
 
