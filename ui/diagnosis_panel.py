@@ -106,6 +106,7 @@ async def diagnosis_panel(
         show_citations(diagnosis.markdown)
         _show_usage(usage, diagnosis)
         if diagnosis.fallback_reason is not None and not offline:
+            problem.text = f"{analyzer.model}'s answer was not used, so this attempt is not counted; you can try again."
             button.enable()
 
     def _failed(message: str) -> None:
