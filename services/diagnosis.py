@@ -14,6 +14,7 @@ from typing import Protocol
 
 from parsers import ERROR_LEVELS, Analysis, Group
 from parsers.digest import plain_template
+from services.markdown_text import fenced
 from services.redaction import redact
 
 OFFLINE_MODEL = 'offline'
@@ -242,8 +243,7 @@ def _no_errors_answer(analysis: Analysis) -> str:
 
 def _example(group: Group) -> str:
     lines = redact(group.example).text.split('\n')[:EXAMPLE_LINES]
-    numbered = '\n'.join(f'{number:>6} | {line[:300]}' for number, line in enumerate(lines, start=group.first_line))
-    return f'```text\n{numbered.replace("```", "`` `")}\n```'
+    return fenced('\n'.join(f'{number:>6} | {line[:300]}' for number, line in enumerate(lines, start=group.first_line)))
 
 
 def _seen(group: Group) -> str:
