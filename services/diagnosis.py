@@ -14,7 +14,7 @@ from typing import Protocol
 
 from parsers import ERROR_LEVELS, Analysis, Group
 from parsers.digest import plain_template
-from services.markdown_text import fenced
+from services.markdown_text import code_span, fenced
 from services.redaction import redact
 
 OFFLINE_MODEL = 'offline'
@@ -199,13 +199,18 @@ def _clean(value: str) -> str:
     return redact(value.replace('`', "'").strip()).text[:200]
 
 
+def _code(text: str) -> str:
+    # A line or template quoted whole, backticks and all: the span's fence outgrows any backtick run inside.
+    return code_span(redact(text.strip()).text[:200])
+
+
 def _answer(analysis: Analysis, chosen: Group | None, match: Match) -> str:
     signature, group = match.signature, match.group
     cited = ', '.join(str(line) for line in group.occurrences[:10])
     more = f' and {group.count - 10} more' if group.count > 10 else ''
     note = ''
     if chosen is not None and chosen.id != group.id:
-        note = (f'\n\nThe chosen message (`{_clean(plain_template(chosen.template))}`, line {chosen.first_line}) is '
+        note = (f'\n\nThe chosen message ({_code(plain_template(chosen.template))}, line {chosen.first_line}) is '
                 f'not in the knowledge base; this is the first recognized failure in the log, which may be its cause.')
     elif chosen is None:
         note = '\n\nNo line is marked ERROR or FATAL, but this known failure is in the log.'
@@ -213,7 +218,7 @@ def _answer(analysis: Analysis, chosen: Group | None, match: Match) -> str:
         f'## Summary\n**{match.fill(signature.title)}** ({signature.area}): {group.count} occurrence(s), first at line '
         f'{group.first_line}{_seen(group)}.{note}',
         f'## Root cause\n{match.fill(signature.root_cause)}',
-        f'## Evidence\n- line {match.line}: `{_clean(match.text)}`\n'
+        f'## Evidence\n- line {match.line}: {_code(match.text)}\n'
         f'- occurrences at lines {cited}{more} (of {analysis.lines} lines)\n\n{_example(group)}',
         f'## Fix\n{match.fill(signature.fix)}',
         f'## Prevention\n{match.fill(signature.prevention)}',
@@ -225,7 +230,7 @@ def _unknown_answer(analysis: Analysis, group: Group) -> str:
     cited = ', '.join(str(line) for line in group.occurrences[:10])
     return '\n\n'.join([
         f'## Summary\n**Unrecognized error**: {group.count} occurrence(s) of '
-        f'`{_clean(plain_template(group.template))}`, first at line {group.first_line}{_seen(group)}.',
+        f'{_code(plain_template(group.template))}, first at line {group.first_line}{_seen(group)}.',
         '## Root cause\nThis error matches none of the failure signatures in the offline knowledge base. The first '
         'error in time is usually the cause and later ones its consequences: read the lines before its first '
         'occurrence.',

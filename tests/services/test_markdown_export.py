@@ -50,8 +50,12 @@ async def test_hostile_file_names_templates_and_lines_stay_text(database: Databa
     heading = found[found.index(next(token for token in found if token.tag == 'h1')) + 1]
     assert heading.content and ''.join(child.content for child in heading.children or []) == FILE_NAME
     assert '<script>' in templates[0] and '``' in templates[1]
-    cells = [token.content for token in found if token.type == 'code_inline' and token.content in templates]
+    table = found[found.index(next(token for token in found if token.type == 'table_open')):]
+    cells = [token.content for token in table[:table.index(next(t for t in table if t.type == 'table_close'))]
+             if token.type == 'code_inline']
     assert cells == templates  # each template is one whole code span: nothing broke out of it
+    # The offline diagnosis quotes the line whole too.
+    assert any(token.type == 'code_inline' and token.content.endswith('</script> `x` | y') for token in found)
     [example] = [token.content for token in found if token.type == 'fence']
     assert '1 | 2026-01-01 10:00:00 ERROR render failed: ``` <script>alert(3)</script> `x` | y' in example
 
