@@ -26,6 +26,7 @@ MAX_GROUPS_SCANNED = 500
 # Signatures read the start of an event: enough for a message and its causes, bounded for hostile input.
 MATCH_CHARS = 8_000
 EXAMPLE_LINES = 30
+CITED_OCCURRENCES = 10
 # Part of every offline cache key: raise it when the answers' wording changes.
 OFFLINE_VERSION = '2'
 _PLACEHOLDER = re.compile(r'\{(\w+)\}')
@@ -125,12 +126,15 @@ def answer_key(*, analyzer: str, model: str, version: str, evidence: str) -> str
 
 
 def offline_evidence(analysis: Analysis, group: Group | None) -> str:
-    """What the offline analyzer reads of a log: the groups it scans, the chosen one, the line count."""
-    return json.dumps({
-        'lines': analysis.lines,
-        'chosen': group.to_dict() if group else None,
-        'groups': [candidate.to_dict() for candidate in analysis.groups[:MAX_GROUPS_SCANNED]],
-    }, sort_keys=True)
+    """What the offline analyzer reads of a log: the line count, the chosen group and the groups it scans."""
+    return json.dumps([analysis.lines, _read(group) if group else None,
+                       [_read(candidate) for candidate in analysis.groups[:MAX_GROUPS_SCANNED]]])
+
+
+def _read(group: Group) -> list[object]:
+    # Every field of a group the answers are made of, and no more: hashing whole groups costs seconds on big logs.
+    return [group.id, group.level, group.count, group.first_line, group.template, group.example,
+            group.occurrences[:CITED_OCCURRENCES], str(group.first_seen), str(group.last_seen)]
 
 
 def find_match(analysis: Analysis, group: Group | None) -> Match | None:
@@ -206,8 +210,8 @@ def _code(text: str) -> str:
 
 def _answer(analysis: Analysis, chosen: Group | None, match: Match) -> str:
     signature, group = match.signature, match.group
-    cited = ', '.join(str(line) for line in group.occurrences[:10])
-    more = f' and {group.count - 10} more' if group.count > 10 else ''
+    cited = ', '.join(str(line) for line in group.occurrences[:CITED_OCCURRENCES])
+    more = f' and {group.count - CITED_OCCURRENCES} more' if group.count > CITED_OCCURRENCES else ''
     note = ''
     if chosen is not None and chosen.id != group.id:
         note = (f'\n\nThe chosen message ({_code(plain_template(chosen.template))}, line {chosen.first_line}) is '
@@ -227,7 +231,7 @@ def _answer(analysis: Analysis, chosen: Group | None, match: Match) -> str:
 
 
 def _unknown_answer(analysis: Analysis, group: Group) -> str:
-    cited = ', '.join(str(line) for line in group.occurrences[:10])
+    cited = ', '.join(str(line) for line in group.occurrences[:CITED_OCCURRENCES])
     return '\n\n'.join([
         f'## Summary\n**Unrecognized error**: {group.count} occurrence(s) of '
         f'{_code(plain_template(group.template))}, first at line {group.first_line}{_seen(group)}.',

@@ -1,4 +1,4 @@
-"""Thinking tokens kept with each diagnosis and cached answer.
+"""Thinking tokens kept with each diagnosis and cached answer; cached answers under the old keys dropped.
 
 Revision ID: 0002
 Revises: 0001
@@ -18,6 +18,8 @@ TABLES = ('analyses', 'answer_cache')
 
 
 def upgrade() -> None:
+    # The old keys named too little of the question (one log's answer was served for another): start afresh.
+    op.execute(sa.text('DELETE FROM answer_cache'))
     for table in TABLES:
         with op.batch_alter_table(table) as batch:
             batch.add_column(sa.Column('thinking_tokens', sa.Integer(), nullable=False, server_default='0'))
