@@ -154,7 +154,8 @@ def create_analyzer(settings: AnalysisSettings) -> Analyzer:
         api_key=settings.gemini_api_key.get_secret_value(), model=settings.gemini_model,
         base_url=settings.google_gemini_base_url, budget=settings.digest_budget_tokens,
         timeout=settings.gemini_timeout_seconds, retries=settings.gemini_max_retries,
-        redact_ips=settings.redact_ip_addresses,
+        redact_ips=settings.redact_ip_addresses, max_output_tokens=settings.gemini_max_output_tokens,
+        thinking_budget=settings.gemini_thinking_budget,
     )
     return FallbackAnalyzer(gemini, OfflineAnalyzer())
 

@@ -16,6 +16,7 @@ from parsers import Analysis, Bucket, Group, ReadLimits, Segment
 from parsers.reader import iter_lines
 from services.db import Database
 from services.diagnosis import Diagnosis
+from services.markdown_text import code_span, escape_text, html_as_text
 from services.models import AnalysisRecord, Feedback, utcnow
 from services.redaction import Redactor, redact, redact_analysis
 
@@ -59,6 +60,7 @@ def save_analysis(
         raw_log=raw_log,
         input_tokens=0,
         output_tokens=0,
+        thinking_tokens=0,
     )
     with database.write() as session:
         session.add(record)
@@ -110,7 +112,7 @@ def record_diagnosis(
             .values(
                 diagnosis_group_id=group_id, diagnosis_markdown=diagnosis.markdown, model=diagnosis.model,
                 digest=diagnosis.evidence or None, diagnosis_seconds=seconds, input_tokens=diagnosis.input_tokens,
-                output_tokens=diagnosis.output_tokens, diagnosed_at=utcnow(),
+                output_tokens=diagnosis.output_tokens, thinking_tokens=diagnosis.thinking_tokens, diagnosed_at=utcnow(),
             )
         )
         return bool(getattr(result, 'rowcount', 0))
@@ -195,6 +197,7 @@ def export_json(record: AnalysisRecord) -> dict[str, Any]:
             'seconds': record.diagnosis_seconds,
             'input_tokens': record.input_tokens,
             'output_tokens': record.output_tokens,
+            'thinking_tokens': record.thinking_tokens,
             'evidence_sent': record.digest,
             'diagnosed_at': record.diagnosed_at.isoformat() if record.diagnosed_at else None,
         },
@@ -202,18 +205,20 @@ def export_json(record: AnalysisRecord) -> dict[str, Any]:
 
 
 def export_markdown(record: AnalysisRecord) -> str:
+    """The analysis as Markdown; whatever came from the log or a model reads as text, never as markup."""
     summary = record.summary
     levels = ', '.join(f'{level} {count}' for level, count in summary['level_counts'].items() if count)
     formats = ', '.join(summary['formats']) or 'unknown'
+    span = f'{summary.get("first_timestamp") or "?"} to {summary.get("last_timestamp") or "?"}'
     lines = [
-        f'# {record.file_name}',
+        f'# {escape_text(record.file_name)}',
         '',
         f'Analyzed {record.created_at:%Y-%m-%d %H:%M} UTC with LogSentry.',
         '',
         f'- {summary["lines"]} lines, {summary["events"]} events',
-        f'- Levels: {levels or "none found"}',
-        f'- Formats: {formats}',
-        f'- Time span: {summary.get("first_timestamp") or "?"} to {summary.get("last_timestamp") or "?"}',
+        f'- Levels: {escape_text(levels or "none found")}',
+        f'- Formats: {escape_text(formats)}',
+        f'- Time span: {escape_text(span)}',
         '',
         '## Groups',
         '',
@@ -221,10 +226,10 @@ def export_markdown(record: AnalysisRecord) -> str:
         '| ---: | --- | ---: | --- |',
     ]
     for group in record.groups:
-        template = group['template'].replace('|', '\\|').replace('\n', ' ')
-        lines.append(f'| {group["count"]} | {group["level"] or "-"} | {group["first_line"]} | `{template[:300]}` |')
+        level, template = escape_text(group['level'] or '-'), code_span(group['template'][:300], in_table=True)
+        lines.append(f'| {group["count"]} | {level} | {group["first_line"]} | {template} |')
     if record.diagnosis_markdown is not None:
-        lines += ['', f'## Diagnosis ({record.model})', '', record.diagnosis_markdown]
+        lines += ['', f'## Diagnosis ({escape_text(record.model or "")})', '', html_as_text(record.diagnosis_markdown)]
     return '\n'.join(lines) + '\n'
 
 

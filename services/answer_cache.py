@@ -15,7 +15,8 @@ def cached_answer(database: Database, *, key: str) -> Diagnosis | None:
     if record is None:
         return None
     return Diagnosis(markdown=record.markdown, model=record.model, signature_id=record.signature_id,
-                     input_tokens=record.input_tokens, output_tokens=record.output_tokens)
+                     input_tokens=record.input_tokens, output_tokens=record.output_tokens,
+                     thinking_tokens=record.thinking_tokens)
 
 
 def remember_answer(database: Database, *, key: str, diagnosis: Diagnosis) -> None:
@@ -23,5 +24,6 @@ def remember_answer(database: Database, *, key: str, diagnosis: Diagnosis) -> No
         insert_or_ignore(session, CachedAnswer, {
             'key': key, 'markdown': diagnosis.markdown, 'model': diagnosis.model,
             'signature_id': diagnosis.signature_id,
-            'input_tokens': diagnosis.input_tokens, 'output_tokens': diagnosis.output_tokens, 'created_at': utcnow(),
+            'input_tokens': diagnosis.input_tokens, 'output_tokens': diagnosis.output_tokens,
+            'thinking_tokens': diagnosis.thinking_tokens, 'created_at': utcnow(),
         })

@@ -40,6 +40,12 @@ class AnalysisSettings(BaseSettings):
     google_gemini_base_url: str | None = Field(None, description='Another Gemini-protocol endpoint (google-genai).')
     gemini_timeout_seconds: float = Field(60, gt=0, description='A Gemini answer that takes longer is abandoned.')
     gemini_max_retries: int = Field(3, ge=0, description='Retries, with backoff, when Gemini answers 429 or 5xx.')
+    gemini_max_output_tokens: int = Field(
+        8192, ge=256, description='Most tokens Gemini may write, thinking included; a cut-off answer is dropped.'
+    )
+    gemini_thinking_budget: int = Field(
+        2048, ge=-1, le=32768, description='Tokens Gemini may think before answering (0 off if allowed, -1 its choice).'
+    )
     digest_budget_tokens: int = Field(12_000, ge=1_000, description='Most tokens of log evidence sent to the model.')
     redact_ip_addresses: bool = Field(False, description='Also replace IP addresses before evidence leaves.')
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import tomllib
 from collections.abc import Callable
@@ -13,6 +14,7 @@ from typing import Protocol
 
 from parsers import ERROR_LEVELS, Analysis, Group
 from parsers.digest import plain_template
+from services.markdown_text import code_span, fenced
 from services.redaction import redact
 
 OFFLINE_MODEL = 'offline'
@@ -24,6 +26,9 @@ MAX_GROUPS_SCANNED = 500
 # Signatures read the start of an event: enough for a message and its causes, bounded for hostile input.
 MATCH_CHARS = 8_000
 EXAMPLE_LINES = 30
+CITED_OCCURRENCES = 10
+# Part of every offline cache key: raise it when the answers' wording changes.
+OFFLINE_VERSION = '2'
 _PLACEHOLDER = re.compile(r'\{(\w+)\}')
 
 
@@ -62,6 +67,7 @@ class Diagnosis:
     signature_id: str | None = None
     input_tokens: int = 0
     output_tokens: int = 0
+    thinking_tokens: int = 0
     # Set when the configured model failed and this answer is the offline one: neither cached nor charged.
     fallback_reason: str | None = None
     # Exactly what was sent to the model (redacted evidence); empty when nothing left the server.
@@ -94,8 +100,8 @@ class OfflineAnalyzer:
     model = OFFLINE_MODEL
 
     def cache_key(self, analysis: Analysis, group: Group | None) -> str:
-        group = group or default_group(analysis)
-        return hashlib.sha256(f'{self.model}\0{group.example if group else ""}'.encode()).hexdigest()
+        return answer_key(analyzer='offline', model=self.model, version=f'{OFFLINE_VERSION}:{knowledge_version()}',
+                          evidence=offline_evidence(analysis, group or default_group(analysis)))
 
     async def diagnose(
         self, analysis: Analysis, group: Group | None = None, on_chunk: Callable[[str], None] | None = None
@@ -112,6 +118,23 @@ class OfflineAnalyzer:
         if on_chunk:
             on_chunk(diagnosis.markdown)
         return diagnosis
+
+
+def answer_key(*, analyzer: str, model: str, version: str, evidence: str) -> str:
+    """The cache key of an answer: a hash of everything the analyzer reads, so only the same question shares one."""
+    return hashlib.sha256(json.dumps([analyzer, model, version, evidence]).encode()).hexdigest()
+
+
+def offline_evidence(analysis: Analysis, group: Group | None) -> str:
+    """What the offline analyzer reads of a log: the line count, the chosen group and the groups it scans."""
+    return json.dumps([analysis.lines, _read(group) if group else None,
+                       [_read(candidate) for candidate in analysis.groups[:MAX_GROUPS_SCANNED]]])
+
+
+def _read(group: Group) -> list[object]:
+    # Every field of a group the answers are made of, and no more: hashing whole groups costs seconds on big logs.
+    return [group.id, group.level, group.count, group.first_line, group.template, group.example,
+            group.occurrences[:CITED_OCCURRENCES], str(group.first_seen), str(group.last_seen)]
 
 
 def find_match(analysis: Analysis, group: Group | None) -> Match | None:
@@ -145,7 +168,7 @@ def match_group(group: Group) -> Match | None:
 
 @cache
 def load_signatures() -> tuple[Signature, ...]:
-    raw = tomllib.loads(resources.files('services').joinpath('signatures.toml').read_text(encoding='utf-8'))
+    raw = tomllib.loads(_knowledge_base())
     return tuple(
         Signature(
             id=entry['id'], area=entry['area'], title=entry['title'],
@@ -156,6 +179,17 @@ def load_signatures() -> tuple[Signature, ...]:
         )
         for entry in raw['signature']
     )
+
+
+@cache
+def knowledge_version() -> str:
+    """Changes with the knowledge base, so answers from an older one are not served from the cache."""
+    return hashlib.sha256(_knowledge_base().encode()).hexdigest()[:16]
+
+
+@cache
+def _knowledge_base() -> str:
+    return resources.files('services').joinpath('signatures.toml').read_text(encoding='utf-8')
 
 
 def default_group(analysis: Analysis) -> Group | None:
@@ -169,13 +203,18 @@ def _clean(value: str) -> str:
     return redact(value.replace('`', "'").strip()).text[:200]
 
 
+def _code(text: str) -> str:
+    # A line or template quoted whole, backticks and all: the span's fence outgrows any backtick run inside.
+    return code_span(redact(text.strip()).text[:200])
+
+
 def _answer(analysis: Analysis, chosen: Group | None, match: Match) -> str:
     signature, group = match.signature, match.group
-    cited = ', '.join(str(line) for line in group.occurrences[:10])
-    more = f' and {group.count - 10} more' if group.count > 10 else ''
+    cited = ', '.join(str(line) for line in group.occurrences[:CITED_OCCURRENCES])
+    more = f' and {group.count - CITED_OCCURRENCES} more' if group.count > CITED_OCCURRENCES else ''
     note = ''
     if chosen is not None and chosen.id != group.id:
-        note = (f'\n\nThe chosen message (`{_clean(plain_template(chosen.template))}`, line {chosen.first_line}) is '
+        note = (f'\n\nThe chosen message ({_code(plain_template(chosen.template))}, line {chosen.first_line}) is '
                 f'not in the knowledge base; this is the first recognized failure in the log, which may be its cause.')
     elif chosen is None:
         note = '\n\nNo line is marked ERROR or FATAL, but this known failure is in the log.'
@@ -183,7 +222,7 @@ def _answer(analysis: Analysis, chosen: Group | None, match: Match) -> str:
         f'## Summary\n**{match.fill(signature.title)}** ({signature.area}): {group.count} occurrence(s), first at line '
         f'{group.first_line}{_seen(group)}.{note}',
         f'## Root cause\n{match.fill(signature.root_cause)}',
-        f'## Evidence\n- line {match.line}: `{_clean(match.text)}`\n'
+        f'## Evidence\n- line {match.line}: {_code(match.text)}\n'
         f'- occurrences at lines {cited}{more} (of {analysis.lines} lines)\n\n{_example(group)}',
         f'## Fix\n{match.fill(signature.fix)}',
         f'## Prevention\n{match.fill(signature.prevention)}',
@@ -192,10 +231,10 @@ def _answer(analysis: Analysis, chosen: Group | None, match: Match) -> str:
 
 
 def _unknown_answer(analysis: Analysis, group: Group) -> str:
-    cited = ', '.join(str(line) for line in group.occurrences[:10])
+    cited = ', '.join(str(line) for line in group.occurrences[:CITED_OCCURRENCES])
     return '\n\n'.join([
         f'## Summary\n**Unrecognized error**: {group.count} occurrence(s) of '
-        f'`{_clean(plain_template(group.template))}`, first at line {group.first_line}{_seen(group)}.',
+        f'{_code(plain_template(group.template))}, first at line {group.first_line}{_seen(group)}.',
         '## Root cause\nThis error matches none of the failure signatures in the offline knowledge base. The first '
         'error in time is usually the cause and later ones its consequences: read the lines before its first '
         'occurrence.',
@@ -213,8 +252,7 @@ def _no_errors_answer(analysis: Analysis) -> str:
 
 def _example(group: Group) -> str:
     lines = redact(group.example).text.split('\n')[:EXAMPLE_LINES]
-    numbered = '\n'.join(f'{number:>6} | {line[:300]}' for number, line in enumerate(lines, start=group.first_line))
-    return f'```text\n{numbered.replace("```", "`` `")}\n```'
+    return fenced('\n'.join(f'{number:>6} | {line[:300]}' for number, line in enumerate(lines, start=group.first_line)))
 
 
 def _seen(group: Group) -> str:

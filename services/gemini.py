@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import logging
 from collections.abc import Callable
 from dataclasses import replace
@@ -12,11 +11,20 @@ from google import genai
 from google.genai import errors, types
 
 from parsers import Analysis, Group
-from services.diagnosis import Analyzer, Diagnosis, DiagnosisError, default_group
-from services.prompt import SYSTEM_INSTRUCTION, Prompt, build_prompt
+from services.diagnosis import Analyzer, Diagnosis, DiagnosisError, answer_key, default_group
+from services.prompt import PROMPT_VERSION, SYSTEM_INSTRUCTION, Prompt, build_prompt
 
 log = logging.getLogger(__name__)
 RETRIED_STATUSES = [408, 429, 500, 502, 503, 504]
+TEMPERATURE = 0.2
+# Why a model stops early, in words for the person who asked; other reasons are named as the API names them.
+STOP_REASONS = {
+    types.FinishReason.SAFETY: 'its safety filters stopped the answer',
+    types.FinishReason.RECITATION: 'the answer recited copyrighted text',
+    types.FinishReason.BLOCKLIST: 'the answer held blocked terms',
+    types.FinishReason.PROHIBITED_CONTENT: 'the answer held prohibited content',
+    types.FinishReason.SPII: 'the answer held sensitive personal information',
+}
 
 
 class GeminiAnalyzer:
@@ -33,11 +41,18 @@ class GeminiAnalyzer:
         retries: int = 3,
         retry_delay: float = 1.0,
         redact_ips: bool = False,
+        max_output_tokens: int = 8192,
+        thinking_budget: int = 2048,
     ) -> None:
         self.model = model
         self.budget = budget
         self.timeout = timeout
         self.redact_ips = redact_ips
+        self.max_output_tokens = max_output_tokens
+        self.config = types.GenerateContentConfig(
+            system_instruction=SYSTEM_INSTRUCTION, temperature=TEMPERATURE, max_output_tokens=max_output_tokens,
+            thinking_config=types.ThinkingConfig(thinking_budget=thinking_budget),
+        )
         self._client = genai.Client(api_key=api_key, http_options=types.HttpOptions(
             base_url=base_url,
             timeout=int(timeout * 1000),
@@ -52,23 +67,28 @@ class GeminiAnalyzer:
         return build_prompt(analysis, group or default_group(analysis), budget=self.budget, redact_ips=self.redact_ips)
 
     def cache_key(self, analysis: Analysis, group: Group | None) -> str:
-        prompt = self.prompt(analysis, group)
-        return hashlib.sha256(f'{self.model}\0{prompt.fingerprint}\0{prompt.sha256}'.encode()).hexdigest()
+        # The whole request: the evidence, and the instruction and limits it is sent with.
+        version = f'{PROMPT_VERSION}:{self.config.model_dump_json(exclude_none=True)}'
+        evidence = self.prompt(analysis, group).text
+        return answer_key(analyzer='gemini', model=self.model, version=version, evidence=evidence)
 
     async def diagnose(
         self, analysis: Analysis, group: Group | None = None, on_chunk: Callable[[str], None] | None = None
     ) -> Diagnosis:
         prompt = self.prompt(analysis, group)
-        config = types.GenerateContentConfig(system_instruction=SYSTEM_INSTRUCTION, temperature=0.2)
         parts: list[str] = []
         usage: types.GenerateContentResponseUsageMetadata | None = None
+        finish: types.FinishReason | None = None
+        blocked: types.BlockedReason | None = None
         try:
             async with asyncio.timeout(self.timeout):
                 stream = await self._client.aio.models.generate_content_stream(
-                    model=self.model, contents=prompt.text, config=config
+                    model=self.model, contents=prompt.text, config=self.config
                 )
                 async for chunk in stream:
                     usage = chunk.usage_metadata or usage
+                    blocked = (chunk.prompt_feedback.block_reason if chunk.prompt_feedback else None) or blocked
+                    finish = (chunk.candidates[0].finish_reason if chunk.candidates else None) or finish
                     text = _text_of(chunk)
                     if text:
                         parts.append(text)
@@ -86,20 +106,43 @@ class GeminiAnalyzer:
             log.warning('Gemini answer unusable: %r', exc)
             raise DiagnosisError(f'Gemini sent an answer that could not be read ({type(exc).__name__}).') from exc
         markdown = ''.join(parts).strip()
-        if not markdown:
-            raise DiagnosisError('Gemini sent an empty answer.')
+        if problem := self._unusable(markdown, finish, blocked):
+            log.warning('Gemini answer not used: finish %s, block %s, %d characters', finish, blocked, len(markdown))
+            raise DiagnosisError(problem)
         return Diagnosis(
             markdown=markdown, model=self.model, evidence=prompt.text,
             input_tokens=(usage.prompt_token_count or 0) if usage else 0,
             output_tokens=(usage.candidates_token_count or 0) if usage else 0,
+            thinking_tokens=(usage.thoughts_token_count or 0) if usage else 0,
         )
+
+    def _unusable(self, markdown: str, finish: types.FinishReason | None, blocked: types.BlockedReason | None) -> str:
+        """Why an answer that arrived cannot be used (blocked, cut off, stopped early, empty); '' when it can."""
+        if blocked is not None:
+            return f'Gemini refused to read the evidence (blocked: {_name(blocked)}).'
+        if finish == types.FinishReason.MAX_TOKENS:
+            return (f"Gemini's answer was cut off at the output limit of {self.max_output_tokens} tokens "
+                    '(GEMINI_MAX_OUTPUT_TOKENS), so it is not used.')
+        if finish not in (None, types.FinishReason.STOP):
+            reason = STOP_REASONS.get(finish, f'it gave the reason {_name(finish)}')
+            return f'Gemini stopped before finishing: {reason}. The partial answer is not used.'
+        if not markdown:
+            return 'Gemini sent an empty answer.'
+        if finish is None:
+            return "Gemini's answer ended before it was complete, so it is not used."
+        return ''
 
 
 def _text_of(chunk: types.GenerateContentResponse) -> str:
-    # `chunk.text` warns on chunks without text parts; join the text parts directly.
+    # `chunk.text` warns on chunks without text parts; join the text parts directly, leaving out thoughts.
     candidates = chunk.candidates or []
     content = candidates[0].content if candidates else None
-    return ''.join(part.text or '' for part in (content.parts or [])) if content else ''
+    return ''.join(part.text or '' for part in (content.parts or []) if not part.thought) if content else ''
+
+
+def _name(reason: types.FinishReason | types.BlockedReason) -> str:
+    # The SDK keeps a reason it does not know as a plain string.
+    return reason.name if isinstance(reason, types.FinishReason | types.BlockedReason) else str(reason)
 
 
 def _api_message(exc: errors.APIError) -> str:

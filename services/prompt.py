@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 
 from parsers import Analysis, Group
 from parsers.digest import Digest, build_digest, estimate_tokens
 from services.redaction import Redactor
 
+# Part of every model answer's cache key: raise it when the instruction or the framing of the evidence changes.
+PROMPT_VERSION = '2'
 EVIDENCE_START = '<<<LOG EVIDENCE START>>>'
 EVIDENCE_END = '<<<LOG EVIDENCE END>>>'
 SYSTEM_INSTRUCTION = f"""You are a senior site reliability engineer who diagnoses production failures from log evidence.
@@ -41,11 +42,6 @@ class Prompt:
     tokens: int
     redactions: dict[str, int]
     digest: Digest
-    fingerprint: str  # of the chosen group, '' when the log has no errors
-
-    @property
-    def sha256(self) -> str:
-        return hashlib.sha256(self.text.encode()).hexdigest()
 
 
 def build_prompt(analysis: Analysis, group: Group | None, *, budget: int, redact_ips: bool = False) -> Prompt:
@@ -59,5 +55,4 @@ def build_prompt(analysis: Analysis, group: Group | None, *, budget: int, redact
     overhead = estimate_tokens(_FRAME.format(start=EVIDENCE_START, evidence='', end=EVIDENCE_END))
     digest = build_digest(analysis, group, budget=budget - overhead, transform=clean)
     text = _FRAME.format(start=EVIDENCE_START, evidence=digest.text, end=EVIDENCE_END)
-    fingerprint = (group.fingerprint or group.template) if group else ''
-    return Prompt(text, estimate_tokens(text), dict(redactor.counts), digest, fingerprint)
+    return Prompt(text, estimate_tokens(text), dict(redactor.counts), digest)

@@ -42,7 +42,7 @@ async def diagnose_saved(
     analysis = restore_analysis(record)
     group = pick_group(analysis, group_id)
     chosen = group.id if group else None
-    key = analyzer.cache_key(analysis, group)
+    key = await asyncio.to_thread(analyzer.cache_key, analysis, group)  # builds the evidence: CPU work
     started = time.perf_counter()
     diagnosis = await asyncio.to_thread(cached_answer, database, key=key)
     if diagnosis is not None:

@@ -1,9 +1,10 @@
 """A Gemini-protocol server for the tests: the real google-genai client talks to it over HTTP.
 
-It records every request, and answers from a script of replies: in chunks, slowly, with an HTTP error, or with
-garbage. In a test, use `GeminiServer` (a thread); for browser tests run it as a process,
-`python -m tests.gemini_server --port N`, and steer it over HTTP: `POST /_control/replies` queues replies (a JSON
-list of `Reply` fields), `GET /_control/requests` lists what it received, `POST /_control/reset` clears both.
+It records every request, and answers from a script of replies: in chunks, slowly, with an HTTP error, with
+garbage, or with the finish reason, block reason and token counts the real service reports. In a test, use
+`GeminiServer` (a thread); for browser tests run it as a process, `python -m tests.gemini_server --port N`, and
+steer it over HTTP: `POST /_control/replies` queues replies (a JSON list of `Reply` fields),
+`GET /_control/requests` lists what it received, `POST /_control/reset` clears both.
 """
 
 from __future__ import annotations
@@ -39,6 +40,9 @@ class Reply:
     raw: str | None = None  # sent as the body instead of a well-formed answer
     prompt_tokens: int = 1200
     answer_tokens: int = 300
+    thinking_tokens: int = 0
+    finish_reason: str | None = 'STOP'  # on the last chunk; None sends none, as a stream cut short does
+    block_reason: str | None = None  # the prompt was blocked: one chunk with promptFeedback and no candidates
 
 
 @dataclass
@@ -156,10 +160,11 @@ def _handler(server: GeminiServer) -> type[BaseHTTPRequestHandler]:
                 self.wfile.flush()
                 self.close_connection = True
                 return
-            for index, chunk in enumerate(reply.chunks):
+            chunks = reply.chunks if reply.block_reason is None else ['']  # a blocked prompt gets one chunk
+            for index, chunk in enumerate(chunks):
                 if index:
                     time.sleep(reply.chunk_delay)
-                payload = _answer(chunk, reply, final=index == len(reply.chunks) - 1)
+                payload = _answer(chunk, reply, final=index == len(chunks) - 1)
                 self.wfile.write(f'data: {json.dumps(payload)}\r\n\r\n'.encode())
                 self.wfile.flush()
             self.close_connection = True
@@ -182,14 +187,21 @@ _STATUS = {429: 'RESOURCE_EXHAUSTED', 500: 'INTERNAL', 503: 'UNAVAILABLE', 400: 
 
 
 def _answer(text: str, reply: Reply, *, final: bool) -> dict[str, Any]:
+    usage = {
+        'promptTokenCount': reply.prompt_tokens, 'candidatesTokenCount': reply.answer_tokens,
+        'totalTokenCount': reply.prompt_tokens + reply.answer_tokens + reply.thinking_tokens,
+    }
+    if reply.thinking_tokens:
+        usage['thoughtsTokenCount'] = reply.thinking_tokens
+    if reply.block_reason is not None:
+        return {'promptFeedback': {'blockReason': reply.block_reason}, 'usageMetadata': usage,
+                'modelVersion': 'test-model'}
     candidate: dict[str, Any] = {'content': {'role': 'model', 'parts': [{'text': text}]}, 'index': 0}
     answer: dict[str, Any] = {'candidates': [candidate], 'modelVersion': 'test-model'}
     if final:
-        candidate['finishReason'] = 'STOP'
-        answer['usageMetadata'] = {
-            'promptTokenCount': reply.prompt_tokens, 'candidatesTokenCount': reply.answer_tokens,
-            'totalTokenCount': reply.prompt_tokens + reply.answer_tokens,
-        }
+        if reply.finish_reason is not None:
+            candidate['finishReason'] = reply.finish_reason
+        answer['usageMetadata'] = usage
     return answer
 
 

@@ -106,6 +106,7 @@ async def diagnosis_panel(
         show_citations(diagnosis.markdown)
         _show_usage(usage, diagnosis)
         if diagnosis.fallback_reason is not None and not offline:
+            problem.text = f"{analyzer.model}'s answer was not used, so this attempt is not counted; you can try again."
             button.enable()
 
     def _failed(message: str) -> None:
@@ -119,7 +120,8 @@ async def diagnosis_panel(
 
 def _show_usage(usage: ui.label, diagnosis: Diagnosis) -> None:
     if diagnosis.input_tokens or diagnosis.output_tokens:
-        usage.text = f'{diagnosis.model}: {diagnosis.input_tokens} tokens in, {diagnosis.output_tokens} out'
+        thinking = f', {diagnosis.thinking_tokens} thinking' if diagnosis.thinking_tokens else ''
+        usage.text = f'{diagnosis.model}: {diagnosis.input_tokens} tokens in, {diagnosis.output_tokens} out{thinking}'
     else:
         usage.text = f'Answered by {diagnosis.model}'
 

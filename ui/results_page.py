@@ -68,7 +68,7 @@ async def _diagnosis_section(services: Services, record: AnalysisRecord, owner: 
     if record.diagnosis_markdown is not None and record.model:
         answers[record.diagnosis_group_id] = Diagnosis(
             markdown=record.diagnosis_markdown, model=record.model, input_tokens=record.input_tokens,
-            output_tokens=record.output_tokens,
+            output_tokens=record.output_tokens, thinking_tokens=record.thinking_tokens,
         )
     with ui.card().classes('w-full'):
         ui.label('Diagnosis').classes('text-lg font-semibold')

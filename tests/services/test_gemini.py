@@ -174,3 +174,47 @@ def test_cli_diagnose_falls_back_to_the_offline_answer(gemini_server: GeminiServ
     assert result.stdout.startswith('> **Gemini had a server error (500) and still did after retries.** Below is the '
                                     'offline analysis instead.\n\n## Summary\n**Database connection refused')
     assert 'Traceback' not in result.stderr
+
+
+async def test_the_output_limit_and_thinking_budget_are_sent_and_thinking_is_counted(
+    gemini_server: GeminiServer, app_log: Analysis,
+) -> None:
+    gemini_server.script(Reply(chunks=['## Summary\nDB down.'], prompt_tokens=900, answer_tokens=42,
+                               thinking_tokens=321))
+    diagnosis = await analyzer(gemini_server, max_output_tokens=3000, thinking_budget=512).diagnose(app_log)
+    assert (diagnosis.input_tokens, diagnosis.output_tokens, diagnosis.thinking_tokens) == (900, 42, 321)
+    [request] = gemini_server.requests
+    config = request.json['generationConfig']
+    assert config['maxOutputTokens'] == 3000
+    # google-genai passes this object on in snake case; the service reads JSON field names in either case.
+    assert config['thinkingConfig'] in ({'thinkingBudget': 512}, {'thinking_budget': 512})
+
+
+@pytest.mark.parametrize(('reply', 'message'), [
+    (Reply(chunks=['## Summary\nThe data', 'base refused conn'], finish_reason='MAX_TOKENS'),
+     r"Gemini's answer was cut off at the output limit of 3000 tokens \(GEMINI_MAX_OUTPUT_TOKENS\)"),
+    (Reply(chunks=['## Summary\n'], finish_reason='MAX_TOKENS', thinking_tokens=2990),
+     'cut off at the output limit'),  # all of it spent thinking
+    (Reply(chunks=['## Summary\nThe'], finish_reason='SAFETY'), 'its safety filters stopped the answer'),
+    (Reply(chunks=['## Summary\nThe'], finish_reason='RECITATION'), 'the answer recited copyrighted text'),
+    (Reply(chunks=['## Summary\nThe'], finish_reason='LANGUAGE'), 'it gave the reason LANGUAGE'),
+    (Reply(block_reason='SAFETY'), r'Gemini refused to read the evidence \(blocked: SAFETY\)'),
+    (Reply(block_reason='PROHIBITED_CONTENT'), r'\(blocked: PROHIBITED_CONTENT\)'),
+    (Reply(chunks=['## Summary\nThe data'], finish_reason=None), 'ended before it was complete'),
+    (Reply(chunks=['  \n'], finish_reason='STOP'), 'Gemini sent an empty answer'),
+], ids=['max-tokens', 'max-tokens-all-thinking', 'safety', 'recitation', 'other-reason', 'blocked',
+        'blocked-prohibited', 'no-finish-reason', 'empty'])
+async def test_an_answer_cut_off_blocked_or_empty_is_refused_with_its_reason(
+    gemini_server: GeminiServer, app_log: Analysis, reply: Reply, message: str,
+) -> None:
+    gemini_server.script(reply)
+    with pytest.raises(DiagnosisError, match=message):
+        await analyzer(gemini_server, max_output_tokens=3000).diagnose(app_log)
+
+
+def test_the_cache_key_covers_the_request_settings(gemini_server: GeminiServer, app_log: Analysis) -> None:
+    key = analyzer(gemini_server).cache_key(app_log, None)
+    assert key == analyzer(gemini_server).cache_key(app_log, None)
+    assert key != analyzer(gemini_server, max_output_tokens=1024).cache_key(app_log, None)
+    assert key != analyzer(gemini_server, thinking_budget=0).cache_key(app_log, None)
+    assert key != OfflineAnalyzer().cache_key(app_log, None)

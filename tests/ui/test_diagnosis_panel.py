@@ -1,4 +1,4 @@
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -61,3 +61,48 @@ async def test_a_model_failure_keeps_the_results_and_falls_back(gemini: GeminiSe
     await user.should_see('Disk full')
     await user.should_see('1 lines, 1 events')  # the parse results stay on screen
     await user.should_see('3 of 3 free analyses left')  # a failed model call is not counted
+
+
+@pytest.fixture
+def short_answers(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv('GEMINI_MAX_OUTPUT_TOKENS', '2000')
+
+
+async def test_a_cut_off_answer_says_so_and_is_not_counted(gemini: GeminiServer, short_answers: None,
+                                                           user: User) -> None:
+    gemini.script(Reply(chunks=['## Summary\nThe disk', ' filled up because'], finish_reason='MAX_TOKENS'),
+                  Reply(chunks=['## Summary\nThe disk filled up.'], thinking_tokens=77))
+    await paste_and_analyze(user, '2026-01-01 10:00:00 ERROR write failed: No space left on device\n')
+    user.find(kind=ui.button, content='Diagnose with gemini-2.5-flash').click()
+    await user.should_see('answer was cut off at the output limit of 2000 tokens', retries=50)
+    await user.should_see("gemini-2.5-flash's answer was not used, so this attempt is not counted")
+    await user.should_see('Below is the offline analysis instead.')
+    await user.should_see('3 of 3 free analyses left')
+    user.find(kind=ui.button, content='Diagnose with gemini-2.5-flash').click()
+    await user.should_see('The disk filled up.', retries=50)
+    await user.should_see('gemini-2.5-flash: 1200 tokens in, 300 out, 77 thinking')
+    await user.should_see('2 of 3 free analyses left')
+    [first, _] = gemini.requests
+    assert first.json['generationConfig']['maxOutputTokens'] == 2000
+
+
+async def test_a_blocked_request_says_so_and_is_not_counted(gemini: GeminiServer, user: User) -> None:
+    gemini.script(Reply(block_reason='SAFETY'))
+    await paste_and_analyze(user, '2026-01-01 10:00:00 ERROR write failed: No space left on device\n')
+    user.find(kind=ui.button, content='Diagnose with gemini-2.5-flash').click()
+    await user.should_see('Gemini refused to read the evidence (blocked: SAFETY).', retries=50)
+    await user.should_see('3 of 3 free analyses left')
+
+
+async def test_two_guests_with_different_logs_never_see_each_others_answer(user: User,
+                                                                           create_user: Callable[[], User]) -> None:
+    await paste_and_analyze(user, '2026-01-01 10:00:00 WARN export of /srv/alice/payroll.csv: '
+                                  'No space left on device\n')
+    await user.should_see('Disk full', retries=50)
+    await user.should_see('payroll.csv')
+    stranger = create_user()
+    await paste_and_analyze(stranger, '2026-01-01 10:00:00 INFO bob-node-3 started\n'
+                                      '2026-01-01 10:00:01 INFO bob-node-3 ready\n')
+    await stranger.should_see('No errors and no known failure found in 2 lines.', retries=50)
+    await stranger.should_not_see('payroll')
+    await stranger.should_not_see('Disk full')

@@ -1,0 +1,35 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from nicegui.testing import User
+
+from tests.gemini_server import GeminiServer, Reply
+from tests.ui.test_api import LOG, bearer, new_key
+
+
+@pytest.fixture
+def gemini_one_a_day(gemini_server: GeminiServer, monkeypatch: pytest.MonkeyPatch) -> Iterator[GeminiServer]:
+    monkeypatch.setenv('GEMINI_API_KEY', 'api-key')
+    monkeypatch.setenv('GOOGLE_GEMINI_BASE_URL', gemini_server.url)
+    monkeypatch.setenv('GEMINI_MAX_RETRIES', '0')
+    monkeypatch.setenv('USER_DAILY_CAP', '1')
+    yield gemini_server
+
+
+async def test_a_cut_off_answer_is_said_in_the_response_and_not_counted(gemini_one_a_day: GeminiServer,
+                                                                         user: User) -> None:
+    gemini_one_a_day.script(Reply(chunks=['## Summary\nThe disk'], finish_reason='MAX_TOKENS'),
+                            Reply(chunks=['## Summary\nThe disk filled up.'], thinking_tokens=55))
+    key = new_key('dev@example.com')
+    first = await user.http_client.post('/api/v1/analyses?diagnose=true', json={'text': LOG}, headers=bearer(key))
+    assert first.status_code == 201, first.text
+    diagnosis = first.json()['diagnosis']
+    assert diagnosis['model'] == 'offline'
+    assert diagnosis['markdown'].startswith("> **Gemini's answer was cut off at the output limit of 8192 tokens")
+    second = await user.http_client.post('/api/v1/analyses?diagnose=true', json={'text': LOG}, headers=bearer(key))
+    assert second.status_code == 201, second.text  # the cut-off answer did not spend the day's one diagnosis
+    diagnosis = second.json()['diagnosis']
+    assert (diagnosis['model'], diagnosis['markdown'], diagnosis['thinking_tokens']) == (
+        'gemini-2.5-flash', '## Summary\nThe disk filled up.', 55)
