@@ -23,6 +23,8 @@ MAX_PER_BUCKET = 200
 class Cluster:
     id: int
     tokens: list[str]
+    # The level its words say (for events whose format writes none); None until asked.
+    said_level: str | None = None
 
     @property
     def template(self) -> str:

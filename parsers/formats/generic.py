@@ -16,7 +16,7 @@ from collections import Counter
 from collections.abc import Sequence
 
 from parsers.formats.base import Format, Record, regex_format
-from parsers.levels import LEVEL_WORDS
+from parsers.levels import LEVEL_OF, LEVEL_WORDS
 from parsers.timestamps import TS_SHAPES
 
 NAME = 'learned'
@@ -83,10 +83,15 @@ def learn(sample: Sequence[str]) -> Format | None:
     # A line with the timestamp but not the rest of the header still starts a record: the rest is its message.
     bare = regex_format(NAME, ts_part + r'(?P<level>)(?P<comp>)\s*(?P<msg>.*)', lines[:3]).parse
     whole = full.parse
+    has_level = any(kind in ('level', 'pipe_level') for kind in fields)
 
     def parse(line: str) -> Record | None:
-        record = whole(line)
-        return bare(line) if record is None else record
+        record = whole(line) or bare(line)
+        if record is None or has_level or record[1]:
+            return record
+        # No level column: a level in capitals among the first words (`[ERROR]`, `ERROR/Main]`, `LOG:`) is one.
+        found = _level_in_message(record[3])
+        return record if found is None else (record[0], LEVEL_OF[found.group(1)], record[2], record[3])
 
     return Format(name=NAME, parse=parse, samples=tuple(lines[:3]), weight=0.9, minute_len=minute_len)
 
@@ -108,6 +113,12 @@ def _timestamp_shape(lines: list[str]) -> tuple[str, int] | None:
     order = list(TS_SHAPES)
     (name, prefix), count = min(votes.items(), key=lambda item: (-item[1], item[0][1], order.index(item[0][0])))
     return (name, prefix) if count >= TS_AGREEMENT * len(lines) else None
+
+
+_level_in_message = re.compile(
+    r'(?:\S+\s+){0,2}?[\[(<]?(' + '|'.join(sorted((word for word in LEVEL_WORDS if word.isupper()), key=len,
+                                                 reverse=True)) + r')(?![A-Za-z\d])'
+).match
 
 
 # Each shape found at the start of a word (or just inside a bracket).
