@@ -42,3 +42,11 @@ def test_host_names_and_request_ids_do_not_split_a_template() -> None:
 def test_a_long_word_without_digits_is_masked_in_linear_time() -> None:
     word = 'a' * 200_000
     assert mask(f'{word} {word}1') == f'{word} <*>'
+
+
+def test_one_unmasked_value_in_a_long_message_does_not_split_its_template_at_any_similarity() -> None:
+    miner = TemplateMiner(similarity=0.9)
+    first = miner.add('Invalid user webmaster from 10.0.0.1 port 22')
+    assert miner.add('Invalid user admin from 10.0.0.2 port 22') is first
+    assert first.template == 'Invalid user <*> from <*> port <*>'
+    assert miner.add('Connection closed') is not miner.add('Connection opened')
