@@ -13,6 +13,7 @@ from parsers import wrappers
 from parsers.continuation import CHAINED, CONTINUATION, CRASH_START, TRACEBACK
 from parsers.fingerprint import Crash, fingerprint
 from parsers.formats import CONTINUES, Format, Record, detect, plain
+from parsers.levels import infer_level
 from parsers.masking import mask
 from parsers.model import ERROR_LEVELS, LEVELS, Analysis, Bucket, Group, Segment
 from parsers.reader import ReadLimits, ReadStats
@@ -253,14 +254,22 @@ class Engine:
                 ts, level, event[_COMP], msg = fmt.assemble(lines)
                 event[_MSG] = msg
             crash = self._crash(lines)
+        source = 'written' if level else ''
         if crash is not None:
             if not level or (level in ('TRACE', 'DEBUG', 'INFO') and msg.startswith(TRACEBACK)):
-                level = 'ERROR'
+                level, source = 'ERROR', 'inferred'
             key: tuple[object, ...] = (level, self.miner.add(msg).id, crash.fingerprint)
         elif fmt.exact:
             key = (level, msg)
         else:
-            key = (level, self.miner.add(msg).id)
+            cluster = self.miner.add(msg)
+            if not level:
+                said = cluster.said_level
+                if said is None:
+                    said = cluster.said_level = infer_level(cluster.tokens)
+                if said:
+                    level, source = said, 'inferred'
+            key = (level, cluster.id)
         tally = self.groups.get(key)
         if tally is None:
             if fmt.exact and len(self.groups) >= self.limits.max_groups:
@@ -268,7 +277,7 @@ class Engine:
                 key = (level, f'{msg.partition(" ")[0]} <*> {msg.rpartition(" ")[2]}')
                 tally = self.groups.get(key)
             if tally is None:
-                tally = self._new_group(key, event, level, crash)
+                tally = self._new_group(key, event, level, source, crash)
         group = tally.group
         group.count += 1
         group.lines += last - first + 1
@@ -303,7 +312,8 @@ class Engine:
             self.crashes[key] = crash
         return crash
 
-    def _new_group(self, key: tuple[object, ...], event: Event, level: str, crash: Crash | None) -> _Tally:
+    def _new_group(self, key: tuple[object, ...], event: Event, level: str, source: str,
+                   crash: Crash | None) -> _Tally:
         first, _, _, _, comp, msg, fmt, lines, context = event
         if lines is not None:
             example = '\n'.join(lines)
@@ -315,7 +325,7 @@ class Engine:
             id=len(self.by_id) + 1, template='', level=level, count=0, first_line=first,
             example=example[: self.limits.max_example_chars], fingerprint=crash.fingerprint if crash else '',
             context_before=[text[:MAX_CONTEXT_CHARS] for text in context or ()],
-            format=fmt.name, component=comp or '', exception=crash.type if crash else '',
+            format=fmt.name, component=comp or '', exception=crash.type if crash else '', level_source=source,
         )
         tally = _Tally(group, key, crash.title if crash else '')
         self.groups[key] = tally
@@ -406,6 +416,7 @@ class Engine:
             lines=self.line_no,
             events=self.events,
             level_counts=self._level_counts(),
+            inferred_level_counts=self._level_counts('inferred'),
             formats=self.formats,
             groups=groups,
             first_timestamp=min(seen, key=sort_key) if seen else None,
@@ -421,11 +432,13 @@ class Engine:
     def events(self) -> int:
         return sum(tally.group.count for tally in self.by_id)
 
-    def _level_counts(self) -> dict[str, int]:
+    def _level_counts(self, source: str | None = None) -> dict[str, int]:
+        """Events per level; only those whose level came from `source` when it is given."""
         counts = dict.fromkeys(LEVELS, 0)
         for tally in self.by_id:
-            if tally.group.level:
-                counts[tally.group.level] += tally.group.count
+            group = tally.group
+            if group.level and source in (None, group.level_source):
+                counts[group.level] += group.count
         return counts
 
     def _template_of(self, tally: _Tally) -> str:

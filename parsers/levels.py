@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 _WORDS = {
     'TRACE': 'TRACE', 'FINEST': 'TRACE', 'FINER': 'TRACE', 'VERBOSE': 'TRACE', 'V': 'TRACE',
     'DEBUG': 'DEBUG', 'DBG': 'DEBUG', 'FINE': 'DEBUG', 'D': 'DEBUG', 'DEBUG1': 'DEBUG', 'DEBUG2': 'DEBUG',
@@ -47,3 +49,40 @@ def level_of_status(status: str) -> str:
     if status[:1] == '4':
         return 'WARN'
     return 'INFO'
+
+
+# Words that say how bad an event is when its format writes no level; the strongest found wins.
+_SAID = {
+    'FATAL': ('fatal', 'panic', 'panicked', 'crash', 'crashed', 'segfault', 'critical', 'emergency'),
+    'ERROR': ('error', 'errors', 'err', 'fail', 'fails', 'failed', 'failing', 'failure', 'failures', 'exception',
+              'denied', 'refused', 'refusing', 'unable', 'cannot', "can't", "couldn't", 'timeout', 'timed-out',
+              'unreachable', 'abort', 'aborted', 'aborting', 'corrupt', 'corrupted', 'killed', 'violation',
+              'unauthorized', 'forbidden', 'died', 'broken'),
+    'WARN': ('warn', 'warning', 'warnings', 'deprecated', 'invalid', 'retry', 'retrying', 'lost', 'dropped',
+             'degraded', 'unexpected', 'mismatch', 'rejected', 'expired', 'slow'),
+}
+_SAID_LEVEL = {word: level for level, words in _SAID.items() for word in words}
+_RANK = {'WARN': 1, 'ERROR': 2, 'FATAL': 3}
+# A word after these is denied, not said: "no errors", "not found" stays quiet about "found".
+_NEGATIONS = frozenset(('no', 'not', 'without', 'zero', 'never', 'non'))
+_PUNCTUATION = '.,;:!?()[]{}<>"\'`*'
+
+
+def infer_level(words: Sequence[str]) -> str:
+    """The level a message's words say (`connection refused` is an ERROR), or '' when they say none.
+
+    Only whole words count, and the suffix of a class name (`IOException`, `OutOfMemoryError`); a key of
+    key=value (`errors=0`) and a word after a negation do not.
+    """
+    found = ''
+    previous = ''
+    for word in words:
+        bare = word.strip(_PUNCTUATION)
+        lower = bare.lower()
+        level = _SAID_LEVEL.get(lower, '') if '=' not in word else ''
+        if not level and (bare.endswith('Exception') or (bare.endswith('Error') and len(bare) > 5)):
+            level = 'ERROR'
+        if level and previous not in _NEGATIONS and _RANK[level] > _RANK.get(found, 0):
+            found = level
+        previous = lower
+    return found

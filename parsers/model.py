@@ -31,6 +31,8 @@ class Group:
     exception: str = ''
     # Physical lines all its events span (a stack trace counts all its lines).
     lines: int = 0
+    # 'written' when the log wrote the level, 'inferred' when the message or a crash said it, '' for none.
+    level_source: str = ''
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -71,6 +73,8 @@ class Analysis:
     timeline: list[Bucket] = field(default_factory=list)
     timeline_step_seconds: int = 0
     segments: list[Segment] = field(default_factory=list)
+    # The part of level_counts that no line wrote: inferred from the messages and crashes.
+    inferred_level_counts: dict[str, int] = field(default_factory=dict)
 
     @property
     def error_groups(self) -> list[Group]:
@@ -81,6 +85,7 @@ class Analysis:
             'lines': self.lines,
             'events': self.events,
             'level_counts': self.level_counts,
+            'inferred_level_counts': self.inferred_level_counts,
             'formats': self.formats,
             'first_timestamp': _iso(self.first_timestamp),
             'last_timestamp': _iso(self.last_timestamp),

@@ -15,6 +15,9 @@ from parsers.masking import WILDCARD, TokenMasker
 MAX_CACHED_MESSAGE = 1024
 # Words of a message that take part in matching (and are kept in its template).
 MAX_TOKENS = 128
+# A message this long joins a template it differs from in one word whatever the similarity: one unmasked value
+# (a user name) does not make a new kind of event.
+MIN_TOKENS_FOR_ONE_VALUE = 5
 # Templates compared with a new message; past this, the closest one absorbs it.
 MAX_PER_BUCKET = 200
 
@@ -23,6 +26,8 @@ MAX_PER_BUCKET = 200
 class Cluster:
     id: int
     tokens: list[str]
+    # The level its words say (for events whose format writes none); None until asked.
+    said_level: str | None = None
 
     @property
     def template(self) -> str:
@@ -69,7 +74,8 @@ class TemplateMiner:
             score = same / count if count else 1.0
             if score > best_score:
                 best, best_score = candidate, score
-        if best is not None and best_score >= self.similarity:
+        if best is not None and (best_score >= self.similarity
+                                 or (count >= MIN_TOKENS_FOR_ONE_VALUE and best_score * count >= count - 1)):
             if best_score < 1.0:
                 best.tokens = [mine if mine == theirs else WILDCARD
                                for mine, theirs in zip(best.tokens, tokens, strict=True)]

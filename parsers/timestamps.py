@@ -11,33 +11,47 @@ from datetime import UTC, datetime, timedelta, timezone
 
 MONTHS = {name: number for number, name in enumerate(
     ('jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'), start=1)}
-# The regular expressions of the timestamp shapes formats use, for header patterns and the learned format.
-TS_PATTERNS: dict[str, str] = {
-    'iso': r'\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d+)?(?:Z|[+-]\d\d:?\d\d)?',
-    'iso_slash': r'\d{4}/\d\d/\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d+)?',
-    'yy_slash': r'\d\d/\d\d/\d\d \d\d:\d\d:\d\d(?:[.,]\d+)?',
-    'compact': r'\d{6} \d{6}',
-    'compact_dash': r'\d{8}-\d\d?:\d\d?:\d\d?(?:[:.,]\d+)?',
-    'month_day': r'\d\d-\d\d \d\d:\d\d:\d\d(?:[.,]\d+)?',
-    'syslog': r'[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d(?:\.\d+)?',
-    'ctime': r'\[?[A-Z][a-z]{2} [A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d(?:\.\d+)? \d{4}\]?',
-    'clf': r'\d\d/[A-Z][a-z]{2}/\d{4}:\d\d:\d\d:\d\d(?: [+-]\d{4})?',
-    'time': r'\d\d:\d\d:\d\d(?:[.,]\d+)?',
-    'epoch': r'1\d{9}(?:\.\d+)?',
+# The timestamp shapes logs write, most specific first, for header patterns and the learned format:
+# name -> (regular expression, how many leading characters name the minute; 0: the whole text).
+TS_SHAPES: dict[str, tuple[str, int]] = {
+    'iso': (r'\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d+)?(?: ?(?:Z|UTC|[+-]\d\d:?\d\d)(?![\w:]))?', 16),
+    # DB2 and RAS logs: 2005-08-12-23.25.12.135766
+    'iso_dotted_clock': (r'\d{4}-\d\d-\d\d-\d\d\.\d\d\.\d\d(?:\.\d+)?', 16),
+    # 2026/11/26 09:14:02, 2026/1/5:09:14:02, 2026.11.26 09:14:02
+    'ymd_other': (r'\d{4}[/.]\d\d?[/.]\d\d?[T :]\d\d?:\d\d:\d\d(?:[.,]\d+)?(?: ?(?:Z|[+-]\d\d:?\d\d)(?![\w:]))?', 0),
+    'yy_slash': (r'\d\d/\d\d/\d\d \d\d:\d\d:\d\d(?:[.,]\d+)?', 14),
+    'us_date': (r'\d\d?/\d\d?/\d{4},? \d\d?:\d\d:\d\d(?:[.,]\d+)?(?: ?[AP]M)?', 0),
+    'compact': (r'\d{6} \d{6}', 11),
+    'compact_dash': (r'\d{8}-\d\d?:\d\d?:\d\d?(?:[:.,]\d+)?', 14),
+    # logcat 11-26 09:14:02.101 and 11.26 09:14:02
+    'month_day': (r'\d\d[-.]\d\d \d\d:\d\d:\d\d(?:[.,]\d+)?', 11),
+    'ctime': (r'[A-Z][a-z]{2} [A-Z][a-z]{2} {1,2}\d\d? \d\d:\d\d:\d\d(?:\.\d+)?(?: [A-Z]{3,4})? \d{4}', 0),
+    # syslog, no year: Nov  6 09:14:02, Nov 26 09:14:02
+    'syslog': (r'[A-Z][a-z]{2} {1,2}\d\d? \d\d:\d\d:\d\d(?:\.\d+)?', 12),
+    'day_month': (r'\d\d? [A-Z][a-z]{2} \d{4} \d\d:\d\d:\d\d(?:[.,]\d+)?', 0),
+    'clf': (r'\d\d/[A-Z][a-z]{2}/\d{4}:\d\d:\d\d:\d\d(?: [+-]\d{4})?', 17),
+    'time': (r'\d\d:\d\d:\d\d(?:[.,]\d+)?', 5),
+    # seconds (with a fraction) or milliseconds since 1970, between 2001 and 2033
+    'epoch': (r'1\d{9}(?:\.\d+|\d{3})?(?!\d)', 0),
 }
+TS_PATTERNS: dict[str, str] = {name: pattern for name, (pattern, _) in TS_SHAPES.items()}
 _EPOCH = re.compile(r'\d{9,19}(?:\.\d+)?').fullmatch
 _FRACTION = r'(?:[.,:](?P<frac>\d+))?'
 _ZONE = r'\s*(?P<zone>Z|UTC|[+-]\d\d:?\d\d)?'
 _CLOCK = r'(?P<h>\d\d?):(?P<mi>\d\d?):(?P<s>\d\d?)'
 _PARSERS = [
-    re.compile(r'(?P<y>\d{4})[-/](?P<mo>\d\d)[-/](?P<d>\d\d)[T ]' + _CLOCK + _FRACTION + _ZONE),
+    re.compile(r'(?P<y>\d{4})[-/.](?P<mo>\d\d?)[-/.](?P<d>\d\d?)[T :]' + _CLOCK + _FRACTION + _ZONE),
+    re.compile(r'(?P<y>\d{4})-(?P<mo>\d\d)-(?P<d>\d\d)-(?P<h>\d\d)\.(?P<mi>\d\d)\.(?P<s>\d\d)(?:\.(?P<frac>\d+))?'),
     re.compile(r'(?P<y>\d{4})(?P<mo>\d\d)(?P<d>\d\d)-' + _CLOCK + _FRACTION + _ZONE),
     re.compile(r'(?P<y>\d\d)/(?P<mo>\d\d)/(?P<d>\d\d) ' + _CLOCK + _FRACTION),
+    re.compile(r'(?P<mo>\d\d?)/(?P<d>\d\d?)/(?P<y>\d{4}),? ' + _CLOCK + _FRACTION + r'(?: ?(?P<ampm>[AP]M))?'),
     re.compile(r'(?P<y>\d\d)(?P<mo>\d\d)(?P<d>\d\d) (?P<h>\d\d)(?P<mi>\d\d)(?P<s>\d\d)'),
-    re.compile(r'(?P<mo>\d\d)-(?P<d>\d\d) ' + _CLOCK + _FRACTION),
+    re.compile(r'(?P<mo>\d\d)[-.](?P<d>\d\d) ' + _CLOCK + _FRACTION),
     re.compile(r'(?P<d>\d\d)/(?P<mon>[A-Z][a-z]{2})/(?P<y>\d{4}):' + _CLOCK + _FRACTION + _ZONE),
+    re.compile(r'(?P<d>\d\d?) (?P<mon>[A-Z][a-z]{2}) (?P<y>\d{4}) ' + _CLOCK + _FRACTION),
     re.compile(
-        r'\[?(?:[A-Z][a-z]{2} )?(?P<mon>[A-Z][a-z]{2}) +(?P<d>\d\d?) ' + _CLOCK + _FRACTION + r'(?: (?P<y>\d{4}))?'
+        r'\[?(?:[A-Z][a-z]{2} )?(?P<mon>[A-Z][a-z]{2}) +(?P<d>\d\d?) ' + _CLOCK + _FRACTION
+        + r'(?: [A-Z]{3,4})?(?: (?P<y>\d{4}))?'
     ),
     re.compile(r'[IWEF](?P<mo>\d\d)(?P<d>\d\d) ' + _CLOCK + _FRACTION),
 ]
@@ -83,7 +97,10 @@ def _build(parts: dict[str, str | None], year: int) -> datetime | None:
             y += 2000
         month = MONTHS.get((parts.get('mon') or '').lower()) or int(parts.get('mo') or 0)
         frac = parts.get('frac') or ''
-        moment = datetime(y, month, int(parts['d'] or 0), int(parts['h'] or 0), int(parts['mi'] or 0),
+        hour = int(parts['h'] or 0)
+        if parts.get('ampm'):
+            hour = hour % 12 + (12 if parts['ampm'] == 'PM' else 0)
+        moment = datetime(y, month, int(parts['d'] or 0), hour, int(parts['mi'] or 0),
                           int(parts['s'] or 0), int((frac + '000000')[:6]))
     except (TypeError, ValueError):
         return None

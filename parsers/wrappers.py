@@ -1,4 +1,5 @@
-"""Container log wrappers: Docker's json-file records and the CRI lines Kubernetes writes, unwrapped."""
+"""Container log wrappers: Docker's json-file records, the CRI lines Kubernetes writes and the `service_1  | `
+prefix docker-compose writes, unwrapped."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import re
 
 _CRI = re.compile(r'(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d)) (?:stdout|stderr) ([FP]) ?(.*)')
 _cri = _CRI.match
+_compose = re.compile(r'[\w.-]+ +\| ?(.*)').match
 _loads = json.loads
 
 # (inner line, wrapper timestamp, True when the record was split and its rest follows)
@@ -30,6 +32,9 @@ def unwrap(line: str) -> Unwrapped | None:
     if found is not None:
         time, tag, inner = found.groups()
         return inner, time, tag == 'P'
+    found = _compose(line)
+    if found is not None:
+        return found.group(1), None, False
     return None
 
 

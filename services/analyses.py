@@ -160,6 +160,7 @@ def restore_analysis(record: AnalysisRecord) -> Analysis:
         lines=summary['lines'],
         events=summary['events'],
         level_counts=dict(summary['level_counts']),
+        inferred_level_counts=dict(summary.get('inferred_level_counts', {})),
         formats=dict(summary['formats']),
         groups=[restore_group(group) for group in record.groups],
         first_timestamp=_moment(summary.get('first_timestamp')),

@@ -30,7 +30,9 @@ def summary_cards(file_name: str, summary: dict[str, Any]) -> None:
     span = _time_span(summary.get('first_timestamp'), summary.get('last_timestamp'))
     formats = ', '.join(summary['formats']) or 'not recognized'
     ui.label(file_name).classes('text-2xl font-semibold break-all')
-    sentence = f'{summary["lines"]} lines, {summary["events"]} events, {errors} errors, {warnings} warnings'
+    inferred = sum(summary.get('inferred_level_counts', {}).get(level, 0) for level in ERROR_LEVELS)
+    said = f' ({inferred} inferred from the messages)' if inferred else ''
+    sentence = f'{summary["lines"]} lines, {summary["events"]} events, {errors} errors{said}, {warnings} warnings'
     ui.label(sentence + (f', {span}' if span else '') + '.').props('role=status').classes('text-gray-600')
     with ui.element('div').classes('grid grid-cols-2 sm:grid-cols-3 lg:grid-cols-6 gap-3 w-full'):
         _stat('Lines', f'{summary["lines"]:,}', 'notes')
@@ -85,7 +87,8 @@ def timeline_card(summary: dict[str, Any]) -> None:
 
 
 def _timeline_options(buckets: list[dict[str, Any]]) -> dict[str, Any]:
-    present = [level for level in LEVELS if any(bucket['counts'].get(level) for bucket in buckets)]
+    # Events without a level are drawn too: a log that writes none still shows when things happened.
+    present = [level for level in ('NONE', *LEVELS) if any(bucket['counts'].get(level) for bucket in buckets)]
     return {
         'tooltip': {'trigger': 'axis'},
         'legend': {'top': 0},
@@ -93,7 +96,8 @@ def _timeline_options(buckets: list[dict[str, Any]]) -> dict[str, Any]:
         'xAxis': {'type': 'time'},
         'yAxis': {'type': 'value', 'minInterval': 1},
         'series': [
-            {'name': level, 'type': 'bar', 'stack': 'events', 'color': LEVEL_COLOURS[level],
+            {'name': NO_LEVEL if level == 'NONE' else level, 'type': 'bar', 'stack': 'events',
+             'color': LEVEL_COLOURS['' if level == 'NONE' else level],
              'data': [[bucket['start'], bucket['counts'].get(level, 0)] for bucket in buckets]}
             for level in present
         ],
@@ -173,10 +177,17 @@ def groups_explorer(groups: list[dict[str, Any]], *, on_diagnose: Callable[[int]
 
 def _row(group: dict[str, Any]) -> dict[str, Any]:
     return {
-        'id': group['id'], 'level': group['level'] or '-', 'count': group['count'], 'template': group['template'],
+        'id': group['id'], 'level': _level_text(group, ' (inferred)', '-'), 'count': group['count'],
+        'template': group['template'],
         'first_seen': _moment(group.get('first_seen')), 'last_seen': _moment(group.get('last_seen')),
         'first_line': group['first_line'],
     }
+
+
+def _level_text(group: dict[str, Any], inferred: str, missing: str) -> str:
+    if not group['level']:
+        return missing
+    return str(group['level']) + (inferred if group.get('level_source') == 'inferred' else '')
 
 
 def _moment(value: str | None) -> str:
@@ -190,7 +201,8 @@ def group_detail(group: dict[str, Any], *, on_diagnose: Callable[[int], Any] | N
         ui.label(group['template']).classes('font-mono text-sm grow break-all')
         if close:
             ui.button(icon='close', on_click=close).props('flat round dense aria-label="Close"')
-    facts = [f'{group["level"] or "No level"}', f'{group["count"]:,} times']
+    facts = [_level_text(group, ' (inferred from the message: the log writes no level)', NO_LEVEL),
+             f'{group["count"]:,} times']
     if group.get('first_seen'):
         facts.append(f'first {_moment(group["first_seen"])}, last {_moment(group.get("last_seen"))}')
     for name in ('format', 'component', 'exception'):

@@ -1,8 +1,12 @@
-"""An unknown format's header, learned from the file itself: a timestamp, then fields of a stable kind.
+"""An unknown format's header, learned from the file itself and kept for the whole file.
 
-No library infers log headers from a sample, so this is hand-written: find the timestamp shape most lines start
-with, then walk the following tokens (or `|`-separated fields) while nearly every line has the same kind there
-(number, level word, [bracketed] thread, `component:`, separator). The header becomes one regular expression.
+No library infers log headers from a sample, so this is hand-written. The timestamp is the shape most lines carry
+at the same word, after any prefix (a file name, a container name, a label and an epoch). After it, the header is
+the run of word positions whose kind nearly every line shares (number, level word, [bracket], `component:`,
+separator, host-like word) up to its last anchor: a level, a `component:`, a separator. A plain word counts as
+header only where it looks like one: few distinct values (a host, a facility) or a digit in nearly every value
+(a node id); the first words of messages are neither. `ts|component|pid|message` headers are read by field.
+The header becomes one regular expression.
 """
 
 from __future__ import annotations
@@ -11,29 +15,44 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 
-from parsers.formats.base import Format, regex_format
-from parsers.levels import LEVEL_WORDS
-from parsers.timestamps import TS_PATTERNS
+from parsers.formats.base import Format, Record, regex_format
+from parsers.levels import LEVEL_OF, LEVEL_WORDS
+from parsers.timestamps import TS_SHAPES
 
 NAME = 'learned'
 # Share of sample lines that must agree before a shape is believed.
 AGREEMENT = 0.9
-MAX_FIELDS = 6
-_BRACKETED = r'\[(?:[^\[\]]|\[[^\[\]]*\])*\]'
-_TOKEN = re.compile(r'\s*(' + _BRACKETED + r'|\S+)')
-_KIND_PATTERNS = {
-    'num': r'\s*\d+',
-    'level': r'\s*\[?(?P<level>[A-Za-z]+)\]?',
+# Share of sample lines that must carry the timestamp: the others may continue a record (stack frames).
+TS_AGREEMENT = 0.6
+# Words before the timestamp, header words after it.
+MAX_PREFIX = 6
+MAX_FIELDS = 10
+MAX_PIPE_FIELDS = 6
+# Any words allowed between the last anchor and a separator (`name - message`).
+MAX_WORDS_BEFORE_SEPARATOR = 2
+# A header word has at most this many distinct values (or this share of the sample), or digits.
+FEW_VALUES = 8
+FEW_VALUES_SHARE = 0.05
+_BRACKETED = r'[\[(](?:[^\[\]()]|[\[(][^\[\]()]*[\])])*[\])]'
+_TOKEN = re.compile(r'(\s*)(' + _BRACKETED + r'|\S+)')
+_SEPARATORS = frozenset(('-', '--', '---', ':', '|', ',', '>', '>>', '::', '=>', '->'))
+_NUMBER = re.compile(r'[\d.:,+-]*\d[\d.:,+-]*').fullmatch
+_DOTTED = re.compile(r'[A-Za-z_$][\w$-]*(?:\.[A-Za-z_$][\w$-]*)+').fullmatch
+_LEVEL_CORE = re.compile(r'[\[(<]?([A-Za-z]+)').match
+_FIELD_PATTERNS = {
+    'num': r'\s+\S+',
+    'text': r'\s+\S+',
+    'level': r'\s+[\[(<]?(?P<level>' + '|'.join(sorted(LEVEL_WORDS, key=len, reverse=True)) + r')(?![A-Za-z\d])\S*',
     'bracket': r'\s*' + _BRACKETED,
-    'sep': r'\s*[-:|]',
-    'comp': r'(?:\s*(?P<comp>[^\s\[\]]+?):(?=\s|$))?',
+    'sep': r'\s*(?:[-:|,>=]{1,3})',
+    # `component:`, `program[pid]:`, `Two Words[pid]:`; a line without it still parses.
+    'comp': r'(?:\s+(?P<comp>[^\s\[\]:]+(?: [^\s\[\]:]+){0,2}?)(?:\[[^\]\s]*\])?:(?=\s|$))?',
+    'comp_word': r'\s+(?P<comp>\S+)',
     'pipe': r'\|',
     'pipe_level': r'\s*(?P<level>[A-Za-z]*)\s*',
     'pipe_comp': r'(?P<comp>[^|]*)',
     'pipe_field': r'[^|]*',
 }
-_MINUTE_LEN = {'iso': 16, 'iso_slash': 16, 'yy_slash': 14, 'compact': 11, 'compact_dash': 14, 'month_day': 11,
-               'syslog': 12, 'clf': 17}
 
 
 def learn(sample: Sequence[str]) -> Format | None:
@@ -41,39 +60,183 @@ def learn(sample: Sequence[str]) -> Format | None:
     lines = [line for line in sample if line.strip()]
     if len(lines) < 2:
         return None
-    ts_name, ts_regex = _timestamp_shape(lines)
-    if ts_regex is None:
+    shape = _timestamp_shape(lines)
+    if shape is None:
         return None
-    rests = [found.group('rest') for line in lines if (found := ts_regex.match(line))]
+    name, prefix = shape
+    ts_part = r'(?:\S+\s+){' + str(prefix) + r'}[\[(]?(?P<ts>' + TS_SHAPES[name][0] + r')[\])]?'
+    head = re.compile(ts_part + r'(?P<rest>.*)')
+    rests = [found.group('rest') for line in lines if (found := head.match(line))]
     if _agree(sum(1 for rest in rests if rest.startswith('|')), len(rests)):
         fields = _pipe_fields(rests)
     else:
         fields = _token_fields(rests)
-    body = ''.join(_KIND_PATTERNS[kind] for kind in fields)
-    if 'level' not in fields and 'pipe_level' not in fields:
+    body = ''.join(_FIELD_PATTERNS[kind] for kind in fields)
+    if not any(kind in ('level', 'pipe_level') for kind in fields):
         body += '(?P<level>)'
-    if 'comp' not in fields and 'pipe_comp' not in fields:
+    if not any(kind in ('comp', 'comp_word', 'pipe_comp') for kind in fields):
         body += '(?P<comp>)'
-    pattern = r'\[?(?P<ts>' + TS_PATTERNS[ts_name] + r')\]?' + body + r'\s*(?P<msg>.*)'
-    learned = regex_format(NAME, pattern, lines[:3], weight=0.9, minute_len=_MINUTE_LEN.get(ts_name, 0))
-    return learned if learned.score(lines) >= AGREEMENT * learned.weight else None
+    minute_len = TS_SHAPES[name][1]
+    full = regex_format(NAME, ts_part + body + r'\s*(?P<msg>.*)', lines[:3], minute_len=minute_len)
+    if not _agree(sum(1 for line in lines if full.parse(line) is not None), len(rests)):
+        return None
+    # A line with the timestamp but not the rest of the header still starts a record: the rest is its message.
+    bare = regex_format(NAME, ts_part + r'(?P<level>)(?P<comp>)\s*(?P<msg>.*)', lines[:3]).parse
+    whole = full.parse
+    has_level = any(kind in ('level', 'pipe_level') for kind in fields)
+
+    def parse(line: str) -> Record | None:
+        record = whole(line) or bare(line)
+        if record is None or has_level or record[1]:
+            return record
+        # No level column: a level in capitals among the first words (`[ERROR]`, `ERROR/Main]`, `LOG:`) is one.
+        found = _level_in_message(record[3])
+        return record if found is None else (record[0], LEVEL_OF[found.group(1)], record[2], record[3])
+
+    return Format(name=NAME, parse=parse, samples=tuple(lines[:3]), weight=0.9, minute_len=minute_len)
 
 
-def _timestamp_shape(lines: list[str]) -> tuple[str, re.Pattern[str] | None]:
-    best_name, best_hits = '', 0
-    for name, pattern in TS_PATTERNS.items():
-        regex = re.compile(r'\[?(?:' + pattern + r')\]?')
-        hits = sum(1 for line in lines if regex.match(line))
-        if hits > best_hits:
-            best_name, best_hits = name, hits
-    if not _agree(best_hits, len(lines)):
-        return '', None
-    return best_name, re.compile(r'\[?(?:' + TS_PATTERNS[best_name] + r')\]?(?P<rest>.*)')
+def _timestamp_shape(lines: list[str]) -> tuple[str, int] | None:
+    """The timestamp shape and the number of words before it that most lines share."""
+    votes: Counter[tuple[str, int]] = Counter()
+    for line in lines:
+        for name, found in _SHAPE_SEARCHES.items():
+            hit = found(line, 0, 200)
+            if hit is None:
+                continue
+            before = line[:hit.start()]
+            words = len(before.removesuffix('[').removesuffix('(').split())
+            if words <= MAX_PREFIX:
+                votes[name, words] += 1
+    if not votes:
+        return None
+    order = list(TS_SHAPES)
+    (name, prefix), count = min(votes.items(), key=lambda item: (-item[1], item[0][1], order.index(item[0][0])))
+    return (name, prefix) if count >= TS_AGREEMENT * len(lines) else None
+
+
+_level_in_message = re.compile(
+    r'(?:\S+\s+){0,2}?[\[(<]?(' + '|'.join(sorted((word for word in LEVEL_WORDS if word.isupper()), key=len,
+                                                 reverse=True)) + r')(?![A-Za-z\d])'
+).match
+
+
+# Each shape found at the start of a word (or just inside a bracket).
+_SHAPE_SEARCHES = {
+    name: re.compile(r'(?:^|(?<=[\s\[(]))(?:' + pattern + r')(?=[\s\])|,:]|$)').search
+    for name, (pattern, _) in TS_SHAPES.items()
+}
+
+
+def _token_fields(rests: list[str]) -> list[str]:
+    rows = [_tokens(rest) for rest in rests]
+    total = len(rows)
+    fields: list[str] = []
+    anchor = 0
+    words_since = 0
+    plain_since = False
+    for position in range(MAX_FIELDS):
+        kind = _column_kind([row[position][0] if position < len(row) else '' for row in rows], total)
+        if kind is None and _comp_column(rows, position, total):
+            kind = 'comp'
+        if kind is None or (anchor and fields[anchor - 1] == 'level' and words_since):
+            # After a level only brackets, separators and a `component:` belong to the header.
+            break
+        values = [row[position][0] for row in rows if position < len(row)]
+        fields.append(kind)
+        if kind == 'text':
+            words_since += 1
+            plain_since = plain_since or not _header_like(values, total)
+            continue
+        if kind == 'level' and fields.count('level') == 1 and not plain_since:
+            anchor = len(fields)
+        elif kind == 'comp' and not plain_since:
+            anchor = len(fields)
+            break
+        elif kind == 'sep' and words_since <= MAX_WORDS_BEFORE_SEPARATOR:
+            if words_since and fields[-2] == 'text' and 'comp' not in fields:
+                fields[-2] = 'comp_word'
+            anchor = len(fields)
+        elif kind in ('num', 'bracket') and not words_since:
+            anchor = len(fields)
+        else:
+            continue
+        words_since, plain_since = 0, False
+    fields = fields[:anchor]
+    if fields and fields[-1] == 'level':
+        _component_after_level(rows, fields, total)
+    return fields
+
+
+def _component_after_level(rows: list[list[tuple[str, bool]]], fields: list[str], total: int) -> None:
+    """`LEVEL logger.name msg` or a padded column `LEVEL  Name    msg`: the word after the level names the source."""
+    position = len(fields)
+    cells = [row[position] for row in rows if position < len(row) - 1]
+    if not _agree(sum(1 for token, padded in cells if padded or _DOTTED(token)), total):
+        return
+    fields.append('comp_word')
+    position += 1
+    while _column_kind([row[position][0] if position < len(row) - 1 else '' for row in rows], total) == 'bracket':
+        fields.append('bracket')
+        position += 1
+
+
+def _comp_column(rows: list[list[tuple[str, bool]]], position: int, total: int) -> bool:
+    """Most lines have `component:` here, the others a few words later (`Two Words[pid]:`)."""
+    here = near = 0
+    for row in rows:
+        kinds = [_kind(token) for token, _ in row[position:position + 3]]
+        here += bool(kinds) and kinds[0] == 'comp'
+        near += 'comp' in kinds
+    return here * 2 >= total and _agree(near, total)
+
+
+def _tokens(rest: str) -> list[tuple[str, bool]]:
+    """The first words of a line after its timestamp, each with whether two or more spaces follow it."""
+    found = [(match.group(1), match.group(2))
+             for _, match in zip(range(MAX_FIELDS + 2), _TOKEN.finditer(rest), strict=False)]
+    return [(token, index + 1 < len(found) and len(found[index + 1][0]) > 1)
+            for index, (_, token) in enumerate(found)]
+
+
+def _column_kind(tokens: list[str], total: int) -> str | None:
+    kinds = Counter(_kind(token) for token in tokens)
+    kind, count = kinds.most_common(1)[0]
+    if kind != 'none' and _agree(count, total):
+        return kind
+    if _agree(kinds['text'] + kinds['num'], total):
+        return 'text'
+    return None
+
+
+def _kind(token: str) -> str:
+    if not token:
+        return 'none'
+    core = _LEVEL_CORE(token)
+    if core is not None and core.group(1) in LEVEL_WORDS and (len(core.group(0)) == len(token)
+                                                              or not token[len(core.group(0))].isalnum()):
+        return 'level'
+    if token in _SEPARATORS:
+        return 'sep'
+    if token[0] in '[(' and token[-1] in '])':
+        return 'bracket'
+    if _NUMBER(token):
+        return 'num'
+    if len(token) > 1 and token[-1] == ':' and '=' not in token and '//' not in token:
+        return 'comp'
+    return 'text'
+
+
+def _header_like(values: list[str], total: int) -> bool:
+    """A host, facility or node column rather than the first words of messages."""
+    if len(set(values)) <= max(FEW_VALUES, FEW_VALUES_SHARE * total):
+        return True
+    return _agree(sum(1 for value in values if any(char.isdigit() for char in value)), total)
 
 
 def _pipe_fields(rests: list[str]) -> list[str]:
     # `ts|component|pid|message`: the header is the fields nearly every line has; the last one is the message.
-    header = min(Counter(rest.count('|', 0, 2000) for rest in rests).most_common(1)[0][0], MAX_FIELDS)
+    header = min(Counter(rest.count('|', 0, 2000) for rest in rests).most_common(1)[0][0], MAX_PIPE_FIELDS)
     fields = ['pipe']
     for index in range(1, header):
         values = [rest.split('|', header)[index].strip() for rest in rests if rest.count('|') >= header]
@@ -85,35 +248,6 @@ def _pipe_fields(rests: list[str]) -> list[str]:
             fields.append('pipe_field')
         fields.append('pipe')
     return fields
-
-
-def _token_fields(rests: list[str]) -> list[str]:
-    tokenized = [[found.group(1) for found in _TOKEN.finditer(rest, 0, 400)][:MAX_FIELDS] for rest in rests]
-    fields: list[str] = []
-    for position in range(MAX_FIELDS):
-        kinds = Counter(_kind(tokens[position]) if position < len(tokens) else 'none' for tokens in tokenized)
-        kind, count = kinds.most_common(1)[0]
-        if kind in ('word', 'none') or not _agree(count, len(tokenized)) or (kind == 'level' and kind in fields):
-            break
-        fields.append(kind)
-        if kind == 'comp':
-            break
-    return fields
-
-
-def _kind(token: str) -> str:
-    bare = token.strip('[]')
-    if bare in LEVEL_WORDS:
-        return 'level'
-    if token.isdigit():
-        return 'num'
-    if token[0] == '[' and token[-1] == ']':
-        return 'bracket'
-    if token in ('-', ':', '|'):
-        return 'sep'
-    if len(token) > 1 and token[-1] == ':' and '=' not in token:
-        return 'comp'
-    return 'word'
 
 
 def _agree(count: int, total: int) -> bool:

@@ -5,18 +5,33 @@ from __future__ import annotations
 import re
 
 from parsers.formats.base import Format, Record
-from parsers.levels import LEVEL_OF
+from parsers.levels import LEVEL_OF, SYSLOG_SEVERITY
 
-_LEADING_LEVEL = re.compile(r'\[?([A-Za-z]{3,9})\]?:?\s')
+# A level at the start (`ERROR ...`, `[E] ...`) after an optional syslog priority (`<11>`), or in capitals
+# after a program name (`npm ERR! ...`, `pip WARNING: ...`).
+_LEADING_LEVEL = re.compile(
+    r'(?:<(?P<pri>\d{1,3})>)?(?:\[(?P<bracketed>[A-Za-z]{1,9})\]|(?P<word>[A-Za-z]{3,9})\]?[:!]?(?=\s))?'
+)
+_SECOND_LEVEL = re.compile(r'[\w.@/-]+ ([A-Z]{3,9})!?:?(?=\s)')
 _leading = _LEADING_LEVEL.match
+_second = _SECOND_LEVEL.match
 
 
 def parse(line: str) -> Record | None:
     if not line or line[0] in ' \t':
         return None
     found = _leading(line)
-    level = LEVEL_OF.get(found.group(1), '') if found is not None else ''
-    return None, level, None, line
+    assert found is not None  # every group is optional
+    pri, bracketed, word = found.group('pri', 'bracketed', 'word')
+    message = line[found.start('bracketed' if bracketed else 'word'):] if pri and (bracketed or word) else line
+    level = LEVEL_OF.get(bracketed or word or '', '')
+    if not level:
+        second = _second(message)
+        level = LEVEL_OF.get(second.group(1), '') if second is not None else ''
+    if pri:
+        message = message.removeprefix(f'<{pri}>')
+        level = level or SYSLOG_SEVERITY[int(pri) & 7]
+    return None, level, None, message
 
 
 FORMAT = Format(

@@ -8,8 +8,9 @@ from parsers.formats.base import Format, Parser, Record
 from parsers.levels import SYSLOG_SEVERITY
 
 _LINE = re.compile(
-    r'(?:<(?P<pri>\d{1,3})>)?(?P<ts>[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d(?:\.\d+)?|\d{4}-\d\d-\d\dT\S+) '
-    r'\S+ (?P<comp>[^\s:\[]+)(?:\[\d+\])?: ?(?P<msg>.*)'
+    r'(?:<(?P<pri>\d{1,3})>)?(?P<ts>[A-Z][a-z]{2} {1,2}\d\d? \d\d:\d\d:\d\d(?:\.\d+)?|\d{4}-\d\d-\d\dT\S+) '
+    # The program may be two or three words (`Google Chrome Helper[12]:`) or missing (`--- last message ...`).
+    r'\S+ (?:(?P<comp>[^\s:\[]+(?: [^\s:\[]+){0,2}?)(?:\[[\w.-]*\])?:(?: |$))?(?P<msg>.*)'
 )
 
 

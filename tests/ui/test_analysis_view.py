@@ -102,3 +102,16 @@ async def test_a_log_without_timestamps_says_so_instead_of_a_chart(user: User) -
 async def test_a_short_log_still_gets_its_timeline(user: User) -> None:
     await open_sample(user, 'Python app: database refused')
     assert len(user.find(kind=ui.echart).elements) == 2  # the timeline and the level breakdown
+
+
+async def test_levels_said_by_the_messages_are_shown_as_inferred(user: User) -> None:
+    await user.open('/')
+    lines = [f'Jun 14 15:16:{n:02d} host sshd[{n}]: connection from 10.0.0.{n} refused' for n in range(3)]
+    lines += [f'Jun 14 15:17:{n:02d} host cron[{n}]: job {n} started' for n in range(2)]
+    user.find('Or paste log text').type('\n'.join(lines) + '\n')
+    user.find(marker='analyze').click()
+    await user.should_see('3 errors (3 inferred from the messages)', retries=100)
+    table = user.find(kind=ui.table).elements.pop()
+    assert [row['level'] for row in table.rows] == ['ERROR (inferred)', '-']
+    timeline = next(chart for chart in user.find(kind=ui.echart).elements if 'xAxis' in chart.options)
+    assert [series['name'] for series in timeline.options['series']] == ['No level', 'ERROR']

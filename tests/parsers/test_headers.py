@@ -1,0 +1,123 @@
+"""Headers of formats no parser names: learned from the file, the same for every line of it."""
+
+from datetime import UTC, datetime
+
+import pytest
+
+from parsers import analyze_lines
+from parsers.formats import detect
+from parsers.formats.base import Record
+from parsers.timestamps import parse_timestamp
+
+
+def _parsed(lines: list[str]) -> tuple[str, list[Record | None]]:
+    fmt = detect(lines)[0]
+    return fmt.name, [fmt.parse(line) for line in lines]
+
+
+def test_file_name_prefix_then_timestamp_pid_level_logger_and_request() -> None:
+    lines = [f'api.log.{n % 3}.2021-03-01_10:00:00 2021-03-01 10:00:{n:02d}.{n:03d} {4000 + n} '
+             f'{"ERROR" if n % 5 == 0 else "INFO"} app.wsgi.server [req-{n:08x}-aa11 {n:032x} - - -] '
+             f'10.0.0.{n} "GET /v1/items/{n} HTTP/1.1" status: 200 len: {n * 7}' for n in range(40)]
+    name, records = _parsed(lines)
+    assert name == 'learned'
+    assert records[5] == ('2021-03-01 10:00:05.005', 'ERROR', 'app.wsgi.server',
+                          '10.0.0.5 "GET /v1/items/5 HTTP/1.1" status: 200 len: 35')
+    analysis = analyze_lines(lines)
+    assert analysis.level_counts['ERROR'] == 8
+    assert {group.template for group in analysis.groups} == {'<*> <*> status: <*> len: <*>'}
+
+
+def test_label_epoch_date_node_and_level_deep_in_the_header() -> None:
+    lines = [f'- {1117838570 + n} 2005.06.03 R0{n % 9}-M1-N{n % 4}-C:J12-U11 2005-06-03-15.42.{n:02d}.{n:06d} '
+             f'R0{n % 9}-M1-N{n % 4}-C:J12-U11 RAS KERNEL {"FATAL" if n % 4 == 0 else "INFO"} '
+             f'{"data TLB error interrupt" if n % 4 == 0 else "instruction cache parity error corrected"}'
+             for n in range(40)]
+    name, records = _parsed(lines)
+    assert name == 'learned'
+    assert records[4] == ('1117838574', 'FATAL', '', 'data TLB error interrupt')
+    analysis = analyze_lines(lines)
+    assert analysis.first_timestamp == datetime(2005, 6, 3, 22, 42, 50, tzinfo=UTC)
+    assert [(group.level, group.count) for group in analysis.groups] == [('FATAL', 10), ('INFO', 30)]
+
+
+def test_comma_after_timestamp_level_in_any_case_and_a_padded_source_column() -> None:
+    lines = [f'2016-09-28 04:30:{n:02d}, {("Info", "Warning", "Error")[n % 3]:<22}{("CBS", "CSI")[n % 2]}    '
+             f'Session: {30000 + n}_{n} initialized by client UpdateAgent.' for n in range(30)]
+    name, records = _parsed(lines)
+    assert name == 'learned'
+    assert records[2] == ('2016-09-28 04:30:02', 'ERROR', 'CBS', 'Session: 30002_2 initialized by client UpdateAgent.')
+
+
+def test_bracketed_month_day_time_then_program_and_dash() -> None:
+    programs = ('chrome.exe', 'mail.exe')
+    lines = [f'[10.{n % 28 + 1:02d} 16:49:{n:02d}] {programs[n % 2]} - host{n}.example.org:{5000 + n} '
+             f'open through proxy proxy.example.org:5070 HTTPS' for n in range(30)]
+    name, records = _parsed(lines)
+    assert name == 'learned'
+    assert records[1] == ('10.02 16:49:01', '', 'mail.exe',
+                          'host1.example.org:5001 open through proxy proxy.example.org:5070 HTTPS')
+    analysis = analyze_lines(lines)
+    assert analysis.groups[0].first_seen == datetime(datetime.now(UTC).year, 10, 1, 16, 49)
+    assert [group.template for group in analysis.groups] == ['<*> open through proxy <*> HTTPS']
+
+
+def test_epoch_after_four_columns() -> None:
+    messages = ('Component State Change: Component alt{n} is in the unavailable state (HWID={n})',
+                'clusterAddMember  (command {n})', 'ServerFileSystem: domain panic', 'risBoot command {n}',
+                'Temperature ({n}C) exceeds warning threshold', 'boot (command {n}) Error: nodes fail')
+    lines = [f'{134681 + n} node-{n % 50} unix.hw state_change.unavailable {1077804742 + n} 1 '
+             + messages[n % len(messages)].format(n=n) for n in range(60)]
+    name, records = _parsed(lines)
+    assert name == 'learned'
+    assert records[0] == ('1077804742', '', '',
+                          'Component State Change: Component alt0 is in the unavailable state (HWID=0)')
+
+
+def test_syslog_without_a_year_host_with_digits_and_programs_of_several_words() -> None:
+    programs = ('sshd(pam_unix)[19939]', 'kernel', 'Google Chrome Helper[77]', 'su(pam_unix)[2]')
+    lines = [f'Jun {n % 28 + 1:2d} 15:16:{n % 60:02d} host-10-1-{n % 7} {programs[n % 4]}: session opened for user '
+             f'u{n} by (uid=0)' for n in range(400)]
+    lines[350] = 'Jun 20 15:16:01 host-10-1-2 --- last message repeated 1 time ---'
+    analysis = analyze_lines(lines)
+    assert analysis.formats == {'syslog': 400}
+    assert [(group.template, group.count) for group in analysis.groups] == [
+        ('session opened for user <*> by (uid=<*>)', 399), ('--- last message repeated <*> time ---', 1)]
+    assert detect(lines)[0].parse(lines[2]) == ('Jun  3 15:16:02', '', 'Google Chrome Helper',
+                                                'session opened for user u2 by (uid=0)')
+
+
+def test_label_epoch_then_syslog_time_host_and_program() -> None:
+    lines = [f'- {1131566461 + n} 2005.11.09 dn{n % 300} Nov {n % 9 + 1} 12:01:{n % 60:02d} dn{n % 300}/dn{n % 300} '
+             f'crond(pam_unix)[{2915 + n}]: session closed for user root' for n in range(40)]
+    name, records = _parsed(lines)
+    assert name == 'learned'
+    assert records[0] == ('1131566461', '', 'crond(pam_unix)', 'session closed for user root')
+
+
+def test_a_line_unlike_the_rest_does_not_change_the_header_of_the_lines_after_it() -> None:
+    lines = [f'2026-11-26 09:14:{n % 60:02d},101 {4000 + n} INFO worker.pool: job {n} done' for n in range(600)]
+    lines[300] = '2026-11-26 09:15:00,101 oops a line without the usual fields'
+    analysis = analyze_lines(lines)
+    assert analysis.groups[0].template == 'job <*> done'
+    assert analysis.groups[0].count == 599
+
+
+@pytest.mark.parametrize(
+    ('raw', 'moment'),
+    [
+        ('2005-08-12-23.25.12.135766', datetime(2005, 8, 12, 23, 25, 12, 135766)),
+        ('2005.08.12 10:11:12', datetime(2005, 8, 12, 10, 11, 12)),
+        ('2017/5/3:10:11:12', datetime(2017, 5, 3, 10, 11, 12)),
+        ('10.30 16:49:06', datetime(2020, 10, 30, 16, 49, 6)),
+        ('1123914312', datetime(2005, 8, 13, 6, 25, 12, tzinfo=UTC)),
+        ('1123914312123', datetime(2005, 8, 13, 6, 25, 12, 123000, tzinfo=UTC)),
+        ('9/28/2016 4:30:30 PM', datetime(2016, 9, 28, 16, 30, 30)),
+        ('Nov 9 12:01:01', datetime(2020, 11, 9, 12, 1, 1)),
+        ('26 Nov 2026 09:14:05.000', datetime(2026, 11, 26, 9, 14, 5)),
+        ('26/Nov/2026:09:14:05 +0100', datetime(2026, 11, 26, 8, 14, 5, tzinfo=UTC)),
+        ('2026-11-26 09:14:05 +01:00', datetime(2026, 11, 26, 8, 14, 5, tzinfo=UTC)),
+    ],
+)
+def test_timestamp_shapes(raw: str, moment: datetime) -> None:
+    assert parse_timestamp(raw, 2020) == moment
