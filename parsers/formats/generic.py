@@ -67,11 +67,13 @@ def learn(sample: Sequence[str]) -> Format | None:
     ts_part = r'(?:\S+\s+){' + str(prefix) + r'}[\[(]?(?P<ts>' + TS_SHAPES[name][0] + r')[\])]?'
     head = re.compile(ts_part + r'(?P<rest>.*)')
     rests = [found.group('rest') for line in lines if (found := head.match(line))]
+    if not _agree(len(rests), len(lines)):  # the shape was seen inside words (`msg=audit(1485…`), not as a header
+        return None
     if _agree(sum(1 for rest in rests if rest.startswith('|')), len(rests)):
         fields = _pipe_fields(rests)
     else:
         fields = _token_fields(rests)
-    body = ''.join(_FIELD_PATTERNS[kind] for kind in fields)
+    body = _body(fields)
     if not any(kind in ('level', 'pipe_level') for kind in fields):
         body += '(?P<level>)'
     if not any(kind in ('comp', 'comp_word', 'pipe_comp') for kind in fields):
@@ -94,6 +96,23 @@ def learn(sample: Sequence[str]) -> Format | None:
         return record if found is None else (record[0], LEVEL_OF[found.group(1)], record[2], record[3])
 
     return Format(name=NAME, parse=parse, samples=tuple(lines[:3]), weight=0.9, minute_len=minute_len)
+
+
+def _body(fields: list[str]) -> str:
+    """The header's pattern; a group name a column repeats (a second `comp`) names only its first column."""
+    named: set[str] = set()
+    parts = []
+    for kind in fields:
+        pattern = _FIELD_PATTERNS[kind]
+        for name in _GROUP_NAMES(pattern):
+            if name in named:
+                pattern = pattern.replace(f'(?P<{name}>', '(?:')
+            named.add(name)
+        parts.append(pattern)
+    return ''.join(parts)
+
+
+_GROUP_NAMES = re.compile(r'\(\?P<(\w+)>').findall
 
 
 def _timestamp_shape(lines: list[str]) -> tuple[str, int] | None:

@@ -121,3 +121,20 @@ def test_a_line_unlike_the_rest_does_not_change_the_header_of_the_lines_after_it
 )
 def test_timestamp_shapes(raw: str, moment: datetime) -> None:
     assert parse_timestamp(raw, 2020) == moment
+
+
+def test_a_header_with_two_component_like_columns_is_learned_without_failing() -> None:
+    # A name before a separator and a `tag:` later both look like the component: only the first is named so.
+    lines = [f'03-17 16:{n // 60:02d}:{n % 60:02d}.{n:03d} {1700 + n} {1800 + n} worker-{n % 2} - I {n} '
+             f'ActivityManager: start proc {n}' for n in range(40)]
+    analysis = analyze_lines(lines)
+    assert analysis.lines == 40
+    assert analysis.events == 40
+
+
+def test_a_timestamp_inside_a_word_is_not_a_header_and_nothing_fails() -> None:
+    lines = [f'type=SYSCALL msg=audit(1485893834.{n:03d}:{18877199 + n}): arch=c000003e syscall=44 success=yes '
+             f'pid={1200 + n}' for n in range(40)]
+    analysis = analyze_lines(lines)
+    assert analysis.lines == 40
+    assert len(analysis.groups) == 1
