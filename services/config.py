@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import secrets
 from pathlib import Path
+from typing import Annotated, Literal
 
-from pydantic import Field, SecretStr
+from pydantic import BeforeValidator, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 STORAGE_SECRET_FILE = 'storage_secret'  # noqa: S105 - a file name, not a secret
+LogLevel = Annotated[Literal['DEBUG', 'INFO', 'WARNING', 'ERROR', 'CRITICAL'], BeforeValidator(str.upper)]
 
 
 class Settings(BaseSettings):
@@ -73,8 +75,11 @@ class Settings(BaseSettings):
     aws_secret_id: str | None = Field(None, description='AWS Secrets Manager secret read at start-up.')
     aws_region: str | None = Field(None, description='AWS region of that secret.')
     trusted_proxies: str = Field(
-        '', description='Comma-separated proxy addresses whose X-Forwarded-For is believed.'
+        '', description='Comma-separated proxy addresses or networks whose X-Forwarded-For and -Proto are believed.'
     )
+    secure_cookies: bool = Field(False, description='Mark the session cookie Secure: set it when served over HTTPS.')
+    log_level: LogLevel = Field('INFO', description='Least severe log lines written (audit events always are).')
+    log_format: Literal['text', 'json'] = Field('text', description='Log lines as text, or one JSON object each.')
 
     @property
     def database_location(self) -> str:

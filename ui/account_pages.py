@@ -98,7 +98,7 @@ def register(services: Services) -> None:
 
 
 async def _sign_in(services: Services, error: ui.label, redirect_to: str, attempt: Callable[[str], SignIn]) -> None:
-    client = client_of_page(services)
+    client = client_of_page()
     error.text = ''
     try:
         sign_in = await run.io_bound(attempt, client)
