@@ -84,7 +84,7 @@ class BodyLimit:
             if message['type'] == 'http.request':
                 received += len(message.get('body', b''))
                 if received > self.limit:
-                    raise BodyTooLarge(self.message)  # FastAPI lets it through body parsing, as a 413
+                    raise BodyTooLarge(self.message)
             return message
 
         async def noted(message: Message) -> None:
@@ -94,7 +94,7 @@ class BodyLimit:
 
         try:
             await self.app(scope, counted, noted)
-        except BodyTooLarge:
+        except* BodyTooLarge:  # a group when it passes a BaseHTTPMiddleware's task group on its way out
             if started:
                 raise
             await self._refuse(scope, receive, send)
@@ -104,6 +104,8 @@ class BodyLimit:
 
 
 class BodyTooLarge(HTTPException):
+    """An HTTPException, so that FastAPI's body parsing lets it through and its handler answers 413 too."""
+
     def __init__(self, message: str) -> None:
         super().__init__(status.HTTP_413_CONTENT_TOO_LARGE, message)
 
