@@ -58,9 +58,9 @@ class MaskingFormatter(logging.Formatter):
     def __init__(self, inner: logging.Formatter, secrets: Sequence[str]) -> None:
         super().__init__()
         self._inner = inner
-        # JSON output escapes quotes and backslashes: look for each value as written there too.
-        escaped = [json.dumps(secret)[1:-1] for secret in secrets]
-        self._secrets = sorted({*secrets, *escaped}, key=len, reverse=True)
+        # A value can show as it is, as its repr (`%r`, a traceback's locals), and either of those escaped in JSON.
+        forms = {*secrets, *(repr(secret)[1:-1] for secret in secrets)}
+        self._secrets = sorted({*forms, *(json.dumps(form)[1:-1] for form in forms)}, key=len, reverse=True)
 
     def format(self, record: logging.LogRecord) -> str:
         line = self._inner.format(record)
