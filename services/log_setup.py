@@ -22,6 +22,8 @@ JSON_FIELDS = ('asctime', 'levelname', 'name', 'message')
 JSON_NAMES = {'asctime': 'time', 'levelname': 'level', 'name': 'logger'}
 SHORTEST_MASKED = 4  # masking a shorter value would garble ordinary words and hide nothing worth hiding
 CREDENTIAL_FIELDS = ('private_key', 'private_key_id')
+# Their INFO lines narrate each request or credential lookup: written at DEBUG only.
+CHATTY_LIBRARIES = ('botocore', 'boto3', 'urllib3', 'httpx', 'httpcore')
 
 
 def configure_logging(settings: Settings, stream: TextIO | None = None) -> None:
@@ -37,6 +39,8 @@ def configure_logging(settings: Settings, stream: TextIO | None = None) -> None:
     root.setLevel(level)
     # Audit events are written at INFO: a quieter LOG_LEVEL must not drop them.
     logging.getLogger(AUDIT_LOGGER).setLevel(min(level, logging.INFO))
+    for library in CHATTY_LIBRARIES:
+        logging.getLogger(library).setLevel(level if level == logging.DEBUG else max(level, logging.WARNING))
 
 
 def secret_values(settings: Settings) -> list[str]:

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 import pytest
 
 from services.config import Settings
-from services.log_setup import AUDIT_LOGGER, MASK, configure_logging
+from services.log_setup import AUDIT_LOGGER, CHATTY_LIBRARIES, HANDLER_NAME, MASK, configure_logging
 
 GEMINI_KEY = 'AIzaSy-test-"gemini"-key-0123456789'
 DB_PASSWORD = 's3cret-db-pass'
@@ -18,9 +18,15 @@ DB_PASSWORD = 's3cret-db-pass'
 
 @pytest.fixture
 def output() -> Iterator[io.StringIO]:
-    stream = io.StringIO()
-    yield stream
-    configure_logging(Settings(), io.StringIO())  # later tests get a quiet root logger back at INFO
+    """Where the lines go; afterwards the loggers are as they were, for the tests that follow."""
+    loggers = [logging.getLogger(name) for name in ('', AUDIT_LOGGER, *CHATTY_LIBRARIES)]
+    levels = [logger.level for logger in loggers]
+    yield io.StringIO()
+    root = logging.getLogger()
+    for handler in [h for h in root.handlers if h.get_name() == HANDLER_NAME]:
+        root.removeHandler(handler)
+    for logger, level in zip(loggers, levels, strict=True):
+        logger.setLevel(level)
 
 
 def lines(stream: io.StringIO) -> list[str]:
@@ -57,9 +63,15 @@ def test_the_level_drops_quieter_lines_but_never_audit_events(output: io.StringI
     logging.getLogger(AUDIT_LOGGER).info('account deleted')
     assert [line.split(': ', 1)[1] for line in lines(output)] == ['unusual', 'account deleted']
 
+    configure_logging(Settings(log_level='INFO'), output)
+    logging.getLogger('botocore.credentials').info('Found credentials in environment variables.')
+    assert len(lines(output)) == 2  # a library's request-by-request narration is for DEBUG
+
     configure_logging(Settings(log_level='DEBUG'), output)
     logging.getLogger('logsentry.test').debug('details')
-    assert lines(output)[-1].endswith('details')
+    logging.getLogger('botocore.credentials').info('Found credentials in environment variables.')
+    assert lines(output)[-2:][0].endswith('details')
+    assert lines(output)[-1].endswith('Found credentials in environment variables.')
 
 
 def test_configuring_again_replaces_the_handler_instead_of_doubling_lines(output: io.StringIO) -> None:
