@@ -28,14 +28,16 @@ RUN groupadd --system --gid 10001 logsentry \
 COPY --from=builder /opt/venv /opt/venv
 WORKDIR /app
 COPY main.py ./
-# NiceGUI keeps its session storage beside the app's data, the one writable place.
+# NiceGUI keeps its session storage beside the app's data, the one writable place. Log lines are JSON objects, one
+# a line, as CloudWatch Logs parses them.
 ENV PATH=/opt/venv/bin:$PATH \
     PYTHONUNBUFFERED=1 \
     PYTHONDONTWRITEBYTECODE=1 \
     HOST=0.0.0.0 \
     PORT=8080 \
     DATA_DIR=/data \
-    NICEGUI_STORAGE_PATH=/data/nicegui
+    NICEGUI_STORAGE_PATH=/data/nicegui \
+    LOG_FORMAT=json
 VOLUME ["/data"]
 USER 10001:10001
 EXPOSE 8080

@@ -20,6 +20,7 @@ from services.analysis import analyze_path, read_limits
 from services.config import AnalysisSettings, Settings, describe_settings, prepare_data_dir
 from services.container import Services
 from services.diagnosis import Analyzer, DiagnosisError, OfflineAnalyzer, default_group
+from services.log_setup import configure_logging
 from services.prompt import build_prompt
 from services.redaction import describe_counts
 from services.worker import TimedOut
@@ -37,6 +38,7 @@ def main(argv: list[str] | None = None) -> int:
         settings = AnalysisSettings() if args.command == 'analyze' else Settings()
     except ValidationError as exc:
         return _fail(f'invalid configuration: {_first_error(exc)}')
+    configure_logging(settings)
     if not isinstance(settings, Settings):
         return _analyze(args, settings)
     from services.secrets import SecretsError, load_secrets  # boto3 loads only for the server
@@ -45,6 +47,7 @@ def main(argv: list[str] | None = None) -> int:
         settings = load_secrets(settings)
     except SecretsError as exc:
         return _fail(str(exc))
+    configure_logging(settings)  # again: the secret's values are now known, and masked too
     return _serve(settings)
 
 

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import secrets
 from pathlib import Path
+from typing import Annotated, Literal
 
-from pydantic import Field, SecretStr
+from pydantic import BeforeValidator, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 STORAGE_SECRET_FILE = 'storage_secret'  # noqa: S105 - a file name, not a secret
+LogLevel = Annotated[Literal['DEBUG', 'INFO', 'WARNING', 'ERROR', 'CRITICAL'], BeforeValidator(str.upper)]
 
 
 class AnalysisSettings(BaseSettings):
@@ -16,6 +18,8 @@ class AnalysisSettings(BaseSettings):
 
     model_config = SettingsConfigDict(env_file='.env', env_file_encoding='utf-8', extra='ignore')
 
+    log_level: LogLevel = Field('INFO', description='Least severe log lines written (audit events always are).')
+    log_format: Literal['text', 'json'] = Field('text', description='Log lines as text, or one JSON object each.')
     max_line_kib: int = Field(64, ge=1, description='Longer lines are cut and marked, in KiB.')
     max_upload_mb: int = Field(200, ge=1, description='Largest log accepted, in MB (after decompression too).')
     max_decompressed_mb: int = Field(2048, ge=1, description='A gzip file that inflates past this is refused, in MB.')
@@ -101,8 +105,9 @@ class Settings(AnalysisSettings):
     aws_secret_id: str | None = Field(None, description='AWS Secrets Manager secret read at start-up.')
     aws_region: str | None = Field(None, description='AWS region of that secret.')
     trusted_proxies: str = Field(
-        '', description='Comma-separated proxy addresses whose X-Forwarded-For is believed.'
+        '', description='Comma-separated proxy addresses or networks whose X-Forwarded-For and -Proto are believed.'
     )
+    secure_cookies: bool = Field(False, description='Mark the session cookie Secure: set it when served over HTTPS.')
 
     @property
     def database_location(self) -> str:

@@ -104,20 +104,10 @@ def remaining(database: Database, *, requester: Requester, limits: Limits, today
     return max(0, min(limit - used.get(key, 0) for key, limit, _ in counters))
 
 
-def client_address(peer: str | None, forwarded_for: str | None, trusted_proxies: frozenset[str]) -> str:
-    """The socket's peer, or the last address a trusted proxy appended to X-Forwarded-For."""
-    address = peer or 'unknown'
-    if forwarded_for and address in trusted_proxies:
-        # Walk back from the nearest hop: each trusted proxy vouches for the one before it.
-        for hop in reversed([part.strip() for part in forwarded_for.split(',') if part.strip()]):
-            address = hop
-            if hop not in trusted_proxies:
-                break
-    return _address_key(address)
-
-
-def parse_trusted_proxies(value: str) -> frozenset[str]:
-    return frozenset(part.strip() for part in value.split(',') if part.strip())
+def client_address(peer: str | None) -> str:
+    """The key a client address is counted under: the server's proxy-header handling has already settled the
+    address (X-Forwarded-For believed only from TRUSTED_PROXIES), so this takes the peer as it is."""
+    return _address_key(peer or 'unknown')
 
 
 def _address_key(address: str) -> str:

@@ -60,7 +60,7 @@ def register(services: Services) -> None:
                     return
                 error.text = ''
                 try:
-                    await run.io_bound(accounts.register, email.value, password.value, client=client_of_page(services))
+                    await run.io_bound(accounts.register, email.value, password.value, client=client_of_page())
                 except (AccountError, DatabaseUnavailable) as exc:
                     error.text = str(exc)
                     return
@@ -110,7 +110,7 @@ def register(services: Services) -> None:
 
 
 async def _sign_in(services: Services, error: ui.label, redirect_to: str, attempt: Callable[[str], SignIn]) -> None:
-    client = client_of_page(services)
+    client = client_of_page()
     error.text = ''
     try:
         sign_in = await run.io_bound(attempt, client)
@@ -193,7 +193,7 @@ def _end_sessions(services: Services, identity: Identity) -> None:
 
     async def end() -> None:
         try:
-            await run.io_bound(services.accounts.end_sessions, identity, client=client_of_page(services))
+            await run.io_bound(services.accounts.end_sessions, identity, client=client_of_page())
         except (AccountError, DatabaseUnavailable) as exc:
             ui.notify(str(exc), type='negative')
             return
@@ -216,7 +216,7 @@ def _delete_account(services: Services, identity: Identity) -> None:
                 error.text = 'Type your email exactly to confirm.'
                 return
             try:
-                await run.io_bound(services.accounts.delete_account, identity, client=client_of_page(services))
+                await run.io_bound(services.accounts.delete_account, identity, client=client_of_page())
             except (AccountError, DatabaseUnavailable) as exc:
                 error.text = str(exc)
                 return

@@ -30,7 +30,6 @@ from ui.session import request_address
 from ui.worker import in_worker
 
 log = logging.getLogger(__name__)
-MULTIPART_OVERHEAD = 64 * 1024  # room for the multipart headers around a file of the largest allowed size
 CHUNK = 1024 * 1024
 
 
@@ -77,10 +76,8 @@ def register(services: Services) -> None:
         diagnose: Annotated[bool, Query(description='Also diagnose the log.')] = False,
         group_id: Annotated[int | None, Query(description='The group to diagnose; default the top error.')] = None,
     ) -> JSONResponse:
+        # Bodies past the limit (and the multipart overhead) are refused as they stream (ui.security).
         limit = settings.max_upload_bytes
-        declared = request.headers.get('content-length')
-        if declared and declared.isdigit() and int(declared) > limit + MULTIPART_OVERHEAD:
-            raise _too_large(settings.max_upload_mb)
         owner = Owner(user_id=caller.user_id)
         with tempfile.TemporaryDirectory(dir=settings.data_dir) as workdir:
             path = Path(workdir) / 'upload'
@@ -95,7 +92,7 @@ def register(services: Services) -> None:
                                   parse_seconds=time.perf_counter() - started)
         body: dict[str, Any] = {'url': f'/analysis/{record.id}'}
         if diagnose:
-            address = request_address(request, settings)
+            address = request_address(request)
             requester = quota.Requester(user_id=caller.user_id, guest_id=None, address=address)
             try:
                 await diagnose_saved(database=services.database, analyzer=services.analyzer, analysis_id=record.id,
@@ -137,13 +134,8 @@ async def _receive(request: Request, path: Path, limit: int, limit_mb: int) -> s
                 out.write(chunk)
         return (upload.filename or 'upload')[:255]
     if content_type.startswith('application/json'):
-        body = bytearray()
-        async for chunk in request.stream():
-            body += chunk
-            if len(body) > limit + MULTIPART_OVERHEAD:
-                raise _too_large(limit_mb)
         try:
-            payload = TextAnalysisRequest.model_validate_json(bytes(body))
+            payload = TextAnalysisRequest.model_validate_json(await request.body())
         except ValueError:
             raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT,
                                 'Send JSON like {"text": "...", "file_name": "app.log"}.') from None

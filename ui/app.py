@@ -3,10 +3,20 @@
 from __future__ import annotations
 
 from nicegui import app, run, ui
-from nicegui.ui_run import DocsConfig
 
 from services.container import Services
-from ui import account_pages, analyze_page, api, history_page, info_pages, results_page, session, share_page
+from ui import (
+    account_pages,
+    analyze_page,
+    api,
+    api_docs,
+    history_page,
+    info_pages,
+    results_page,
+    security,
+    session,
+    share_page,
+)
 
 APP_TITLE = 'LogSentry'
 
@@ -21,6 +31,8 @@ def serve(services: Services) -> None:
     info_pages.register(settings)
     session.install(services)
     account_pages.register(services)
+    api_docs.register(title='LogSentry API', description=api.__doc__, version='1')
+    security.install(settings)
 
     @app.get('/healthz', include_in_schema=False)
     def healthz() -> dict[str, str]:
@@ -37,6 +49,8 @@ def serve(services: Services) -> None:
         reload=False,
         show=False,
         favicon='🛡️',
-        fastapi_docs=DocsConfig(title='LogSentry API', summary=None, description=api.__doc__, version='1',
-                                terms_of_service=None, contact=None, license_info=None),
+        uvicorn_logging_level=settings.log_level.lower(),
+        log_config=None,  # uvicorn's lines go through the app's one logging configuration
+        access_log=False,  # the proxy logs requests; URLs here can carry one-time login tokens
+        **security.server_options(settings),
     )

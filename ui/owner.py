@@ -40,8 +40,8 @@ async def still_acting_for(services: Services, owner: Owner) -> bool:
     return False
 
 
-def requester_for(services: Services, owner: Owner) -> Requester:
-    address = request_address(context.client.request, services.settings)
+def requester_for(owner: Owner) -> Requester:
+    address = request_address(context.client.request)
     return Requester(user_id=owner.user_id, guest_id=owner.guest_id, address=address)
 
 
@@ -53,7 +53,7 @@ async def quota_text(services: Services, owner: Owner) -> str:
     """What the person has left, in words."""
     limits = limits_for(services)
     try:
-        left = await run.io_bound(quota.remaining, services.database, requester=requester_for(services, owner),
+        left = await run.io_bound(quota.remaining, services.database, requester=requester_for(owner),
                                   limits=limits)
     except DatabaseUnavailable as exc:
         return str(exc)

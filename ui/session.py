@@ -27,10 +27,9 @@ from starlette.responses import RedirectResponse, Response
 from services.accounts import AccountError, Accounts, Identity, InvalidToken, SignIn
 from services.analyses import claim_guest_analyses
 from services.audit import audit
-from services.config import Settings
 from services.container import Services
 from services.db import DatabaseUnavailable
-from services.quota import client_address, parse_trusted_proxies
+from services.quota import client_address
 
 ACCOUNT_KEY = 'account'
 PROTECTED_PATHS = ('/account',)
@@ -169,7 +168,7 @@ def install(services: Services) -> None:
         handoff = sign_ins.claim(token, request.session['id'])
         if handoff is not None:
             if (identity := current_identity()) is not None:
-                audit('logout', user_id=identity.user_id, client=request_address(request, services.settings))
+                audit('logout', user_id=identity.user_id, client=request_address(request))
             _renew_browser_id(request, sign_ins, None, None)
         return RedirectResponse(safe_redirect(handoff.redirect_to if handoff else '/'), status_code=303)
 
@@ -192,15 +191,15 @@ def _page_browser_id() -> str:
     return str(request.session['id'])
 
 
-def client_of_page(services: Services) -> str:
-    """The client address of the current page, trusting X-Forwarded-For only from configured proxies."""
-    return request_address(context.client.request, services.settings)
+def client_of_page() -> str:
+    """The client address of the current page (see `request_address`)."""
+    return request_address(context.client.request)
 
 
-def request_address(request: Request, settings: Settings) -> str:
-    """The client address of a request, trusting X-Forwarded-For only from configured proxies."""
-    peer = request.client.host if request.client else None
-    return client_address(peer, request.headers.get('x-forwarded-for'), parse_trusted_proxies(settings.trusted_proxies))
+def request_address(request: Request) -> str:
+    """The client address of a request: uvicorn has taken it from X-Forwarded-For if, and only if, the request
+    came from one of TRUSTED_PROXIES (see `ui.security.server_options`)."""
+    return client_address(request.client.host if request.client else None)
 
 
 def _renew_browser_id(request: Request, sign_ins: SignIns, sign_in: SignIn | None,

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from dockerfile_parse import DockerfileParser
 
+from services.config import Settings
 from tests.e2e.conftest import start_app, stop_app
 
 REPO = Path(__file__).parents[2]
@@ -112,6 +113,11 @@ def test_the_health_check_command_answers_for_the_running_app_only(tmp_path: Pat
     assert healthy.returncode == 0, healthy.stderr
     assert stopped.returncode != 0
     assert volume.is_dir()  # the app's data went to the volume
+
+
+def test_the_image_writes_json_log_lines() -> None:
+    env = DockerfileParser(path=str(REPO / 'Dockerfile')).envs
+    assert Settings.model_validate({'log_format': env['LOG_FORMAT']}).log_format == 'json'
 
 
 def test_no_secret_is_baked_into_the_image() -> None:
