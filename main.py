@@ -132,10 +132,7 @@ def _print_summary(analysis: Analysis, out: TextIO) -> None:
 
 
 def _print_comparison(comparison: Comparison, baseline_name: str, out: TextIO, listed: int = 50) -> None:
-    counts = ', '.join(f'{len(getattr(comparison, kind.value))} {kind.value}' for kind in Change)
-    errors = sum(1 for row in comparison.new if row.is_error)
-    out.write(f'Compared with {baseline_name} (counts as rates per {comparison.basis.value}): {counts}; '
-              f'new errors: {errors}\n')
+    out.write(f'Compared with {baseline_name} (counts as rates per {comparison.basis.value}): {comparison.counts()}\n')
     rows = [row for row in comparison.ordered() if row.change is not Change.UNCHANGED]
     for row in rows[:listed]:
         where = f'line {row.log.first_line}' if row.log.first_line else f'baseline line {row.baseline.first_line}'

@@ -116,6 +116,11 @@ class Comparison:
         return sorted(changed, key=lambda row: (not (row.change is Change.NEW and row.is_error), *_weight(row))) \
             + self.unchanged
 
+    def counts(self) -> str:
+        """In words: '1 new, 0 gone, 2 growing, 0 shrinking, 9 unchanged; new errors: 1'."""
+        counts = ', '.join(f'{len(getattr(self, kind.value))} {kind.value}' for kind in Change)
+        return f'{counts}; new errors: {sum(1 for row in self.new if row.is_error)}'
+
     def to_dict(self) -> dict[str, Any]:
         return {
             'basis': self.basis.value, 'exposure': round(self.exposure, 4),

@@ -67,10 +67,8 @@ def _choice(record: AnalysisRecord) -> str:
 
 
 def _summary(comparison: Comparison, baseline_name: str) -> str:
-    counts = ', '.join(f'{len(getattr(comparison, kind.value))} {kind.value}' for kind in Change)
-    errors = sum(1 for row in comparison.new if row.is_error)
     unit = 'hour of log' if comparison.basis is Basis.HOUR else '1,000 events'
-    return (f'Against {baseline_name}: {counts}; {errors} new errors. Counts are compared as rates per {unit}, so a '
+    return (f'Against {baseline_name}: {comparison.counts()}. Counts are compared as rates per {unit}, so a '
             'longer log is not a worse one.')
 
 

@@ -51,6 +51,7 @@ def test_a_planted_error_is_new_and_listed_first() -> None:
     assert first.log.first_seen == START + timedelta(minutes=30)
     assert [row.template for row in comparison.new] == ['payment gateway rejected card: insufficient funds']
     assert comparison.gone == []
+    assert comparison.counts() == '1 new, 0 gone, 0 growing, 0 shrinking, 2 unchanged; new errors: 1'
     assert sorted(row.template.split()[0] for row in comparison.unchanged) == ['GET', 'cache']
 
 
