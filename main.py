@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, TextIO
 from pydantic import ValidationError
 
 from parsers import Analysis, InputError, LinesCsv, analyze_stream
+from parsers.compare import Change, Comparison, compare
 from services.analysis import analyze_path, read_limits
 from services.config import AnalysisSettings, Settings, describe_settings, prepare_data_dir
 from services.container import Services
@@ -73,6 +74,8 @@ def _parser() -> argparse.ArgumentParser:
     output.add_argument('--prompt', action='store_true',
                         help='print the redacted evidence exactly as it would be sent to the model')
     output.add_argument('--diagnose', action='store_true', help='print the Markdown diagnosis of the top error')
+    analyze.add_argument('--baseline', metavar='GOOD',
+                         help='a log of a good run: print which groups are new, gone, growing or shrinking')
     analyze.add_argument('--budget', type=int, metavar='N', help='token budget of the evidence (with --prompt)')
     analyze.add_argument('--lines-csv', metavar='OUT', type=Path,
                          help='also write LineId,EventId,GroupId,Level for every input line to OUT')
@@ -90,6 +93,8 @@ def _analyze(args: argparse.Namespace, settings: AnalysisSettings) -> int:
     budget = args.budget or settings.digest_budget_tokens
     if args.budget is not None and (not args.prompt or args.budget < 1000):
         return _fail('--budget goes with --prompt and must be at least 1000')
+    if args.baseline and (args.prompt or args.diagnose):
+        return _fail('--baseline goes with the summary or --json, not with --prompt or --diagnose')
     limits = read_limits(settings)
     # A timer, not a worker process: standard input and the events streamed to --lines-csv stay in this process.
     watchdog = threading.Timer(settings.analysis_timeout_seconds, _time_up, [settings.analysis_timeout_seconds])
@@ -102,13 +107,21 @@ def _analyze(args: argparse.Namespace, settings: AnalysisSettings) -> int:
                 analysis = analyze_stream(sys.stdin.buffer, limits, on_event=sink)
             else:
                 analysis = analyze_path(Path(args.path), limits, on_event=sink)
+            baseline = analyze_path(Path(args.baseline), limits) if args.baseline else None
     except InputError as exc:
         return _fail(str(exc))
     except OSError as exc:
         return _fail(f'cannot write {args.lines_csv}: {exc.strerror}')
     finally:
         watchdog.cancel()
-    if args.json:
+    if baseline is not None:
+        comparison = compare(analysis, baseline, similarity=settings.template_similarity)
+        if args.json:
+            json.dump(comparison.to_dict(), sys.stdout, indent=2)
+            sys.stdout.write('\n')
+        else:
+            _print_comparison(comparison, args.baseline, sys.stdout)
+    elif args.json:
         json.dump(analysis.to_dict(), sys.stdout, indent=2)
         sys.stdout.write('\n')
     elif args.prompt:
@@ -133,6 +146,19 @@ def _print_summary(analysis: Analysis, out: TextIO) -> None:
     out.write(f'{analysis.lines} lines, {analysis.events} events ({levels or "no levels"})\n')
     for group in analysis.groups[:10]:
         out.write(f'{group.count:>8}  {group.level or "-":<5}  line {group.first_line:<8} {group.template[:100]}\n')
+
+
+def _print_comparison(comparison: Comparison, baseline_name: str, out: TextIO, listed: int = 50) -> None:
+    out.write(f'Compared with {baseline_name} (counts as rates per {comparison.basis.value}): {comparison.counts()}\n')
+    rows = [row for row in comparison.ordered() if row.change is not Change.UNCHANGED]
+    for row in rows[:listed]:
+        where = f'line {row.log.first_line}' if row.log.first_line else f'baseline line {row.baseline.first_line}'
+        seen = row.log.first_seen or row.baseline.first_seen
+        when = f', {seen.isoformat()}' if seen else ''
+        out.write(f'{row.change.value:<9}  {row.level or "-":<5}  {row.log.count:>7} now {row.baseline.count:>7} '
+                  f'before  first at {where}{when}\n{"":11}{row.template[:110]}\n')
+    if len(rows) > listed:
+        out.write(f'... and {len(rows) - listed} more changes (--json lists them all)\n')
 
 
 def _diagnose(analyzer: Analyzer, analysis: Analysis) -> int:

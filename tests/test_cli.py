@@ -200,3 +200,44 @@ def test_an_analysis_past_its_time_is_stopped(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert result.stderr == 'error: the analysis took longer than 0.2 seconds and was stopped; try a smaller log\n'
     assert time.monotonic() - started < 10
+
+
+def test_baseline_lists_the_new_error_first_with_counts_and_first_line(fixtures_dir: Path) -> None:
+    result = run_cli('analyze', str(fixtures_dir / 'bad_run.log'), '--baseline', str(fixtures_dir / 'good_run.log'))
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].endswith('(counts as rates per hour): 1 new, 1 gone, 1 growing, 0 shrinking, 2 unchanged; '
+                             'new errors: 1')
+    assert lines[1].split() == ['new', 'ERROR', '3', 'now', '0', 'before', 'first', 'at', 'line', '77,',
+                                '2026-11-26T14:40:10.870000']
+    assert lines[2].strip() == 'ledger write failed: disk quota exceeded on <*>'
+    assert lines[3].split()[:5] == ['growing', 'WARN', '40', 'now', '4']
+    assert lines[5].split()[:5] == ['gone', 'INFO', '0', 'now', '3']
+
+
+def test_baseline_json_is_the_typed_comparison(fixtures_dir: Path) -> None:
+    result = run_cli('analyze', str(fixtures_dir / 'bad_run.log'), '--baseline', str(fixtures_dir / 'good_run.log'),
+                     '--json')
+    assert result.returncode == 0, result.stderr
+    comparison = json.loads(result.stdout)
+    assert comparison['basis'] == 'hour'
+    [new] = comparison['new']
+    assert (new['level'], new['log']['count'], new['log']['first_line']) == ('ERROR', 3, 77)
+    assert [row['template'] for row in comparison['growing']] == ['slow query took <*>ms on orders']
+    assert [row['matched_by'] for row in comparison['unchanged']] == ['template', 'template']
+
+
+def test_a_bad_baseline_is_a_clear_error(fixtures_dir: Path, tmp_path: Path) -> None:
+    binary = tmp_path / 'image.png'
+    binary.write_bytes(bytes(range(256)) * 8)
+    good, bad = str(fixtures_dir / 'good_run.log'), str(fixtures_dir / 'bad_run.log')
+    for args, message in (
+        ((bad, '--baseline', 'no-such.log'), 'error: no such file: no-such.log'),
+        (('no-such.log', '--baseline', good), 'error: no such file: no-such.log'),
+        ((bad, '--baseline', str(binary)), 'error: '),
+        ((bad, '--baseline', good, '--diagnose'), 'error: --baseline goes with the summary or --json'),
+    ):
+        result = run_cli('analyze', *args)
+        assert result.returncode == 1, args
+        assert result.stderr.startswith(message), result.stderr
+        assert 'Traceback' not in result.stderr and result.stdout == ''

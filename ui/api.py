@@ -18,10 +18,12 @@ from pydantic import BaseModel, Field
 from starlette.datastructures import UploadFile
 
 from parsers import InputError
+from parsers.compare import Comparison
 from services import quota
 from services.analyses import Owner, export_json, get_analysis, save_analysis
 from services.analysis import analyze_path, read_limits
 from services.auth import Principal
+from services.comparison import compare_saved
 from services.container import Services
 from services.db import DatabaseUnavailable
 from services.diagnosis import DiagnosisError
@@ -36,6 +38,13 @@ CHUNK = 1024 * 1024
 class TextAnalysisRequest(BaseModel):
     text: str = Field(description='The log text.')
     file_name: str = Field('pasted text', max_length=255, description='A name to show in the history.')
+
+
+class ComparisonPublic(BaseModel):
+    analysis_id: str
+    baseline_id: str
+    comparison: Comparison = Field(description='Groups new, gone, growing, shrinking and unchanged, each by severity '
+                                   'then size; counts are compared as rates per `basis`.')
 
 
 def register(services: Services) -> None:
@@ -115,6 +124,18 @@ def register(services: Services) -> None:
         if record is None:
             raise HTTPException(status.HTTP_404_NOT_FOUND, 'No such analysis.')
         return {**export_json(record), 'url': f'/analysis/{record.id}'}
+
+    @router.get('/analyses/{analysis_id}/compare/{baseline_id}', summary='How an analysis differs from a good run',
+                description='Matches the groups of two of your analyses by exception fingerprint or template and says '
+                'which are new, gone, growing or shrinking since the baseline.',
+                responses={401: {'description': 'Missing or bad token'},
+                           404: {'description': 'Either analysis does not exist or is not yours'}})
+    async def compare_analyses(analysis_id: str, baseline_id: str, caller: Caller) -> ComparisonPublic:
+        comparison = await _store(compare_saved, services.database, analysis_id=analysis_id, baseline_id=baseline_id,
+                                  owner=Owner(user_id=caller.user_id), similarity=settings.template_similarity)
+        if comparison is None:
+            raise HTTPException(status.HTTP_404_NOT_FOUND, 'No such analysis.')
+        return ComparisonPublic(analysis_id=analysis_id, baseline_id=baseline_id, comparison=comparison)
 
     app.include_router(router)
 

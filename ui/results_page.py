@@ -27,6 +27,7 @@ from services.models import AnalysisRecord
 from services.sharing import revoke_sharing, share_analysis, share_token
 from services.workflow import AnalysisNotFound, diagnose_saved, pick_group
 from ui.analysis_view import GROUPS_SHOWN, groups_explorer, summary_cards, timeline_card
+from ui.compare_view import compare_card
 from ui.diagnosis_panel import diagnosis_panel
 from ui.frame import frame
 from ui.owner import current_owner, limits_for, quota_text, requester_for, still_acting_for
@@ -55,6 +56,7 @@ def register(services: Services) -> None:
             await _actions(services, record, owner)
             timeline_card(record.summary)
             choose_group = await _diagnosis_section(services, record, owner)
+            await compare_card(services, record, owner)
             groups_explorer(record.groups, on_diagnose=choose_group)
 
 
