@@ -73,6 +73,10 @@ class Settings(AnalysisSettings):
         None, description='Redis for browser sessions and login throttling shared across app instances.'
     )
     redis_key_prefix: str = Field('logsentry:', description='Prefix of the session keys this app keeps in Redis.')
+    redis_timeout_seconds: float = Field(5, gt=0, description='A call to Redis that takes longer fails.')
+    memory_state_max_records: int = Field(
+        100_000, ge=100, description='Sign-ins and login handoffs kept in memory without REDIS_URL; oldest go first.'
+    )
     firebase_api_key: SecretStr | None = Field(
         None, description='Firebase web API key; with FIREBASE_PROJECT_ID switches to Firebase accounts.'
     )
