@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import secrets
 from pathlib import Path
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 STORAGE_SECRET_FILE = 'storage_secret'  # noqa: S105 - a file name, not a secret
@@ -85,7 +86,8 @@ class Settings(AnalysisSettings):
         None, description='Firebase service account: a file path or the JSON itself.'
     )
     firebase_auth_emulator_host: str | None = Field(
-        None, description='host:port of a Firebase Auth Emulator; both Firebase clients then talk to it.'
+        None, description='host:port of a Firebase Auth Emulator, set in the environment (not .env); both Firebase '
+        'clients then talk to it.'
     )
     firebase_timeout_seconds: float = Field(
         10, gt=0, description='A call to Firebase Authentication that takes longer is abandoned.'
@@ -107,6 +109,15 @@ class Settings(AnalysisSettings):
     trusted_proxies: str = Field(
         '', description='Comma-separated proxy addresses whose X-Forwarded-For is believed.'
     )
+
+    @field_validator('firebase_auth_emulator_host')
+    @classmethod
+    def _emulator_host_in_environment(cls, host: str | None) -> str | None:
+        # firebase-admin reads this variable from the process environment only, and the app never writes there:
+        # a value from .env alone would send logins to the emulator and token checks to Google.
+        if host and os.environ.get('FIREBASE_AUTH_EMULATOR_HOST') != host:
+            raise ValueError('set it in the environment itself, not only in .env (firebase-admin reads it there)')
+        return host
 
     @property
     def database_location(self) -> str:

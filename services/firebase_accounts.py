@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 import json
 import logging
-import os
 import re
 import time
 import uuid
@@ -69,9 +68,6 @@ class FirebaseAccounts:
                  timeout_seconds: float, clock_skew_seconds: int) -> None:
         self._database = database
         logging.getLogger('urllib3.connectionpool').addFilter(_HIDE_API_KEY)
-        if emulator_host:
-            # firebase-admin reads the emulator address from the environment only.
-            os.environ['FIREBASE_AUTH_EMULATOR_HOST'] = emulator_host
         route_pyrebase(emulator_host, timeout_seconds)
         config = {'apiKey': api_key, 'authDomain': f'{project_id}.firebaseapp.com', 'databaseURL': None,
                   'storageBucket': None}
