@@ -27,6 +27,8 @@ from services.redaction import describe_counts
 from services.worker import TimedOut
 
 if TYPE_CHECKING:
+    from limits.storage import Storage
+
     from services.accounts import Accounts
     from services.auth import Authenticator
     from services.db import Database
@@ -196,6 +198,7 @@ def _serve(settings: Settings) -> int:
     from services.auth import AnyOf, ApiKeyAuthenticator
     from services.db import DatabaseUnavailable, open_database
     from services.quota import release_stale
+    from services.state import open_state
 
     prepare_data_dir(settings)
     try:
@@ -204,30 +207,29 @@ def _serve(settings: Settings) -> int:
     except DatabaseUnavailable as exc:
         where = make_url(settings.database_location).render_as_string(hide_password=True)
         return _fail(f'cannot open the database {where}: {exc.reason}')
-    if settings.redis_url:  # NiceGUI reads these when it is imported
-        os.environ['NICEGUI_REDIS_URL'] = settings.redis_url
-        os.environ['NICEGUI_REDIS_KEY_PREFIX'] = settings.redis_key_prefix
+    state = open_state(settings)
     try:
-        accounts, bearer = _accounts(settings, database)
+        accounts, bearer = _accounts(settings, database, state.counters)
     except ValueError as exc:
         return _fail(str(exc))
     from ui.app import serve
 
     serve(Services(settings=settings, analyzer=create_analyzer(settings), database=database,
-                   authenticator=AnyOf([ApiKeyAuthenticator(database), *bearer]), accounts=accounts))
+                   authenticator=AnyOf([ApiKeyAuthenticator(database), *bearer]), accounts=accounts,
+                   sign_ins=state.sign_ins))
     return 0
 
 
-def _accounts(settings: Settings, database: Database) -> tuple[Accounts, list[Authenticator]]:
+def _accounts(settings: Settings, database: Database, counters: Storage) -> tuple[Accounts, list[Authenticator]]:
     """Firebase accounts when configured (their ID tokens then also open the API), local accounts otherwise."""
     if settings.firebase_api_key and settings.firebase_project_id:
         from services.firebase_accounts import FirebaseAccounts
 
-        firebase = FirebaseAccounts.from_settings(settings, database)
+        firebase = FirebaseAccounts.from_settings(settings, database, counters=counters)
         return firebase, [firebase]
     from services.local_accounts import LocalAccounts
 
-    return LocalAccounts.from_settings(settings, database), []
+    return LocalAccounts.from_settings(settings, database, counters=counters), []
 
 
 def _fail(message: str) -> int:

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from limits import RateLimitItem, RateLimitItemPerSecond
-from limits.storage import MemoryStorage, RedisStorage, Storage
+from limits.storage import Storage
 from limits.strategies import SlidingWindowCounterRateLimiter
 from sqlalchemy import delete, select, update
 
@@ -170,17 +170,13 @@ class LoginThrottle:
 
     A wrong password pauses that account from that address only, so someone guessing cannot lock the owner out from
     everywhere; the looser per-address budget stops one address guessing across many accounts. The counts live in a
-    `limits` storage: in memory (sliding-window counters, expired as their window passes, so memory stays bounded by
-    the failures of one window) or in Redis, shared by every instance of the app.
+    `limits` storage (see services.state): in memory (sliding-window counters, expired as their window passes, so
+    memory stays bounded by the failures of one window) or in Redis, shared by every instance of the app.
     """
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> LoginThrottle:
-        if settings.redis_url:
-            storage: Storage = RedisStorage(settings.redis_url, key_prefix=f'{settings.redis_key_prefix}login')
-        else:
-            storage = MemoryStorage()
-        return cls(storage, per_account=settings.login_failures_per_account,
+    def from_settings(cls, settings: Settings, counters: Storage) -> LoginThrottle:
+        return cls(counters, per_account=settings.login_failures_per_account,
                    per_address=settings.login_failures_per_address,
                    window_seconds=max(1, round(settings.login_throttle_minutes * 60)))
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import secrets
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BeforeValidator, Field, SecretStr
+from pydantic import BeforeValidator, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 STORAGE_SECRET_FILE = 'storage_secret'  # noqa: S105 - a file name, not a secret
@@ -77,6 +78,10 @@ class Settings(AnalysisSettings):
         None, description='Redis for browser sessions and login throttling shared across app instances.'
     )
     redis_key_prefix: str = Field('logsentry:', description='Prefix of the session keys this app keeps in Redis.')
+    redis_timeout_seconds: float = Field(5, gt=0, description='A call to Redis that takes longer fails.')
+    memory_state_max_records: int = Field(
+        100_000, ge=100, description='Sign-ins and login handoffs kept in memory without REDIS_URL; oldest go first.'
+    )
     firebase_api_key: SecretStr | None = Field(
         None, description='Firebase web API key; with FIREBASE_PROJECT_ID switches to Firebase accounts.'
     )
@@ -85,7 +90,8 @@ class Settings(AnalysisSettings):
         None, description='Firebase service account: a file path or the JSON itself.'
     )
     firebase_auth_emulator_host: str | None = Field(
-        None, description='host:port of a Firebase Auth Emulator; both Firebase clients then talk to it.'
+        None, description='host:port of a Firebase Auth Emulator, set in the environment (not .env); both Firebase '
+        'clients then talk to it.'
     )
     firebase_timeout_seconds: float = Field(
         10, gt=0, description='A call to Firebase Authentication that takes longer is abandoned.'
@@ -108,6 +114,15 @@ class Settings(AnalysisSettings):
         '', description='Comma-separated proxy addresses or networks whose X-Forwarded-For and -Proto are believed.'
     )
     secure_cookies: bool = Field(False, description='Mark the session cookie Secure: set it when served over HTTPS.')
+
+    @field_validator('firebase_auth_emulator_host')
+    @classmethod
+    def _emulator_host_in_environment(cls, host: str | None) -> str | None:
+        # firebase-admin reads this variable from the process environment only, and the app never writes there:
+        # a value from .env alone would send logins to the emulator and token checks to Google.
+        if host and os.environ.get('FIREBASE_AUTH_EMULATOR_HOST') != host:
+            raise ValueError('set it in the environment itself, not only in .env (firebase-admin reads it there)')
+        return host
 
     @property
     def database_location(self) -> str:

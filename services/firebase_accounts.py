@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 import json
 import logging
-import os
 import re
 import time
 import uuid
@@ -18,6 +17,7 @@ import pyrebase.pyrebase
 import requests
 from firebase_admin import auth, credentials
 from firebase_admin import exceptions as firebase_errors
+from limits.storage import Storage
 from requests.adapters import HTTPAdapter
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -68,9 +68,6 @@ class FirebaseAccounts:
                  timeout_seconds: float, clock_skew_seconds: int) -> None:
         self._database = database
         logging.getLogger('urllib3.connectionpool').addFilter(_HIDE_API_KEY)
-        if emulator_host:
-            # firebase-admin reads the emulator address from the environment only.
-            os.environ['FIREBASE_AUTH_EMULATOR_HOST'] = emulator_host
         route_pyrebase(emulator_host, timeout_seconds)
         config = {'apiKey': api_key, 'authDomain': f'{project_id}.firebaseapp.com', 'databaseURL': None,
                   'storageBucket': None}
@@ -85,13 +82,14 @@ class FirebaseAccounts:
         self._clock_skew_seconds = clock_skew_seconds
 
     @classmethod
-    def from_settings(cls, settings: Settings, database: Database) -> FirebaseAccounts:
+    def from_settings(cls, settings: Settings, database: Database, *, counters: Storage) -> FirebaseAccounts:
         if not (settings.firebase_api_key and settings.firebase_project_id):
             raise ValueError('Firebase accounts need FIREBASE_API_KEY and FIREBASE_PROJECT_ID')
         service_account = settings.firebase_credentials.get_secret_value() if settings.firebase_credentials else None
         return cls(database, api_key=settings.firebase_api_key.get_secret_value(),
                    project_id=settings.firebase_project_id, service_account=service_account,
-                   emulator_host=settings.firebase_auth_emulator_host, throttle=LoginThrottle.from_settings(settings),
+                   emulator_host=settings.firebase_auth_emulator_host,
+                   throttle=LoginThrottle.from_settings(settings, counters),
                    min_password_length=settings.password_min_length,
                    timeout_seconds=settings.firebase_timeout_seconds,
                    clock_skew_seconds=settings.firebase_clock_skew_seconds)

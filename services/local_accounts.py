@@ -6,6 +6,7 @@ import time
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from limits.storage import Storage
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -33,8 +34,8 @@ class LocalAccounts:
     password_reset_available = False
 
     @classmethod
-    def from_settings(cls, settings: Settings, database: Database) -> LocalAccounts:
-        return cls(database, throttle=LoginThrottle.from_settings(settings),
+    def from_settings(cls, settings: Settings, database: Database, *, counters: Storage) -> LocalAccounts:
+        return cls(database, throttle=LoginThrottle.from_settings(settings, counters),
                    min_password_length=settings.password_min_length,
                    session_seconds=settings.local_session_hours * 3600)
 

@@ -65,6 +65,16 @@ def test_invalid_setting_is_a_clear_error(command: list[str], setting: str) -> N
     assert result.stderr.startswith(f'error: invalid configuration: {setting}: Input should be greater than')
 
 
+def test_an_emulator_host_only_in_dot_env_is_a_clear_error(tmp_path: Path) -> None:
+    # firebase-admin would not see it, and the app does not write the environment for it.
+    (tmp_path / '.env').write_text('FIREBASE_AUTH_EMULATOR_HOST=127.0.0.1:9099\n', encoding='utf-8')
+    result = subprocess.run([sys.executable, str(MAIN), 'serve'], capture_output=True, text=True, cwd=tmp_path,
+                            env={'PATH': ''}, timeout=60, check=False)
+    assert result.returncode == 1
+    assert result.stderr.startswith('error: invalid configuration: FIREBASE_AUTH_EMULATOR_HOST: Value error, set it '
+                                    'in the environment itself, not only in .env')
+
+
 def test_analyze_reads_no_server_setting() -> None:
     server_only = {'PORT': '0', 'GUEST_FREE_ANALYSES': '-1', 'LOGIN_THROTTLE_MINUTES': 'never'}
     result = subprocess.run([sys.executable, str(MAIN), 'analyze', '-'], input='2026-01-01 00:00:00 ERROR disk full\n',

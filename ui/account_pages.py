@@ -118,7 +118,7 @@ async def _sign_in(services: Services, error: ui.label, redirect_to: str, attemp
         error.text = str(exc)
         return
     if sign_in is not None:  # None: the server is shutting down
-        finish_login(sign_in, redirect_to)
+        await finish_login(services.sign_ins, sign_in, redirect_to)
 
 
 async def _api_keys(services: Services, identity: Identity) -> None:
@@ -197,7 +197,7 @@ def _end_sessions(services: Services, identity: Identity) -> None:
         except (AccountError, DatabaseUnavailable) as exc:
             ui.notify(str(exc), type='negative')
             return
-        log_out('/login')
+        await log_out(services.sign_ins, '/login')
 
     ui.button('Log out everywhere', icon='logout', on_click=end).props('outline')
 
@@ -221,7 +221,7 @@ def _delete_account(services: Services, identity: Identity) -> None:
                 error.text = str(exc)
                 return
             dialog.close()
-            log_out('/')
+            await log_out(services.sign_ins, '/')
 
         with ui.row():
             ui.button('Cancel', on_click=dialog.close).props('flat')

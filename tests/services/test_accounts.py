@@ -7,6 +7,7 @@ import time
 from collections.abc import Callable
 
 import pytest
+from limits.storage import MemoryStorage
 
 from services.accounts import (
     COMMON_PASSWORD,
@@ -33,8 +34,8 @@ def make_accounts(request: pytest.FixtureRequest, database: Database) -> MakeAcc
     """Builds the accounts from the settings in the environment at the time of the call."""
     if request.param == 'firebase':
         request.getfixturevalue('firebase_env')
-        return lambda: FirebaseAccounts.from_settings(Settings(), database)
-    return lambda: LocalAccounts.from_settings(Settings(), database)
+        return lambda: FirebaseAccounts.from_settings(Settings(), database, counters=MemoryStorage())
+    return lambda: LocalAccounts.from_settings(Settings(), database, counters=MemoryStorage())
 
 
 @pytest.fixture

@@ -14,6 +14,7 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from firebase_admin import auth
+from limits.storage import MemoryStorage
 
 from services.accounts import UNAVAILABLE, AccountError, InvalidCredentials, InvalidToken, SignIn
 from services.config import Settings
@@ -36,7 +37,7 @@ def sqlite(tmp_path: Path) -> Iterator[Database]:
 
 @pytest.fixture
 def accounts(firebase_env: Emulator, sqlite: Database) -> FirebaseAccounts:
-    return FirebaseAccounts.from_settings(Settings(), sqlite)
+    return FirebaseAccounts.from_settings(Settings(), sqlite, counters=MemoryStorage())
 
 
 def register(accounts: FirebaseAccounts, email: str = 'ada@example.com') -> SignIn:
@@ -75,7 +76,7 @@ def test_token_from_another_project_is_refused(accounts: FirebaseAccounts, sqlit
                                                monkeypatch: pytest.MonkeyPatch) -> None:
     token = register(accounts).id_token or ''
     monkeypatch.setenv('FIREBASE_PROJECT_ID', 'demo-other')
-    other_project = FirebaseAccounts.from_settings(Settings(), sqlite)
+    other_project = FirebaseAccounts.from_settings(Settings(), sqlite, counters=MemoryStorage())
     with pytest.raises(InvalidToken):
         other_project.verify_token(token)
 
@@ -143,7 +144,7 @@ def test_token_times_may_be_off_by_the_clock_skew_setting(
         firebase_env: Emulator, sqlite: Database, monkeypatch: pytest.MonkeyPatch, claims: dict[str, int], skew: int,
         accepted: bool) -> None:
     monkeypatch.setenv('FIREBASE_CLOCK_SKEW_SECONDS', str(skew))
-    accounts = FirebaseAccounts.from_settings(Settings(), sqlite)
+    accounts = FirebaseAccounts.from_settings(Settings(), sqlite, counters=MemoryStorage())
     token = register(accounts).id_token or ''
     now = int(time.time())
     shifted = with_claims(token, **{claim: now + offset for claim, offset in claims.items()})
@@ -157,7 +158,7 @@ def test_token_times_may_be_off_by_the_clock_skew_setting(
 def test_a_firebase_that_does_not_answer_is_given_up_on_after_the_timeout(
         firebase_env: Emulator, sqlite: Database, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv('FIREBASE_TIMEOUT_SECONDS', '1')
-    accounts = FirebaseAccounts.from_settings(Settings(), sqlite)
+    accounts = FirebaseAccounts.from_settings(Settings(), sqlite, counters=MemoryStorage())
     signed_in = register(accounts)
     expiring = dataclasses.replace(signed_in, identity=dataclasses.replace(signed_in.identity, expires_at=0))
     calls = {
@@ -199,7 +200,7 @@ def test_service_account_from_json_or_a_file(firebase_env: Emulator, sqlite: Dat
         (tmp_path / 'service-account.json').write_text(text)
         text = str(tmp_path / 'service-account.json')
     monkeypatch.setenv('FIREBASE_CREDENTIALS', text)
-    accounts = FirebaseAccounts.from_settings(Settings(), sqlite)
+    accounts = FirebaseAccounts.from_settings(Settings(), sqlite, counters=MemoryStorage())
     token = register(accounts).id_token or ''
     assert accounts.verify_token(token).email == 'ada@example.com'
 
@@ -209,7 +210,7 @@ def test_unusable_service_account_is_named_not_shown(firebase_env: Emulator, sql
                                                      monkeypatch: pytest.MonkeyPatch, value: str) -> None:
     monkeypatch.setenv('FIREBASE_CREDENTIALS', value)
     with pytest.raises(ValueError, match='FIREBASE_CREDENTIALS is not a usable service account') as raised:
-        FirebaseAccounts.from_settings(Settings(), sqlite)
+        FirebaseAccounts.from_settings(Settings(), sqlite, counters=MemoryStorage())
     assert 'SECRET-PART' not in str(raised.value)
 
 

@@ -24,6 +24,7 @@ from services.config import Settings
 from services.db import Database
 from services.local_accounts import LocalAccounts
 from services.models import User
+from services.state import open_state
 
 from .test_analyses import add_user
 
@@ -34,7 +35,7 @@ REDIS_URL_VARIABLE = 'LOGSENTRY_TEST_REDIS_URL'
 
 @pytest.fixture
 def accounts(database: Database) -> LocalAccounts:
-    return LocalAccounts.from_settings(Settings(), database)
+    return LocalAccounts.from_settings(Settings(), database, counters=MemoryStorage())
 
 
 def test_password_is_kept_as_an_argon2_hash_and_login_lasts_two_weeks(accounts: LocalAccounts,
@@ -135,7 +136,8 @@ def test_throttle_memory_is_bounded_by_one_window_of_failures() -> None:
 def test_throttle_is_shared_through_redis(redis_url: str) -> None:
     settings = Settings(redis_url=redis_url, redis_key_prefix=f'test-{time.time_ns()}:',
                         login_failures_per_account=2, login_failures_per_address=50)
-    one, other = LoginThrottle.from_settings(settings), LoginThrottle.from_settings(settings)  # two app instances
+    # Two app instances, each opening its state.
+    one, other = (LoginThrottle.from_settings(settings, open_state(settings).counters) for _ in range(2))
     one.failed('ada@example.com', CLIENT)
     other.failed('ada@example.com', CLIENT)
     for instance in (one, other):
