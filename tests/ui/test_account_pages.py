@@ -18,9 +18,9 @@ from services.models import ApiKey
 from services.models import User as UserRow
 from tests.firebase_emulator import Emulator
 from tests.services.test_analyses import analyzed
+from tests.ui.waits import WAIT
 
 PASSWORD = 'correct horse battery'
-WAIT = 50  # tries, 0.1 s apart: password hashing and the emulator take a moment
 
 
 async def register(user: User, email: str = 'ada@example.com', password: str = PASSWORD) -> None:

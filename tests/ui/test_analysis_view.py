@@ -3,6 +3,7 @@ from nicegui.elements.markdown import prepare_content
 from nicegui.testing import User
 
 from services.samples import SAMPLES
+from tests.ui.waits import WAIT
 from ui.analysis_view import cited_lines, html_as_text, known_lines
 
 
@@ -54,7 +55,7 @@ async def test_a_group_opens_with_its_full_event_and_context(user: User) -> None
 
 async def test_cited_lines_become_links_to_the_kept_lines(user: User) -> None:
     await open_sample(user, 'Python app: database refused')
-    await user.should_see('Cited lines:', retries=50)
+    await user.should_see('Cited lines:', retries=WAIT)
     user.find(kind=ui.button, content='Line 4').click()
     await user.should_see('could not connect to server: Connection refused (db.internal:5432)')
 
@@ -87,7 +88,7 @@ def test_rendered_answer_shows_placeholders_and_html_as_text() -> None:
 
 async def test_the_answer_can_be_copied(user: User) -> None:
     await open_sample(user, 'nginx: 502 storm')
-    await user.should_see('Copy answer', retries=50)
+    await user.should_see('Copy answer', retries=WAIT)
     user.find(kind=ui.button, content='Copy answer').click()
     await user.should_see('The answer is on the clipboard as Markdown.')
 

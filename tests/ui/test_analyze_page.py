@@ -6,6 +6,8 @@ from nicegui import ui
 from nicegui.elements.upload_files import SmallFileUpload
 from nicegui.testing import User
 
+from tests.ui.waits import WAIT
+
 DISK_FULL = '2026-01-01 10:00:00 ERROR write failed: No space left on device\n'
 
 
@@ -13,7 +15,7 @@ async def analyze_text(user: User, text: str) -> None:
     await user.open('/')
     user.find('Or paste log text').type(text)
     user.find(marker='analyze').click()
-    await user.should_see('Problem to diagnose', retries=50)
+    await user.should_see('Problem to diagnose', retries=WAIT)
 
 
 async def test_pasted_log_is_saved_and_shown_with_a_diagnosis(user: User) -> None:
@@ -21,7 +23,7 @@ async def test_pasted_log_is_saved_and_shown_with_a_diagnosis(user: User) -> Non
     await user.should_see('3 of 3 free analyses left')
     await analyze_text(user, DISK_FULL)
     await user.should_see('1 lines, 1 events')
-    await user.should_see('Disk full', retries=50)  # the offline analyzer answers at once
+    await user.should_see('Disk full', retries=WAIT)  # the offline analyzer answers at once
     await user.should_see('2 of 3 free analyses left')
 
 
@@ -30,7 +32,7 @@ async def test_uploaded_file_is_analyzed(user: User, fixtures_dir: Path) -> None
     upload = user.find(ui.upload).elements.pop()
     data = (fixtures_dir / 'app.log').read_bytes()
     await upload.handle_uploads([SmallFileUpload('app.log', 'text/plain', data)])
-    await user.should_see('16 lines, 8 events', retries=50)
+    await user.should_see('16 lines, 8 events', retries=WAIT)
     table = user.find(ui.table).elements.pop()
     assert 'could not connect to server: Connection refused' in table.rows[0]['template']
 
@@ -44,9 +46,9 @@ async def test_empty_paste_is_a_clear_message(user: User) -> None:
 async def test_free_diagnoses_run_out_and_registration_is_offered(user: User) -> None:
     for number in range(3):
         await analyze_text(user, f'2026-01-01 10:00:00 ERROR failure number {number} in worker\n')
-        await user.should_see(f'{2 - number} of 3 free analyses left', retries=50)
+        await user.should_see(f'{2 - number} of 3 free analyses left', retries=WAIT)
     await analyze_text(user, '2026-01-01 10:00:00 ERROR yet another failure\n')
-    await user.should_see('You have used your 3 free diagnoses. Register for unlimited diagnoses.', retries=50)
+    await user.should_see('You have used your 3 free diagnoses. Register for unlimited diagnoses.', retries=WAIT)
     await user.should_see('Register for unlimited diagnoses')
     [link] = [link for link in user.find(ui.link).elements if link.text == 'Register for unlimited diagnoses']
     assert link.props['href'] == '/register'
@@ -55,15 +57,15 @@ async def test_free_diagnoses_run_out_and_registration_is_offered(user: User) ->
 async def test_the_same_question_again_is_free(user: User) -> None:
     for _ in range(2):
         await analyze_text(user, DISK_FULL)
-        await user.should_see('Disk full', retries=50)
-        await user.should_see('2 of 3 free analyses left', retries=50)
+        await user.should_see('Disk full', retries=WAIT)
+        await user.should_see('2 of 3 free analyses left', retries=WAIT)
 
 
 async def test_a_binary_file_is_a_clear_message(user: User) -> None:
     await user.open('/')
     upload = user.find(ui.upload).elements.pop()
     await upload.handle_uploads([SmallFileUpload('core.bin', 'application/octet-stream', bytes(range(256)) * 8)])
-    await user.should_see('Error: this looks like a binary file, not a text log', retries=50)
+    await user.should_see('Error: this looks like a binary file, not a text log', retries=WAIT)
 
 
 @pytest.fixture
@@ -77,5 +79,5 @@ async def test_an_analysis_past_its_time_is_stopped_with_a_clear_message(short_t
     upload = user.find(ui.upload).elements.pop()
     await upload.handle_uploads([SmallFileUpload('big.log', 'text/plain', big)])
     await user.should_see('Error: the analysis took longer than 0.05 seconds and was stopped; try a smaller log',
-                          retries=50)
+                          retries=WAIT)
     assert [worker for worker in multiprocessing.active_children() if worker.name == 'analysis'] == []

@@ -4,6 +4,8 @@ from pathlib import Path
 import pytest
 from nicegui.testing import User
 
+from tests.ui.waits import WAIT
+
 from .test_api import new_key
 from .test_saved_analyses import analyze
 
@@ -24,7 +26,7 @@ async def test_a_locked_database_is_a_clear_message_and_loses_nothing(
         user.find('Or paste log text').type('2026-01-01 10:00:00 ERROR another failure\n')
         user.find(marker='analyze').click()
         await user.should_see('Error: The database is unavailable or busy right now; nothing saved was lost.',
-                              retries=50)
+                              retries=WAIT)
     finally:
         blocker.execute('ROLLBACK')
         blocker.close()

@@ -6,6 +6,7 @@ from nicegui import ui
 from nicegui.testing import User
 
 from tests.gemini_server import GeminiServer, Reply
+from tests.ui.waits import WAIT
 
 
 @pytest.fixture
@@ -20,7 +21,7 @@ async def paste_and_analyze(user: User, text: str) -> None:
     await user.open('/')
     user.find('Or paste log text').type(text)
     user.find(marker='analyze').click()
-    await user.should_see('Problem to diagnose', retries=50)
+    await user.should_see('Problem to diagnose', retries=WAIT)
 
 
 async def test_the_redacted_evidence_is_shown_before_anything_is_sent(gemini: GeminiServer, user: User,
@@ -42,9 +43,9 @@ async def test_the_answer_streams_in_and_only_redacted_text_leaves(gemini: Gemin
                         prompt_tokens=2100, answer_tokens=64))
     await paste_and_analyze(user, (fixtures_dir / 'secrets.log').read_text())
     user.find(kind=ui.button, content='Diagnose with gemini-2.5-flash').click()
-    await user.should_see('The payment provider refused connections.', retries=50)
+    await user.should_see('The payment provider refused connections.', retries=WAIT)
     await user.should_not_see('Nothing listened on its port.')  # the second chunk is still being written
-    await user.should_see('Nothing listened on its port.', retries=50)
+    await user.should_see('Nothing listened on its port.', retries=WAIT)
     await user.should_see('gemini-2.5-flash: 2100 tokens in, 64 out')
     await user.should_see('2 of 3 free analyses left')
     sent = gemini.sent_text()
@@ -56,7 +57,7 @@ async def test_a_model_failure_keeps_the_results_and_falls_back(gemini: GeminiSe
     gemini.script(Reply(status=500))
     await paste_and_analyze(user, '2026-01-01 10:00:00 ERROR write failed: No space left on device\n')
     user.find(kind=ui.button, content='Diagnose with gemini-2.5-flash').click()
-    await user.should_see('Gemini had a server error (500)', retries=50)
+    await user.should_see('Gemini had a server error (500)', retries=WAIT)
     await user.should_see('Below is the offline analysis instead.')
     await user.should_see('Disk full')
     await user.should_see('1 lines, 1 events')  # the parse results stay on screen
@@ -74,12 +75,12 @@ async def test_a_cut_off_answer_says_so_and_is_not_counted(gemini: GeminiServer,
                   Reply(chunks=['## Summary\nThe disk filled up.'], thinking_tokens=77))
     await paste_and_analyze(user, '2026-01-01 10:00:00 ERROR write failed: No space left on device\n')
     user.find(kind=ui.button, content='Diagnose with gemini-2.5-flash').click()
-    await user.should_see('answer was cut off at the output limit of 2000 tokens', retries=50)
+    await user.should_see('answer was cut off at the output limit of 2000 tokens', retries=WAIT)
     await user.should_see("gemini-2.5-flash's answer was not used, so this attempt is not counted")
     await user.should_see('Below is the offline analysis instead.')
     await user.should_see('3 of 3 free analyses left')
     user.find(kind=ui.button, content='Diagnose with gemini-2.5-flash').click()
-    await user.should_see('The disk filled up.', retries=50)
+    await user.should_see('The disk filled up.', retries=WAIT)
     await user.should_see('gemini-2.5-flash: 1200 tokens in, 300 out, 77 thinking')
     await user.should_see('2 of 3 free analyses left')
     [first, _] = gemini.requests
@@ -90,7 +91,7 @@ async def test_a_blocked_request_says_so_and_is_not_counted(gemini: GeminiServer
     gemini.script(Reply(block_reason='SAFETY'))
     await paste_and_analyze(user, '2026-01-01 10:00:00 ERROR write failed: No space left on device\n')
     user.find(kind=ui.button, content='Diagnose with gemini-2.5-flash').click()
-    await user.should_see('Gemini refused to read the evidence (blocked: SAFETY).', retries=50)
+    await user.should_see('Gemini refused to read the evidence (blocked: SAFETY).', retries=WAIT)
     await user.should_see('3 of 3 free analyses left')
 
 
@@ -98,11 +99,11 @@ async def test_two_guests_with_different_logs_never_see_each_others_answer(user:
                                                                            create_user: Callable[[], User]) -> None:
     await paste_and_analyze(user, '2026-01-01 10:00:00 WARN export of /srv/alice/payroll.csv: '
                                   'No space left on device\n')
-    await user.should_see('Disk full', retries=50)
+    await user.should_see('Disk full', retries=WAIT)
     await user.should_see('payroll.csv')
     stranger = create_user()
     await paste_and_analyze(stranger, '2026-01-01 10:00:00 INFO bob-node-3 started\n'
                                       '2026-01-01 10:00:01 INFO bob-node-3 ready\n')
-    await stranger.should_see('No errors and no known failure found in 2 lines.', retries=50)
+    await stranger.should_see('No errors and no known failure found in 2 lines.', retries=WAIT)
     await stranger.should_not_see('payroll')
     await stranger.should_not_see('Disk full')

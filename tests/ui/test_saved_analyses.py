@@ -21,7 +21,7 @@ async def analyze(user: User, text: str) -> str:
     await user.open('/')
     user.find('Or paste log text').type(text)
     user.find(marker='analyze').click()
-    await user.should_see('Problem to diagnose', retries=50)
+    await user.should_see('Problem to diagnose', retries=WAIT)
     path = user.back_history[-1]
     assert path.startswith('/analysis/')
     return path
@@ -90,7 +90,7 @@ async def test_share_link_shows_a_redacted_view_until_revoked(user: User, create
 
 async def test_exports_download_markdown_and_json(user: User) -> None:
     await analyze(user, '2026-01-01 10:00:00 ERROR write failed: No space left on device\n')
-    await user.should_see('Disk full', retries=50)
+    await user.should_see('Disk full', retries=WAIT)
     user.find(marker='export-md').click()
     markdown = (await user.download.next()).text
     assert markdown.startswith('# pasted text\n')
@@ -141,7 +141,7 @@ async def test_a_members_analyses_follow_the_account(user: User, create_user: Ca
 
 async def test_feedback_is_kept(user: User) -> None:
     path = await analyze(user, '2026-01-01 10:00:00 ERROR write failed: No space left on device\n')
-    await user.should_see('Disk full', retries=50)
+    await user.should_see('Disk full', retries=WAIT)
     user.find(marker='up').click()
     await user.should_see('Thanks: marked helpful.', retries=20)
     await user.open(path)
