@@ -45,6 +45,12 @@ _SEVERITY = {'FATAL': 4, 'ERROR': 3, 'WARN': 2, '': 1}
 _FRAME = re.compile(r'^\s+(?:at |File "|\.\.\. \d+ more)')
 _SENTENCE_END = re.compile(r'(?<=[.!?])\s+(?=[A-Z`\'"(])')
 _HINT = re.compile(r'\bHINT:\s+(.+)')
+# What goes before a message on its line: timestamps, bracketed fields, a level word, a compose or syslog prefix.
+_HEADER = re.compile(
+    r'^(?:\s*(?:[\[(]?\d[\d:.,TZ/+-]{6,}(?: [\d:.,]{6,})?[\])]?|\[[^\]\n]{0,80}\]|[\w.-]+[-_]\d+ +\||[\w./-]+\[\d+\]:'
+    r'|(?:TRACE|DEBUG|INFO|NOTICE|WARN|WARNING|ERROR|ERR|FATAL|CRITICAL|PANIC|SEVERE|LOG|DETAIL|STATEMENT|UTC|E|W)'
+    r'(?::|\b)))+\s*'
+)
 # Words with which a message tells the reader what to do; a clause quoted from its cue to the sentence's end.
 _REMEDY_CUE = re.compile(
     r'\b(?:please|try|consider|make sure|ensure (?:that|the|you)|did you mean'
@@ -350,7 +356,7 @@ def remedies(around: Window) -> list[str]:
         elif prose and _goes_on(prose[-1], line):
             prose[-1] = f'{prose[-1]} {line.strip()}'
         else:
-            prose.append(line.strip())
+            prose.append(_HEADER.sub('', line).strip())
     for sentence in (part for paragraph in prose for part in _SENTENCE_END.split(paragraph)):
         cue = _REMEDY_CUE.search(sentence)
         if cue and not _NO_REMEDY.search(sentence):
