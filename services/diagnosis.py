@@ -3,6 +3,7 @@ about the rest: the most incident-like event, the remedy its message gives and t
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import json
 import re
@@ -34,6 +35,8 @@ CITED_OCCURRENCES = 10
 LINES_AFTER = 8
 LINES_BEFORE = 3
 REMEDIES_QUOTED = 3
+# An error this many lines or fewer after another belongs to its burst: the burst's first error is the likelier cause.
+BURST_GAP_LINES = 20
 REMEDY_CHARS = 300
 CONFIDENCE = ('high', 'medium', 'low')
 # Part of every offline cache key: raise it when the answers' wording changes.
@@ -243,10 +246,17 @@ def _contexts(groups: Iterable[Group]) -> frozenset[str]:
 
 
 def incident_ranking(view: LogView) -> list[Group]:
-    """The error and incident-like groups, the most incident-like first: the most severe, then the rarest, then the
-    first in time (the start of its burst). The one place that decides which event is the incident."""
+    """The error and incident-like groups, the most incident-like first: the most severe, then the one that starts
+    a burst of errors (no error in the lines before it), then the rarest, then the first in time. The one place that
+    decides which event is the incident."""
     scored = [(severity, group) for group in view.groups if (severity := _severity(group))]
-    scored.sort(key=lambda pair: (-pair[0], pair[1].count, pair[1].first_line))
+    errors = sorted({line for group in view.groups if group.level in ERROR_LEVELS for line in group.occurrences})
+
+    def follows_an_error(group: Group) -> bool:
+        at = bisect.bisect_left(errors, group.first_line)
+        return at > 0 and group.first_line - errors[at - 1] <= BURST_GAP_LINES
+
+    scored.sort(key=lambda pair: (-pair[0], follows_an_error(pair[1]), pair[1].count, pair[1].first_line))
     return [group for _, group in scored]
 
 
@@ -311,10 +321,13 @@ def _match(group: Group, around: Window, signatures: tuple[Signature, ...], cont
             continue
         if not contexts.issuperset(signature.requires) or any(pattern.search(text) for pattern in signature.unless):
             continue
-        for pattern in signature.patterns:
+        for index, pattern in enumerate(signature.patterns):
             found = pattern.search(text)
             if found is None:
                 continue
+            confidence = signature.confidence
+            if index and index == len(signature.patterns) - 1 and not pattern.groupindex:
+                confidence = _lower(confidence)  # the last, catch-all pattern: the words, not their specifics
             number, line = around.lines[text.count('\n', 0, found.start())]
             values = dict(signature.defaults)
             detail = next((more for pattern in signature.details if (more := pattern.search(around.around))), None)
@@ -323,14 +336,14 @@ def _match(group: Group, around: Window, signatures: tuple[Signature, ...], cont
                     values.update({name: _clean(value) for name, value in named.groupdict().items() if value})
             values['count'] = str(group.count)
             notes = tuple(note for name, note in signature.when.items() if name in contexts)
-            return Match(signature, group, number, line, values, around, signature.confidence,
-                         _WHY[signature.kind, signature.confidence], notes)
+            return Match(signature, group, number, line, values, around, confidence, _WHY[signature.kind, confidence],
+                         notes)
     return None
 
 
 _WHY = {
     ('signature', 'high'): 'a known failure whose words and context are in the log',
-    ('signature', 'medium'): 'a known failure, but its message has more than one usual cause',
+    ('signature', 'medium'): 'a known failure, but its words have more than one usual cause',
     ('signature', 'low'): 'a known failure, but its words are vague',
     ('class', 'high'): 'the words of the message name this class of failure',
     ('class', 'medium'): 'no known failure matches, but the words of the message name this class of failure; the '

@@ -16,7 +16,7 @@ async def diagnose(log: str) -> Diagnosis:
 CLASSES = [
     ('2026-11-26 10:00:00 ERROR backup: could not open "/srv/backup/today.tar" for writing: Permission denied\n',
      'Permission or ownership problem on /srv/backup/today.tar', ["namei -l '/srv/backup/today.tar'"]),
-    ('db-1  | chown: changing ownership of \'/var/lib/db\': Operation not permitted\n',
+    ("db-1  | chown: changing ownership of '/var/lib/db': Operation not permitted\n",
      'Permission or ownership problem on /var/lib/db', ['named volume']),
     ("terminate called after throwing an instance of 'std::bad_alloc'\n  what():  std::bad_alloc\n",
      'Out of memory', ['free -h']),
@@ -91,7 +91,8 @@ async def test_a_remedy_is_quoted_from_a_hint_line() -> None:
 
 @pytest.mark.parametrize(('log', 'quoted'), [
     ('2026-11-26 10:00:00 ERROR max file descriptors [4096] for the search process is too low, increase to at least '
-     '[65535]\n', 'max file descriptors \\[4096\\] for the search process is too low, increase to at least \\[65535\\]'),
+     '[65535]\n',
+     'max file descriptors \\[4096\\] for the search process is too low, increase to at least \\[65535\\]'),
     ('2026-11-26 10:00:00 ERROR store: bad file format reading the journal: make a backup of it, then use '
      'journal-check --fix\n', 'make a backup of it, then use journal-check --fix'),
     ("2026-11-26 10:00:00 ERROR cli: unknown command 'stauts'. Did you mean 'status'?\n", "Did you mean 'status'?"),
@@ -159,19 +160,33 @@ async def test_an_unknown_error_is_stated_with_low_confidence() -> None:
     assert 'Confidence: **low**' in markdown
 
 
-def test_the_incident_is_the_most_severe_then_rarest_then_first_event() -> None:
+def test_the_incident_is_the_most_severe_then_the_start_of_a_burst_then_the_rarest() -> None:
+    quiet = '2026-11-26 10:00:00 INFO web: request served\n' * 25
     log = ('2026-11-26 10:00:00 ERROR web: request failed\n' * 5
            + '2026-11-26 10:00:01 ERROR db: replica lag too high\n'
            + '2026-11-26 10:00:02 ERROR db: replica stopped\n'
+           + quiet
            + '2026-11-26 10:00:03 WARN disk: No space left on device while rotating logs\n'
-           + '2026-11-26 10:00:04 INFO web: request served\n')
+           + '2026-11-26 10:00:04 ERROR cache: eviction failed\n' * 2
+           + quiet
+           + '2026-11-26 10:00:05 FATAL web: shutting down\n')
     ranked = incident_ranking(read_log(analyze_text(log, ReadLimits())))
-    assert [group.first_line for group in ranked] == [6, 7, 1, 8]
+    # FATAL first; then the errors that start a burst (the rarer first); then those inside a burst; then the warning
+    assert [group.first_line for group in ranked] == [61, 34, 1, 6, 7, 33]
 
 
 async def test_a_container_fact_needs_container_evidence() -> None:
-    line = '2026-11-26 10:00:00 ERROR app: could not translate host name "orders-db" to address: Name or service not known\n'
+    line = ('2026-11-26 10:00:00 ERROR app: could not translate host name "orders-db" to address: '
+            'Name or service not known\n')
     plain = (await diagnose(line)).markdown
     composed = (await diagnose('api-1  | ' + line)).markdown
     assert 'service name' not in plain
     assert "make orders-db the other container's service name" in composed
+
+
+async def test_a_catch_all_pattern_states_less_confidence_than_a_specific_one() -> None:
+    specific = (await diagnose("2026-11-26 10:00:00 ERROR writer: OSError: [Errno 28] No space left on device: "
+                               "'/srv/out/a.csv'\n")).markdown
+    catch_all = (await diagnose('2026-11-26 10:00:00 ERROR writer: ENOSPC while flushing the buffer\n')).markdown
+    assert '**Disk full**' in specific and 'Confidence: **high**' in specific
+    assert '**Disk full**' in catch_all and 'Confidence: **medium**' in catch_all
