@@ -7,7 +7,8 @@ digest; `half = 'held-out'` ones are only measured and reported.
 
 For every incident, through the CLI's own entry point (`main.main`):
 - offline: `analyze FILE --diagnose` with no model configured is right when its own words (the answer less the code
-  blocks and the log text it quotes) mention every must_mention term (`a|b` accepts either);
+  blocks and the log text it quotes) mention every must_mention term (`a|b` accepts either); a wrong answer that
+  states high confidence is counted apart, as confidently wrong;
 - alone: `analyze FILE --prompt --budget 12000` keeps the incident when a root-cause line reaches the evidence;
 - buried: the same, with the excerpt inserted at a seeded random line of a 64,000-line log made of other systems'
   ordinary logs (Loghub-2k, concatenated and repeated).
@@ -52,6 +53,7 @@ LINE_CHARS = 200
 _WORD = re.compile(r'[A-Za-z][A-Za-z0-9_.:/-]{2,}')
 _FENCE = re.compile(r'```.*?```', re.DOTALL)
 _CODE_SPAN = re.compile(r'`([^`\n]+)`')
+_HIGH_CONFIDENCE = re.compile(r'^Confidence: \*\*high\*\*', re.MULTILINE)
 
 
 class IncidentError(ValueError):
@@ -182,6 +184,7 @@ class Result:
     alone: bool
     buried: bool | None  # None when the buried run was skipped
     answer_title: str
+    confident: bool  # the answer states high confidence
 
 
 def measure(incident: Incident, hay: list[str] | None, seed: int, workdir: Path) -> Result:
@@ -193,7 +196,8 @@ def measure(incident: Incident, hay: list[str] | None, seed: int, workdir: Path)
     if hay is not None:
         path.write_text(bury(incident, hay, seed), encoding='utf-8')
         buried = _kept(cli('analyze', str(path), '--prompt', '--budget', str(BUDGET)), incident)
-    return Result(incident, missing_terms(answer, incident), alone, buried, _title(answer))
+    return Result(incident, missing_terms(answer, incident), alone, buried, _title(answer),
+                  bool(_HIGH_CONFIDENCE.search(answer)))
 
 
 def _kept(prompt: str, incident: Incident) -> bool:
@@ -242,6 +246,7 @@ def _report(results: list[Result], *, buried: bool) -> None:
             continue
         figures = [
             ('offline right', lambda result: not result.missing),
+            ('confidently wrong', lambda result: bool(result.missing) and result.confident),
             ('digest kept alone', lambda result: result.alone),
         ]
         if buried:
@@ -251,7 +256,8 @@ def _report(results: list[Result], *, buried: bool) -> None:
         for result in part:
             faults = []
             if result.missing:
-                faults.append(f'offline lacks {", ".join(result.missing)} ("{result.answer_title}")')
+                confidently = ' with high confidence' if result.confident else ''
+                faults.append(f'offline lacks {", ".join(result.missing)}{confidently} ("{result.answer_title}")')
             if not result.alone:
                 faults.append('root cause not in the digest')
             if buried and not result.buried:

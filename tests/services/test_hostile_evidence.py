@@ -1,4 +1,4 @@
-"""Pathological lines through everything that reads evidence: signatures, redaction, templates, the digest.
+"""Pathological lines through everything that reads evidence: the offline analyzer, redaction, templates, the digest.
 
 These once rescanned the rest of the line at every position (seconds per line); now each pass is linear.
 """
@@ -7,7 +7,7 @@ import pytest
 
 from parsers import Analysis, Group
 from parsers.digest import build_digest, plain_template
-from services.diagnosis import match_group
+from services.diagnosis import offline_diagnosis
 from services.redaction import redact
 
 LINES = [
@@ -21,8 +21,8 @@ LINES = [
 @pytest.mark.parametrize('line', LINES, ids=[line[:12] for line in LINES])
 def test_a_pathological_line_is_read_in_one_pass(line: str) -> None:
     group = Group(id=1, template=line, level='ERROR', count=10, first_line=1, example=line)
-    match_group(group)
+    analysis = Analysis(lines=1, events=1, level_counts={'ERROR': 1}, formats={}, groups=[group])
+    assert offline_diagnosis(analysis, None).markdown.startswith('## Summary')
     assert redact(line, redact_ips=True).text.count('\n') == 0
     assert '\n' not in plain_template(line)
-    analysis = Analysis(lines=1, events=1, level_counts={'ERROR': 1}, formats={}, groups=[group])
     assert build_digest(analysis, group, budget=1_000).tokens <= 1_000

@@ -7,7 +7,7 @@ import pytest
 
 from parsers import ReadLimits
 from services.analysis import analyze_text
-from services.diagnosis import OFFLINE_NOTE, OfflineAnalyzer, load_signatures
+from services.diagnosis import OFFLINE_NOTE, OfflineAnalyzer, default_group, load_signatures
 
 CASES = tomllib.loads((Path(__file__).parents[1] / 'fixtures' / 'signature_cases.toml').read_text(encoding='utf-8'))
 AREAS = {'Python', 'Java', 'Go', 'Node.js', 'nginx/Apache', 'PostgreSQL', 'MySQL', 'Redis', 'Docker/Kubernetes',
@@ -63,10 +63,12 @@ async def test_a_failure_below_the_top_error_is_still_found() -> None:
         '2026-11-26 10:00:00 ERROR [web] request failed: upstream error\n' * 3
         + 'Nov 26 10:00:01 web-1 kernel: Out of memory: Killed process 2213 (gunicorn) total-vm:812kB\n'
     )
-    diagnosis = await OfflineAnalyzer().diagnose(analyze_text(log, ReadLimits()))
+    analysis = analyze_text(log, ReadLimits())
+    diagnosis = await OfflineAnalyzer().diagnose(analysis, default_group(analysis))
     assert diagnosis.signature_id == 'out-of-memory'
     assert 'gunicorn (pid 2213)' in diagnosis.markdown
     assert 'is not in the knowledge base; this is the first recognized failure' in diagnosis.markdown
+    assert 'Confidence: **medium**' in diagnosis.markdown
 
 
 async def test_secrets_in_the_evidence_are_redacted() -> None:
