@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -10,8 +9,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from parsers import wrappers
-from parsers.continuation import CHAINED, CONTINUATION, CRASH_START, TRACEBACK
-from parsers.fingerprint import Crash, fingerprint
+from parsers.crashes import CHAINED, CONTINUATION, TRACEBACK, crash_start_level, is_crash_opening
+from parsers.fingerprint import Crash, Fingerprints
 from parsers.formats import CONTINUES, Format, Record, detect, plain
 from parsers.levels import infer_level
 from parsers.masking import mask
@@ -39,10 +38,8 @@ Event = list[Any]
 _FIRST, _LAST, _TS, _LEVEL, _COMP, _MSG, _FMT, _LINES, _CONTEXT = range(9)
 # Line openings remembered with the format that read them, so interleaved formats cost one lookup.
 MAX_PREFIXES = 10_000
-MAX_CACHED_TRACE = 8192
 # Each context line kept is cut to this many characters.
 MAX_CONTEXT_CHARS = 1000
-_DIGITS = re.compile(r'0x[0-9a-fA-F]+|\d+').sub
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,7 +80,7 @@ class Engine:
         self.unwrapping = False
         self.event: Event | None = None
         self.by_prefix: dict[str, Format] = {}
-        self.crashes: dict[str, Crash | None] = {}
+        self.crash_of = Fingerprints(limits.template_cache_size)
         self.max_occurrences = limits.max_occurrences
         self.force_continue = False
         # The context lines, the event's own line and the line that closed it.
@@ -191,8 +188,9 @@ class Engine:
             if event is not None and self._traceback_continues(event):
                 return None
             return None, 'ERROR', None, line
-        if CRASH_START.match(line):
-            return None, 'FATAL' if line.startswith(('panic', 'fatal')) else 'ERROR', None, line
+        level = crash_start_level(line)
+        if level:
+            return None, level, None, line
         if event is not None and CONTINUATION.match(line):
             return None
         for index, fmt in enumerate(self.ranked):
@@ -253,7 +251,7 @@ class Engine:
             if fmt.assemble is not None:
                 ts, level, event[_COMP], msg = fmt.assemble(lines)
                 event[_MSG] = msg
-            crash = self._crash(lines)
+            crash = self.crash_of(lines)
         source = 'written' if level else ''
         if crash is not None:
             if not level or (level in ('TRACE', 'DEBUG', 'INFO') and msg.startswith(TRACEBACK)):
@@ -301,16 +299,6 @@ class Engine:
             self.segment = [first, last, fmt, 1]
         if self.on_event is not None:
             self.on_event(first, last, group.id, level, ts)
-
-    def _crash(self, lines: list[str]) -> Crash | None:
-        # Traces repeat: the same frames with other values in the messages. Cache on the masked trace.
-        key = _DIGITS('', '\n'.join(lines))
-        if key in self.crashes:
-            return self.crashes[key]
-        crash = fingerprint(lines)
-        if len(self.crashes) < self.limits.template_cache_size and len(key) < MAX_CACHED_TRACE:
-            self.crashes[key] = crash
-        return crash
 
     def _new_group(self, key: tuple[object, ...], event: Event, level: str, source: str,
                    crash: Crash | None) -> _Tally:
@@ -447,7 +435,7 @@ class Engine:
             return kind
         assert isinstance(kind, int)
         template = self.miner.clusters[kind].template
-        if tally.title and template.startswith(('Traceback', 'panic', 'fatal error', 'Exception in thread')):
+        if tally.title and is_crash_opening(template):
             # A crash with no log line of its own: its exception line says what happened.
             return mask(tally.title)
         return template
