@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 from parsers import wrappers
@@ -14,9 +14,10 @@ from parsers.fingerprint import Crash, Fingerprints
 from parsers.formats import CONTINUES, Format, Record, detect, plain
 from parsers.levels import infer_level
 from parsers.masking import mask
-from parsers.model import ERROR_LEVELS, LEVELS, Analysis, Bucket, Group, Segment
+from parsers.model import ERROR_LEVELS, LEVELS, Analysis, Group, Segment
 from parsers.reader import ReadLimits, ReadStats
 from parsers.templates import TemplateMiner
+from parsers.timeline import Row, Timeline
 from parsers.timestamps import parse_timestamp, sort_key
 
 # Called after each chunk with (bytes read so far, events so far).
@@ -28,9 +29,6 @@ EventSink = Callable[[int, int, int, str, str | None], None]
 SAMPLE_LINES = 400
 # After this many lines that no format reads, the format is detected again from what follows.
 RELEARN_AFTER = 200
-# Timeline rows: [raw timestamp, events without a level, then one count per level].
-_LEVEL_INDEX = {level: index for index, level in enumerate(('', *LEVELS), start=1)}
-_STEPS_MINUTES = (1, 2, 5, 10, 15, 30, 60, 120, 180, 360, 720, 1440, 2880, 10080, 43200, 525600)
 
 # Indexes into the list that holds the event being assembled (a list: cheaper than an object per line).
 # [first line, last line, raw timestamp, level, component, message, format, lines or None, context or None]
@@ -49,7 +47,7 @@ class Partial:
     lines: int
     formats: dict[str, int]
     segments: list[Segment]
-    timeline: dict[str, list[Any]]
+    timeline: dict[str, Row]
     # (key with the template as words, group, first and last raw timestamp, crash title)
     groups: list[tuple[tuple[object, ...], Group, str | None, str | None, str]]
 
@@ -88,7 +86,7 @@ class Engine:
         self.at_end = False
         self.groups: dict[tuple[object, ...], _Tally] = {}
         self.by_id: list[_Tally] = []
-        self.timeline: dict[str, list[Any]] = {}
+        self.timeline = Timeline()
         self.segments: list[Segment] = []
         self.segment: list[Any] = []
         self.formats: dict[str, int] = {}
@@ -285,11 +283,7 @@ class Engine:
             tally.last_ts = ts
             if tally.first_ts is None:
                 tally.first_ts = ts
-            minute = ts[: fmt.minute_len or None]
-            row = self.timeline.get(minute)
-            if row is None:
-                row = self.timeline[minute] = [ts, 0, 0, 0, 0, 0, 0, 0]
-            row[_LEVEL_INDEX[level]] += 1
+            self.timeline.add(ts, fmt.minute_len, level)
         segment = self.segment
         if segment and segment[2] is fmt:
             segment[1] = last
@@ -348,7 +342,7 @@ class Engine:
             if isinstance(key[1], int):
                 key = (key[0], tuple(self.miner.clusters[key[1]].tokens), *key[2:])
             groups.append((key, tally.group, tally.first_ts, tally.last_ts, tally.title))
-        return Partial(self.line_no, self.formats, self.segments, self.timeline, groups)
+        return Partial(self.line_no, self.formats, self.segments, self.timeline.rows, groups)
 
     def absorb(self, part: Partial) -> None:
         """Append the results of the lines that follow this engine's (read by another engine)."""
@@ -375,10 +369,7 @@ class Engine:
                 mine.occurrences.extend(group.occurrences[:max(room, 0)])
                 tally.first_ts = tally.first_ts or first_ts
             tally.last_ts = last_ts or tally.last_ts
-        for minute, row in part.timeline.items():
-            mine_row = self.timeline.setdefault(minute, [row[0], 0, 0, 0, 0, 0, 0, 0])
-            for index in range(1, 8):
-                mine_row[index] += row[index]
+        self.timeline.absorb(part.timeline)
         for name, count in part.formats.items():
             self.formats[name] = self.formats.get(name, 0) + count
         room = self.limits.max_segments - len(self.segments)
@@ -399,7 +390,7 @@ class Engine:
             groups.append(group)
         groups.sort(key=lambda g: (g.level not in ERROR_LEVELS, -g.count, g.first_line))
         seen = [moment for group in groups for moment in (group.first_seen, group.last_seen) if moment]
-        timeline, step = self._timeline(year)
+        timeline, step = self.timeline.buckets(year, self.limits.timeline_buckets)
         return Analysis(
             lines=self.line_no,
             events=self.events,
@@ -439,33 +430,6 @@ class Engine:
             # A crash with no log line of its own: its exception line says what happened.
             return mask(tally.title)
         return template
-
-    def _timeline(self, year: int) -> tuple[list[Bucket], int]:
-        minutes: dict[datetime, list[int]] = {}
-        for row in self.timeline.values():
-            moment = parse_timestamp(str(row[0]), year)
-            if moment is None:
-                continue
-            start = sort_key(moment).replace(second=0, microsecond=0)
-            counts = minutes.setdefault(start, [0] * 7)
-            for index in range(7):
-                counts[index] += row[index + 1]
-        if not minutes:
-            return [], 0
-        first, last = min(minutes), max(minutes)
-        span = (last - first).total_seconds() / 60 + 1
-        step = next((s for s in _STEPS_MINUTES if span / s <= self.limits.timeline_buckets), _STEPS_MINUTES[-1])
-        buckets: dict[datetime, list[int]] = {}
-        for start, counts in minutes.items():
-            offset = int((start - first).total_seconds() // 60) // step * step
-            slot = buckets.setdefault(first + timedelta(minutes=offset), [0] * 7)
-            for index in range(7):
-                slot[index] += counts[index]
-        names = ('', *LEVELS)
-        return [
-            Bucket(start, {names[index] or 'NONE': count for index, count in enumerate(counts) if count})
-            for start, counts in sorted(buckets.items())
-        ], step * 60
 
 
 def _never(line: str) -> None:
