@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from parsers import wrappers
-from parsers.crashes import CHAINED, CONTINUATION, TRACEBACK, crash_start_level, is_crash_opening
+from parsers.crashes import TRACEBACK, is_crash_opening
+from parsers.events import Event, EventReader
 from parsers.fingerprint import Crash, Fingerprints
-from parsers.formats import CONTINUES, Format, Record, detect, plain
 from parsers.levels import infer_level
 from parsers.masking import mask
 from parsers.model import ERROR_LEVELS, LEVELS, Analysis, Group, Segment
@@ -26,16 +24,6 @@ Progress = Callable[[int, int], None]
 # belongs to one.
 EventSink = Callable[[int, int, int, str, str | None], None]
 
-SAMPLE_LINES = 400
-# After this many lines that no format reads, the format is detected again from what follows.
-RELEARN_AFTER = 200
-
-# Indexes into the list that holds the event being assembled (a list: cheaper than an object per line).
-# [first line, last line, raw timestamp, level, component, message, format, lines or None, context or None]
-Event = list[Any]
-_FIRST, _LAST, _TS, _LEVEL, _COMP, _MSG, _FMT, _LINES, _CONTEXT = range(9)
-# Line openings remembered with the format that read them, so interleaved formats cost one lookup.
-MAX_PREFIXES = 10_000
 # Each context line kept is cut to this many characters.
 MAX_CONTEXT_CHARS = 1000
 
@@ -71,19 +59,10 @@ class Engine:
     def __init__(self, limits: ReadLimits, on_event: EventSink | None) -> None:
         self.limits = limits
         self.on_event = on_event
+        self.reader = EventReader(self._finish, context_lines=limits.context_lines, max_lines=limits.max_example_lines)
         self.miner = TemplateMiner(limits.similarity, limits.template_cache_size, limits.max_groups)
-        self.line_no = 0
-        self.ranked: list[Format] = []
-        self.fmt: Format = plain.FORMAT
-        self.unwrapping = False
-        self.event: Event | None = None
-        self.by_prefix: dict[str, Format] = {}
         self.crash_of = Fingerprints(limits.template_cache_size)
         self.max_occurrences = limits.max_occurrences
-        self.force_continue = False
-        # The context lines, the event's own line and the line that closed it.
-        self.recent: deque[str] = deque(maxlen=limits.context_lines + 2)
-        self.at_end = False
         self.groups: dict[tuple[object, ...], _Tally] = {}
         self.by_id: list[_Tally] = []
         self.timeline = Timeline()
@@ -91,165 +70,19 @@ class Engine:
         self.segment: list[Any] = []
         self.formats: dict[str, int] = {}
 
-    # -- reading -------------------------------------------------------------------------------------------
-
     def feed(self, batch: list[str]) -> None:
-        if not self.ranked:
-            self._detect(batch)
-        if self.unwrapping:
-            for line in batch:
-                self.line_no += 1
-                self.recent.append(line)
-                self._other(line, None)
-            return
-        # The hot loop: locals only, one parse per line, the slow path only for lines the format does not open.
-        fmt = self.fmt
-        parse = _never if fmt is plain.FORMAT else fmt.parse
-        remember = self.recent.append
-        finish = self._finish
-        by_prefix = self.by_prefix
-        line_no = self.line_no
-        event = self.event
-        max_lines = self.limits.max_example_lines
-        for line in batch:
-            line_no += 1
-            remember(line)
-            record = parse(line)
-            if record is None:
-                head = line[:1]
-                if (head == '\t' or head == ' ') and event is not None and event[_LINES] is not None:
-                    # An indented line (a stack frame) only ever continues the event being read.
-                    event[_LAST] = line_no
-                    if len(event[_LINES]) < max_lines:
-                        event[_LINES].append(line)
-                    continue
-                other = by_prefix.get(line[:4])
-                if other is not None and other is not fmt:
-                    record = other.parse(line)
-                    if record is not None and record is not CONTINUES:
-                        self.fmt = fmt = other
-                        parse = other.parse
-            if record is not None and record is not CONTINUES:
-                if event is not None:
-                    finish(event)
-                event = [line_no, line_no, *record, fmt, None, None]
-                continue
-            self.line_no, self.event = line_no, event
-            self._other(line, record)
-            event = self.event
-            if self.fmt is not fmt:
-                fmt = self.fmt
-                parse = _never if fmt is plain.FORMAT else fmt.parse
-        self.line_no, self.event = line_no, event
+        self.reader.feed(batch)
 
-    def _detect(self, batch: list[str]) -> None:
-        sample = [line for line in batch[:SAMPLE_LINES * 4] if line.strip()][:SAMPLE_LINES]
-        unwrapped = [wrappers.unwrap(line) for line in sample]
-        if sample and sum(1 for item in unwrapped if item is not None) >= 0.8 * len(sample):
-            self.unwrapping = True
-            sample = [item[0] for item in unwrapped if item is not None]
-        self.ranked = detect(sample)
-        self.fmt = self.ranked[0] if self.ranked[0].score(sample) > 0 else plain.FORMAT
-
-    def _other(self, line: str, record: Record | None) -> None:
-        """Every line the current format does not open a record with: wrappers, continuations, other formats."""
-        wrap_ts = None
-        if self.unwrapping or (record is None and (line[:1] == '{' or line[:4].isdigit())):
-            inner = wrappers.unwrap(line)
-            if inner is not None:
-                self.unwrapping = True
-                line, wrap_ts, partial = inner
-                forced = self.force_continue
-                self.force_continue = partial
-                if forced and self.event is not None:
-                    self._continue(line)
-                    return
-                record = self.fmt.parse(line)
-            elif self.unwrapping:
-                self.unwrapping = self.force_continue = False
-        if record is CONTINUES:
-            self._continue(line)
-            return
-        if record is None:
-            record = self._record_elsewhere(line)
-            if record is None:
-                self._continue(line)
-                return
-        if self.event is not None:
-            self._finish(self.event)
-        self.event = [self.line_no, self.line_no, record[0] or wrap_ts, record[1], record[2], record[3], self.fmt,
-                      None, None]
-
-    def _record_elsewhere(self, line: str) -> Record | None:
-        event = self.event
-        if line.startswith(TRACEBACK):
-            if event is not None and self._traceback_continues(event):
-                return None
-            return None, 'ERROR', None, line
-        level = crash_start_level(line)
-        if level:
-            return None, level, None, line
-        if event is not None and CONTINUATION.match(line):
-            return None
-        for index, fmt in enumerate(self.ranked):
-            if fmt is self.fmt or fmt is plain.FORMAT:
-                continue
-            record = fmt.parse(line)
-            if record is not None and record is not CONTINUES:
-                self._switch(fmt, index, line)
-                return record
-        if self.fmt is plain.FORMAT or event is None:
-            return plain.FORMAT.parse(line) or (None, '', None, line)
-        if self.line_no - event[_FIRST] >= RELEARN_AFTER:
-            # A long run of lines nothing reads: a new segment in an unknown format. Learn it from the next chunk.
-            self.fmt = plain.FORMAT
-            self.ranked = []
-            return plain.FORMAT.parse(line)
-        return None
-
-    def _switch(self, fmt: Format, index: int, line: str) -> None:
-        """Another format read this line: it is current now, tried early, and remembered for lines like it."""
-        self.fmt = fmt
-        if index:
-            self.ranked.insert(0, self.ranked.pop(index))
-        if len(self.by_prefix) < MAX_PREFIXES:
-            self.by_prefix[line[:4]] = fmt
-
-    def _traceback_continues(self, event: Event) -> bool:
-        lines = event[_LINES]
-        if lines is not None:
-            previous = next((text for text in reversed(lines) if text.strip()), '')
-            if previous.startswith(CHAINED):
-                return True
-            if any(text.startswith(TRACEBACK) for text in lines):
-                return False
-        return event[_LEVEL] in ('WARN', 'ERROR', 'FATAL') and not event[_MSG].startswith(TRACEBACK)
-
-    def _continue(self, line: str) -> None:
-        event = self.event
-        if event is None:
-            self.event = [self.line_no, self.line_no, None, '', None, line, plain.FORMAT, None, None]
-            return
-        event[_LAST] = self.line_no
-        lines = event[_LINES]
-        if lines is None:
-            recent = list(self.recent)
-            # The header and this line are already in `recent`: the context is what came before them.
-            event[_CONTEXT] = recent[:-2]
-            event[_LINES] = [recent[-2] if len(recent) >= 2 else '', line]
-        elif len(lines) < self.limits.max_example_lines:
-            lines.append(line)
+    @property
+    def line_no(self) -> int:
+        return self.reader.line_no
 
     # -- events and groups ---------------------------------------------------------------------------------
 
     def _finish(self, event: Event) -> None:
-        first, last, ts, level, _, msg, fmt, lines, _ = event
-        crash = None
-        if lines is not None:
-            if fmt.assemble is not None:
-                ts, level, event[_COMP], msg = fmt.assemble(lines)
-                event[_MSG] = msg
-            crash = self.crash_of(lines)
+        first, last, ts, level, msg, fmt, lines = (event.first, event.last, event.timestamp, event.level,
+                                                   event.message, event.format, event.lines)
+        crash = None if lines is None else self.crash_of(lines)
         source = 'written' if level else ''
         if crash is not None:
             if not level or (level in ('TRACE', 'DEBUG', 'INFO') and msg.startswith(TRACEBACK)):
@@ -296,18 +129,13 @@ class Engine:
 
     def _new_group(self, key: tuple[object, ...], event: Event, level: str, source: str,
                    crash: Crash | None) -> _Tally:
-        first, _, _, _, comp, msg, fmt, lines, context = event
-        if lines is not None:
-            example = '\n'.join(lines)
-        else:
-            # A one-line event is closed by the line after it, except the last one of the log.
-            recent = list(self.recent) if self.at_end else list(self.recent)[:-1]
-            example, context = (recent[-1] if recent else msg), recent[:-1]
+        example, context = self.reader.example(event)
         group = Group(
-            id=len(self.by_id) + 1, template='', level=level, count=0, first_line=first,
+            id=len(self.by_id) + 1, template='', level=level, count=0, first_line=event.first,
             example=example[: self.limits.max_example_chars], fingerprint=crash.fingerprint if crash else '',
-            context_before=[text[:MAX_CONTEXT_CHARS] for text in context or ()],
-            format=fmt.name, component=comp or '', exception=crash.type if crash else '', level_source=source,
+            context_before=[text[:MAX_CONTEXT_CHARS] for text in context],
+            format=event.format.name, component=event.component or '', exception=crash.type if crash else '',
+            level_source=source,
         )
         tally = _Tally(group, key, crash.title if crash else '')
         self.groups[key] = tally
@@ -326,10 +154,7 @@ class Engine:
 
     def close(self) -> None:
         """The log has ended: finish the last event and segment."""
-        self.at_end = True
-        if self.event is not None:
-            self._finish(self.event)
-            self.event = None
+        self.reader.close()
         self._close_segment()
         self.segment = []
 
@@ -375,7 +200,7 @@ class Engine:
         room = self.limits.max_segments - len(self.segments)
         self.segments.extend(Segment(segment.first_line + offset, segment.last_line + offset, segment.format,
                                      segment.events) for segment in part.segments[:max(room, 0)])
-        self.line_no += part.lines
+        self.reader.line_no += part.lines
 
     def result(self, stats: ReadStats) -> Analysis:
         self.close()
@@ -430,7 +255,3 @@ class Engine:
             # A crash with no log line of its own: its exception line says what happened.
             return mask(tally.title)
         return template
-
-
-def _never(line: str) -> None:
-    """The parser of plain text in the hot loop: every line takes the slow path, which knows continuations."""

@@ -13,7 +13,8 @@ from concurrent.futures import ProcessPoolExecutor
 from typing import BinaryIO
 
 from parsers import wrappers
-from parsers.engine import SAMPLE_LINES, Engine, Partial
+from parsers.engine import Engine, Partial
+from parsers.events import SAMPLE_LINES
 from parsers.formats import CONTINUES, Format, detect, plain
 from parsers.lifeline import exit_with_parent
 from parsers.model import Analysis
