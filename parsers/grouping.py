@@ -42,6 +42,7 @@ class Tally:
 class Grouping:
     def __init__(self, limits: ReadLimits, example: Example) -> None:
         self.limits = limits
+        self.max_occurrences = limits.max_occurrences
         self.example = example
         self.miner = TemplateMiner(limits.similarity, limits.template_cache_size, limits.max_groups)
         self.crash_of = Fingerprints(limits.template_cache_size)
@@ -89,7 +90,7 @@ class Grouping:
         group = tally.group
         group.count += 1
         group.lines += event.last - event.first + 1
-        if group.count <= self.limits.max_occurrences:
+        if group.count <= self.max_occurrences:
             group.occurrences.append(event.first)
         ts = event.timestamp
         if ts is not None:
