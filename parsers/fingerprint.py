@@ -11,18 +11,17 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from parsers.crashes import EXCEPTION, PANIC
+
 MAX_FRAMES = 30
+# Longer traces are fingerprinted every time rather than remembered.
+MAX_CACHED_TRACE = 8192
 _PYTHON_FRAME = re.compile(r'\s+File "(?:.*[/\\])?([^"/\\]+)", line \d+, in (\S+)')
 _JAVA_FRAME = re.compile(r'\s+at (?:[\w.$]+/)?([\w.$<>]+)\(')
 _NODE_FRAME = re.compile(r'\s+at (?:async )?(?:(\S+) \((?:.*[/\\])?([^/\\:]+)|(?:.*[/\\])?([^/\\:]+):\d+)')
 _GO_FRAME = re.compile(r'([\w./*()-]+?)\((?:0x[0-9a-f]+|\.\.\.|, )*[^)]*\)$')
-_EXCEPTION = re.compile(
-    r'(?:Exception in thread "[^"]*" |Caused by: |Suppressed: |\s*)?'
-    r'([A-Za-z_][\w$]*(?:\.[A-Za-z_][\w$]*)*(?:Error|Exception|Exit|Interrupt|Warning|Fault|Panic|Throwable))'
-    r'(?::|$)'
-)
-_PANIC = re.compile(r'(?:panic|fatal error): (?:(runtime error): )?')
 _GENERATED = re.compile(r'\$\$Lambda\$[\w/$]+|\$\d+|0x[0-9a-f]+|\d+')
+_DIGITS = re.compile(r'0x[0-9a-fA-F]+|\d+').sub
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,9 +73,26 @@ def fingerprint(lines: Sequence[str]) -> Crash | None:
     return Crash(type=types[shown], fingerprint=digest, title=titles[shown])
 
 
+class Fingerprints:
+    """fingerprint() with a memory: traces repeat, the same frames with other values in the messages."""
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._known: dict[str, Crash | None] = {}
+
+    def __call__(self, lines: Sequence[str]) -> Crash | None:
+        key = _DIGITS('', '\n'.join(lines))
+        if key in self._known:
+            return self._known[key]
+        crash = fingerprint(lines)
+        if len(self._known) < self._size and len(key) < MAX_CACHED_TRACE:
+            self._known[key] = crash
+        return crash
+
+
 def _crash_type(line: str) -> str:
-    found = _PANIC.match(line)
+    found = PANIC.match(line)
     if found is not None:
         return 'panic: runtime error' if found.group(1) else 'panic'
-    found = _EXCEPTION.match(line)
+    found = EXCEPTION.match(line)
     return found.group(1) if found is not None else ''

@@ -13,9 +13,11 @@ from concurrent.futures import ProcessPoolExecutor
 from typing import BinaryIO
 
 from parsers import wrappers
-from parsers.engine import SAMPLE_LINES, Engine, Partial
+from parsers.engine import Engine
+from parsers.events import SAMPLE_LINES
 from parsers.formats import CONTINUES, Format, detect, plain
 from parsers.lifeline import exit_with_parent
+from parsers.merge import Partial, absorb, partial
 from parsers.model import Analysis
 from parsers.reader import CHUNK_SIZE, ReadLimits, ReadStats, detect_encoding, is_compressed, iter_batches
 
@@ -70,7 +72,7 @@ def analyze_parallel(stream: BinaryIO, ranges: list[tuple[int, int]], limits: Re
             engine.feed(batch)
         for future in futures:
             part, part_stats = future.result()
-            engine.absorb(part)
+            absorb(engine, part)
             stats.bytes_read += part_stats.bytes_read
             stats.truncated_lines += part_stats.truncated_lines
     return engine.result(stats)
@@ -83,7 +85,7 @@ def _read_part(path: str, start: int, end: int, limits: ReadLimits) -> tuple[Par
         handle.seek(start)
         for batch in iter_batches(_Range(handle, end - start), limits, stats):
             engine.feed(batch)
-    return engine.partial(), stats
+    return partial(engine), stats
 
 
 def _header_format(head: bytes) -> Format | None:

@@ -184,3 +184,10 @@ def test_journal_export_entries_are_events_with_message_priority_and_time() -> N
     assert [(group.level, group.template, group.count, group.component) for group in analysis.groups] == [
         ('ERROR', 'worker <*> crashed', 2, 'app'), ('INFO', 'worker <*> crashed', 1, 'app')]
     assert analysis.first_timestamp is not None and analysis.first_timestamp.year == 2025
+
+
+def test_an_exception_named_like_a_panic_continues_its_event_as_any_exception_line_does() -> None:
+    analysis, rows = analyze('job 7 stopped\nreactor.CorePanic: meltdown\njob 8 stopped\nreactor.CoreError: meltdown\n')
+    assert analysis.events == 2
+    assert rows[2] == rows[1]
+    assert sorted(group.exception for group in analysis.groups) == ['reactor.CoreError', 'reactor.CorePanic']

@@ -1,0 +1,256 @@
+"""From lines to events: the format of each run of lines, and the lines that make up each event (a header line and
+its stack trace, a wrapped line and its continuations).
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from parsers import wrappers
+from parsers.crashes import CHAINED, CONTINUATION, TRACEBACK, crash_start_level
+from parsers.formats import CONTINUES, Format, Record, detect, plain
+
+SAMPLE_LINES = 400
+# After this many lines that no format reads, the format is detected again from what follows.
+RELEARN_AFTER = 200
+# Line openings remembered with the format that read them, so interleaved formats cost one lookup.
+MAX_PREFIXES = 10_000
+
+
+@dataclass(slots=True, eq=False)
+class Event:
+    """One event: its line numbers, what its header says, and its lines once it has more than one."""
+
+    first: int
+    last: int
+    timestamp: str | None
+    level: str
+    component: str | None
+    message: str
+    format: Format
+    # None for an event of one line (most of them): its line is still in the reader's recent lines.
+    lines: list[str] | None = None
+    # The lines before a multi-line event.
+    context: list[str] | None = None
+
+    def restart(self, line_no: int, record: Record, fmt: Format) -> None:
+        """Become the event that `record` opens on line `line_no`.
+
+        An event is handed over when it ends and not kept: the reader reuses its object for the next event, which
+        costs less than a new one for each line.
+        """
+        self.first = self.last = line_no
+        self.timestamp, self.level, self.component, self.message = record
+        self.format = fmt
+        self.lines = self.context = None
+
+
+# Called with each event once its last line is read.
+EventDone = Callable[[Event], None]
+
+
+class EventReader:
+    """Reads batches of lines in order and hands over each event when the line after it (or the end) comes."""
+
+    def __init__(self, done: EventDone, *, context_lines: int, max_lines: int) -> None:
+        self.done = done
+        self.max_lines = max_lines
+        self.line_no = 0
+        self.ranked: list[Format] = []
+        self.fmt: Format = plain.FORMAT
+        self.unwrapping = False
+        self.force_continue = False
+        self.event: Event | None = None
+        self.by_prefix: dict[str, Format] = {}
+        # The context lines, the event's own line and the line that closed it.
+        self.recent: deque[str] = deque(maxlen=context_lines + 2)
+        self.at_end = False
+
+    def feed(self, batch: list[str]) -> None:
+        if not self.ranked:
+            self._detect(batch)
+        if self.unwrapping:
+            for line in batch:
+                self.line_no += 1
+                self.recent.append(line)
+                self._other(line, None)
+            return
+        # The hot loop: locals only, one parse per line, the slow path only for lines the format does not open.
+        fmt = self.fmt
+        parse = _never if fmt is plain.FORMAT else fmt.parse
+        remember = self.recent.append
+        done = self.done
+        by_prefix = self.by_prefix
+        line_no = self.line_no
+        event = self.event
+        max_lines = self.max_lines
+        for line in batch:
+            line_no += 1
+            remember(line)
+            record = parse(line)
+            if record is None:
+                head = line[:1]
+                if (head == '\t' or head == ' ') and event is not None and event.lines is not None:
+                    # An indented line (a stack frame) only ever continues the event being read.
+                    event.last = line_no
+                    if len(event.lines) < max_lines:
+                        event.lines.append(line)
+                    continue
+                other = by_prefix.get(line[:4])
+                if other is not None and other is not fmt:
+                    record = other.parse(line)
+                    if record is not None and record is not CONTINUES:
+                        self.fmt = fmt = other
+                        parse = other.parse
+            if record is not None and record is not CONTINUES:
+                if event is None:
+                    event = Event(line_no, line_no, *record, fmt)
+                    continue
+                if event.lines is not None:
+                    _assemble(event)
+                done(event)
+                event.restart(line_no, record, fmt)
+                continue
+            self.line_no, self.event = line_no, event
+            self._other(line, record)
+            event = self.event
+            if self.fmt is not fmt:
+                fmt = self.fmt
+                parse = _never if fmt is plain.FORMAT else fmt.parse
+        self.line_no, self.event = line_no, event
+
+    def close(self) -> None:
+        """The log has ended: hand over the last event."""
+        self.at_end = True
+        if self.event is not None:
+            self._done(self.event)
+            self.event = None
+
+    def example(self, event: Event) -> tuple[str, list[str]]:
+        """The text of an event just handed over and the lines before it."""
+        if event.lines is not None:
+            return '\n'.join(event.lines), event.context or []
+        # A one-line event is closed by the line after it, except the last one of the log.
+        recent = list(self.recent) if self.at_end else list(self.recent)[:-1]
+        return (recent[-1] if recent else event.message), recent[:-1]
+
+    def _detect(self, batch: list[str]) -> None:
+        sample = [line for line in batch[:SAMPLE_LINES * 4] if line.strip()][:SAMPLE_LINES]
+        unwrapped = [wrappers.unwrap(line) for line in sample]
+        if sample and sum(1 for item in unwrapped if item is not None) >= 0.8 * len(sample):
+            self.unwrapping = True
+            sample = [item[0] for item in unwrapped if item is not None]
+        self.ranked = detect(sample)
+        self.fmt = self.ranked[0] if self.ranked[0].score(sample) > 0 else plain.FORMAT
+
+    def _other(self, line: str, record: Record | None) -> None:
+        """Every line the current format does not open a record with: wrappers, continuations, other formats."""
+        wrap_ts = None
+        if self.unwrapping or (record is None and (line[:1] == '{' or line[:4].isdigit())):
+            inner = wrappers.unwrap(line)
+            if inner is not None:
+                self.unwrapping = True
+                line, wrap_ts, partial = inner
+                forced = self.force_continue
+                self.force_continue = partial
+                if forced and self.event is not None:
+                    self._continue(line)
+                    return
+                record = self.fmt.parse(line)
+            elif self.unwrapping:
+                self.unwrapping = self.force_continue = False
+        if record is CONTINUES:
+            self._continue(line)
+            return
+        if record is None:
+            record = self._record_elsewhere(line)
+            if record is None:
+                self._continue(line)
+                return
+        if not record[0]:
+            record = (wrap_ts, *record[1:])
+        event = self.event
+        if event is None:
+            self.event = Event(self.line_no, self.line_no, *record, self.fmt)
+        else:
+            self._done(event)
+            event.restart(self.line_no, record, self.fmt)
+
+    def _record_elsewhere(self, line: str) -> Record | None:
+        event = self.event
+        if line.startswith(TRACEBACK):
+            if event is not None and _traceback_continues(event):
+                return None
+            return None, 'ERROR', None, line
+        level = crash_start_level(line)
+        if level:
+            return None, level, None, line
+        if event is not None and CONTINUATION.match(line):
+            return None
+        for index, fmt in enumerate(self.ranked):
+            if fmt is self.fmt or fmt is plain.FORMAT:
+                continue
+            record = fmt.parse(line)
+            if record is not None and record is not CONTINUES:
+                self._switch(fmt, index, line)
+                return record
+        if self.fmt is plain.FORMAT or event is None:
+            return plain.FORMAT.parse(line) or (None, '', None, line)
+        if self.line_no - event.first >= RELEARN_AFTER:
+            # A long run of lines nothing reads: a new segment in an unknown format. Learn it from the next chunk.
+            self.fmt = plain.FORMAT
+            self.ranked = []
+            return plain.FORMAT.parse(line)
+        return None
+
+    def _switch(self, fmt: Format, index: int, line: str) -> None:
+        """Another format read this line: it is current now, tried early, and remembered for lines like it."""
+        self.fmt = fmt
+        if index:
+            self.ranked.insert(0, self.ranked.pop(index))
+        if len(self.by_prefix) < MAX_PREFIXES:
+            self.by_prefix[line[:4]] = fmt
+
+    def _continue(self, line: str) -> None:
+        event = self.event
+        if event is None:
+            self.event = Event(self.line_no, self.line_no, None, '', None, line, plain.FORMAT)
+            return
+        event.last = self.line_no
+        lines = event.lines
+        if lines is None:
+            recent = list(self.recent)
+            # The header and this line are already in `recent`: the context is what came before them.
+            event.context = recent[:-2]
+            event.lines = [recent[-2] if len(recent) >= 2 else '', line]
+        elif len(lines) < self.max_lines:
+            lines.append(line)
+
+    def _done(self, event: Event) -> None:
+        if event.lines is not None:
+            _assemble(event)
+        self.done(event)
+
+
+def _never(line: str) -> None:
+    """The parser of plain text in the hot loop: every line takes the slow path, which knows continuations."""
+
+
+def _assemble(event: Event) -> None:
+    """Formats whose header line does not hold the whole message read it from all the event's lines."""
+    assemble = event.format.assemble
+    if assemble is not None and event.lines is not None:
+        event.timestamp, event.level, event.component, event.message = assemble(event.lines)
+
+
+def _traceback_continues(event: Event) -> bool:
+    lines = event.lines
+    if lines is not None:
+        previous = next((text for text in reversed(lines) if text.strip()), '')
+        if previous.startswith(CHAINED):
+            return True
+        if any(text.startswith(TRACEBACK) for text in lines):
+            return False
+    return event.level in ('WARN', 'ERROR', 'FATAL') and not event.message.startswith(TRACEBACK)

@@ -1,0 +1,144 @@
+"""Events into groups: by template and level, a crash by its fingerprint too, an access line by its masked request.
+
+Also decides the level of an event whose log writes none, from its crash or its message's words.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from parsers.crashes import TRACEBACK, is_crash_opening
+from parsers.events import Event
+from parsers.fingerprint import Fingerprints
+from parsers.levels import infer_level
+from parsers.masking import mask
+from parsers.model import ERROR_LEVELS, LEVELS, Group
+from parsers.reader import ReadLimits
+from parsers.templates import TemplateMiner
+from parsers.timestamps import parse_timestamp
+
+# Each context line kept is cut to this many characters.
+MAX_CONTEXT_CHARS = 1000
+# An event's example text and the lines before it.
+Example = Callable[[Event], tuple[str, list[str]]]
+# (level, template id, crash fingerprint), (level, template id) or, for formats grouped exactly, (level, message).
+Key = tuple[object, ...]
+
+
+class Tally:
+    """A group while the log is read: the public Group plus the raw timestamps of its first and last event."""
+
+    __slots__ = ('first_ts', 'group', 'key', 'last_ts', 'title')
+
+    def __init__(self, group: Group, key: Key, title: str = '') -> None:
+        self.group = group
+        self.key = key
+        # The line naming a crash's exception.
+        self.title = title
+        self.first_ts: str | None = None
+        self.last_ts: str | None = None
+
+
+class Grouping:
+    def __init__(self, limits: ReadLimits, example: Example) -> None:
+        self.limits = limits
+        self.max_occurrences = limits.max_occurrences
+        self.example = example
+        self.miner = TemplateMiner(limits.similarity, limits.template_cache_size, limits.max_groups)
+        self.crash_of = Fingerprints(limits.template_cache_size)
+        self.by_key: dict[Key, Tally] = {}
+        # In the order they were found: a group's id is its place here plus one.
+        self.tallies: list[Tally] = []
+
+    def add(self, event: Event) -> Group:
+        """Count an event in its group; an event without a level gets the one its crash or its words say."""
+        level, msg, fmt = event.level, event.message, event.format
+        crash = None if event.lines is None else self.crash_of(event.lines)
+        source = 'written' if level else ''
+        if crash is not None:
+            if not level or (level in ('TRACE', 'DEBUG', 'INFO') and msg.startswith(TRACEBACK)):
+                level, source = 'ERROR', 'inferred'
+            key: Key = (level, self.miner.add(msg).id, crash.fingerprint)
+        elif fmt.exact:
+            key = (level, msg)
+        else:
+            cluster = self.miner.add(msg)
+            if not level:
+                said = cluster.said_level
+                if said is None:
+                    said = cluster.said_level = infer_level(cluster.tokens)
+                if said:
+                    level, source = said, 'inferred'
+            key = (level, cluster.id)
+        event.level = level
+        tally = self.by_key.get(key)
+        if tally is None:
+            if fmt.exact and len(self.by_key) >= self.limits.max_groups:
+                # Too many routes to keep apart: the rest share one group per method and status.
+                key = (level, f'{msg.partition(" ")[0]} <*> {msg.rpartition(" ")[2]}')
+                tally = self.by_key.get(key)
+            if tally is None:
+                example, context = self.example(event)
+                tally = self.insert(key, Group(
+                    id=0, template='', level=level, count=0, first_line=event.first,
+                    example=example[: self.limits.max_example_chars],
+                    fingerprint=crash.fingerprint if crash else '',
+                    context_before=[text[:MAX_CONTEXT_CHARS] for text in context],
+                    format=fmt.name, component=event.component or '', exception=crash.type if crash else '',
+                    level_source=source,
+                ), crash.title if crash else '')
+        group = tally.group
+        group.count += 1
+        group.lines += event.last - event.first + 1
+        if group.count <= self.max_occurrences:
+            group.occurrences.append(event.first)
+        ts = event.timestamp
+        if ts is not None:
+            tally.last_ts = ts
+            if tally.first_ts is None:
+                tally.first_ts = ts
+        return group
+
+    def insert(self, key: Key, group: Group, title: str) -> Tally:
+        """A new group, numbered after the others."""
+        group.id = len(self.tallies) + 1
+        tally = Tally(group, key, title)
+        self.by_key[key] = tally
+        self.tallies.append(tally)
+        return tally
+
+    @property
+    def events(self) -> int:
+        return sum(tally.group.count for tally in self.tallies)
+
+    def groups(self, year: int) -> list[Group]:
+        """The groups with their templates and times, errors first, then the most frequent."""
+        groups = []
+        for tally in self.tallies:
+            group = tally.group
+            group.template = group.template or self._template_of(tally)
+            group.first_seen = parse_timestamp(tally.first_ts, year) if tally.first_ts else None
+            group.last_seen = parse_timestamp(tally.last_ts, year) if tally.last_ts else None
+            groups.append(group)
+        groups.sort(key=lambda g: (g.level not in ERROR_LEVELS, -g.count, g.first_line))
+        return groups
+
+    def level_counts(self, source: str | None = None) -> dict[str, int]:
+        """Events per level; only those whose level came from `source` when it is given."""
+        counts = dict.fromkeys(LEVELS, 0)
+        for tally in self.tallies:
+            group = tally.group
+            if group.level and source in (None, group.level_source):
+                counts[group.level] += group.count
+        return counts
+
+    def _template_of(self, tally: Tally) -> str:
+        kind = tally.key[1]
+        if isinstance(kind, str):
+            return kind
+        assert isinstance(kind, int)
+        template = self.miner.clusters[kind].template
+        if tally.title and is_crash_opening(template):
+            # A crash with no log line of its own: its exception line says what happened.
+            return mask(tally.title)
+        return template
