@@ -34,7 +34,7 @@ THEME_CSS = """
   .body--dark .text-positive { color: #69db7c !important; }
   :root { --focus-ring: #1e3a8a; }
   .body--dark { --focus-ring: #91a7ff; }
-  .q-header { --focus-ring: #ffffff; }
+  .q-header, .q-uploader__header { --focus-ring: #ffffff; }
   :focus-visible:not([tabindex="-1"]):not(.q-field__native):not(.q-field__input):not(.q-select__focus-target),
   .q-field--focused .q-field__control, :has(> .q-uploader__input:focus-visible) {
     outline: 3px solid var(--focus-ring) !important; outline-offset: 2px;

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import re
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -37,12 +39,6 @@ def axe_script() -> Path:
     return path
 
 
-@pytest.fixture(scope='module')
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServer]:
-    with running_app(tmp_path_factory.mktemp('audit')) as app:
-        yield app
-
-
 @pytest.mark.parametrize('theme', THEMES)
 def test_no_page_has_a_serious_accessibility_violation(
     browser: Browser, server: AppServer, axe_script: Path, theme: str,
@@ -62,9 +58,7 @@ def test_no_page_has_a_serious_accessibility_violation(
         page.get_by_role('button', name='Switch to dark theme').click()
         expect(page.get_by_role('button', name='Switch to light theme')).to_be_visible()
     audit('analyze')
-    page.get_by_label('Paste log text').fill(CRASH_LOG)
-    page.get_by_role('button', name='Analyze').click()
-    expect(page.get_by_role('heading', name='Root cause')).to_be_visible(timeout=20_000)
+    analyze(page, server.url)
     audit('results')
     page.get_by_role('checkbox', name='Details of').first.click()
     expect(page.get_by_role('dialog')).to_be_visible()
@@ -103,3 +97,134 @@ def serious_violations(page: Page) -> list[str]:
         for violation in result['violations'] if violation['impact'] in SERIOUS
         for node in violation['nodes']
     ]
+
+
+def test_every_control_shows_a_clear_focus_ring(browser: Browser, server: AppServer) -> None:
+    """Tabbing through the pages: each control gets a ring of 2 px or more at 3:1 or more against what is behind it."""
+    page = browser.new_page(viewport={'width': 1280, 'height': 800})
+    weak: list[str] = []
+    results = analyze(page, server.url)
+    for theme in THEMES:
+        if theme == 'dark':
+            page.get_by_role('button', name='Switch to dark theme').click()
+            expect(page.get_by_role('button', name='Switch to light theme')).to_be_visible()
+        for url in (server.url, results, f'{server.url}/history'):
+            page.goto(url)
+            page.wait_for_load_state('networkidle')
+            weak += [f'{theme} {url}: {problem}' for problem in weak_focus_rings(page)]
+    page.close()
+    assert weak == []
+
+
+def test_chart_text_is_readable_and_grid_lines_recede_in_both_themes(browser: Browser, server: AppServer) -> None:
+    page = browser.new_page(viewport={'width': 1280, 'height': 800})
+    analyze(page, server.url)
+    page.get_by_role('img', name='Events per level over time').wait_for()
+    for theme in THEMES:
+        if theme == 'dark':  # switched on the page itself: the drawn charts follow
+            page.get_by_role('button', name='Switch to dark theme').click()
+        assert eventually(lambda: chart_ink_problems(page)) == [], theme
+    page.close()
+
+
+@pytest.fixture(scope='module')
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServer]:
+    with running_app(tmp_path_factory.mktemp('audit')) as app:
+        yield app
+
+
+def analyze(page: Page, url: str) -> str:
+    """Paste the crash log and wait for its diagnosis; returns the results page's URL."""
+    page.goto(url)
+    page.get_by_label('Paste log text').fill(CRASH_LOG)
+    page.get_by_role('button', name='Analyze').click()
+    expect(page.get_by_role('heading', name='Root cause')).to_be_visible(timeout=20_000)
+    return page.url
+
+
+def weak_focus_rings(page: Page, most: int = 150) -> list[str]:
+    """Tab through the page (until focus comes back around); what each stop shows, where it is too faint."""
+    problems: list[str] = []
+    seen: set[str] = set()
+    for _ in range(most):
+        page.keyboard.press('Tab')
+        stop = page.evaluate(FOCUS_RING_JS)
+        if stop is None or stop['key'] in seen:
+            break
+        seen.add(stop['key'])
+        width = float(str(stop['width']).removesuffix('px') or 0)
+        ratio = contrast(stop['ring'], stop['behind']) if width else 0
+        if width < 2 or ratio < 3:
+            problems.append(f'{stop["name"]}: {width:g} px, {ratio:.2f}:1')
+    return problems
+
+
+# The focused control, or the nearest of its parents drawing an outline (Quasar fields ring their whole box), and
+# the colour behind that outline.
+FOCUS_RING_JS = """() => {
+  const focused = document.activeElement;
+  if (!focused || focused === document.body) return null;
+  let ringed = focused;
+  for (let up = focused, depth = 0; up && depth < 5; up = up.parentElement, depth++) {
+    if (getComputedStyle(up).outlineStyle !== 'none' && parseFloat(getComputedStyle(up).outlineWidth) > 0) {
+      ringed = up; break;
+    }
+  }
+  let behind = 'rgb(255, 255, 255)';
+  for (let up = ringed.parentElement; up; up = up.parentElement) {
+    const colour = getComputedStyle(up).backgroundColor;
+    if (!colour.startsWith('rgba') || colour.endsWith(', 1)')) { behind = colour; break; }
+  }
+  const style = getComputedStyle(ringed);
+  const name = focused.getAttribute('aria-label') || focused.innerText || focused.tagName;
+  const key = focused.id || name + focused.getBoundingClientRect().top;
+  return {key, name: name.trim().slice(0, 60),
+          width: style.outlineStyle === 'none' ? 0 : style.outlineWidth, ring: style.outlineColor, behind};
+}"""
+
+
+def chart_ink_problems(page: Page) -> list[str]:
+    """Chart text under 4.5:1 against its card, and axis or grid lines that stand out more than the text does."""
+    problems: list[str] = []
+    for chart in page.evaluate(CHART_INK_JS):
+        texts = [contrast(colour, chart['behind']) for colour in chart['texts']]
+        lines = [contrast(colour, chart['behind']) for colour in chart['lines']]
+        problems += [f'{chart["name"]}: text at {ratio:.2f}:1' for ratio in texts if ratio < 4.5]
+        if texts and lines and max(lines) >= min(texts):
+            problems.append(f'{chart["name"]}: lines at {max(lines):.2f}:1, text at {min(texts):.2f}:1')
+    return problems
+
+
+CHART_INK_JS = """() => [...document.querySelectorAll('.nicegui-echart')].map(chart => {
+  let behind = 'rgb(255, 255, 255)';
+  for (let up = chart; up; up = up.parentElement) {
+    const colour = getComputedStyle(up).backgroundColor;
+    if (!colour.startsWith('rgba') || colour.endsWith(', 1)')) { behind = colour; break; }
+  }
+  const paths = [...chart.querySelectorAll('svg path')].map(path => getComputedStyle(path));
+  return {
+    name: chart.getAttribute('aria-label'), behind,
+    texts: [...chart.querySelectorAll('svg text')].map(text => getComputedStyle(text).fill),
+    lines: paths.filter(style => style.fill === 'none' && style.stroke !== 'none').map(style => style.stroke),
+  };
+})"""
+
+
+def eventually(check: Any, seconds: float = 5) -> Any:
+    """The check's answer once it is empty, or its last answer after `seconds` (a redraw takes a moment)."""
+    deadline = time.monotonic() + seconds
+    while (answer := check()) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    return answer
+
+
+def contrast(first: str, second: str) -> float:
+    """WCAG contrast ratio of two CSS colours given as rgb()/rgba()."""
+    light, dark = sorted((_luminance(first), _luminance(second)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def _luminance(colour: str) -> float:
+    red, green, blue = (int(channel) / 255 for channel in re.findall(r'\d+(?:\.\d+)?', colour)[:3])
+    linear = [value / 12.92 if value <= 0.04045 else ((value + 0.055) / 1.055) ** 2.4 for value in (red, green, blue)]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
