@@ -184,14 +184,19 @@ FOCUS_RING_JS = """() => {
 
 
 def chart_ink_problems(page: Page) -> list[str]:
-    """Chart text under 4.5:1 against its card, and axis or grid lines that stand out more than the text does."""
+    """Chart text under 4.5:1 against its card, and axis or grid lines that stand out more than its text."""
     problems: list[str] = []
-    for chart in page.evaluate(CHART_INK_JS):
+    charts = page.evaluate(CHART_INK_JS)
+    if not charts:
+        return ['no chart on the page']
+    for chart in charts:
+        if not chart['texts']:
+            problems.append(f'{chart["name"]}: no text in the drawing to check')
         texts = [contrast(colour, chart['behind']) for colour in chart['texts']]
         lines = [contrast(colour, chart['behind']) for colour in chart['lines']]
         problems += [f'{chart["name"]}: text at {ratio:.2f}:1' for ratio in texts if ratio < 4.5]
-        if texts and lines and max(lines) >= min(texts):
-            problems.append(f'{chart["name"]}: lines at {max(lines):.2f}:1, text at {min(texts):.2f}:1')
+        if texts and lines and max(lines) > max(texts):
+            problems.append(f'{chart["name"]}: lines at {max(lines):.2f}:1, text at {max(texts):.2f}:1')
     return problems
 
 
