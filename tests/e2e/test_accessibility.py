@@ -17,6 +17,8 @@ from .test_account_journey import register
 
 THEMES = ('light', 'dark')
 SERIOUS = ('serious', 'critical')
+PHONE = (390, 844)
+CRASH_MESSAGE = 'could not connect to server: Connection refused (db.internal:<*>)'  # its first group's template
 # A crash with a traceback, so that the results page shows groups, a diagnosis and its cited lines.
 CRASH_LOG = (
     '2026-11-26 09:14:09,371 ERROR [db.pool] could not connect to server: Connection refused (db.internal:5432)\n'
@@ -124,6 +126,19 @@ def test_chart_text_is_readable_and_grid_lines_recede_in_both_themes(browser: Br
         if theme == 'dark':  # switched on the page itself: the drawn charts follow
             page.get_by_role('button', name='Switch to dark theme').click()
         assert eventually(lambda: chart_ink_problems(page)) == [], theme
+    page.close()
+
+
+def test_on_a_phone_the_donut_leaves_room_and_group_messages_fit(browser: Browser, server: AppServer) -> None:
+    width, height = PHONE
+    page = browser.new_page(viewport={'width': width, 'height': height})
+    analyze(page, server.url)
+    donut = page.get_by_role('img', name='Events per level:').bounding_box()
+    assert donut is not None and donut['height'] <= height / 4
+    table = page.locator('.q-table__middle')
+    assert table.evaluate('middle => middle.scrollWidth <= middle.clientWidth'), 'the groups table scrolls sideways'
+    message = page.get_by_role('cell', name=CRASH_MESSAGE, exact=True).bounding_box()
+    assert message is not None and message['width'] >= width * 0.45
     page.close()
 
 
