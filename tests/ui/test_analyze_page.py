@@ -1,8 +1,14 @@
+from datetime import UTC, datetime
 from pathlib import Path
 
 from nicegui import ui
 from nicegui.elements.upload_files import SmallFileUpload
 from nicegui.testing import User
+
+from services.analysis import analyze_text as analyzed
+from services.analysis import read_limits
+from services.config import Settings
+from ui.analyze_page import paste_name
 
 DISK_FULL = '2026-01-01 10:00:00 ERROR write failed: No space left on device\n'
 
@@ -62,3 +68,18 @@ async def test_a_binary_file_is_a_clear_message(user: User) -> None:
     upload = user.find(ui.upload).elements.pop()
     await upload.handle_uploads([SmallFileUpload('core.bin', 'application/octet-stream', bytes(range(256)) * 8)])
     await user.should_see('Error: this looks like a binary file, not a text log', retries=50)
+
+
+def test_a_paste_is_named_by_its_first_error_and_when_it_happened() -> None:
+    pasted_at = datetime(2026, 11, 30, 10, 2, tzinfo=UTC)
+
+    def name(text: str) -> str:
+        return paste_name(analyzed(text, read_limits(Settings())), pasted_at)
+
+    two_errors = '2026-01-01 10:00:03 ERROR payment worker 3 crashed\n2026-01-01 10:00:04 FATAL out of memory\n'
+    assert name(two_errors) == 'payment worker … crashed · 2026-01-01 10:00:03'
+    assert name("Traceback (most recent call last):\n  File \"x.py\", line 3, in f\nKeyError: 'user_id'\n") == (
+        "KeyError: 'user_id' · pasted 2026-11-30 10:02 UTC"  # no time in the log: when it was pasted
+    )
+    assert name('2026-01-01 10:00:00 INFO all well\n') == 'Pasted log · 2026-01-01 10:00:00'
+    assert len(name(f'2026-01-01 10:00:00 ERROR {"x" * 300}\n').split(' · ')[0]) == 80
