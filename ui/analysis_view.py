@@ -152,7 +152,7 @@ def groups_explorer(groups: list[dict[str, Any]], *, on_diagnose: Callable[[int]
     levels = [level for level in LEVELS if any(group['level'] == level for group in shown)]
     if any(not group['level'] for group in shown):
         levels.append(NO_LEVEL)
-    with ui.card().classes('w-full'):
+    with ui.card().classes('w-full max-sm:px-1'):
         with ui.row().classes('w-full items-center gap-3 flex-wrap'):
             ui.label('Event groups').classes('text-lg font-semibold grow')
             level_filter = ui.select([ANY_LEVEL, *levels], value=ANY_LEVEL, label='Level',
@@ -166,7 +166,7 @@ def groups_explorer(groups: list[dict[str, Any]], *, on_diagnose: Callable[[int]
             {'name': 'level', 'label': 'Level', 'field': 'level', 'sortable': True, 'align': 'left'},
             {'name': 'count', 'label': 'Count', 'field': 'count', 'sortable': True, 'align': 'right'},
             {'name': 'template', 'label': 'Message', 'field': 'template', 'align': 'left',
-             'classes': 'font-mono text-xs whitespace-pre-wrap break-all', 'style': 'min-width: 12rem'},
+             'classes': 'font-mono text-xs whitespace-pre-wrap break-all min-w-64 max-sm:min-w-0'},
             # A phone shows the message instead of these; the group's detail has them.
             {'name': 'first_seen', 'label': 'First seen', 'field': 'first_seen', 'sortable': True, **_WIDE_ONLY},
             {'name': 'last_seen', 'label': 'Last seen', 'field': 'last_seen', 'sortable': True, **_WIDE_ONLY},
