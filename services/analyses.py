@@ -267,11 +267,12 @@ def _owned_by(owner: Owner) -> ColumnElement[bool]:
 
 
 def _search_text(file_name: str, analysis: Analysis) -> str:
-    parts = [file_name]
-    for group in analysis.error_groups or analysis.groups:
-        parts.append(group.template)
-        parts.append(group.example.split('\n', 1)[0])
-    return '\n'.join(parts).lower()[:SEARCH_TEXT_LIMIT]
+    """What the history search looks in: the name, then the (error) groups' exception types and fingerprints, then
+    their messages; the short, telling parts first so that the length limit cuts messages only."""
+    groups = analysis.error_groups or analysis.groups
+    crashes = dict.fromkeys(part for group in groups for part in (group.exception, group.fingerprint) if part)
+    messages = [part for group in groups for part in (group.template, group.example.split('\n', 1)[0])]
+    return '\n'.join([file_name, *crashes, *messages]).lower()[:SEARCH_TEXT_LIMIT]
 
 
 def _moment(value: str | None) -> datetime | None:

@@ -10,13 +10,19 @@ from typing import Any
 from nicegui import ui
 
 from parsers import ERROR_LEVELS, LEVELS
+from ui.frame import follow_theme
 
 GROUPS_SHOWN = 500
 LEVEL_COLOURS = {
     'FATAL': '#862e9c', 'ERROR': '#e03131', 'WARN': '#f08c00', 'INFO': '#1c7ed6', 'DEBUG': '#868e96',
     'TRACE': '#adb5bd', '': '#ced4da',
 }
+# Chart text at 4.5:1 or more on the card of each theme; axis and grid lines fainter than the text in both.
+CHART_INK = {False: {'text': '#4a5565', 'axis': '#9ca3af', 'grid': '#e5e7eb'},
+             True: {'text': '#c9d1d9', 'axis': '#6b7280', 'grid': '#3a3f47'}}
 ANY_LEVEL = 'Any level'
+_WIDE_ONLY = {'classes': 'max-sm:hidden', 'headerClasses': 'max-sm:hidden'}
+ROW_CHECKBOX = '<q-checkbox v-model="props.selected" dense :aria-label="`Details of ${props.row.template}`" />'
 NO_LEVEL = 'No level'
 # "line 42", "lines 42-45", "lines 42 and 57", "L42": how answers cite the log.
 _CODE = re.compile(r'(```.*?(?:```|$)|~~~.*?(?:~~~|$)|`[^`\n]*`)', re.DOTALL)
@@ -37,8 +43,8 @@ def summary_cards(file_name: str, summary: dict[str, Any]) -> None:
     with ui.element('div').classes('grid grid-cols-2 sm:grid-cols-3 lg:grid-cols-6 gap-3 w-full'):
         _stat('Lines', f'{summary["lines"]:,}', 'notes')
         _stat('Events', f'{summary["events"]:,}', 'view_agenda')
-        _stat('Errors', f'{errors:,}', 'error', 'text-red-600' if errors else '')
-        _stat('Warnings', f'{warnings:,}', 'warning', 'text-orange-600' if warnings else '')
+        _stat('Errors', f'{errors:,}', 'error', 'text-red-700 dark:text-red-400' if errors else '')
+        _stat('Warnings', f'{warnings:,}', 'warning', 'text-orange-700 dark:text-orange-400' if warnings else '')
         _stat('Time span', span or 'no timestamps', 'schedule')
         _stat('Formats', formats, 'category')
     if summary.get('truncated_lines'):
@@ -74,16 +80,43 @@ def timeline_card(summary: dict[str, Any]) -> None:
         with ui.element('div').classes('grid grid-cols-1 md:grid-cols-3 gap-4 w-full'):
             with ui.element('div').classes('md:col-span-2 min-w-0'):
                 if buckets:
-                    ui.echart(_timeline_options(buckets)).classes('w-full h-64').props(
-                        'aria-label="Events per level over time"'
-                    )
+                    _chart(_timeline_options(buckets), 'Events per level over time').classes('w-full h-64')
                 else:
                     ui.label('The log has no timestamps to draw a timeline from.').classes('text-sm text-gray-600')
             with ui.element('div').classes('min-w-0'):
                 if counts:
-                    ui.echart(_levels_options(counts)).classes('w-full h-64').props('aria-label="Events per level"')
+                    described = ', '.join(f'{level or NO_LEVEL} {count:,}' for level, count in counts.items())
+                    # On a phone the donut stays small enough to leave room for the groups below it.
+                    _chart(_levels_options(counts), f'Events per level: {described}').classes(
+                        'w-full h-64 max-sm:h-44'
+                    )
                 else:
                     ui.label('No levels found in this log.').classes('text-sm text-gray-600')
+
+
+def _chart(options: dict[str, Any], description: str) -> ui.echart:
+    """A chart in the theme's colours, described in words for screen readers.
+
+    SVG rather than canvas: the text stays sharp when zoomed, and its colours are in the page for checks to read.
+    """
+    chart = ui.echart(options, renderer='svg').props('role=img')
+    chart.props['aria-label'] = description
+
+    def ink(dark: bool) -> None:
+        colours = CHART_INK[dark]
+        chart.options['legend']['textStyle'] = {'color': colours['text']}
+        for name in ('xAxis', 'yAxis'):
+            if name in chart.options:
+                chart.options[name].update({
+                    'axisLabel': {**chart.options[name].get('axisLabel', {}), 'color': colours['text']},
+                    'axisLine': {'lineStyle': {'color': colours['axis']}},
+                    'axisTick': {'lineStyle': {'color': colours['axis']}},
+                    'splitLine': {'lineStyle': {'color': colours['grid']}},
+                })
+        chart.update()
+
+    follow_theme(ink)
+    return chart
 
 
 def _timeline_options(buckets: list[dict[str, Any]]) -> dict[str, Any]:
@@ -123,7 +156,7 @@ def groups_explorer(groups: list[dict[str, Any]], *, on_diagnose: Callable[[int]
     levels = [level for level in LEVELS if any(group['level'] == level for group in shown)]
     if any(not group['level'] for group in shown):
         levels.append(NO_LEVEL)
-    with ui.card().classes('w-full'):
+    with ui.card().classes('w-full max-sm:px-1'):
         with ui.row().classes('w-full items-center gap-3 flex-wrap'):
             ui.label('Event groups').classes('text-lg font-semibold grow')
             level_filter = ui.select([ANY_LEVEL, *levels], value=ANY_LEVEL, label='Level',
@@ -137,17 +170,21 @@ def groups_explorer(groups: list[dict[str, Any]], *, on_diagnose: Callable[[int]
             {'name': 'level', 'label': 'Level', 'field': 'level', 'sortable': True, 'align': 'left'},
             {'name': 'count', 'label': 'Count', 'field': 'count', 'sortable': True, 'align': 'right'},
             {'name': 'template', 'label': 'Message', 'field': 'template', 'align': 'left',
-             'classes': 'font-mono text-xs whitespace-pre-wrap break-all', 'style': 'min-width: 16rem'},
-            {'name': 'first_seen', 'label': 'First seen', 'field': 'first_seen', 'sortable': True},
-            {'name': 'last_seen', 'label': 'Last seen', 'field': 'last_seen', 'sortable': True},
-            {'name': 'first_line', 'label': 'First line', 'field': 'first_line', 'sortable': True, 'align': 'right'},
+             'classes': 'font-mono text-xs whitespace-pre-wrap break-all min-w-64 max-sm:min-w-0'},
+            # A phone shows the message instead of these; the group's detail has them.
+            {'name': 'first_seen', 'label': 'First seen', 'field': 'first_seen', 'sortable': True, **_WIDE_ONLY},
+            {'name': 'last_seen', 'label': 'Last seen', 'field': 'last_seen', 'sortable': True, **_WIDE_ONLY},
+            {'name': 'first_line', 'label': 'First line', 'field': 'first_line', 'sortable': True, 'align': 'right',
+             **_WIDE_ONLY},
         ]
         table = ui.table(columns=columns, rows=[], row_key='id', selection='single',
                          pagination={'rowsPerPage': 25, 'sortBy': None}).classes('w-full')
         table.props('flat dense wrap-cells aria-label="Event groups" no-data-label="No group matches the filter"')
+        # Each row's checkbox opens the group: named after it, where Quasar's own has no name.
+        table.add_slot('body-selection', ROW_CHECKBOX)
         table.on('rowClick', lambda event: show_detail(event.args[1]['id']))
         table.on_select(lambda event: show_detail(event.selection[0]['id']) if event.selection else None)
-        detail = ui.dialog().props('maximized-on-mobile')
+        detail = ui.dialog().props('maximized-on-mobile aria-label="Group details"')
 
     def refilter() -> None:
         wanted_level = level_filter.value
@@ -282,7 +319,7 @@ def citation_links(markdown: str, groups: list[dict[str, Any]]) -> None:
     if not cited:
         return
     lines = known_lines(groups)
-    viewer = ui.dialog()
+    viewer = ui.dialog().props('aria-label="Cited lines"')
     with ui.row().classes('items-center gap-1 flex-wrap'):
         ui.label('Cited lines:').classes('text-sm text-gray-600')
         for number in cited[:30]:

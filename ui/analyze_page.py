@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import html
 import logging
 import tempfile
 import time
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
 from pathlib import Path
 
 from nicegui import events, run, ui
 
-from parsers import Analysis, InputError
+from parsers import Analysis, Group, InputError
 from services.analyses import redacted_log, redacted_text, save_analysis
 from services.analysis import ProgressFile, analyze_path, analyze_text, read_limits
 from services.container import Services
@@ -21,6 +23,7 @@ from ui.owner import current_owner, quota_text, still_acting_for
 from ui.worker import in_worker
 
 log = logging.getLogger(__name__)
+PASTE_TITLE_CHARS = 80
 
 
 def register(services: Services) -> None:
@@ -35,13 +38,14 @@ def register(services: Services) -> None:
             quota_label = ui.label().props('aria-live=polite').classes('text-sm text-gray-600')
             if owner.user_id is not None:
                 ui.badge('Unlimited analyses', color='positive').props('aria-label="Unlimited analyses"')
-            ui.upload(
+            upload = ui.upload(
                 label=f'Drop a log file here or click to choose one: up to {settings.max_upload_mb} MB, compressed too',
                 auto_upload=True,
                 max_file_size=settings.max_upload_bytes,
                 on_upload=lambda e: handle_upload(e),
                 on_rejected=lambda: show_error(f'That file is larger than {settings.max_upload_mb} MB.'),
             ).props('accept=".log,.txt,.gz,.bz2,.xz,.json,.jsonl,text/*" aria-label="Log file"').classes('w-full')
+            upload.add_slot('header', _upload_header(upload.props['label']))
             paste = ui.textarea(label='Or paste log text').props('outlined aria-label="Paste log text"').classes(
                 'w-full font-mono'
             )
@@ -99,11 +103,12 @@ def register(services: Services) -> None:
             limits = read_limits(settings)
             kept = (lambda: in_worker(timeout, redacted_text, text)) if settings.keep_uploads else None
             await analyze(lambda: in_worker(timeout, analyze_text, text, limits), 'pasted text', len(text.encode()),
-                          kept)
+                          kept, name_after=lambda analysis: paste_name(analysis, datetime.now(UTC)))
 
         async def analyze(
             job: Callable[[], Awaitable[Analysis]], name: str, size: int,
             kept: Callable[[], Awaitable[str | None]] | None,
+            name_after: Callable[[Analysis], str] | None = None,
         ) -> None:
             status.text = f'Analyzing {name}…'
             started = time.perf_counter()
@@ -119,6 +124,8 @@ def register(services: Services) -> None:
                 return
             if not await still_acting_for(services, owner):
                 return
+            if name_after is not None:
+                name = name_after(analysis)
             try:
                 record = await run.io_bound(
                     save_analysis, services.database, owner=owner, file_name=name, size_bytes=size, analysis=analysis,
@@ -137,6 +144,35 @@ def register(services: Services) -> None:
             ui.notify(message, type='negative')
 
         quota_label.text = await quota_text(services, owner)  # last: the handlers above exist before any click
+
+
+def paste_name(analysis: Analysis, pasted_at: datetime) -> str:
+    """What a paste is called in the history: its first error and when that happened (or when it was pasted)."""
+    first = min(analysis.error_groups, key=lambda group: group.first_line, default=None)
+    what = _error_title(first) if first else 'Pasted log'
+    moment = (first and first.first_seen) or analysis.first_timestamp
+    when = f'{moment:%Y-%m-%d %H:%M:%S}' if moment else f'pasted {pasted_at:%Y-%m-%d %H:%M} UTC'
+    return f'{what} · {when}'
+
+
+def _error_title(group: Group) -> str:
+    title = ' '.join(group.template.split('\n', 1)[0].replace('<*>', '…').split())
+    if group.exception and group.exception not in title:
+        title = f'{group.exception}: {title}'
+    return title if len(title) <= PASTE_TITLE_CHARS else title[:PASTE_TITLE_CHARS - 1] + '…'
+
+
+def _upload_header(label: str) -> str:
+    """Quasar's header with a named file chooser: its own "add" button reads "add_box" to a screen reader and wraps
+    the file input in a second control. Here the input itself, laid over the icon, is the one named control."""
+    return (
+        '<div class="q-uploader__header-content row items-center no-wrap q-pa-sm q-gutter-sm">'
+        f'<div class="col q-uploader__title">{html.escape(label)}</div>'
+        '<q-spinner v-if="props.isUploading" aria-hidden="true" />'
+        '<div class="relative-position q-pa-xs"><q-icon name="add_box" size="sm" aria-hidden="true" />'
+        '<q-uploader-add-trigger aria-label="Choose a log file" tabindex="0" /></div>'
+        '</div>'
+    )
 
 
 def _megabytes(size: int) -> str:

@@ -27,6 +27,7 @@ def register(services: Services) -> None:
             search.on_value_change(lambda: show())
             status = ui.label().props('role=status aria-live=polite')
             entries = ui.column().classes('w-full gap-2')
+            confirm = ui.dialog()
 
         async def show() -> None:
             if not await still_acting_for(services, owner):
@@ -56,12 +57,24 @@ def register(services: Services) -> None:
                                 f'{record.created_at:%Y-%m-%d %H:%M} UTC · {record.summary["lines"]} lines · '
                                 f'{errors} errors{diagnosed}'
                             ).classes('text-sm text-gray-600')
-                        remove = ui.button(icon='delete', on_click=lambda r=record: delete(r.id, r.file_name))
+                        remove = ui.button(icon='delete', on_click=lambda r=record: ask_to_delete(r.id, r.file_name))
                         remove.props('flat round color=negative').mark(f'delete-{record.id}')
                         remove.props['aria-label'] = f'Delete {record.file_name}'  # no props-string parsing
 
+        def ask_to_delete(analysis_id: str, file_name: str) -> None:
+            confirm.clear()
+            confirm.props['aria-label'] = f'Delete {file_name}?'
+            with confirm, ui.card():
+                ui.label(f'Delete the analysis of {file_name}? This cannot be undone.')
+                with ui.row():
+                    ui.button('Delete for good', color='negative',
+                              on_click=lambda: delete(analysis_id, file_name)).mark('delete-confirm')
+                    ui.button('Keep it', on_click=confirm.close).props('flat')
+            confirm.open()
+
         async def delete(analysis_id: str, file_name: str) -> None:
-            if not await still_acting_for(services, owner):
+            confirm.close()
+            if not await still_acting_for(services, owner):  # logged out in another tab since the page was built
                 return
             try:
                 deleted = await run.io_bound(delete_analysis, database, analysis_id=analysis_id, owner=owner)
@@ -70,6 +83,8 @@ def register(services: Services) -> None:
                 return
             if deleted:
                 ui.notify(f'Deleted {file_name}.')
+            else:
+                ui.notify(f'{file_name} was not deleted: it is gone already or no longer yours here.', type='warning')
             await show()
 
         await show()

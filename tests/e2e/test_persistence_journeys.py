@@ -52,8 +52,9 @@ def test_history_survives_a_restart(browser: Browser, tmp_path: Path) -> None:
     server = start_app(tmp_path)
     try:
         page.goto(f'{server.url}/history')
-        expect(page.get_by_role('link', name='pasted text')).to_be_visible()
-        page.get_by_role('link', name='pasted text').click()
+        named = page.get_by_role('link', name='payment gateway timed out · 2026-01-01 10:00:00')
+        expect(named).to_be_visible()
+        named.click()
         expect(page.get_by_role('heading', name='Root cause')).to_be_visible()
         assert page.url.endswith(results.rsplit('/', 1)[1])
     finally:

@@ -72,9 +72,10 @@ def test_a_registered_person_diagnoses_without_limit_and_keeps_a_history(page: P
     expect(page.get_by_role('status')).to_have_text('4 analyses')
     expect(page.get_by_text('diagnosed by gemini-2.5-flash')).to_have_count(4)
 
-    newest = page.get_by_role('link', name='pasted text').first
-    expect(newest).to_have_attribute('href', results[-1].removeprefix(server.url))
-    page.get_by_role('button', name='Delete pasted text').first.click()
+    newest_name = 'payment worker … crashed: connection refused · 2026-01-01 10:00:03'
+    expect(page.get_by_role('link', name=newest_name)).to_have_attribute('href', results[-1].removeprefix(server.url))
+    page.get_by_role('button', name=f'Delete {newest_name}').click()
+    page.get_by_role('dialog', name=f'Delete {newest_name}?').get_by_role('button', name='Delete for good').click()
     expect(page.get_by_role('status')).to_have_text('3 analyses')
     expect(page.locator(f'a[href="{results[-1].removeprefix(server.url)}"]')).to_have_count(0)
     page.goto(results[-1])

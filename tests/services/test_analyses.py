@@ -95,6 +95,45 @@ def test_history_is_newest_first_and_searchable(database: Database) -> None:
     assert list_analyses(database, owner=ALICE, query='100%_') == []
 
 
+CRASH = (
+    '2026-01-01 10:00:00 ERROR Unhandled exception while serving /api/cart\n'
+    'Traceback (most recent call last):\n'
+    '  File "/srv/cart.py", line 12, in add\n'
+    '    item = items[key]\n'
+    "KeyError: 'sku-42'\n"
+)
+
+
+def test_history_search_finds_exception_names_and_fingerprints_among_ones_own(database: Database) -> None:
+    alice = Owner(user_id=add_user(database, 'alice@example.com'))
+    bob = Owner(user_id=add_user(database, 'bob@example.com'))
+    crashed = save(database, alice, 'checkout.log', CRASH)
+    save(database, alice, 'quiet.log')
+    save(database, bob, 'bobs-checkout.log', CRASH)
+    record = get_analysis(database, analysis_id=crashed, owner=alice)
+    assert record is not None
+    fingerprint = next(group['fingerprint'] for group in record.groups if group['exception'] == 'KeyError')
+
+    def found(owner: Owner, query: str) -> list[str]:
+        return [record.file_name for record in list_analyses(database, owner=owner, query=query)]
+
+    assert found(alice, 'KeyError') == ['checkout.log']  # the header line does not name it; the trace does
+    assert found(alice, fingerprint) == ['checkout.log']
+    assert found(bob, 'keyerror') == ['bobs-checkout.log']
+    assert found(bob, 'quiet') == []
+
+
+def test_a_second_user_and_a_stale_session_cannot_delete(database: Database) -> None:
+    alice = Owner(user_id=add_user(database, 'alice@example.com'))
+    bob = Owner(user_id=add_user(database, 'bob@example.com'))
+    analysis_id = save(database, ALICE)
+    claim_guest_analyses(database, guest_id='browser-alice', user_id=alice.user_id or 0)
+    # The browser id Alice had as a guest is stale once she signed in: it no longer owns what it analyzed.
+    assert delete_analysis(database, analysis_id=analysis_id, owner=ALICE) is False
+    assert delete_analysis(database, analysis_id=analysis_id, owner=bob) is False
+    assert get_analysis(database, analysis_id=analysis_id, owner=alice) is not None
+
+
 def test_delete_removes_it(database: Database) -> None:
     analysis_id = save(database, ALICE)
     assert delete_analysis(database, analysis_id=analysis_id, owner=ALICE) is True

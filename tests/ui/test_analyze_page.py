@@ -1,4 +1,5 @@
 import multiprocessing
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -6,7 +7,11 @@ from nicegui import ui
 from nicegui.elements.upload_files import SmallFileUpload
 from nicegui.testing import User
 
+from services.analysis import analyze_text as analyzed
+from services.analysis import read_limits
+from services.config import Settings
 from tests.ui.waits import WAIT
+from ui.analyze_page import paste_name
 
 DISK_FULL = '2026-01-01 10:00:00 ERROR write failed: No space left on device\n'
 
@@ -81,3 +86,18 @@ async def test_an_analysis_past_its_time_is_stopped_with_a_clear_message(short_t
     await user.should_see('Error: the analysis took longer than 0.05 seconds and was stopped; try a smaller log',
                           retries=WAIT)
     assert [worker for worker in multiprocessing.active_children() if worker.name == 'analysis'] == []
+
+
+def test_a_paste_is_named_by_its_first_error_and_when_it_happened() -> None:
+    pasted_at = datetime(2026, 11, 30, 10, 2, tzinfo=UTC)
+
+    def name(text: str) -> str:
+        return paste_name(analyzed(text, read_limits(Settings())), pasted_at)
+
+    two_errors = '2026-01-01 10:00:03 ERROR payment worker 3 crashed\n2026-01-01 10:00:04 FATAL out of memory\n'
+    assert name(two_errors) == 'payment worker … crashed · 2026-01-01 10:00:03'
+    assert name("Traceback (most recent call last):\n  File \"x.py\", line 3, in f\nKeyError: 'user_id'\n") == (
+        "KeyError: 'user_id' · pasted 2026-11-30 10:02 UTC"  # no time in the log: when it was pasted
+    )
+    assert name('2026-01-01 10:00:00 INFO all well\n') == 'Pasted log · 2026-01-01 10:00:00'
+    assert len(name(f'2026-01-01 10:00:00 ERROR {"x" * 300}\n').split(' · ')[0]) == 80

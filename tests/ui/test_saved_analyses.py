@@ -53,11 +53,34 @@ async def test_history_lists_newest_first_searches_and_deletes(user: User) -> No
     await user.should_see('Nothing matches your search.', retries=20)
     user.find('Search file names and errors').clear()
     await user.should_see('2 analyses', retries=20)
+    first_name = 'disk full on /var · 2026-01-01 10:00:00'  # a paste is named by its first error and its time
     user.find(marker=f'delete-{first.rsplit("/", 1)[1]}').click()
-    await user.should_see('Deleted pasted text.', retries=20)
+    await user.should_see(f'Delete the analysis of {first_name}? This cannot be undone.')
+    user.find('Keep it').click()
+    await user.should_see('2 analyses')  # nothing is gone without a yes
+    user.find(marker=f'delete-{first.rsplit("/", 1)[1]}').click()
+    user.find(marker='delete-confirm').click()
+    await user.should_see(f'Deleted {first_name}.', retries=20)
     await user.should_see('1 analyses', retries=20)
     await user.open(first)
     await user.should_see('This analysis does not exist or is not yours.')
+
+
+async def test_pastes_are_named_by_their_first_error_and_found_by_exception(user: User) -> None:
+    await analyze(user, '2026-01-01 10:00:00 INFO started\n2026-01-01 10:00:05 ERROR disk full on /var\n')
+    await analyze(user, (
+        '2026-01-01 11:00:00 ERROR Unhandled exception while serving /api/cart\n'
+        'Traceback (most recent call last):\n'
+        '  File "/srv/cart.py", line 12, in add\n'
+        '    item = items[key]\n'
+        "KeyError: 'sku-42'\n"
+    ))
+    await user.open('/history')
+    await user.should_see('disk full on /var · 2026-01-01 10:00:05')
+    await user.should_see('KeyError: Unhandled exception while serving … · 2026-01-01 11:00:00')
+    user.find('Search file names and errors').type('keyerror')
+    await user.should_see('1 analyses', retries=20)
+    await user.should_not_see('disk full on /var')
 
 
 async def test_the_search_is_remembered(user: User) -> None:
@@ -93,7 +116,7 @@ async def test_exports_download_markdown_and_json(user: User) -> None:
     await user.should_see('Disk full', retries=WAIT)
     user.find(marker='export-md').click()
     markdown = (await user.download.next()).text
-    assert markdown.startswith('# pasted text\n')
+    assert markdown.startswith('# write failed: No space left on device · 2026-01-01 10:00:00\n')
     assert '## Diagnosis (offline)' in markdown
     user.find(marker='export-json').click()
     exported = json.loads((await user.download.next()).text)
