@@ -74,9 +74,13 @@ class Settings(AnalysisSettings):
         5.0, gt=0, description='How long a change waits for another one holding the database before giving up.'
     )
     redis_url: str | None = Field(
-        None, description='Redis for browser sessions and login throttling shared across app instances.'
+        None, description='Redis for browser sessions, login throttling and the analysis queue shared across app '
+        'instances; `python main.py worker` processes then read the logs.'
     )
-    redis_key_prefix: str = Field('logsentry:', description='Prefix of the session keys this app keeps in Redis.')
+    queue_wait_seconds: float = Field(
+        600, gt=0, description='With REDIS_URL: how long a log may wait for a free worker before it is given up.'
+    )
+    redis_key_prefix: str = Field('logsentry:', description='Prefix of the keys (and queue) this app keeps in Redis.')
     firebase_api_key: SecretStr | None = Field(
         None, description='Firebase web API key; with FIREBASE_PROJECT_ID switches to Firebase accounts.'
     )
