@@ -66,6 +66,7 @@ class Parse:
                     on_status(Status(bytes_read=read[0], events=read[1]))
             return self._worker.result(self._timeout)
         finally:
+            self._worker.kill()  # in case the wait itself was interrupted
             self._workdir.cleanup()
 
     def kill(self) -> None:

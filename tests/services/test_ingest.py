@@ -78,7 +78,7 @@ async def test_the_redacted_upload_is_kept_when_asked(database: Database, tmp_pa
 async def test_a_log_over_the_upload_limit_is_refused_and_nothing_saved(database: Database, tmp_path: Path) -> None:
     path = big_log(tmp_path, 30_000)
     assert path.stat().st_size > 1024 * 1024
-    with pytest.raises(InputError, match='^the log is larger than 1 MB$'):
+    with pytest.raises(InputError, match=r'^the log is larger than 1 MB$'):
         await ingest_with(database, tmp_path, max_upload_mb=1)(path, name='big.log', owner=ALICE)
     assert saved_count(database) == 0
 
