@@ -14,10 +14,11 @@ from pathlib import Path
 
 import pytest
 from redis import Redis
+from rq import Queue
 
 from parsers import InputError, ReadLimits
 from services.jobs import Status
-from services.queue import AnalysisQueue
+from services.queue import AnalysisQueue, queue_name
 
 ROOT = Path(__file__).parents[2]
 REDIS_URL_VARIABLE = 'LOGSENTRY_TEST_REDIS_URL'
@@ -130,3 +131,22 @@ async def test_a_worker_reports_how_far_it_has_read(redis_url: str, prefix: str,
     reads = [status.bytes_read for status in seen if status.ahead is None]
     assert reads, 'a log that takes a while to read reports how far it is'
     assert reads == sorted(reads) and 0 < reads[-1] <= big.stat().st_size
+
+
+async def test_a_log_nobody_waits_for_any_more_leaves_the_queue(redis_url: str, prefix: str, tmp_path: Path) -> None:
+    seen: list[Status] = []
+    reading = asyncio.ensure_future(queue(redis_url, prefix).parse(log_file(tmp_path), limits=ReadLimits(),
+                                                                   keep=False, on_status=seen.append))
+    while not seen:
+        await asyncio.sleep(0.05)
+    reading.cancel()  # the page was closed
+    with pytest.raises(asyncio.CancelledError):
+        await reading
+    client = Redis.from_url(redis_url)
+    waiting = Queue(queue_name(prefix), connection=client)
+    for _ in range(50):  # the withdrawal runs beside the cancelled wait
+        if waiting.count == 0:
+            break
+        await asyncio.sleep(0.1)
+    assert waiting.count == 0
+    assert list(client.scan_iter(f'{prefix}upload:*')) == []
