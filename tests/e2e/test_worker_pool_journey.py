@@ -20,14 +20,10 @@ from tests.services.conftest import scratch_postgres_database
 from .conftest import ROOT, AppServer, running_app
 
 FIXTURES = Path(__file__).parents[1] / 'fixtures'
-REDIS_URL_VARIABLE = 'LOGSENTRY_TEST_REDIS_URL'
 
 
 @pytest.fixture
-def shared_env(tmp_path: Path) -> Iterator[dict[str, str]]:
-    redis_url = os.environ.get(REDIS_URL_VARIABLE)
-    if not redis_url:
-        pytest.skip(f'{REDIS_URL_VARIABLE} is not set, so the worker pool journey does not run')
+def shared_env(redis_url: str, tmp_path: Path) -> Iterator[dict[str, str]]:
     prefix = f'logsentry-test-{secrets.token_hex(4)}:'  # other test runs may share this Redis
     with ExitStack() as stack:
         if os.environ.get('LOGSENTRY_TEST_POSTGRES_URL'):

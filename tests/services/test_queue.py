@@ -21,16 +21,7 @@ from services.jobs import Status
 from services.queue import AnalysisQueue, queue_name
 
 ROOT = Path(__file__).parents[2]
-REDIS_URL_VARIABLE = 'LOGSENTRY_TEST_REDIS_URL'
 LOG = '2026-01-01 10:00:00 INFO up\n2026-01-01 10:00:01 ERROR Connection refused to db.internal:5432\n'
-
-
-@pytest.fixture
-def redis_url() -> str:
-    url = os.environ.get(REDIS_URL_VARIABLE)
-    if not url:
-        pytest.skip(f'{REDIS_URL_VARIABLE} is not set, so the queue tests do not run')
-    return url
 
 
 @pytest.fixture
