@@ -6,25 +6,26 @@ import argparse
 import asyncio
 import contextlib
 import json
-import os
 import sys
-import threading
+import tempfile
 from importlib import metadata
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, BinaryIO, TextIO
 
 from pydantic import ValidationError
 
-from parsers import Analysis, InputError, LinesCsv, analyze_stream
+from parsers import Analysis, InputError
 from parsers.compare import Change, Comparison, compare
-from services.analysis import analyze_path, read_limits
+from services.analysis import read_limits
 from services.config import AnalysisSettings, Settings, describe_settings, prepare_data_dir
 from services.container import Services
 from services.diagnosis import Analyzer, DiagnosisError, OfflineAnalyzer, default_group
+from services.jobs import InProcess, Runner, parse_file
 from services.log_setup import configure_logging
 from services.prompt import build_prompt
 from services.redaction import describe_counts
-from services.worker import TimedOut
+
+CHUNK = 1024 * 1024
 
 if TYPE_CHECKING:
     from limits.storage import Storage
@@ -51,7 +52,7 @@ def main(argv: list[str] | None = None) -> int:
     except SecretsError as exc:
         return _fail(str(exc))
     configure_logging(settings)  # again: the secret's values are now known, and masked too
-    return _serve(settings)
+    return _work(settings) if args.command == 'worker' else _serve(settings)
 
 
 def cli() -> None:
@@ -69,6 +70,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument('--version', action='version', version=f'logsentry {_version()}')
     commands = parser.add_subparsers(dest='command')
     commands.add_parser('serve', help='serve the web app (the default)')
+    commands.add_parser('worker', help='read logs queued on Redis (REDIS_URL) by the app instances, until stopped')
     analyze = commands.add_parser('analyze', help='analyze a log file and print its summary')
     analyze.add_argument('path', help="the log file, or '-' for standard input")
     output = analyze.add_mutually_exclusive_group()
@@ -98,24 +100,14 @@ def _analyze(args: argparse.Namespace, settings: AnalysisSettings) -> int:
     if args.baseline and (args.prompt or args.diagnose):
         return _fail('--baseline goes with the summary or --json, not with --prompt or --diagnose')
     limits = read_limits(settings)
-    # A timer, not a worker process: standard input and the events streamed to --lines-csv stay in this process.
-    watchdog = threading.Timer(settings.analysis_timeout_seconds, _time_up, [settings.analysis_timeout_seconds])
-    watchdog.daemon = True
-    watchdog.start()
     try:
         with contextlib.ExitStack() as stack:
-            sink = LinesCsv(stack.enter_context(args.lines_csv.open('w', encoding='utf-8'))) if args.lines_csv else None
-            if args.path == '-':
-                analysis = analyze_stream(sys.stdin.buffer, limits, on_event=sink)
-            else:
-                analysis = analyze_path(Path(args.path), limits, on_event=sink)
-            baseline = analyze_path(Path(args.baseline), limits) if args.baseline else None
+            path = Path(args.path) if args.path != '-' else _spool(sys.stdin.buffer, stack, settings.max_upload_mb)
+            analysis = parse_file(path, limits, settings.analysis_timeout_seconds, lines_csv=args.lines_csv)
+            baseline = (parse_file(Path(args.baseline), limits, settings.analysis_timeout_seconds) if args.baseline
+                        else None)
     except InputError as exc:
         return _fail(str(exc))
-    except OSError as exc:
-        return _fail(f'cannot write {args.lines_csv}: {exc.strerror}')
-    finally:
-        watchdog.cancel()
     if baseline is not None:
         comparison = compare(analysis, baseline, similarity=settings.template_similarity)
         if args.json:
@@ -137,10 +129,17 @@ def _analyze(args: argparse.Namespace, settings: AnalysisSettings) -> int:
     return 0
 
 
-def _time_up(seconds: float) -> None:
-    sys.stderr.write(f'error: {TimedOut(seconds)}\n')
-    sys.stderr.flush()
-    os._exit(1)  # from the timer's thread: the reading thread cannot be interrupted; its workers die with it
+def _spool(stream: BinaryIO, stack: contextlib.ExitStack, limit_mb: int) -> Path:
+    """Standard input, copied to a file the worker process can open (it cannot read this process's stdin)."""
+    path = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix='logsentry-'))) / 'stdin'
+    copied = 0
+    with path.open('wb') as out:
+        while chunk := stream.read(CHUNK):
+            copied += len(chunk)
+            if copied > limit_mb * 1024 * 1024:
+                raise InputError(f'standard input is larger than {limit_mb} MB (MAX_UPLOAD_MB)')
+            out.write(chunk)
+    return path
 
 
 def _print_summary(analysis: Analysis, out: TextIO) -> None:
@@ -197,6 +196,7 @@ def _serve(settings: Settings) -> int:
 
     from services.auth import AnyOf, ApiKeyAuthenticator
     from services.db import DatabaseUnavailable, open_database
+    from services.ingest import Ingest
     from services.quota import release_stale
     from services.state import open_state
 
@@ -216,7 +216,26 @@ def _serve(settings: Settings) -> int:
 
     serve(Services(settings=settings, analyzer=create_analyzer(settings), database=database,
                    authenticator=AnyOf([ApiKeyAuthenticator(database), *bearer]), accounts=accounts,
-                   sign_ins=state.sign_ins))
+                   sign_ins=state.sign_ins,
+                   ingest=Ingest(settings=settings, database=database, runner=_runner(settings))))
+    return 0
+
+
+def _runner(settings: Settings) -> Runner:
+    """Where logs are read: by the worker pool behind the queue when there is Redis, else in this app's processes."""
+    if settings.redis_url:
+        from services.queue import AnalysisQueue
+
+        return AnalysisQueue.from_settings(settings)
+    return InProcess(settings.analysis_timeout_seconds)
+
+
+def _work(settings: Settings) -> int:
+    if not settings.redis_url:
+        return _fail('the worker reads the logs queued on Redis: set REDIS_URL, as for the app')
+    from services.queue import work  # RQ loads only for the worker and the app that queues
+
+    work(settings)
     return 0
 
 

@@ -18,7 +18,7 @@ from services.db import Database
 from services.diagnosis import Diagnosis
 from services.markdown_text import code_span, escape_text, html_as_text
 from services.models import AnalysisRecord, Feedback, utcnow
-from services.redaction import Redactor, redact, redact_analysis
+from services.redaction import Redactor, redact_analysis
 
 SEARCH_TEXT_LIMIT = 20_000
 HISTORY_PAGE_SIZE = 50
@@ -254,10 +254,6 @@ def redacted_log(path: Path, limits: ReadLimits) -> str:
     redactor = Redactor()
     with path.open('rb') as stream:
         return '\n'.join(redactor.redact(line) for line in iter_lines(stream, limits))
-
-
-def redacted_text(text: str) -> str:
-    return redact(text).text
 
 
 def _owned_by(owner: Owner) -> ColumnElement[bool]:

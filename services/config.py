@@ -75,9 +75,13 @@ class Settings(AnalysisSettings):
         5.0, gt=0, description='How long a change waits for another one holding the database before giving up.'
     )
     redis_url: str | None = Field(
-        None, description='Redis for browser sessions and login throttling shared across app instances.'
+        None, description='Redis for browser sessions, login throttling and the analysis queue shared across app '
+        'instances; `python main.py worker` processes then read the logs.'
     )
-    redis_key_prefix: str = Field('logsentry:', description='Prefix of the session keys this app keeps in Redis.')
+    queue_wait_seconds: float = Field(
+        600, gt=0, description='With REDIS_URL: how long a log may wait for a free worker before it is given up.'
+    )
+    redis_key_prefix: str = Field('logsentry:', description='Prefix of the keys (and queue) this app keeps in Redis.')
     redis_timeout_seconds: float = Field(5, gt=0, description='A call to Redis that takes longer fails.')
     memory_state_max_records: int = Field(
         100_000, ge=100, description='Sign-ins and login handoffs kept in memory without REDIS_URL; oldest go first.'

@@ -12,6 +12,7 @@ if TYPE_CHECKING:  # the CLI builds no Services; it should not pay for importing
     from services.accounts import Accounts
     from services.auth import Authenticator
     from services.db import Database
+    from services.ingest import Ingest
     from services.state.sign_ins import SignIns
 
 
@@ -23,3 +24,4 @@ class Services:
     authenticator: Authenticator  # API bearer tokens; Firebase ID tokens join personal API keys when configured
     accounts: Accounts  # Firebase or local, for the pages
     sign_ins: SignIns  # in memory, or in Redis shared with every instance
+    ingest: Ingest  # a log becomes a saved analysis: for the page and the API alike

@@ -54,6 +54,10 @@ class Worker(Generic[R]):
             return value  # type: ignore[no-any-return]
         raise value
 
+    def ready(self, within: float) -> bool:
+        """Whether the answer (or the end of the worker) is there, waiting at most `within` seconds for it."""
+        return self._receiver.poll(within)
+
     def kill(self) -> None:
         """End the worker and, through parsers.lifeline, the processes it started; `result` then returns at once."""
         if self.process.exitcode is None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from tests.firebase_emulator import firebase_emulator, firebase_env  # noqa: F40
 from tests.gemini_server import GeminiServer
 
 FIXTURES = Path(__file__).parent / 'fixtures'
+REDIS_URL_VARIABLE = 'LOGSENTRY_TEST_REDIS_URL'
 # Settings that would switch a test away from the embedded defaults.
 EXTERNAL_SETTINGS = (
     'DATABASE_URL', 'REDIS_URL', 'GEMINI_API_KEY', 'GOOGLE_GEMINI_BASE_URL', 'FIREBASE_API_KEY',
@@ -38,3 +40,12 @@ def gemini_server() -> Iterator[GeminiServer]:
     """A Gemini-protocol server on a free port, recording what it is sent."""
     with GeminiServer() as server:
         yield server
+
+
+@pytest.fixture
+def redis_url() -> str:
+    """The test Redis (a database number of its own); the test is skipped, saying why, when none is given."""
+    url = os.environ.get(REDIS_URL_VARIABLE)
+    if not url:
+        pytest.skip(f'{REDIS_URL_VARIABLE} is not set, so the tests that need Redis do not run')
+    return url

@@ -92,7 +92,7 @@ def test_version_is_the_installed_package_version() -> None:
 def test_usage_names_the_program_as_it_was_run() -> None:
     result = run_cli('--help')
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith('usage: main.py [-h] [--version] {serve,analyze} ...\n')
+    assert result.stdout.startswith('usage: main.py [-h] [--version] {serve,worker,analyze} ...\n')
 
 
 def test_console_script_runs_the_cli(tmp_path: Path) -> None:
@@ -109,7 +109,7 @@ def test_console_script_runs_the_cli(tmp_path: Path) -> None:
 
     analyzed, usage, missing = run('analyze', '-'), run('--help'), run('analyze', 'no-such.log')
     assert (analyzed.returncode, analyzed.stdout.splitlines()[0]) == (0, '1 lines, 1 events (ERROR 1)')
-    assert usage.stdout.startswith('usage: logsentry [-h] [--version] {serve,analyze} ...\n')
+    assert usage.stdout.startswith('usage: logsentry [-h] [--version] {serve,worker,analyze} ...\n')
     assert (missing.returncode, missing.stderr) == (1, 'error: no such file: no-such.log\n')
 
 

@@ -5,22 +5,19 @@ from __future__ import annotations
 import html
 import logging
 import tempfile
-import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from nicegui import events, run, ui
+from nicegui import events, ui
 
 from parsers import Analysis, Group, InputError
-from services.analyses import redacted_log, redacted_text, save_analysis
-from services.analysis import ProgressFile, analyze_path, analyze_text, read_limits
 from services.container import Services
 from services.db import DatabaseUnavailable
+from services.jobs import Status
 from services.samples import SAMPLES, Sample, sample_path
 from ui.frame import frame
 from ui.owner import current_owner, quota_text, still_acting_for
-from ui.worker import in_worker
 
 log = logging.getLogger(__name__)
 PASTE_TITLE_CHARS = 80
@@ -28,7 +25,6 @@ PASTE_TITLE_CHARS = 80
 
 def register(services: Services) -> None:
     settings = services.settings
-    timeout = settings.analysis_timeout_seconds
 
     @ui.page('/')
     async def analyze_page() -> None:
@@ -60,81 +56,54 @@ def register(services: Services) -> None:
             status = ui.label().props('role=status aria-live=polite')
             progress_bar = ui.linear_progress(value=0, show_value=False).props('aria-label="Analysis progress"')
             progress_bar.visible = False
-            watched: list[Callable[[], None]] = []  # the progress of the analysis under way, if any
-            ui.timer(0.25, lambda: [show() for show in watched])
 
         async def handle_upload(event: events.UploadEventArguments) -> None:
             with tempfile.TemporaryDirectory(dir=settings.data_dir) as workdir:
                 path = Path(workdir) / 'upload'
                 await event.file.save(path)
-                await analyze_file(path, event.file.name, ProgressFile(Path(workdir) / 'progress'))
+                await analyze(path, event.file.name)
 
         async def handle_sample(sample: Sample) -> None:
-            with tempfile.TemporaryDirectory(dir=settings.data_dir) as workdir:
-                await analyze_file(sample_path(sample), sample.file_name, ProgressFile(Path(workdir) / 'progress'))
-
-        async def analyze_file(path: Path, name: str, progress: ProgressFile) -> None:
-            limits = read_limits(settings)
-            size = path.stat().st_size
-            kept = (lambda: in_worker(timeout, redacted_log, path, limits)) if settings.keep_uploads else None
-
-            def show_progress() -> None:
-                if (reported := progress.read()) is not None:
-                    bytes_read, events_so_far = reported
-                    progress_bar.value = bytes_read / size if size else 1
-                    status.text = f'Analyzing {name}: {_megabytes(bytes_read)} of {_megabytes(size)} read, ' \
-                                  f'{events_so_far:,} events so far…'
-
-            progress_bar.value = 0
-            progress_bar.visible = True
-            watched.append(show_progress)
-            try:
-                await analyze(lambda: in_worker(timeout, analyze_path, path, limits, progress=progress), name, size,
-                              kept)
-            finally:
-                watched.remove(show_progress)
-                progress_bar.visible = False
+            await analyze(sample_path(sample), sample.file_name)
 
         async def handle_paste() -> None:
             text = paste.value or ''
             if not text.strip():
                 show_error('Paste some log text or choose a file first.')
                 return
-            limits = read_limits(settings)
-            kept = (lambda: in_worker(timeout, redacted_text, text)) if settings.keep_uploads else None
-            await analyze(lambda: in_worker(timeout, analyze_text, text, limits), 'pasted text', len(text.encode()),
-                          kept, name_after=lambda analysis: paste_name(analysis, datetime.now(UTC)))
+            with tempfile.TemporaryDirectory(dir=settings.data_dir) as workdir:
+                path = Path(workdir) / 'pasted'
+                path.write_text(text, encoding='utf-8')
+                await analyze(path, 'pasted text', title=lambda analysis: paste_name(analysis, datetime.now(UTC)))
 
-        async def analyze(
-            job: Callable[[], Awaitable[Analysis]], name: str, size: int,
-            kept: Callable[[], Awaitable[str | None]] | None,
-            name_after: Callable[[Analysis], str] | None = None,
-        ) -> None:
+        async def analyze(path: Path, name: str, title: Callable[[Analysis], str] | None = None) -> None:
+            size = path.stat().st_size
+
+            def show_status(progress: Status) -> None:
+                if progress.ahead is not None:
+                    ahead = 'yours is next' if progress.ahead == 0 else f'{progress.ahead:,} ahead of yours'
+                    status.text = f'Waiting for an analysis worker: {ahead}…'
+                    return
+                progress_bar.value = progress.bytes_read / size if size else 1
+                status.text = f'Analyzing {name}: {_megabytes(progress.bytes_read)} of {_megabytes(size)} read, ' \
+                              f'{progress.events:,} events so far…'
+
             status.text = f'Analyzing {name}…'
-            started = time.perf_counter()
+            progress_bar.value = 0
+            progress_bar.visible = True
             try:
-                analysis = await job()
-                raw = await kept() if kept else None
-            except InputError as exc:
+                record = await services.ingest(path, name=title or name, owner=owner, on_status=show_status,
+                                               may_save=lambda: still_acting_for(services, owner))
+            except (InputError, DatabaseUnavailable) as exc:
                 show_error(str(exc))
                 return
             except Exception:
                 log.exception('analysis of %s failed', name)
                 show_error('The analysis failed unexpectedly; the problem has been logged.')
                 return
-            if not await still_acting_for(services, owner):
-                return
-            if name_after is not None:
-                name = name_after(analysis)
-            try:
-                record = await run.io_bound(
-                    save_analysis, services.database, owner=owner, file_name=name, size_bytes=size, analysis=analysis,
-                    parse_seconds=time.perf_counter() - started, raw_log=raw,
-                )
-            except DatabaseUnavailable as exc:
-                show_error(str(exc))
-                return
-            if record is None:  # the server is shutting down
+            finally:
+                progress_bar.visible = False
+            if record is None:  # the session it was started for has ended
                 return
             status.text = f'Analyzed {name}.'
             ui.navigate.to(f'/analysis/{record.id}')

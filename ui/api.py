@@ -6,7 +6,6 @@ ID token. Guests use the web page; the API has no guest allowance, so a script c
 
 import logging
 import tempfile
-import time
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -20,8 +19,7 @@ from starlette.datastructures import UploadFile
 from parsers import InputError
 from parsers.compare import Comparison
 from services import quota
-from services.analyses import Owner, export_json, get_analysis, save_analysis
-from services.analysis import analyze_path, read_limits
+from services.analyses import Owner, export_json, get_analysis
 from services.auth import Principal
 from services.comparison import compare_saved
 from services.container import Services
@@ -29,7 +27,6 @@ from services.db import DatabaseUnavailable
 from services.diagnosis import DiagnosisError
 from services.workflow import AnalysisNotFound, diagnose_saved
 from ui.session import request_address
-from ui.worker import in_worker
 
 log = logging.getLogger(__name__)
 CHUNK = 1024 * 1024
@@ -91,14 +88,13 @@ def register(services: Services) -> None:
         with tempfile.TemporaryDirectory(dir=settings.data_dir) as workdir:
             path = Path(workdir) / 'upload'
             file_name = await _receive(request, path, limit, settings.max_upload_mb)
-            started = time.perf_counter()
             try:
-                analysis = await in_worker(settings.analysis_timeout_seconds, analyze_path, path, read_limits(settings))
+                record = await services.ingest(path, name=file_name, owner=owner)
             except InputError as exc:
                 raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(exc)) from None
-            record = await _store(save_analysis, services.database, owner=owner, file_name=file_name,
-                                  size_bytes=path.stat().st_size, analysis=analysis,
-                                  parse_seconds=time.perf_counter() - started)
+            except DatabaseUnavailable as exc:
+                raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, str(exc)) from None
+        assert record is not None  # without a session to check, every analysis is saved
         body: dict[str, Any] = {'url': f'/analysis/{record.id}'}
         if diagnose:
             address = request_address(request)
