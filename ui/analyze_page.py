@@ -11,11 +11,11 @@ from pathlib import Path
 from nicegui import events, run, ui
 
 from parsers import Analysis, InputError
-from services.analyses import redacted_log, redacted_text, save_analysis
-from services.analysis import ProgressFile, analyze_path, analyze_text, read_limits
 from services.container import Services
-from services.db import DatabaseUnavailable
+from services.parsing import ProgressFile, analyze_path, analyze_text, read_limits
 from services.samples import SAMPLES, Sample, sample_path
+from services.store.database import DatabaseUnavailable
+from services.store.saved_analyses import redacted_log, redacted_text, save_analysis
 from ui.frame import frame
 from ui.owner import current_owner, quota_text, still_acting_for
 from ui.worker import in_worker

@@ -18,14 +18,14 @@ from pydantic import BaseModel, Field
 from starlette.datastructures import UploadFile
 
 from parsers import InputError
-from services import quota
-from services.analyses import Owner, export_json, get_analysis, save_analysis
-from services.analysis import analyze_path, read_limits
-from services.auth import Principal
+from services.accounts.bearer import Principal
 from services.container import Services
-from services.db import DatabaseUnavailable
-from services.diagnosis import DiagnosisError
-from services.workflow import AnalysisNotFound, diagnose_saved
+from services.diagnosis.diagnose import AnalysisNotFound, diagnose_saved
+from services.diagnosis.offline import DiagnosisError
+from services.parsing import analyze_path, read_limits
+from services.store import quota
+from services.store.database import DatabaseUnavailable
+from services.store.saved_analyses import Owner, export_json, get_analysis, save_analysis
 from ui.session import request_address
 from ui.worker import in_worker
 

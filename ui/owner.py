@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from nicegui import app, context, run, ui
 
-from services import quota
-from services.accounts import SESSION_OVER
-from services.analyses import Owner
+from services.accounts.interface import SESSION_OVER
 from services.container import Services
-from services.db import DatabaseUnavailable
-from services.quota import Limits, Requester
+from services.store import quota
+from services.store.database import DatabaseUnavailable
+from services.store.quota import Limits, Requester
+from services.store.saved_analyses import Owner
 from ui.session import login_url, request_address, verified_identity
 
 

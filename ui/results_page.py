@@ -8,8 +8,12 @@ from typing import Any, TypeVar
 
 from nicegui import context, run, ui
 
-from services.accounts import SESSION_OVER
-from services.analyses import (
+from services.accounts.interface import SESSION_OVER
+from services.container import Services
+from services.diagnosis.diagnose import AnalysisNotFound, diagnose_saved, pick_group
+from services.diagnosis.offline import Diagnosis, DiagnosisError
+from services.store.database import DatabaseUnavailable
+from services.store.saved_analyses import (
     Owner,
     delete_analysis,
     export_file_name,
@@ -20,12 +24,8 @@ from services.analyses import (
     restore_analysis,
     set_feedback,
 )
-from services.container import Services
-from services.db import DatabaseUnavailable
-from services.diagnosis import Diagnosis, DiagnosisError
-from services.models import AnalysisRecord
-from services.sharing import revoke_sharing, share_analysis, share_token
-from services.workflow import AnalysisNotFound, diagnose_saved, pick_group
+from services.store.sharing import revoke_sharing, share_analysis, share_token
+from services.store.tables import AnalysisRecord
 from ui.analysis_view import GROUPS_SHOWN, groups_explorer, summary_cards, timeline_card
 from ui.diagnosis_panel import diagnosis_panel
 from ui.frame import frame

@@ -10,14 +10,20 @@ from nicegui import ui
 from nicegui.testing import User
 from sqlalchemy import select
 
-from services.accounts import COMMON_PASSWORD, INVALID_CREDENTIALS, REGISTERED, RESET_UNAVAILABLE, SESSION_OVER
-from services.analyses import Owner, save_analysis
+from services.accounts.interface import (
+    COMMON_PASSWORD,
+    INVALID_CREDENTIALS,
+    REGISTERED,
+    RESET_UNAVAILABLE,
+    SESSION_OVER,
+)
 from services.config import Settings
-from services.db import open_database
-from services.models import ApiKey
-from services.models import User as UserRow
+from services.store.database import open_database
+from services.store.saved_analyses import Owner, save_analysis
+from services.store.tables import ApiKey
+from services.store.tables import User as UserRow
 from tests.firebase_emulator import Emulator
-from tests.services.test_analyses import analyzed
+from tests.services.store.test_saved_analyses import analyzed
 
 PASSWORD = 'correct horse battery'
 WAIT = 50  # tries, 0.1 s apart: password hashing and the emulator take a moment

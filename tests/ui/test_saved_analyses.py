@@ -6,8 +6,8 @@ from nicegui import ui
 from nicegui.testing import User
 
 from services.config import Settings
-from services.db import Database
-from services.models import AnalysisRecord
+from services.store.database import Database
+from services.store.tables import AnalysisRecord
 from tests.ui.test_account_pages import WAIT, register
 
 SECRET_LOG = (

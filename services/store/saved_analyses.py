@@ -1,0 +1,278 @@
+"""Saved analyses: save, open, list and search, delete, feedback, export; every access checks the owner."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import ColumnElement, delete, select, update
+from sqlalchemy.orm import Session, load_only
+
+from parsers import Analysis, Bucket, Group, ReadLimits, Segment
+from parsers.reader import iter_lines
+from services.diagnosis.offline import Diagnosis
+from services.diagnosis.redaction import Redactor, redact, redact_analysis
+from services.markdown_text import code_span, escape_text, html_as_text
+from services.store.database import Database
+from services.store.tables import AnalysisRecord, Feedback, utcnow
+
+SEARCH_TEXT_LIMIT = 20_000
+HISTORY_PAGE_SIZE = 50
+
+
+@dataclass(frozen=True, slots=True)
+class Owner:
+    """Who is asking: a registered user, or a guest known by the browser id in their signed cookie."""
+
+    user_id: int | None = None
+    guest_id: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.user_id is None and not self.guest_id:
+            raise ValueError('an owner is a user id or a guest id')
+
+    @property
+    def key(self) -> str:
+        return f'user:{self.user_id}' if self.user_id is not None else f'guest:{self.guest_id}'
+
+
+def save_analysis(
+    database: Database, *, owner: Owner, file_name: str, size_bytes: int, analysis: Analysis,
+    parse_seconds: float = 0.0, raw_log: str | None = None,
+) -> AnalysisRecord:
+    analysis = redact_analysis(analysis)  # nothing stored keeps a secret from the log
+    summary = analysis.to_dict()
+    groups = summary.pop('groups')
+    record = AnalysisRecord(
+        owner_user_id=owner.user_id,
+        guest_id=None if owner.user_id is not None else owner.guest_id,
+        file_name=file_name[:255],
+        size_bytes=size_bytes,
+        formats=dict(analysis.formats),
+        summary=summary,
+        groups=groups,
+        search_text=_search_text(file_name, analysis),
+        parse_seconds=parse_seconds,
+        raw_log=raw_log,
+        input_tokens=0,
+        output_tokens=0,
+        thinking_tokens=0,
+    )
+    with database.write() as session:
+        session.add(record)
+    return record
+
+
+def get_analysis(database: Database, *, analysis_id: str, owner: Owner) -> AnalysisRecord | None:
+    """The analysis if it exists and belongs to `owner`; None otherwise (the two are not told apart)."""
+    with database.read() as session:
+        return session.scalars(select(AnalysisRecord).where(AnalysisRecord.id == analysis_id, _owned_by(owner))).first()
+
+
+def list_analyses(
+    database: Database, *, owner: Owner, query: str = '', limit: int = HISTORY_PAGE_SIZE, offset: int = 0,
+) -> list[AnalysisRecord]:
+    """Newest first; `query` matches the file name and the error text. Large columns are not loaded."""
+    statement = (
+        select(AnalysisRecord)
+        .options(load_only(
+            AnalysisRecord.id, AnalysisRecord.file_name, AnalysisRecord.size_bytes, AnalysisRecord.formats,
+            AnalysisRecord.summary, AnalysisRecord.model, AnalysisRecord.diagnosed_at, AnalysisRecord.created_at,
+        ))
+        .where(_owned_by(owner))
+        .order_by(AnalysisRecord.created_at.desc(), AnalysisRecord.id)
+        .limit(limit)
+        .offset(offset)
+    )
+    if words := query.lower().split():
+        for word in words:
+            statement = statement.where(AnalysisRecord.search_text.contains(word, autoescape=True))
+    with database.read() as session:
+        return list(session.scalars(statement))
+
+
+def delete_analysis(database: Database, *, analysis_id: str, owner: Owner) -> bool:
+    with database.write() as session:
+        result = session.execute(delete(AnalysisRecord).where(AnalysisRecord.id == analysis_id, _owned_by(owner)))
+        return bool(getattr(result, 'rowcount', 0))
+
+
+def record_diagnosis(
+    database: Database, *, analysis_id: str, owner: Owner, group_id: int | None, diagnosis: Diagnosis, seconds: float,
+) -> bool:
+    """Keep the diagnosis with its analysis (replacing an earlier one). False when the analysis is not the owner's."""
+    with database.write() as session:
+        result = session.execute(
+            update(AnalysisRecord)
+            .where(AnalysisRecord.id == analysis_id, _owned_by(owner))
+            .values(
+                diagnosis_group_id=group_id, diagnosis_markdown=diagnosis.markdown, model=diagnosis.model,
+                digest=diagnosis.evidence or None, diagnosis_seconds=seconds, input_tokens=diagnosis.input_tokens,
+                output_tokens=diagnosis.output_tokens, thinking_tokens=diagnosis.thinking_tokens, diagnosed_at=utcnow(),
+            )
+        )
+        return bool(getattr(result, 'rowcount', 0))
+
+
+def claim_guest_analyses(database: Database, *, guest_id: str, user_id: int) -> int:
+    """After a guest signs in, what they analyzed as a guest becomes theirs."""
+    with database.write() as session:
+        result = session.execute(
+            update(AnalysisRecord)
+            .where(AnalysisRecord.guest_id == guest_id, AnalysisRecord.owner_user_id.is_(None))
+            .values(owner_user_id=user_id, guest_id=None)
+        )
+        return int(getattr(result, 'rowcount', 0))
+
+
+def set_feedback(
+    database: Database, *, analysis_id: str, owner: Owner, helpful: bool, comment: str | None = None,
+) -> bool:
+    """One vote per person and analysis; voting again replaces it. False when the analysis is not theirs."""
+    with database.write() as session:
+        if not owns(session, analysis_id=analysis_id, owner=owner):
+            return False
+        vote = session.scalars(
+            select(Feedback).where(Feedback.analysis_id == analysis_id, Feedback.voter == owner.key)
+        ).first()
+        if vote is None:
+            session.add(Feedback(analysis_id=analysis_id, voter=owner.key, helpful=helpful, comment=comment))
+        else:
+            vote.helpful, vote.comment = helpful, comment
+        return True
+
+
+def get_feedback(database: Database, *, analysis_id: str, owner: Owner) -> bool | None:
+    with database.read() as session:
+        return session.scalars(
+            select(Feedback.helpful).where(Feedback.analysis_id == analysis_id, Feedback.voter == owner.key)
+        ).first()
+
+
+def restore_analysis(record: AnalysisRecord) -> Analysis:
+    """The engine's result as it was saved, to diagnose it again or show it."""
+    summary = record.summary
+    return Analysis(
+        lines=summary['lines'],
+        events=summary['events'],
+        level_counts=dict(summary['level_counts']),
+        inferred_level_counts=dict(summary.get('inferred_level_counts', {})),
+        formats=dict(summary['formats']),
+        groups=[restore_group(group) for group in record.groups],
+        first_timestamp=_moment(summary.get('first_timestamp')),
+        last_timestamp=_moment(summary.get('last_timestamp')),
+        truncated_lines=summary.get('truncated_lines', 0),
+        bytes_read=summary.get('bytes_read', 0),
+        timeline=[Bucket(datetime.fromisoformat(bucket['start']), dict(bucket['counts']))
+                  for bucket in summary.get('timeline', [])],
+        timeline_step_seconds=summary.get('timeline_step_seconds', 0),
+        segments=[Segment(**segment) for segment in summary.get('segments', [])],
+    )
+
+
+def restore_group(data: dict[str, Any]) -> Group:
+    known = {field.name for field in dataclasses.fields(Group)}
+    values = {name: value for name, value in data.items() if name in known}
+    values['first_seen'] = _moment(values.get('first_seen'))
+    values['last_seen'] = _moment(values.get('last_seen'))
+    return Group(**values)
+
+
+def export_json(record: AnalysisRecord) -> dict[str, Any]:
+    return {
+        'id': record.id,
+        'file_name': record.file_name,
+        'size_bytes': record.size_bytes,
+        'created_at': record.created_at.isoformat(),
+        'parse_seconds': record.parse_seconds,
+        'summary': record.summary,
+        'groups': record.groups,
+        'diagnosis': None if record.diagnosis_markdown is None else {
+            'group_id': record.diagnosis_group_id,
+            'markdown': record.diagnosis_markdown,
+            'model': record.model,
+            'seconds': record.diagnosis_seconds,
+            'input_tokens': record.input_tokens,
+            'output_tokens': record.output_tokens,
+            'thinking_tokens': record.thinking_tokens,
+            'evidence_sent': record.digest,
+            'diagnosed_at': record.diagnosed_at.isoformat() if record.diagnosed_at else None,
+        },
+    }
+
+
+def export_markdown(record: AnalysisRecord) -> str:
+    """The analysis as Markdown; whatever came from the log or a model reads as text, never as markup."""
+    summary = record.summary
+    levels = ', '.join(f'{level} {count}' for level, count in summary['level_counts'].items() if count)
+    formats = ', '.join(summary['formats']) or 'unknown'
+    span = f'{summary.get("first_timestamp") or "?"} to {summary.get("last_timestamp") or "?"}'
+    lines = [
+        f'# {escape_text(record.file_name)}',
+        '',
+        f'Analyzed {record.created_at:%Y-%m-%d %H:%M} UTC with LogSentry.',
+        '',
+        f'- {summary["lines"]} lines, {summary["events"]} events',
+        f'- Levels: {escape_text(levels or "none found")}',
+        f'- Formats: {escape_text(formats)}',
+        f'- Time span: {escape_text(span)}',
+        '',
+        '## Groups',
+        '',
+        '| Count | Level | First line | Template |',
+        '| ---: | --- | ---: | --- |',
+    ]
+    for group in record.groups:
+        level, template = escape_text(group['level'] or '-'), code_span(group['template'][:300], in_table=True)
+        lines.append(f'| {group["count"]} | {level} | {group["first_line"]} | {template} |')
+    if record.diagnosis_markdown is not None:
+        lines += ['', f'## Diagnosis ({escape_text(record.model or "")})', '', html_as_text(record.diagnosis_markdown)]
+    return '\n'.join(lines) + '\n'
+
+
+def export_file_name(record: AnalysisRecord, extension: str) -> str:
+    stem = ''.join(char if char.isalnum() or char in '-_.' else '_' for char in record.file_name)[:80] or 'analysis'
+    return f'{stem}.logsentry.{extension}'
+
+
+def export_json_text(record: AnalysisRecord) -> str:
+    return json.dumps(export_json(record), indent=2, ensure_ascii=False)
+
+
+def owns(session: Session, *, analysis_id: str, owner: Owner) -> bool:
+    """Inside a transaction: whether the analysis exists and is the owner's."""
+    found = session.scalars(select(AnalysisRecord.id).where(AnalysisRecord.id == analysis_id, _owned_by(owner)))
+    return found.first() is not None
+
+
+def redacted_log(path: Path, limits: ReadLimits) -> str:
+    """The uploaded log as kept when KEEP_UPLOADS is on: decoded like the engine reads it, secrets redacted."""
+    redactor = Redactor()
+    with path.open('rb') as stream:
+        return '\n'.join(redactor.redact(line) for line in iter_lines(stream, limits))
+
+
+def redacted_text(text: str) -> str:
+    return redact(text).text
+
+
+def _owned_by(owner: Owner) -> ColumnElement[bool]:
+    if owner.user_id is not None:
+        return AnalysisRecord.owner_user_id == owner.user_id
+    return (AnalysisRecord.guest_id == owner.guest_id) & AnalysisRecord.owner_user_id.is_(None)
+
+
+def _search_text(file_name: str, analysis: Analysis) -> str:
+    parts = [file_name]
+    for group in analysis.error_groups or analysis.groups:
+        parts.append(group.template)
+        parts.append(group.example.split('\n', 1)[0])
+    return '\n'.join(parts).lower()[:SEARCH_TEXT_LIMIT]
+
+
+def _moment(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
