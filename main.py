@@ -18,7 +18,8 @@ from pydantic import ValidationError
 from parsers import Analysis, InputError, LinesCsv, analyze_stream
 from services.config import AnalysisSettings, Settings, describe_settings, prepare_data_dir
 from services.container import Services
-from services.diagnosis.offline import Analyzer, DiagnosisError, OfflineAnalyzer, default_group
+from services.diagnosis.analyzer import Analyzer, DiagnosisError
+from services.diagnosis.offline import OfflineAnalyzer, default_group
 from services.diagnosis.prompt import build_prompt
 from services.diagnosis.redaction import describe_counts
 from services.parsing import analyze_path, read_limits

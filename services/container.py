@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from services.config import Settings
-from services.diagnosis.offline import Analyzer
+from services.diagnosis.analyzer import Analyzer
 
 if TYPE_CHECKING:  # the CLI builds no Services; it should not pay for importing the database layer
     from services.accounts.bearer import Authenticator

@@ -11,8 +11,8 @@ from starlette.responses import RedirectResponse
 from services.accounts.api_keys import TooManyKeys, create_api_key, list_api_keys, revoke_api_key
 from services.accounts.interface import REGISTERED, RESET_SENT, RESET_UNAVAILABLE, AccountError, Identity, SignIn
 from services.container import Services
+from services.identity import Owner
 from services.store.database import DatabaseUnavailable
-from services.store.saved_analyses import Owner
 from ui.frame import frame
 from ui.owner import still_acting_for
 from ui.session import client_of_page, current_identity, finish_login, log_out, safe_redirect

@@ -13,9 +13,10 @@ from nicegui import events, run, ui
 from parsers import Analysis, InputError
 from services.container import Services
 from services.parsing import ProgressFile, analyze_path, analyze_text, read_limits
+from services.redacted_upload import redacted_log, redacted_text
 from services.samples import SAMPLES, Sample, sample_path
 from services.store.database import DatabaseUnavailable
-from services.store.saved_analyses import redacted_log, redacted_text, save_analysis
+from services.store.saved_analyses import save_analysis
 from ui.frame import frame
 from ui.owner import current_owner, quota_text, still_acting_for
 from ui.worker import in_worker

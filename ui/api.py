@@ -20,12 +20,14 @@ from starlette.datastructures import UploadFile
 from parsers import InputError
 from services.accounts.bearer import Principal
 from services.container import Services
+from services.diagnosis.analyzer import DiagnosisError
 from services.diagnosis.diagnose import AnalysisNotFound, diagnose_saved
-from services.diagnosis.offline import DiagnosisError
+from services.export import export_json
+from services.identity import Owner
 from services.parsing import analyze_path, read_limits
 from services.store import quota
 from services.store.database import DatabaseUnavailable
-from services.store.saved_analyses import Owner, export_json, get_analysis, save_analysis
+from services.store.saved_analyses import get_analysis, save_analysis
 from ui.session import request_address
 from ui.worker import in_worker
 

@@ -9,7 +9,8 @@ from nicegui import ui
 
 from parsers import Analysis, Group
 from services.config import Settings
-from services.diagnosis.offline import OFFLINE_MODEL, Analyzer, Diagnosis, DiagnosisError
+from services.diagnosis.analyzer import Analyzer, Diagnosis, DiagnosisError
+from services.diagnosis.offline import OFFLINE_MODEL
 from services.diagnosis.prompt import build_prompt
 from services.diagnosis.redaction import describe_counts, placeholder_counts
 from services.store.database import DatabaseUnavailable

@@ -6,10 +6,10 @@ from nicegui import app, context, run, ui
 
 from services.accounts.interface import SESSION_OVER
 from services.container import Services
+from services.identity import Owner
 from services.store import quota
 from services.store.database import DatabaseUnavailable
 from services.store.quota import Limits, Requester
-from services.store.saved_analyses import Owner
 from ui.session import login_url, request_address, verified_identity
 
 

@@ -10,20 +10,12 @@ from nicegui import context, run, ui
 
 from services.accounts.interface import SESSION_OVER
 from services.container import Services
+from services.diagnosis.analyzer import Diagnosis, DiagnosisError
 from services.diagnosis.diagnose import AnalysisNotFound, diagnose_saved, pick_group
-from services.diagnosis.offline import Diagnosis, DiagnosisError
+from services.export import export_file_name, export_json_text, export_markdown
+from services.identity import Owner
 from services.store.database import DatabaseUnavailable
-from services.store.saved_analyses import (
-    Owner,
-    delete_analysis,
-    export_file_name,
-    export_json_text,
-    export_markdown,
-    get_analysis,
-    get_feedback,
-    restore_analysis,
-    set_feedback,
-)
+from services.store.saved_analyses import delete_analysis, get_analysis, get_feedback, restore_analysis, set_feedback
 from services.store.sharing import revoke_sharing, share_analysis, share_token
 from services.store.tables import AnalysisRecord
 from ui.analysis_view import GROUPS_SHOWN, groups_explorer, summary_cards, timeline_card

@@ -32,13 +32,12 @@ from services.accounts.interface import (
     Identity,
     InvalidCredentials,
     InvalidToken,
-    LoginThrottle,
     SignIn,
     check_password,
     delete_user_data,
-    email_key,
     normalize_email,
 )
+from services.accounts.throttle import LoginThrottle, email_key
 from services.config import Settings
 from services.store.database import Database
 from services.store.tables import User

@@ -2,19 +2,13 @@
 
 from __future__ import annotations
 
-import hashlib
-import time
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from limits import RateLimitItem, RateLimitItemPerSecond
-from limits.storage import MemoryStorage, RedisStorage, Storage
-from limits.strategies import SlidingWindowCounterRateLimiter
 from sqlalchemy import delete, select, update
 
-from services.config import Settings
+from services.identity import Owner
 from services.store.database import Database
-from services.store.saved_analyses import Owner
 from services.store.tables import Feedback, User
 
 INVALID_CREDENTIALS = 'Wrong email or password.'
@@ -163,51 +157,3 @@ def check_password(password: str, min_length: int, email: str) -> None:
     folded = password.strip().lower()
     if folded in COMMON_PASSWORDS or folded in (email, email.partition('@')[0]):
         raise AccountError(COMMON_PASSWORD)
-
-
-class LoginThrottle:
-    """Failed logins counted per account from one address, and per address over all accounts.
-
-    A wrong password pauses that account from that address only, so someone guessing cannot lock the owner out from
-    everywhere; the looser per-address budget stops one address guessing across many accounts. The counts live in a
-    `limits` storage: in memory (sliding-window counters, expired as their window passes, so memory stays bounded by
-    the failures of one window) or in Redis, shared by every instance of the app.
-    """
-
-    @classmethod
-    def from_settings(cls, settings: Settings) -> LoginThrottle:
-        if settings.redis_url:
-            storage: Storage = RedisStorage(settings.redis_url, key_prefix=f'{settings.redis_key_prefix}login')
-        else:
-            storage = MemoryStorage()
-        return cls(storage, per_account=settings.login_failures_per_account,
-                   per_address=settings.login_failures_per_address,
-                   window_seconds=max(1, round(settings.login_throttle_minutes * 60)))
-
-    def __init__(self, storage: Storage, *, per_account: int, per_address: int, window_seconds: int) -> None:
-        self._limiter = SlidingWindowCounterRateLimiter(storage)
-        self._account = RateLimitItemPerSecond(per_account, window_seconds, namespace='account')
-        self._address = RateLimitItemPerSecond(per_address, window_seconds, namespace='address')
-
-    def check(self, email: str, client: str) -> None:
-        """Raise AccountError while this account from this address, or this address, has too many failures."""
-        for item, key in self._keys(email, client):
-            if not self._limiter.test(item, *key):
-                reset = self._limiter.get_window_stats(item, *key).reset_time
-                wait = max(1, round((reset - time.time()) / 60))
-                raise AccountError(f'Too many failed attempts. Try again in {wait} minute{"s" * (wait != 1)}.')
-
-    def failed(self, email: str, client: str) -> None:
-        for item, key in self._keys(email, client):
-            self._limiter.hit(item, *key)
-
-    def succeeded(self, email: str, client: str) -> None:
-        self._limiter.clear(self._account, email_key(email), client)
-
-    def _keys(self, email: str, client: str) -> tuple[tuple[RateLimitItem, tuple[str, ...]], ...]:
-        return (self._account, (email_key(email), client)), (self._address, (client,))
-
-
-def email_key(email: str) -> str:
-    """An email as it may appear in logs and shared counters: a short digest, never the address itself."""
-    return hashlib.sha256(email.encode()).hexdigest()[:16]

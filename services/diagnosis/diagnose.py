@@ -8,11 +8,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from parsers import Analysis, Group
-from services.diagnosis.offline import Analyzer, Diagnosis, default_group
+from services.diagnosis.analyzer import Analyzer, Diagnosis
+from services.diagnosis.offline import default_group
+from services.identity import Owner
 from services.store import quota
 from services.store.answer_cache import cached_answer, remember_answer
 from services.store.database import Database
-from services.store.saved_analyses import Owner, get_analysis, record_diagnosis, restore_analysis
+from services.store.saved_analyses import get_analysis, record_diagnosis, restore_analysis
 
 
 @dataclass(frozen=True, slots=True)

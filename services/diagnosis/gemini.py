@@ -11,7 +11,8 @@ from google import genai
 from google.genai import errors, types
 
 from parsers import Analysis, Group
-from services.diagnosis.offline import Analyzer, Diagnosis, DiagnosisError, answer_key, default_group
+from services.diagnosis.analyzer import Analyzer, Diagnosis, DiagnosisError, answer_key
+from services.diagnosis.offline import default_group
 from services.diagnosis.prompt import PROMPT_VERSION, SYSTEM_INSTRUCTION, Prompt, build_prompt
 
 log = logging.getLogger(__name__)

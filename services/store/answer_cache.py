@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from services.diagnosis.offline import Diagnosis
+from services.diagnosis.analyzer import Diagnosis
 from services.store.database import Database, insert_or_ignore
 from services.store.tables import CachedAnswer, utcnow
 

@@ -1,43 +1,23 @@
-"""Saved analyses: save, open, list and search, delete, feedback, export; every access checks the owner."""
+"""Saved analyses: save, open, list and search, delete, feedback; every access checks the owner."""
 
 from __future__ import annotations
 
 import dataclasses
-import json
-from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import ColumnElement, delete, select, update
 from sqlalchemy.orm import Session, load_only
 
-from parsers import Analysis, Bucket, Group, ReadLimits, Segment
-from parsers.reader import iter_lines
-from services.diagnosis.offline import Diagnosis
-from services.diagnosis.redaction import Redactor, redact, redact_analysis
-from services.markdown_text import code_span, escape_text, html_as_text
+from parsers import Analysis, Bucket, Group, Segment
+from services.diagnosis.analyzer import Diagnosis
+from services.diagnosis.redaction import redact_analysis
+from services.identity import Owner
 from services.store.database import Database
 from services.store.tables import AnalysisRecord, Feedback, utcnow
 
 SEARCH_TEXT_LIMIT = 20_000
 HISTORY_PAGE_SIZE = 50
-
-
-@dataclass(frozen=True, slots=True)
-class Owner:
-    """Who is asking: a registered user, or a guest known by the browser id in their signed cookie."""
-
-    user_id: int | None = None
-    guest_id: str | None = None
-
-    def __post_init__(self) -> None:
-        if self.user_id is None and not self.guest_id:
-            raise ValueError('an owner is a user id or a guest id')
-
-    @property
-    def key(self) -> str:
-        return f'user:{self.user_id}' if self.user_id is not None else f'guest:{self.guest_id}'
 
 
 def save_analysis(
@@ -182,82 +162,10 @@ def restore_group(data: dict[str, Any]) -> Group:
     return Group(**values)
 
 
-def export_json(record: AnalysisRecord) -> dict[str, Any]:
-    return {
-        'id': record.id,
-        'file_name': record.file_name,
-        'size_bytes': record.size_bytes,
-        'created_at': record.created_at.isoformat(),
-        'parse_seconds': record.parse_seconds,
-        'summary': record.summary,
-        'groups': record.groups,
-        'diagnosis': None if record.diagnosis_markdown is None else {
-            'group_id': record.diagnosis_group_id,
-            'markdown': record.diagnosis_markdown,
-            'model': record.model,
-            'seconds': record.diagnosis_seconds,
-            'input_tokens': record.input_tokens,
-            'output_tokens': record.output_tokens,
-            'thinking_tokens': record.thinking_tokens,
-            'evidence_sent': record.digest,
-            'diagnosed_at': record.diagnosed_at.isoformat() if record.diagnosed_at else None,
-        },
-    }
-
-
-def export_markdown(record: AnalysisRecord) -> str:
-    """The analysis as Markdown; whatever came from the log or a model reads as text, never as markup."""
-    summary = record.summary
-    levels = ', '.join(f'{level} {count}' for level, count in summary['level_counts'].items() if count)
-    formats = ', '.join(summary['formats']) or 'unknown'
-    span = f'{summary.get("first_timestamp") or "?"} to {summary.get("last_timestamp") or "?"}'
-    lines = [
-        f'# {escape_text(record.file_name)}',
-        '',
-        f'Analyzed {record.created_at:%Y-%m-%d %H:%M} UTC with LogSentry.',
-        '',
-        f'- {summary["lines"]} lines, {summary["events"]} events',
-        f'- Levels: {escape_text(levels or "none found")}',
-        f'- Formats: {escape_text(formats)}',
-        f'- Time span: {escape_text(span)}',
-        '',
-        '## Groups',
-        '',
-        '| Count | Level | First line | Template |',
-        '| ---: | --- | ---: | --- |',
-    ]
-    for group in record.groups:
-        level, template = escape_text(group['level'] or '-'), code_span(group['template'][:300], in_table=True)
-        lines.append(f'| {group["count"]} | {level} | {group["first_line"]} | {template} |')
-    if record.diagnosis_markdown is not None:
-        lines += ['', f'## Diagnosis ({escape_text(record.model or "")})', '', html_as_text(record.diagnosis_markdown)]
-    return '\n'.join(lines) + '\n'
-
-
-def export_file_name(record: AnalysisRecord, extension: str) -> str:
-    stem = ''.join(char if char.isalnum() or char in '-_.' else '_' for char in record.file_name)[:80] or 'analysis'
-    return f'{stem}.logsentry.{extension}'
-
-
-def export_json_text(record: AnalysisRecord) -> str:
-    return json.dumps(export_json(record), indent=2, ensure_ascii=False)
-
-
 def owns(session: Session, *, analysis_id: str, owner: Owner) -> bool:
     """Inside a transaction: whether the analysis exists and is the owner's."""
     found = session.scalars(select(AnalysisRecord.id).where(AnalysisRecord.id == analysis_id, _owned_by(owner)))
     return found.first() is not None
-
-
-def redacted_log(path: Path, limits: ReadLimits) -> str:
-    """The uploaded log as kept when KEEP_UPLOADS is on: decoded like the engine reads it, secrets redacted."""
-    redactor = Redactor()
-    with path.open('rb') as stream:
-        return '\n'.join(redactor.redact(line) for line in iter_lines(stream, limits))
-
-
-def redacted_text(text: str) -> str:
-    return redact(text).text
 
 
 def _owned_by(owner: Owner) -> ColumnElement[bool]:

@@ -8,8 +8,10 @@ from typing import Any
 from sqlalchemy import Select, select, update
 
 from services.diagnosis.redaction import Redactor
+from services.export import export_json
+from services.identity import Owner
 from services.store.database import Database
-from services.store.saved_analyses import Owner, export_json, owns
+from services.store.saved_analyses import owns
 from services.store.tables import AnalysisRecord, ShareLink, utcnow
 
 

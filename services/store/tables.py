@@ -1,4 +1,4 @@
-"""The database schema as SQLAlchemy 2 models; Alembic migrations in services/migrations create it."""
+"""The database schema as SQLAlchemy 2 models; Alembic migrations in services/store/migrations create it."""
 
 from __future__ import annotations
 

@@ -5,10 +5,13 @@ from __future__ import annotations
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from services.diagnosis.offline import Diagnosis, OfflineAnalyzer
+from services.diagnosis.analyzer import Diagnosis
+from services.diagnosis.offline import OfflineAnalyzer
+from services.export import export_markdown
+from services.identity import Owner
 from services.markdown_text import code_span, escape_text, fenced, html_as_text
 from services.store.database import Database
-from services.store.saved_analyses import Owner, export_markdown, get_analysis, record_diagnosis, save_analysis
+from services.store.saved_analyses import get_analysis, record_diagnosis, save_analysis
 from tests.services.store.test_saved_analyses import analyzed
 
 OWNER = Owner(guest_id='browser-md')

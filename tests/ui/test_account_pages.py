@@ -18,8 +18,9 @@ from services.accounts.interface import (
     SESSION_OVER,
 )
 from services.config import Settings
+from services.identity import Owner
 from services.store.database import open_database
-from services.store.saved_analyses import Owner, save_analysis
+from services.store.saved_analyses import save_analysis
 from services.store.tables import ApiKey
 from services.store.tables import User as UserRow
 from tests.firebase_emulator import Emulator

@@ -17,10 +17,10 @@ from services.accounts.interface import (
     AccountError,
     InvalidCredentials,
     InvalidToken,
-    LoginThrottle,
     delete_user_data,
 )
 from services.accounts.local import LocalAccounts
+from services.accounts.throttle import LoginThrottle
 from services.config import Settings
 from services.store.database import Database
 from services.store.tables import User

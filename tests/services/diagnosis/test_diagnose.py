@@ -6,13 +6,16 @@ from dataclasses import replace
 import pytest
 
 from parsers import Analysis, Group
+from services.diagnosis.analyzer import Diagnosis, DiagnosisError
 from services.diagnosis.diagnose import AnalysisNotFound, diagnose_saved
 from services.diagnosis.gemini import FallbackAnalyzer, GeminiAnalyzer
-from services.diagnosis.offline import Diagnosis, DiagnosisError, OfflineAnalyzer
+from services.diagnosis.offline import OfflineAnalyzer
+from services.export import export_json
+from services.identity import Owner
 from services.store import quota
 from services.store.database import Database
 from services.store.quota import Limits, QuotaExceeded, Requester
-from services.store.saved_analyses import Owner, export_json, get_analysis, save_analysis
+from services.store.saved_analyses import get_analysis, save_analysis
 from tests.gemini_server import GeminiServer, Reply
 from tests.services.store.test_saved_analyses import LOG, analyzed
 

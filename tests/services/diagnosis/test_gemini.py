@@ -5,8 +5,9 @@ from pathlib import Path
 import pytest
 
 from parsers import Analysis, ReadLimits
+from services.diagnosis.analyzer import DiagnosisError
 from services.diagnosis.gemini import FallbackAnalyzer, GeminiAnalyzer
-from services.diagnosis.offline import DiagnosisError, OfflineAnalyzer
+from services.diagnosis.offline import OfflineAnalyzer
 from services.diagnosis.prompt import EVIDENCE_END, EVIDENCE_START
 from services.parsing import analyze_path, analyze_text
 from tests.gemini_server import GeminiServer, Reply

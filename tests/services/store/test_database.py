@@ -13,8 +13,9 @@ from alembic.migration import MigrationContext
 from sqlalchemy import text
 
 from services.accounts.interface import delete_user_data
+from services.identity import Owner
 from services.store.database import Database, DatabaseUnavailable, open_database
-from services.store.saved_analyses import Owner, get_analysis, list_analyses, save_analysis
+from services.store.saved_analyses import get_analysis, list_analyses, save_analysis
 from services.store.tables import Base, utcnow
 from tests.services.conftest import scratch_postgres_database
 

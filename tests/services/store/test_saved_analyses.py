@@ -7,19 +7,17 @@ from pathlib import Path
 from parsers import Analysis
 from services.config import Settings
 from services.diagnosis.redaction import redact_analysis
+from services.export import export_json, export_markdown
+from services.identity import Owner
 from services.parsing import analyze_text, read_limits
+from services.redacted_upload import redacted_log, redacted_text
 from services.store.database import Database
 from services.store.saved_analyses import (
-    Owner,
     claim_guest_analyses,
     delete_analysis,
-    export_json,
-    export_markdown,
     get_analysis,
     get_feedback,
     list_analyses,
-    redacted_log,
-    redacted_text,
     restore_analysis,
     save_analysis,
     set_feedback,

@@ -1,7 +1,8 @@
 from __future__ import annotations
 
+from services.identity import Owner
 from services.store.database import Database
-from services.store.saved_analyses import Owner, delete_analysis
+from services.store.saved_analyses import delete_analysis
 from services.store.sharing import revoke_sharing, share_analysis, share_token, shared_analysis
 
 from .test_saved_analyses import ALICE, BOB, save
