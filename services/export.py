@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from typing import Any
 
 from services.markdown_text import code_span, escape_text, html_as_text
@@ -34,16 +35,16 @@ def export_json(record: AnalysisRecord) -> dict[str, Any]:
 
 def export_markdown(record: AnalysisRecord) -> str:
     """The analysis as Markdown; whatever came from the log or a model reads as text, never as markup."""
-    summary = record.summary
-    levels = ', '.join(f'{level} {count}' for level, count in summary['level_counts'].items() if count)
-    formats = ', '.join(summary['formats']) or 'unknown'
-    span = f'{summary.get("first_timestamp") or "?"} to {summary.get("last_timestamp") or "?"}'
+    analysis = record.to_analysis()
+    levels = ', '.join(f'{level} {count}' for level, count in analysis.level_counts.items() if count)
+    formats = ', '.join(analysis.formats) or 'unknown'
+    span = f'{_moment(analysis.first_timestamp)} to {_moment(analysis.last_timestamp)}'
     lines = [
         f'# {escape_text(record.file_name)}',
         '',
         f'Analyzed {record.created_at:%Y-%m-%d %H:%M} UTC with LogSentry.',
         '',
-        f'- {summary["lines"]} lines, {summary["events"]} events',
+        f'- {analysis.lines} lines, {analysis.events} events',
         f'- Levels: {escape_text(levels or "none found")}',
         f'- Formats: {escape_text(formats)}',
         f'- Time span: {escape_text(span)}',
@@ -53,12 +54,16 @@ def export_markdown(record: AnalysisRecord) -> str:
         '| Count | Level | First line | Template |',
         '| ---: | --- | ---: | --- |',
     ]
-    for group in record.groups:
-        level, template = escape_text(group['level'] or '-'), code_span(group['template'][:300], in_table=True)
-        lines.append(f'| {group["count"]} | {level} | {group["first_line"]} | {template} |')
+    for group in analysis.groups:
+        level, template = escape_text(group.level or '-'), code_span(group.template[:300], in_table=True)
+        lines.append(f'| {group.count} | {level} | {group.first_line} | {template} |')
     if record.diagnosis_markdown is not None:
         lines += ['', f'## Diagnosis ({escape_text(record.model or "")})', '', html_as_text(record.diagnosis_markdown)]
     return '\n'.join(lines) + '\n'
+
+
+def _moment(value: datetime | None) -> str:
+    return value.isoformat() if value else '?'
 
 
 def export_file_name(record: AnalysisRecord, extension: str) -> str:

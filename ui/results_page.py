@@ -15,7 +15,7 @@ from services.diagnosis.diagnose import AnalysisNotFound, diagnose_saved, pick_g
 from services.export import export_file_name, export_json_text, export_markdown
 from services.identity import Owner
 from services.store.database import DatabaseUnavailable
-from services.store.saved_analyses import delete_analysis, get_analysis, get_feedback, restore_analysis, set_feedback
+from services.store.saved_analyses import delete_analysis, get_analysis, get_feedback, set_feedback
 from services.store.sharing import revoke_sharing, share_analysis, share_token
 from services.store.tables import AnalysisRecord
 from ui.analysis_view import GROUPS_SHOWN, groups_explorer, summary_cards, timeline_card
@@ -52,7 +52,7 @@ def register(services: Services) -> None:
 
 async def _diagnosis_section(services: Services, record: AnalysisRecord, owner: Owner) -> Callable[[int], None]:
     """The diagnosis card; returns how to point it at another group."""
-    analysis = restore_analysis(record)
+    analysis = record.to_analysis()
     choices = analysis.groups[:GROUPS_SHOWN]  # the groups the table lists, so each can be chosen there
     chosen = pick_group(analysis, record.diagnosis_group_id)
     requester = requester_for(services, owner)

@@ -14,7 +14,7 @@ from services.identity import Owner
 from services.store import quota
 from services.store.answer_cache import cached_answer, remember_answer
 from services.store.database import Database
-from services.store.saved_analyses import get_analysis, record_diagnosis, restore_analysis
+from services.store.saved_analyses import get_analysis, record_diagnosis
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,7 +41,7 @@ async def diagnose_saved(
     record = await asyncio.to_thread(get_analysis, database, analysis_id=analysis_id, owner=owner)
     if record is None:
         raise AnalysisNotFound(analysis_id)
-    analysis = restore_analysis(record)
+    analysis = record.to_analysis()
     group = pick_group(analysis, group_id)
     chosen = group.id if group else None
     key = await asyncio.to_thread(analyzer.cache_key, analysis, group)  # builds the evidence: CPU work

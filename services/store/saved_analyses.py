@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import dataclasses
-from datetime import datetime
-from typing import Any
-
 from sqlalchemy import ColumnElement, delete, select, update
 from sqlalchemy.orm import Session, load_only
 
-from parsers import Analysis, Bucket, Group, Segment
+from parsers import Analysis
 from services.diagnosis.analyzer import Diagnosis
 from services.diagnosis.redaction import redact_analysis
 from services.identity import Owner
@@ -133,35 +129,6 @@ def get_feedback(database: Database, *, analysis_id: str, owner: Owner) -> bool 
         ).first()
 
 
-def restore_analysis(record: AnalysisRecord) -> Analysis:
-    """The engine's result as it was saved, to diagnose it again or show it."""
-    summary = record.summary
-    return Analysis(
-        lines=summary['lines'],
-        events=summary['events'],
-        level_counts=dict(summary['level_counts']),
-        inferred_level_counts=dict(summary.get('inferred_level_counts', {})),
-        formats=dict(summary['formats']),
-        groups=[restore_group(group) for group in record.groups],
-        first_timestamp=_moment(summary.get('first_timestamp')),
-        last_timestamp=_moment(summary.get('last_timestamp')),
-        truncated_lines=summary.get('truncated_lines', 0),
-        bytes_read=summary.get('bytes_read', 0),
-        timeline=[Bucket(datetime.fromisoformat(bucket['start']), dict(bucket['counts']))
-                  for bucket in summary.get('timeline', [])],
-        timeline_step_seconds=summary.get('timeline_step_seconds', 0),
-        segments=[Segment(**segment) for segment in summary.get('segments', [])],
-    )
-
-
-def restore_group(data: dict[str, Any]) -> Group:
-    known = {field.name for field in dataclasses.fields(Group)}
-    values = {name: value for name, value in data.items() if name in known}
-    values['first_seen'] = _moment(values.get('first_seen'))
-    values['last_seen'] = _moment(values.get('last_seen'))
-    return Group(**values)
-
-
 def owns(session: Session, *, analysis_id: str, owner: Owner) -> bool:
     """Inside a transaction: whether the analysis exists and is the owner's."""
     found = session.scalars(select(AnalysisRecord.id).where(AnalysisRecord.id == analysis_id, _owned_by(owner)))
@@ -180,7 +147,3 @@ def _search_text(file_name: str, analysis: Analysis) -> str:
         parts.append(group.template)
         parts.append(group.example.split('\n', 1)[0])
     return '\n'.join(parts).lower()[:SEARCH_TEXT_LIMIT]
-
-
-def _moment(value: str | None) -> datetime | None:
-    return datetime.fromisoformat(value) if value else None

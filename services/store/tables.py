@@ -23,6 +23,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
+from parsers import Analysis
+
 # Stable constraint names, so migrations can refer to them on every database.
 NAMING = {
     'ix': 'ix_%(column_0_label)s',
@@ -113,6 +115,10 @@ class AnalysisRecord(Base):
         Index('ix_analyses_owner_created', 'owner_user_id', 'created_at'),
         Index('ix_analyses_guest_created', 'guest_id', 'created_at'),
     )
+
+    def to_analysis(self) -> Analysis:
+        """The engine's result as it was saved (its summary and its groups are two columns)."""
+        return Analysis.from_dict({**self.summary, 'groups': self.groups})
 
 
 class Feedback(Base):

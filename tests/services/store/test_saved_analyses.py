@@ -18,11 +18,10 @@ from services.store.saved_analyses import (
     get_analysis,
     get_feedback,
     list_analyses,
-    restore_analysis,
     save_analysis,
     set_feedback,
 )
-from services.store.tables import User
+from services.store.tables import AnalysisRecord, User
 
 ALICE = Owner(guest_id='browser-alice')
 BOB = Owner(guest_id='browser-bob')
@@ -57,8 +56,20 @@ def test_a_saved_analysis_reads_back_exactly(database: Database) -> None:
     stored = get_analysis(database, analysis_id=record.id, owner=ALICE)
     assert stored is not None
     assert (stored.file_name, stored.size_bytes, stored.parse_seconds) == ('app.log', 123, 0.25)
-    assert restore_analysis(stored).to_dict() == redact_analysis(analysis).to_dict()  # as stored: redacted
+    assert stored.to_analysis().to_dict() == redact_analysis(analysis).to_dict()  # as stored: redacted
     assert stored.created_at.tzinfo is not None
+
+
+def test_an_analysis_saved_before_schema_versions_still_opens_and_exports(database: Database) -> None:
+    analysis = analyzed()
+    analysis_id = save(database, ALICE)
+    with database.write() as session:  # the summary as saved today, without a version
+        record = session.get_one(AnalysisRecord, analysis_id)
+        record.summary = {name: value for name, value in record.summary.items() if name != 'schema_version'}
+    stored = get_analysis(database, analysis_id=analysis_id, owner=ALICE)
+    assert stored is not None and 'schema_version' not in stored.summary
+    assert stored.to_analysis() == redact_analysis(analysis)
+    assert '| 2 | ERROR | 2 | ` Connection refused to <*> ` |' in export_markdown(stored)
 
 
 def test_ids_are_random_and_unguessable(database: Database) -> None:
