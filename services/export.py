@@ -72,4 +72,6 @@ def export_file_name(record: AnalysisRecord, extension: str) -> str:
 
 
 def export_json_text(record: AnalysisRecord) -> str:
-    return json.dumps(export_json(record), indent=2, ensure_ascii=False)
+    """The JSON export a person downloads: with the kept upload (redacted) when there is one; `record` must have
+    been read with its raw log."""
+    return json.dumps({**export_json(record), 'raw_log': record.raw_log}, indent=2, ensure_ascii=False)

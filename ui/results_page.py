@@ -142,7 +142,7 @@ async def _actions(services: Services, record: AnalysisRecord, owner: Owner) -> 
     async def export(kind: str) -> None:
         if not await still_acting_for(services, owner):
             return
-        fresh = await _reload(services, record.id, owner)
+        fresh = await _reload(services, record.id, owner, with_raw_log=kind == 'json')
         if fresh is None:
             return
         if kind == 'md':
@@ -177,8 +177,10 @@ async def _actions(services: Services, record: AnalysisRecord, owner: Owner) -> 
     show_share(token)
 
 
-async def _reload(services: Services, analysis_id: str, owner: Owner) -> AnalysisRecord | None:
-    record = await _attempt(get_analysis, services.database, analysis_id=analysis_id, owner=owner)
+async def _reload(services: Services, analysis_id: str, owner: Owner, *, with_raw_log: bool = False,
+                  ) -> AnalysisRecord | None:
+    record = await _attempt(get_analysis, services.database, analysis_id=analysis_id, owner=owner,
+                            with_raw_log=with_raw_log)
     if record is None:
         ui.notify('This analysis was deleted.', type='warning')
     return record

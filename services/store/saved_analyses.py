@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import ColumnElement, delete, select, update
-from sqlalchemy.orm import Session, load_only
+from sqlalchemy.orm import Session, load_only, undefer
 
 from parsers import Analysis
 from services.diagnosis.analyzer import Diagnosis
@@ -43,10 +43,16 @@ def save_analysis(
     return record
 
 
-def get_analysis(database: Database, *, analysis_id: str, owner: Owner) -> AnalysisRecord | None:
-    """The analysis if it exists and belongs to `owner`; None otherwise (the two are not told apart)."""
+def get_analysis(
+    database: Database, *, analysis_id: str, owner: Owner, with_raw_log: bool = False,
+) -> AnalysisRecord | None:
+    """The analysis if it exists and belongs to `owner`; None otherwise (the two are not told apart). The kept
+    upload is loaded only `with_raw_log`; reading it from a record loaded without it raises DetachedInstanceError."""
+    statement = select(AnalysisRecord).where(AnalysisRecord.id == analysis_id, _owned_by(owner))
+    if with_raw_log:
+        statement = statement.options(undefer(AnalysisRecord.raw_log))
     with database.read() as session:
-        return session.scalars(select(AnalysisRecord).where(AnalysisRecord.id == analysis_id, _owned_by(owner))).first()
+        return session.scalars(statement).first()
 
 
 def list_analyses(

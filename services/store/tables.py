@@ -99,7 +99,8 @@ class AnalysisRecord(Base):
     # Lower-cased file name and error templates: what history search looks in.
     search_text: Mapped[str] = mapped_column(Text)
     parse_seconds: Mapped[float] = mapped_column(Float, default=0.0)
-    raw_log: Mapped[str | None] = mapped_column(Text)
+    # The upload itself (KEEP_UPLOADS): as big as the log, so only the export that includes it loads it.
+    raw_log: Mapped[str | None] = mapped_column(Text, deferred=True)
     digest: Mapped[str | None] = mapped_column(Text)
     diagnosis_group_id: Mapped[int | None] = mapped_column(Integer)
     diagnosis_markdown: Mapped[str | None] = mapped_column(Text)

@@ -4,10 +4,14 @@ import gzip
 import json
 from pathlib import Path
 
+import pytest
+from sqlalchemy import inspect
+from sqlalchemy.orm.exc import DetachedInstanceError
+
 from parsers import Analysis
 from services.config import Settings
 from services.diagnosis.redaction import redact_analysis
-from services.export import export_json, export_markdown
+from services.export import export_json, export_json_text, export_markdown
 from services.identity import Owner
 from services.parsing import analyze_text, read_limits
 from services.redacted_upload import redacted_log, redacted_text
@@ -70,6 +74,21 @@ def test_an_analysis_saved_before_schema_versions_still_opens_and_exports(databa
     assert stored is not None and 'schema_version' not in stored.summary
     assert stored.to_analysis() == redact_analysis(analysis)
     assert '| 2 | ERROR | 2 | ` Connection refused to <*> ` |' in export_markdown(stored)
+
+
+def test_the_kept_upload_is_loaded_only_when_asked_for(database: Database) -> None:
+    analysis_id = save_analysis(database, owner=ALICE, file_name='app.log', size_bytes=len(LOG), analysis=analyzed(),
+                                raw_log=LOG).id
+    shown = get_analysis(database, analysis_id=analysis_id, owner=ALICE)
+    assert shown is not None and 'raw_log' in inspect(shown).unloaded
+    with pytest.raises(DetachedInstanceError):  # not fetched behind the caller's back either
+        _ = shown.raw_log
+    [listed] = list_analyses(database, owner=ALICE)
+    assert 'raw_log' in inspect(listed).unloaded
+    exported = get_analysis(database, analysis_id=analysis_id, owner=ALICE, with_raw_log=True)
+    assert exported is not None and exported.raw_log == LOG
+    assert json.loads(export_json_text(exported))['raw_log'] == LOG
+    assert get_analysis(database, analysis_id=analysis_id, owner=BOB, with_raw_log=True) is None
 
 
 def test_ids_are_random_and_unguessable(database: Database) -> None:
