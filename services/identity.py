@@ -1,4 +1,4 @@
-"""Who is asking: a registered user or a guest, as the pages, the API and the services know them."""
+"""Who is asking, the one type for it in the pages, the API and the services."""
 
 from __future__ import annotations
 
@@ -6,16 +6,19 @@ from dataclasses import dataclass
 
 
 @dataclass(frozen=True, slots=True)
-class Owner:
-    """Who is asking: a registered user, or a guest known by the browser id in their signed cookie."""
+class Caller:
+    """A registered user (their row's id), or a guest known by the browser id in their signed cookie; and the
+    client address they come from, which the guests' daily quota is counted by."""
 
     user_id: int | None = None
     guest_id: str | None = None
+    address: str = 'unknown'
 
     def __post_init__(self) -> None:
         if self.user_id is None and not self.guest_id:
-            raise ValueError('an owner is a user id or a guest id')
+            raise ValueError('a caller is a user id or a guest id')
 
     @property
     def key(self) -> str:
+        """The caller's name where something is kept per person (a vote): the same from any address."""
         return f'user:{self.user_id}' if self.user_id is not None else f'guest:{self.guest_id}'

@@ -18,12 +18,11 @@ from pydantic import BaseModel, Field
 from starlette.datastructures import UploadFile
 
 from parsers import InputError
-from services.accounts.bearer import Principal
 from services.container import Services
 from services.diagnosis.analyzer import DiagnosisError
 from services.diagnosis.diagnose import AnalysisNotFound, diagnose_saved
 from services.export import export_json
-from services.identity import Owner
+from services.identity import Caller
 from services.parsing import analyze_path, read_limits
 from services.store import quota
 from services.store.database import DatabaseUnavailable
@@ -46,9 +45,9 @@ def register(services: Services) -> None:
     router = APIRouter(prefix='/api/v1', tags=['analyses'])
     bearer = HTTPBearer(auto_error=False, description='A personal API key (lsk_...) or a Firebase ID token.')
 
-    async def principal(
-        credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
-    ) -> Principal:
+    async def authenticated(
+        request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+    ) -> Caller:
         if credentials is None:
             raise _unauthorized('Send Authorization: Bearer <API key or Firebase ID token>.')
         try:
@@ -57,9 +56,9 @@ def register(services: Services) -> None:
             raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, str(exc)) from None
         if found is None:
             raise _unauthorized('The token is invalid, expired or revoked.')
-        return found
+        return Caller(user_id=found, address=request_address(request, settings))
 
-    Caller = Annotated[Principal, Depends(principal)]
+    Authenticated = Annotated[Caller, Depends(authenticated)]
 
     @router.post(
         '/analyses', status_code=status.HTTP_201_CREATED,
@@ -75,7 +74,7 @@ def register(services: Services) -> None:
                    422: {'description': 'Not a readable log'}, 429: {'description': 'Diagnosis quota spent'}},
     )
     async def create_analysis(
-        request: Request, caller: Caller,
+        request: Request, caller: Authenticated,
         diagnose: Annotated[bool, Query(description='Also diagnose the log.')] = False,
         group_id: Annotated[int | None, Query(description='The group to diagnose; default the top error.')] = None,
     ) -> JSONResponse:
@@ -83,7 +82,6 @@ def register(services: Services) -> None:
         declared = request.headers.get('content-length')
         if declared and declared.isdigit() and int(declared) > limit + MULTIPART_OVERHEAD:
             raise _too_large(settings.max_upload_mb)
-        owner = Owner(user_id=caller.user_id)
         with tempfile.TemporaryDirectory(dir=settings.data_dir) as workdir:
             path = Path(workdir) / 'upload'
             file_name = await _receive(request, path, limit, settings.max_upload_mb)
@@ -92,16 +90,14 @@ def register(services: Services) -> None:
                 analysis = await in_worker(settings.analysis_timeout_seconds, analyze_path, path, read_limits(settings))
             except InputError as exc:
                 raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(exc)) from None
-            record = await _store(save_analysis, services.database, owner=owner, file_name=file_name,
+            record = await _store(save_analysis, services.database, owner=caller, file_name=file_name,
                                   size_bytes=path.stat().st_size, analysis=analysis,
                                   parse_seconds=time.perf_counter() - started)
         body: dict[str, Any] = {'url': f'/analysis/{record.id}'}
         if diagnose:
-            address = request_address(request, settings)
-            requester = quota.Requester(user_id=caller.user_id, guest_id=None, address=address)
             try:
                 await diagnose_saved(database=services.database, analyzer=services.analyzer, analysis_id=record.id,
-                                     owner=owner, requester=requester, limits=quota.Limits.from_settings(settings),
+                                     owner=caller, limits=quota.Limits.from_settings(settings),
                                      group_id=group_id)
             except quota.QuotaExceeded as exc:
                 return JSONResponse({'detail': str(exc), 'analysis_id': record.id}, status.HTTP_429_TOO_MANY_REQUESTS)
@@ -109,14 +105,13 @@ def register(services: Services) -> None:
                 body['diagnosis_error'] = str(exc)
             except (DatabaseUnavailable, AnalysisNotFound) as exc:
                 raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, str(exc)) from None
-            record = await _store(get_analysis, services.database, analysis_id=record.id, owner=owner) or record
+            record = await _store(get_analysis, services.database, analysis_id=record.id, owner=caller) or record
         return JSONResponse({**export_json(record), **body}, status.HTTP_201_CREATED)
 
     @router.get('/analyses/{analysis_id}', summary='A saved analysis with its diagnosis',
                 responses={401: {'description': 'Missing or bad token'}, 404: {'description': 'No such analysis'}})
-    async def read_analysis(analysis_id: str, caller: Caller) -> dict[str, Any]:
-        record = await _store(get_analysis, services.database, analysis_id=analysis_id,
-                              owner=Owner(user_id=caller.user_id))
+    async def read_analysis(analysis_id: str, caller: Authenticated) -> dict[str, Any]:
+        record = await _store(get_analysis, services.database, analysis_id=analysis_id, owner=caller)
         if record is None:
             raise HTTPException(status.HTTP_404_NOT_FOUND, 'No such analysis.')
         return {**export_json(record), 'url': f'/analysis/{record.id}'}

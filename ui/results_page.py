@@ -13,7 +13,7 @@ from services.container import Services
 from services.diagnosis.analyzer import Diagnosis, DiagnosisError
 from services.diagnosis.diagnose import AnalysisNotFound, diagnose_saved, pick_group
 from services.export import export_file_name, export_json_text, export_markdown
-from services.identity import Owner
+from services.identity import Caller
 from services.store.database import DatabaseUnavailable
 from services.store.saved_analyses import delete_analysis, get_analysis, get_feedback, set_feedback
 from services.store.sharing import revoke_sharing, share_analysis, share_token
@@ -21,7 +21,7 @@ from services.store.tables import AnalysisRecord
 from ui.analysis_view import GROUPS_SHOWN, groups_explorer, summary_cards, timeline_card
 from ui.diagnosis_panel import diagnosis_panel
 from ui.frame import frame
-from ui.owner import current_owner, limits_for, quota_text, requester_for, still_acting_for
+from ui.owner import current_owner, limits_for, quota_text, still_acting_for
 
 log = logging.getLogger(__name__)
 T = TypeVar('T')
@@ -50,12 +50,11 @@ def register(services: Services) -> None:
             groups_explorer(record.groups, on_diagnose=choose_group)
 
 
-async def _diagnosis_section(services: Services, record: AnalysisRecord, owner: Owner) -> Callable[[int], None]:
+async def _diagnosis_section(services: Services, record: AnalysisRecord, owner: Caller) -> Callable[[int], None]:
     """The diagnosis card; returns how to point it at another group."""
     analysis = record.to_analysis()
     choices = analysis.groups[:GROUPS_SHOWN]  # the groups the table lists, so each can be chosen there
     chosen = pick_group(analysis, record.diagnosis_group_id)
-    requester = requester_for(services, owner)
     answers: dict[int | None, Diagnosis] = {}
     if record.diagnosis_markdown is not None and record.model:
         answers[record.diagnosis_group_id] = Diagnosis(
@@ -82,7 +81,7 @@ async def _diagnosis_section(services: Services, record: AnalysisRecord, owner: 
                 try:
                     result = await diagnose_saved(
                         database=services.database, analyzer=services.analyzer, analysis_id=record.id, owner=owner,
-                        requester=requester, limits=limits_for(services), group_id=group_id, on_chunk=stream,
+                        limits=limits_for(services), group_id=group_id, on_chunk=stream,
                     )
                 except AnalysisNotFound:
                     raise DiagnosisError('This analysis was deleted.') from None
@@ -105,7 +104,7 @@ async def _diagnosis_section(services: Services, record: AnalysisRecord, owner: 
     return choose
 
 
-async def _actions(services: Services, record: AnalysisRecord, owner: Owner) -> None:
+async def _actions(services: Services, record: AnalysisRecord, owner: Caller) -> None:
     database = services.database
     token = await run.io_bound(share_token, database, analysis_id=record.id, owner=owner)
     vote = await run.io_bound(get_feedback, database, analysis_id=record.id, owner=owner)
@@ -177,7 +176,7 @@ async def _actions(services: Services, record: AnalysisRecord, owner: Owner) -> 
     show_share(token)
 
 
-async def _reload(services: Services, analysis_id: str, owner: Owner, *, with_raw_log: bool = False,
+async def _reload(services: Services, analysis_id: str, owner: Caller, *, with_raw_log: bool = False,
                   ) -> AnalysisRecord | None:
     record = await _attempt(get_analysis, services.database, analysis_id=analysis_id, owner=owner,
                             with_raw_log=with_raw_log)

@@ -7,22 +7,15 @@ Firebase ID tokens when Firebase accounts are configured) and the first one that
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Protocol
 
 from services.accounts.api_keys import user_for_api_key
 from services.store.database import Database
 
 
-@dataclass(frozen=True, slots=True)
-class Principal:
-    user_id: int
-    email: str
-
-
 class Authenticator(Protocol):
-    def authenticate(self, token: str) -> Principal | None:
-        """The user the token proves, or None when this authenticator does not accept it. May block."""
+    def authenticate(self, token: str) -> int | None:
+        """The id of the user the token proves, or None when this authenticator does not accept it. May block."""
         ...
 
 
@@ -30,9 +23,9 @@ class ApiKeyAuthenticator:
     def __init__(self, database: Database) -> None:
         self.database = database
 
-    def authenticate(self, token: str) -> Principal | None:
+    def authenticate(self, token: str) -> int | None:
         user = user_for_api_key(self.database, key=token)
-        return Principal(user.id, user.email) if user else None
+        return user.id if user else None
 
 
 class AnyOf:
@@ -41,8 +34,8 @@ class AnyOf:
     def __init__(self, authenticators: Sequence[Authenticator]) -> None:
         self.authenticators = tuple(authenticators)
 
-    def authenticate(self, token: str) -> Principal | None:
+    def authenticate(self, token: str) -> int | None:
         for authenticator in self.authenticators:
-            if principal := authenticator.authenticate(token):
-                return principal
+            if (user_id := authenticator.authenticate(token)) is not None:
+                return user_id
         return None

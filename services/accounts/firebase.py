@@ -25,7 +25,6 @@ from sqlalchemy.exc import IntegrityError
 from services.accounts import interface as accounts
 from services.accounts.api_keys import KEY_PREFIX
 from services.accounts.audit import audit
-from services.accounts.bearer import Principal
 from services.accounts.interface import (
     UNAVAILABLE,
     AccountError,
@@ -185,7 +184,7 @@ class FirebaseAccounts:
         user_id, version = self._account_row(claims['uid'], email)
         return Identity(claims['uid'], email, float(claims['exp']), user_id, version)
 
-    def authenticate(self, token: str) -> Principal | None:
+    def authenticate(self, token: str) -> int | None:
         """The API's view: a Firebase ID token proves a user, or None so the API answers 401."""
         if token.startswith(KEY_PREFIX):
             return None
@@ -193,7 +192,7 @@ class FirebaseAccounts:
             identity = self.verify_token(token)
         except AccountError:
             return None
-        return Principal(identity.user_id, identity.email)
+        return identity.user_id
 
     def end_sessions(self, identity: Identity, *, client: str) -> None:
         self.check_session(identity)

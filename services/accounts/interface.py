@@ -7,7 +7,7 @@ from typing import Protocol
 
 from sqlalchemy import delete, select, update
 
-from services.identity import Owner
+from services.identity import Caller
 from services.store.database import Database
 from services.store.tables import Feedback, User
 
@@ -139,7 +139,7 @@ def end_sessions(database: Database, user_id: int) -> None:
 def delete_user_data(database: Database, user_id: int) -> None:
     # Analyses (and their share links) and API keys go with the user row (ON DELETE CASCADE); votes are by name.
     with database.write() as session:
-        session.execute(delete(Feedback).where(Feedback.voter == Owner(user_id=user_id).key))
+        session.execute(delete(Feedback).where(Feedback.voter == Caller(user_id=user_id).key))
         session.execute(delete(User).where(User.id == user_id))
 
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from parsers import Analysis, Group
 from services.diagnosis.analyzer import Analyzer, Diagnosis
 from services.diagnosis.offline import default_group
-from services.identity import Owner
+from services.identity import Caller
 from services.store import quota
 from services.store.answer_cache import cached_answer, remember_answer
 from services.store.database import Database
@@ -30,7 +30,7 @@ class AnalysisNotFound(Exception):
 
 
 async def diagnose_saved(
-    *, database: Database, analyzer: Analyzer, analysis_id: str, owner: Owner, requester: quota.Requester,
+    *, database: Database, analyzer: Analyzer, analysis_id: str, owner: Caller,
     limits: quota.Limits, group_id: int | None = None, on_chunk: Callable[[str], None] | None = None,
 ) -> DiagnosisResult:
     """Answer from the cache for free, or reserve a use, ask the analyzer, and keep the use only if the configured
@@ -52,7 +52,7 @@ async def diagnose_saved(
             on_chunk(diagnosis.markdown)
         await asyncio.to_thread(_keep, database, analysis_id, owner, chosen, diagnosis, time.perf_counter() - started)
         return DiagnosisResult(diagnosis, chosen, True, time.perf_counter() - started)
-    reservation = await asyncio.to_thread(quota.reserve, database, requester=requester, limits=limits)
+    reservation = await asyncio.to_thread(quota.reserve, database, caller=owner, limits=limits)
     try:
         diagnosis = await analyzer.diagnose(analysis, group, on_chunk)
     except BaseException:
@@ -78,7 +78,7 @@ def pick_group(analysis: Analysis, group_id: int | None) -> Group | None:
 
 
 def _keep(
-    database: Database, analysis_id: str, owner: Owner, group_id: int | None, diagnosis: Diagnosis, seconds: float,
+    database: Database, analysis_id: str, owner: Caller, group_id: int | None, diagnosis: Diagnosis, seconds: float,
 ) -> None:
     record_diagnosis(database, analysis_id=analysis_id, owner=owner, group_id=group_id, diagnosis=diagnosis,
                      seconds=seconds)

@@ -14,6 +14,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from services.config import Settings
+from services.identity import Caller
 from services.store.database import Database, insert_or_ignore
 from services.store.tables import QuotaCounter, QuotaReservation, utcnow
 
@@ -32,13 +33,6 @@ class Limits:
 
 
 @dataclass(frozen=True, slots=True)
-class Requester:
-    user_id: int | None
-    guest_id: str | None
-    address: str
-
-
-@dataclass(frozen=True, slots=True)
 class Reservation:
     id: str | None  # None: nothing was counted (an unlimited user)
 
@@ -51,15 +45,15 @@ class QuotaExceeded(Exception):
         self.guest = guest
 
 
-def reserve(database: Database, *, requester: Requester, limits: Limits, today: date | None = None) -> Reservation:
+def reserve(database: Database, *, caller: Caller, limits: Limits, today: date | None = None) -> Reservation:
     """Take one use from every counter that applies, atomically; raises QuotaExceeded when one is spent."""
-    counters = _counters(requester, limits, today or utcnow().date())
+    counters = _counters(caller, limits, today or utcnow().date())
     if not counters:
         return Reservation(None)
     with database.write() as session:
         for key, limit, message in counters:
             if not _take(session, key, limit):
-                raise QuotaExceeded(message, guest=requester.user_id is None)  # rolls back the counters taken
+                raise QuotaExceeded(message, guest=caller.user_id is None)  # rolls back the counters taken
         reservation = QuotaReservation(counter_keys=[key for key, _, _ in counters])
         session.add(reservation)
     return Reservation(reservation.id)
@@ -92,9 +86,9 @@ def release_stale(database: Database, *, older_than: timedelta = STALE_RESERVATI
         return len(stale)
 
 
-def remaining(database: Database, *, requester: Requester, limits: Limits, today: date | None = None) -> int | None:
-    """Diagnoses left for this requester now; None when unlimited."""
-    counters = _counters(requester, limits, today or utcnow().date())
+def remaining(database: Database, *, caller: Caller, limits: Limits, today: date | None = None) -> int | None:
+    """Diagnoses left for this caller now; None when unlimited."""
+    counters = _counters(caller, limits, today or utcnow().date())
     if not counters:
         return None
     keys = [key for key, _, _ in counters]
@@ -131,18 +125,18 @@ def _address_key(address: str) -> str:
     return str(parsed.ipv4_mapped or parsed) if parsed.version == 6 else str(parsed)
 
 
-def _counters(requester: Requester, limits: Limits, today: date) -> list[tuple[str, int, str]]:
-    if requester.user_id is not None:
+def _counters(caller: Caller, limits: Limits, today: date) -> list[tuple[str, int, str]]:
+    if caller.user_id is not None:
         if limits.user_daily is None:
             return []
-        return [(f'user:{requester.user_id}:{today}', limits.user_daily,
+        return [(f'user:{caller.user_id}:{today}', limits.user_daily,
                  f"You have used today's {limits.user_daily} diagnoses; more are available tomorrow.")]
-    if not requester.guest_id:
+    if not caller.guest_id:
         raise ValueError('a guest needs a browser id')
     return [
-        (f'guest:{requester.guest_id}', limits.guest_free,
+        (f'guest:{caller.guest_id}', limits.guest_free,
          f'You have used your {limits.guest_free} free diagnoses. Register for unlimited diagnoses.'),
-        (f'address:{requester.address}:{today}', limits.guest_daily_per_address,
+        (f'address:{caller.address}:{today}', limits.guest_daily_per_address,
          'The free diagnoses for your network are used up for today. Register for unlimited diagnoses.'),
     ]
 

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session, load_only, undefer
 from parsers import Analysis
 from services.diagnosis.analyzer import Diagnosis
 from services.diagnosis.redaction import redact_analysis
-from services.identity import Owner
+from services.identity import Caller
 from services.store.database import Database
 from services.store.tables import AnalysisRecord, Feedback, utcnow
 
@@ -17,7 +17,7 @@ HISTORY_PAGE_SIZE = 50
 
 
 def save_analysis(
-    database: Database, *, owner: Owner, file_name: str, size_bytes: int, analysis: Analysis,
+    database: Database, *, owner: Caller, file_name: str, size_bytes: int, analysis: Analysis,
     parse_seconds: float = 0.0, raw_log: str | None = None,
 ) -> AnalysisRecord:
     analysis = redact_analysis(analysis)  # nothing stored keeps a secret from the log
@@ -44,7 +44,7 @@ def save_analysis(
 
 
 def get_analysis(
-    database: Database, *, analysis_id: str, owner: Owner, with_raw_log: bool = False,
+    database: Database, *, analysis_id: str, owner: Caller, with_raw_log: bool = False,
 ) -> AnalysisRecord | None:
     """The analysis if it exists and belongs to `owner`; None otherwise (the two are not told apart). The kept
     upload is loaded only `with_raw_log`; reading it from a record loaded without it raises DetachedInstanceError."""
@@ -56,7 +56,7 @@ def get_analysis(
 
 
 def list_analyses(
-    database: Database, *, owner: Owner, query: str = '', limit: int = HISTORY_PAGE_SIZE, offset: int = 0,
+    database: Database, *, owner: Caller, query: str = '', limit: int = HISTORY_PAGE_SIZE, offset: int = 0,
 ) -> list[AnalysisRecord]:
     """Newest first; `query` matches the file name and the error text. Large columns are not loaded."""
     statement = (
@@ -77,14 +77,14 @@ def list_analyses(
         return list(session.scalars(statement))
 
 
-def delete_analysis(database: Database, *, analysis_id: str, owner: Owner) -> bool:
+def delete_analysis(database: Database, *, analysis_id: str, owner: Caller) -> bool:
     with database.write() as session:
         result = session.execute(delete(AnalysisRecord).where(AnalysisRecord.id == analysis_id, _owned_by(owner)))
         return bool(getattr(result, 'rowcount', 0))
 
 
 def record_diagnosis(
-    database: Database, *, analysis_id: str, owner: Owner, group_id: int | None, diagnosis: Diagnosis, seconds: float,
+    database: Database, *, analysis_id: str, owner: Caller, group_id: int | None, diagnosis: Diagnosis, seconds: float,
 ) -> bool:
     """Keep the diagnosis with its analysis (replacing an earlier one). False when the analysis is not the owner's."""
     with database.write() as session:
@@ -112,7 +112,7 @@ def claim_guest_analyses(database: Database, *, guest_id: str, user_id: int) -> 
 
 
 def set_feedback(
-    database: Database, *, analysis_id: str, owner: Owner, helpful: bool, comment: str | None = None,
+    database: Database, *, analysis_id: str, owner: Caller, helpful: bool, comment: str | None = None,
 ) -> bool:
     """One vote per person and analysis; voting again replaces it. False when the analysis is not theirs."""
     with database.write() as session:
@@ -128,20 +128,20 @@ def set_feedback(
         return True
 
 
-def get_feedback(database: Database, *, analysis_id: str, owner: Owner) -> bool | None:
+def get_feedback(database: Database, *, analysis_id: str, owner: Caller) -> bool | None:
     with database.read() as session:
         return session.scalars(
             select(Feedback.helpful).where(Feedback.analysis_id == analysis_id, Feedback.voter == owner.key)
         ).first()
 
 
-def owns(session: Session, *, analysis_id: str, owner: Owner) -> bool:
+def owns(session: Session, *, analysis_id: str, owner: Caller) -> bool:
     """Inside a transaction: whether the analysis exists and is the owner's."""
     found = session.scalars(select(AnalysisRecord.id).where(AnalysisRecord.id == analysis_id, _owned_by(owner)))
     return found.first() is not None
 
 
-def _owned_by(owner: Owner) -> ColumnElement[bool]:
+def _owned_by(owner: Caller) -> ColumnElement[bool]:
     if owner.user_id is not None:
         return AnalysisRecord.owner_user_id == owner.user_id
     return (AnalysisRecord.guest_id == owner.guest_id) & AnalysisRecord.owner_user_id.is_(None)

@@ -9,13 +9,13 @@ from sqlalchemy import Select, select, update
 
 from services.diagnosis.redaction import Redactor
 from services.export import export_json
-from services.identity import Owner
+from services.identity import Caller
 from services.store.database import Database
 from services.store.saved_analyses import owns
 from services.store.tables import AnalysisRecord, ShareLink, utcnow
 
 
-def share_analysis(database: Database, *, analysis_id: str, owner: Owner) -> str | None:
+def share_analysis(database: Database, *, analysis_id: str, owner: Caller) -> str | None:
     """The analysis' live share token, made on first use; None when the analysis is not the owner's."""
     with database.write() as session:
         if not owns(session, analysis_id=analysis_id, owner=owner):
@@ -27,7 +27,7 @@ def share_analysis(database: Database, *, analysis_id: str, owner: Owner) -> str
         return token
 
 
-def share_token(database: Database, *, analysis_id: str, owner: Owner) -> str | None:
+def share_token(database: Database, *, analysis_id: str, owner: Caller) -> str | None:
     """The live share token, if the owner has shared the analysis."""
     with database.read() as session:
         if not owns(session, analysis_id=analysis_id, owner=owner):
@@ -35,7 +35,7 @@ def share_token(database: Database, *, analysis_id: str, owner: Owner) -> str | 
         return session.scalars(_live_links(analysis_id)).first()
 
 
-def revoke_sharing(database: Database, *, analysis_id: str, owner: Owner) -> int:
+def revoke_sharing(database: Database, *, analysis_id: str, owner: Caller) -> int:
     """Stop every share link of the analysis; returns how many were live."""
     with database.write() as session:
         if not owns(session, analysis_id=analysis_id, owner=owner):

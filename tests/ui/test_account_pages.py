@@ -18,7 +18,7 @@ from services.accounts.interface import (
     SESSION_OVER,
 )
 from services.config import Settings
-from services.identity import Owner
+from services.identity import Caller
 from services.store.database import open_database
 from services.store.saved_analyses import save_analysis
 from services.store.tables import ApiKey
@@ -180,7 +180,7 @@ async def test_a_deleted_accounts_other_browser_is_refused_and_never_becomes_the
     await first.should_see('Unlimited analyses', retries=WAIT)
     bob = _user_id('bob@example.com')
     database = open_database(Settings().database_location)
-    save_analysis(database, owner=Owner(user_id=bob), file_name='bobs-secret.log', size_bytes=1, analysis=analyzed())
+    save_analysis(database, owner=Caller(user_id=bob), file_name='bobs-secret.log', size_bytes=1, analysis=analyzed())
 
     second.find('Key name').type('stolen')
     second.find('Create key').click()  # an action of the page, over its websocket

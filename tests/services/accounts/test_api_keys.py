@@ -6,7 +6,7 @@ import pytest
 
 from services.accounts.api_keys import MAX_KEYS_PER_USER, TooManyKeys, create_api_key, list_api_keys, revoke_api_key
 from services.accounts.audit import AUDIT_LOGGER
-from services.accounts.bearer import AnyOf, ApiKeyAuthenticator, Principal
+from services.accounts.bearer import AnyOf, ApiKeyAuthenticator
 from services.store.database import Database
 from services.store.tables import ApiKey
 from tests.services.store.test_saved_analyses import add_user
@@ -16,7 +16,7 @@ def test_a_key_authenticates_its_owner_until_revoked(database: Database) -> None
     user_id = add_user(database, 'dev@example.com')
     created = create_api_key(database, user_id=user_id, name='CI')
     authenticator = ApiKeyAuthenticator(database)
-    assert authenticator.authenticate(created.key) == Principal(user_id, 'dev@example.com')
+    assert authenticator.authenticate(created.key) == user_id
     [listed] = list_api_keys(database, user_id=user_id)
     assert (listed.name, listed.prefix) == ('CI', created.key[:12])
     assert listed.last_used_at is not None
@@ -40,7 +40,7 @@ def test_wrong_keys_and_other_users_keys(database: Database) -> None:
     authenticator = AnyOf([ApiKeyAuthenticator(database)])
     assert authenticator.authenticate(created.key + 'x') is None
     assert authenticator.authenticate('eyJhbGciOi.not-a-key') is None
-    assert authenticator.authenticate(created.key) == Principal(alice, 'alice@example.com')
+    assert authenticator.authenticate(created.key) == alice
 
 
 def test_the_number_of_keys_is_bounded(database: Database) -> None:

@@ -90,12 +90,12 @@ def test_tampered_token_is_refused(accounts: FirebaseAccounts, tamper: object) -
 
 def test_api_bearer_token_proves_a_user_row(accounts: FirebaseAccounts, sqlite: Database) -> None:
     signed_in = register(accounts)
-    principal = accounts.authenticate(signed_in.id_token or '')
-    assert principal is not None and principal.email == 'ada@example.com'
-    assert accounts.authenticate(accounts.login('ada@example.com', PASSWORD, client=CLIENT).id_token or '') == principal
+    user_id = accounts.authenticate(signed_in.id_token or '')
+    assert user_id is not None
+    assert accounts.authenticate(accounts.login('ada@example.com', PASSWORD, client=CLIENT).id_token or '') == user_id
     with sqlite.read() as session:
-        user = session.get_one(User, principal.user_id)
-    assert (user.firebase_uid, user.password_hash) == (signed_in.identity.uid, None)
+        user = session.get_one(User, user_id)
+    assert (user.email, user.firebase_uid, user.password_hash) == ('ada@example.com', signed_in.identity.uid, None)
     assert accounts.authenticate('lsk_not-a-firebase-token') is None
     assert accounts.authenticate((signed_in.id_token or '')[:-4] + 'AAAA') is None
 

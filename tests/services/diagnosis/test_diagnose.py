@@ -11,16 +11,15 @@ from services.diagnosis.diagnose import AnalysisNotFound, diagnose_saved
 from services.diagnosis.gemini import FallbackAnalyzer, GeminiAnalyzer
 from services.diagnosis.offline import OfflineAnalyzer
 from services.export import export_json
-from services.identity import Owner
+from services.identity import Caller
 from services.store import quota
 from services.store.database import Database
-from services.store.quota import Limits, QuotaExceeded, Requester
+from services.store.quota import Limits, QuotaExceeded
 from services.store.saved_analyses import get_analysis, save_analysis
 from tests.gemini_server import GeminiServer, Reply
 from tests.services.store.test_saved_analyses import LOG, analyzed
 
-OWNER = Owner(guest_id='browser-1')
-REQUESTER = Requester(user_id=None, guest_id='browser-1', address='203.0.113.7')
+OWNER = Caller(guest_id='browser-1', address='203.0.113.7')
 LIMITS = Limits(guest_free=1, guest_daily_per_address=10, user_daily=None)
 
 
@@ -50,7 +49,7 @@ async def test_a_diagnosis_is_kept_with_its_analysis_and_counted(database: Datab
     analysis_id = saved(database)
     chunks: list[str] = []
     result = await diagnose_saved(database=database, analyzer=CountingAnalyzer(), analysis_id=analysis_id,
-                                  owner=OWNER, requester=REQUESTER, limits=LIMITS, on_chunk=chunks.append)
+                                  owner=OWNER, limits=LIMITS, on_chunk=chunks.append)
     assert not result.from_cache
     assert ''.join(chunks) == result.diagnosis.markdown
     record = get_analysis(database, analysis_id=analysis_id, owner=OWNER)
@@ -59,16 +58,14 @@ async def test_a_diagnosis_is_kept_with_its_analysis_and_counted(database: Datab
     assert record.model == 'offline'
     assert record.diagnosis_group_id == result.group_id is not None
     assert record.digest is None  # the offline analyzer sends nothing anywhere
-    assert quota.remaining(database, requester=REQUESTER, limits=LIMITS) == 0
+    assert quota.remaining(database, caller=OWNER, limits=LIMITS) == 0
 
 
 async def test_the_same_question_again_is_answered_from_the_cache_for_free(database: Database) -> None:
     analyzer = CountingAnalyzer()
     first, second = saved(database), saved(database)
-    await diagnose_saved(database=database, analyzer=analyzer, analysis_id=first, owner=OWNER, requester=REQUESTER,
-                         limits=LIMITS)
-    result = await diagnose_saved(database=database, analyzer=analyzer, analysis_id=second, owner=OWNER,
-                                  requester=REQUESTER, limits=LIMITS)
+    await diagnose_saved(database=database, analyzer=analyzer, analysis_id=first, owner=OWNER, limits=LIMITS)
+    result = await diagnose_saved(database=database, analyzer=analyzer, analysis_id=second, owner=OWNER, limits=LIMITS)
     assert result.from_cache
     assert analyzer.calls == 1
     record = get_analysis(database, analysis_id=second, owner=OWNER)
@@ -79,20 +76,18 @@ async def test_a_failed_diagnosis_consumes_nothing(database: Database) -> None:
     analysis_id = saved(database)
     with pytest.raises(DiagnosisError):
         await diagnose_saved(database=database, analyzer=CountingAnalyzer(fail=True), analysis_id=analysis_id,
-                             owner=OWNER, requester=REQUESTER, limits=LIMITS)
-    assert quota.remaining(database, requester=REQUESTER, limits=LIMITS) == 1
+                             owner=OWNER, limits=LIMITS)
+    assert quota.remaining(database, caller=OWNER, limits=LIMITS) == 1
     record = get_analysis(database, analysis_id=analysis_id, owner=OWNER)
     assert record is not None and record.diagnosis_markdown is None
 
 
 async def test_a_spent_quota_stops_before_the_analyzer_is_asked(database: Database) -> None:
     analyzer = CountingAnalyzer()
-    await diagnose_saved(database=database, analyzer=analyzer, analysis_id=saved(database), owner=OWNER,
-                         requester=REQUESTER, limits=LIMITS)
+    await diagnose_saved(database=database, analyzer=analyzer, analysis_id=saved(database), owner=OWNER, limits=LIMITS)
     other = saved(database, '2026-01-01 10:00:00 ERROR something else entirely broke\n')
     with pytest.raises(QuotaExceeded):
-        await diagnose_saved(database=database, analyzer=analyzer, analysis_id=other, owner=OWNER,
-                             requester=REQUESTER, limits=LIMITS)
+        await diagnose_saved(database=database, analyzer=analyzer, analysis_id=other, owner=OWNER, limits=LIMITS)
     assert analyzer.calls == 1
 
 
@@ -100,7 +95,7 @@ async def test_another_persons_analysis_cannot_be_diagnosed(database: Database) 
     analysis_id = saved(database)
     with pytest.raises(AnalysisNotFound):
         await diagnose_saved(database=database, analyzer=CountingAnalyzer(), analysis_id=analysis_id,
-                             owner=Owner(guest_id='someone-else'), requester=REQUESTER, limits=LIMITS)
+                             owner=Caller(guest_id='someone-else'), limits=LIMITS)
 
 
 async def test_an_offline_stand_in_for_a_failed_model_is_neither_charged_nor_cached(database: Database) -> None:
@@ -109,24 +104,24 @@ async def test_an_offline_stand_in_for_a_failed_model_is_neither_charged_nor_cac
     analysis_id = saved(database)
     for _ in range(2):
         result = await diagnose_saved(database=database, analyzer=analyzer, analysis_id=analysis_id, owner=OWNER,
-                                      requester=REQUESTER, limits=LIMITS)
+                                      limits=LIMITS)
         assert result.diagnosis.fallback_reason == 'The model is overloaded; try again.'
         assert not result.from_cache
     assert primary.calls == 2
-    assert quota.remaining(database, requester=REQUESTER, limits=LIMITS) == 1
+    assert quota.remaining(database, caller=OWNER, limits=LIMITS) == 1
 
 
 async def test_an_offline_stand_in_after_a_model_failure_is_kept_but_free_and_not_cached(database: Database) -> None:
     analyzer = CountingAnalyzer(fallback=True)
     analysis_id = saved(database)
     result = await diagnose_saved(database=database, analyzer=analyzer, analysis_id=analysis_id, owner=OWNER,
-                                  requester=REQUESTER, limits=LIMITS)
+                                  limits=LIMITS)
     assert result.diagnosis.fallback_reason == 'the model timed out'
-    assert quota.remaining(database, requester=REQUESTER, limits=LIMITS) == 1
+    assert quota.remaining(database, caller=OWNER, limits=LIMITS) == 1
     record = get_analysis(database, analysis_id=analysis_id, owner=OWNER)
     assert record is not None and record.diagnosis_markdown == result.diagnosis.markdown
     again = await diagnose_saved(database=database, analyzer=analyzer, analysis_id=analysis_id, owner=OWNER,
-                                 requester=REQUESTER, limits=LIMITS)
+                                 limits=LIMITS)
     assert not again.from_cache and analyzer.calls == 2
 
 
@@ -136,8 +131,7 @@ async def test_the_evidence_sent_to_the_model_is_kept_as_the_digest(database: Da
     model = GeminiAnalyzer(api_key='test-key', model='gemini-2.5-flash', base_url=gemini_server.url, timeout=5.0,
                            retries=0, retry_delay=0.01)
     analysis_id = saved(database)
-    await diagnose_saved(database=database, analyzer=model, analysis_id=analysis_id, owner=OWNER,
-                         requester=REQUESTER, limits=LIMITS)
+    await diagnose_saved(database=database, analyzer=model, analysis_id=analysis_id, owner=OWNER, limits=LIMITS)
     record = get_analysis(database, analysis_id=analysis_id, owner=OWNER)
     assert record is not None
     [request] = gemini_server.requests
@@ -145,8 +139,7 @@ async def test_the_evidence_sent_to_the_model_is_kept_as_the_digest(database: Da
     assert export_json(record)['diagnosis']['evidence_sent'] == record.digest
 
 
-BOB = Owner(guest_id='browser-2')
-BOB_ASKS = Requester(user_id=None, guest_id='browser-2', address='198.51.100.9')
+BOB = Caller(guest_id='browser-2', address='198.51.100.9')
 # The same error text in both logs, at different lines and after different lines.
 ALICE_LOG = ('2026-01-01 10:00:00 INFO alice-node-7 started for tenant alice-corp\n'
              '2026-01-01 10:00:01 ERROR Connection refused to db.internal:5432\n')
@@ -156,14 +149,14 @@ BOB_LOG = ('2026-01-01 10:00:00 INFO bob-node-3 started\n'
            '2026-01-01 10:00:01 ERROR Connection refused to db.internal:5432\n')
 
 
-def saved_by(database: Database, owner: Owner, text: str) -> str:
+def saved_by(database: Database, owner: Caller, text: str) -> str:
     return save_analysis(database, owner=owner, file_name='app.log', size_bytes=len(text), analysis=analyzed(text)).id
 
 
-async def diagnose_as(database: Database, analyzer: OfflineAnalyzer | GeminiAnalyzer, owner: Owner,
-                      requester: Requester, analysis_id: str) -> tuple[str, bool]:
+async def diagnose_as(database: Database, analyzer: OfflineAnalyzer | GeminiAnalyzer, owner: Caller,
+                      analysis_id: str) -> tuple[str, bool]:
     result = await diagnose_saved(database=database, analyzer=analyzer, analysis_id=analysis_id, owner=owner,
-                                  requester=requester, limits=LIMITS)
+                                  limits=LIMITS)
     record = get_analysis(database, analysis_id=analysis_id, owner=owner)
     assert record is not None and record.diagnosis_markdown == result.diagnosis.markdown
     return result.diagnosis.markdown, result.from_cache
@@ -181,8 +174,8 @@ async def test_two_guests_with_different_logs_never_see_each_others_answer(
     database: Database, alice_log: str, bob_log: str, alice_only: str,
 ) -> None:
     analyzer = CountingAnalyzer()
-    alice_answer, _ = await diagnose_as(database, analyzer, OWNER, REQUESTER, saved_by(database, OWNER, alice_log))
-    bob_answer, from_cache = await diagnose_as(database, analyzer, BOB, BOB_ASKS, saved_by(database, BOB, bob_log))
+    alice_answer, _ = await diagnose_as(database, analyzer, OWNER, saved_by(database, OWNER, alice_log))
+    bob_answer, from_cache = await diagnose_as(database, analyzer, BOB, saved_by(database, BOB, bob_log))
     assert alice_only in alice_answer
     assert not from_cache and analyzer.calls == 2
     assert alice_only not in bob_answer and 'alice' not in bob_answer
@@ -191,10 +184,10 @@ async def test_two_guests_with_different_logs_never_see_each_others_answer(
 
 async def test_the_same_log_diagnosed_again_by_anyone_is_answered_from_the_cache(database: Database) -> None:
     analyzer = CountingAnalyzer()
-    first, _ = await diagnose_as(database, analyzer, OWNER, REQUESTER, saved_by(database, OWNER, BOB_LOG))
-    again, from_cache = await diagnose_as(database, analyzer, BOB, BOB_ASKS, saved_by(database, BOB, BOB_LOG))
+    first, _ = await diagnose_as(database, analyzer, OWNER, saved_by(database, OWNER, BOB_LOG))
+    again, from_cache = await diagnose_as(database, analyzer, BOB, saved_by(database, BOB, BOB_LOG))
     assert from_cache and again == first and analyzer.calls == 1
-    assert quota.remaining(database, requester=BOB_ASKS, limits=LIMITS) == 1  # a cached answer is free
+    assert quota.remaining(database, caller=BOB, limits=LIMITS) == 1  # a cached answer is free
 
 
 async def test_a_model_answer_is_never_served_for_another_guests_evidence(database: Database,
@@ -203,12 +196,12 @@ async def test_a_model_answer_is_never_served_for_another_guests_evidence(databa
                          Reply(chunks=['## Summary\nbob-node-3 lost its database.']))
     model = GeminiAnalyzer(api_key='test-key', model='gemini-2.5-flash', base_url=gemini_server.url, timeout=5.0,
                            retries=0)
-    alice_answer, _ = await diagnose_as(database, model, OWNER, REQUESTER, saved_by(database, OWNER, ALICE_LOG))
-    bob_answer, from_cache = await diagnose_as(database, model, BOB, BOB_ASKS, saved_by(database, BOB, BOB_LOG))
+    alice_answer, _ = await diagnose_as(database, model, OWNER, saved_by(database, OWNER, ALICE_LOG))
+    bob_answer, from_cache = await diagnose_as(database, model, BOB, saved_by(database, BOB, BOB_LOG))
     assert (alice_answer, bob_answer) == ('## Summary\nalice-node-7 lost its database.',
                                           '## Summary\nbob-node-3 lost its database.')
     assert not from_cache and len(gemini_server.requests) == 2
-    again, from_cache = await diagnose_as(database, model, BOB, BOB_ASKS, saved_by(database, BOB, BOB_LOG))
+    again, from_cache = await diagnose_as(database, model, BOB, saved_by(database, BOB, BOB_LOG))
     assert from_cache and again == bob_answer and len(gemini_server.requests) == 2
 
 
@@ -224,15 +217,15 @@ async def test_an_unusable_model_answer_is_neither_cached_nor_charged(
     analyzer = FallbackAnalyzer(model, OfflineAnalyzer())
     analysis_id = saved(database)
     first = await diagnose_saved(database=database, analyzer=analyzer, analysis_id=analysis_id, owner=OWNER,
-                                 requester=REQUESTER, limits=LIMITS)
+                                 limits=LIMITS)
     assert first.diagnosis.fallback_reason is not None and first.diagnosis.model == 'offline'
     assert first.diagnosis.markdown.startswith(f'> **{first.diagnosis.fallback_reason}** Below is the offline')
-    assert quota.remaining(database, requester=REQUESTER, limits=LIMITS) == 1
+    assert quota.remaining(database, caller=OWNER, limits=LIMITS) == 1
     again = await diagnose_saved(database=database, analyzer=analyzer, analysis_id=analysis_id, owner=OWNER,
-                                 requester=REQUESTER, limits=LIMITS)
+                                 limits=LIMITS)
     assert not again.from_cache and len(gemini_server.requests) == 2
     assert again.diagnosis.markdown == '## Summary\nThe database refused connections.'
-    assert quota.remaining(database, requester=REQUESTER, limits=LIMITS) == 0
+    assert quota.remaining(database, caller=OWNER, limits=LIMITS) == 0
 
 
 async def test_thinking_tokens_are_kept_with_the_diagnosis_and_its_cached_copy(
@@ -243,8 +236,7 @@ async def test_thinking_tokens_are_kept_with_the_diagnosis_and_its_cached_copy(
     model = GeminiAnalyzer(api_key='test-key', model='gemini-2.5-flash', base_url=gemini_server.url, timeout=5.0,
                            retries=0)
     for analysis_id in (saved(database), saved(database)):  # the second is answered from the cache
-        await diagnose_saved(database=database, analyzer=model, analysis_id=analysis_id, owner=OWNER,
-                             requester=REQUESTER, limits=LIMITS)
+        await diagnose_saved(database=database, analyzer=model, analysis_id=analysis_id, owner=OWNER, limits=LIMITS)
         record = get_analysis(database, analysis_id=analysis_id, owner=OWNER)
         assert record is not None
         usage = export_json(record)['diagnosis']

@@ -13,7 +13,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import text
 
 from services.accounts.interface import delete_user_data
-from services.identity import Owner
+from services.identity import Caller
 from services.store.database import Database, DatabaseUnavailable, open_database
 from services.store.saved_analyses import get_analysis, list_analyses, save_analysis
 from services.store.tables import Base, utcnow
@@ -21,7 +21,7 @@ from tests.services.conftest import scratch_postgres_database
 
 from .test_saved_analyses import add_user, analyzed
 
-OWNER = Owner(guest_id='browser-1')
+OWNER = Caller(guest_id='browser-1')
 
 
 def test_the_migrations_build_exactly_the_models(database: Database) -> None:
@@ -58,13 +58,13 @@ def test_upgrading_an_existing_database_keeps_every_row_and_never_reuses_a_user_
                                {'email': email, 'now': utcnow()})
         connection.execute(text("INSERT INTO api_keys (user_id, name, prefix, key_hash, created_at) "
                                 "VALUES (2, 'ci', 'lsk_x', 'hash', :now)"), {'now': utcnow()})
-    saved = save_analysis(database, owner=Owner(user_id=2), file_name='app.log', size_bytes=1, analysis=analyzed())
+    saved = save_analysis(database, owner=Caller(user_id=2), file_name='app.log', size_bytes=1, analysis=analyzed())
     database.migrate()
     with database.read() as session:
         assert session.execute(text('SELECT id, email, session_version FROM users ORDER BY id')).all() == [
             (1, 'a@example.com', 0), (2, 'b@example.com', 0)]
         assert session.execute(text('SELECT user_id FROM api_keys')).scalars().all() == [2]
-    assert get_analysis(database, analysis_id=saved.id, owner=Owner(user_id=2)) is not None
+    assert get_analysis(database, analysis_id=saved.id, owner=Caller(user_id=2)) is not None
     delete_user_data(database, 2)
     assert add_user(database, 'c@example.com') == 3  # not 2 again
 

@@ -5,28 +5,29 @@ from datetime import date, timedelta
 
 import pytest
 
+from services.identity import Caller
 from services.store import quota
 from services.store.database import Database
-from services.store.quota import Limits, QuotaExceeded, Requester, client_address, parse_trusted_proxies
+from services.store.quota import Limits, QuotaExceeded, client_address, parse_trusted_proxies
 
 LIMITS = Limits(guest_free=3, guest_daily_per_address=10, user_daily=None)
 
 
-def guest(browser: str = 'browser-1', address: str = '203.0.113.7') -> Requester:
-    return Requester(user_id=None, guest_id=browser, address=address)
+def guest(browser: str = 'browser-1', address: str = '203.0.113.7') -> Caller:
+    return Caller(guest_id=browser, address=address)
 
 
-def use(database: Database, requester: Requester, limits: Limits = LIMITS) -> None:
-    quota.commit(database, reservation=quota.reserve(database, requester=requester, limits=limits))
+def use(database: Database, caller: Caller, limits: Limits = LIMITS) -> None:
+    quota.commit(database, reservation=quota.reserve(database, caller=caller, limits=limits))
 
 
 def test_a_guest_gets_three_free_diagnoses(database: Database) -> None:
-    assert quota.remaining(database, requester=guest(), limits=LIMITS) == 3
+    assert quota.remaining(database, caller=guest(), limits=LIMITS) == 3
     for _ in range(3):
         use(database, guest())
-    assert quota.remaining(database, requester=guest(), limits=LIMITS) == 0
+    assert quota.remaining(database, caller=guest(), limits=LIMITS) == 0
     with pytest.raises(QuotaExceeded, match='used your 3 free diagnoses') as refused:
-        quota.reserve(database, requester=guest(), limits=LIMITS)
+        quota.reserve(database, caller=guest(), limits=LIMITS)
     assert refused.value.guest
 
 
@@ -35,57 +36,57 @@ def test_a_new_browser_from_the_same_address_hits_the_daily_cap(database: Databa
     for _ in range(3):
         use(database, guest('old-browser'), limits)
     use(database, guest('new-browser'), limits)
-    assert quota.remaining(database, requester=guest('new-browser'), limits=limits) == 0
+    assert quota.remaining(database, caller=guest('new-browser'), limits=limits) == 0
     with pytest.raises(QuotaExceeded, match='for your network'):
-        quota.reserve(database, requester=guest('new-browser'), limits=limits)
+        quota.reserve(database, caller=guest('new-browser'), limits=limits)
     # Another address is not affected, and the cap starts again the next day.
     use(database, guest('new-browser', '198.51.100.1'), limits)
     tomorrow = date.today() + timedelta(days=1)
-    quota.reserve(database, requester=guest('newer-browser'), limits=limits, today=tomorrow)
+    quota.reserve(database, caller=guest('newer-browser'), limits=limits, today=tomorrow)
 
 
 def test_a_refused_reservation_takes_nothing(database: Database) -> None:
     limits = Limits(guest_free=3, guest_daily_per_address=1, user_daily=None)
     use(database, guest('a'), limits)
     with pytest.raises(QuotaExceeded):
-        quota.reserve(database, requester=guest('b'), limits=limits)
+        quota.reserve(database, caller=guest('b'), limits=limits)
     # The browser counter of 'b' was not touched by the refused attempt.
     other_address = guest('b', '198.51.100.9')
-    assert quota.remaining(database, requester=other_address, limits=limits) == 1
+    assert quota.remaining(database, caller=other_address, limits=limits) == 1
 
 
 def test_a_released_reservation_gives_the_use_back_once(database: Database) -> None:
-    reservation = quota.reserve(database, requester=guest(), limits=LIMITS)
-    assert quota.remaining(database, requester=guest(), limits=LIMITS) == 2
+    reservation = quota.reserve(database, caller=guest(), limits=LIMITS)
+    assert quota.remaining(database, caller=guest(), limits=LIMITS) == 2
     quota.release(database, reservation=reservation)
     quota.release(database, reservation=reservation)
-    assert quota.remaining(database, requester=guest(), limits=LIMITS) == 3
+    assert quota.remaining(database, caller=guest(), limits=LIMITS) == 3
 
 
 def test_a_committed_reservation_cannot_be_released(database: Database) -> None:
-    reservation = quota.reserve(database, requester=guest(), limits=LIMITS)
+    reservation = quota.reserve(database, caller=guest(), limits=LIMITS)
     quota.commit(database, reservation=reservation)
     quota.release(database, reservation=reservation)
-    assert quota.remaining(database, requester=guest(), limits=LIMITS) == 2
+    assert quota.remaining(database, caller=guest(), limits=LIMITS) == 2
 
 
 def test_reservations_left_by_a_stopped_process_are_given_back(database: Database) -> None:
-    quota.reserve(database, requester=guest(), limits=LIMITS)
+    quota.reserve(database, caller=guest(), limits=LIMITS)
     assert quota.release_stale(database, older_than=timedelta(hours=1)) == 0
     assert quota.release_stale(database, older_than=timedelta(seconds=-1)) == 1
-    assert quota.remaining(database, requester=guest(), limits=LIMITS) == 3
+    assert quota.remaining(database, caller=guest(), limits=LIMITS) == 3
 
 
 def test_registered_users_are_unlimited_unless_a_daily_cap_is_set(database: Database) -> None:
-    user = Requester(user_id=7, guest_id=None, address='203.0.113.7')
-    assert quota.remaining(database, requester=user, limits=LIMITS) is None
+    user = Caller(user_id=7, address='203.0.113.7')
+    assert quota.remaining(database, caller=user, limits=LIMITS) is None
     for _ in range(20):
         use(database, user)
     capped = Limits(guest_free=3, guest_daily_per_address=10, user_daily=2)
     use(database, user, capped)
     use(database, user, capped)
     with pytest.raises(QuotaExceeded, match="today's 2 diagnoses") as refused:
-        quota.reserve(database, requester=user, limits=capped)
+        quota.reserve(database, caller=user, limits=capped)
     assert not refused.value.guest
 
 
@@ -98,7 +99,7 @@ def test_five_concurrent_requests_on_the_last_free_use_give_one_diagnosis(databa
     def attempt() -> None:
         start.wait()
         try:
-            quota.reserve(database, requester=guest(), limits=LIMITS)
+            quota.reserve(database, caller=guest(), limits=LIMITS)
             outcomes.append('reserved')
         except QuotaExceeded:
             outcomes.append('refused')
@@ -109,7 +110,7 @@ def test_five_concurrent_requests_on_the_last_free_use_give_one_diagnosis(databa
     for thread in threads:
         thread.join()
     assert sorted(outcomes) == ['refused'] * 4 + ['reserved']
-    assert quota.remaining(database, requester=guest(), limits=LIMITS) == 0
+    assert quota.remaining(database, caller=guest(), limits=LIMITS) == 0
 
 
 def test_the_client_address_comes_from_the_socket_unless_a_trusted_proxy_forwards_it() -> None:

@@ -12,7 +12,7 @@ from parsers import Analysis
 from services.config import Settings
 from services.diagnosis.redaction import redact_analysis
 from services.export import export_json, export_json_text, export_markdown
-from services.identity import Owner
+from services.identity import Caller
 from services.parsing import analyze_text, read_limits
 from services.redacted_upload import redacted_log, redacted_text
 from services.store.database import Database
@@ -27,8 +27,8 @@ from services.store.saved_analyses import (
 )
 from services.store.tables import AnalysisRecord, User
 
-ALICE = Owner(guest_id='browser-alice')
-BOB = Owner(guest_id='browser-bob')
+ALICE = Caller(guest_id='browser-alice')
+BOB = Caller(guest_id='browser-bob')
 LOG = (
     '2026-01-01 10:00:00 INFO service started\n'
     '2026-01-01 10:00:01 ERROR Connection refused to db.internal:5432\n'
@@ -41,7 +41,7 @@ def analyzed(text: str = LOG) -> Analysis:
     return analyze_text(text, read_limits(Settings()))
 
 
-def save(database: Database, owner: Owner, name: str = 'app.log', text: str = LOG) -> str:
+def save(database: Database, owner: Caller, name: str = 'app.log', text: str = LOG) -> str:
     return save_analysis(database, owner=owner, file_name=name, size_bytes=len(text), analysis=analyzed(text)).id
 
 
@@ -108,8 +108,8 @@ def test_nobody_reads_or_deletes_another_persons_analysis(database: Database) ->
 def test_a_user_does_not_see_guest_analyses_of_the_same_id_space(database: Database) -> None:
     user_id = add_user(database, 'a@example.com')
     guest_id = save(database, ALICE)
-    assert get_analysis(database, analysis_id=guest_id, owner=Owner(user_id=user_id)) is None
-    assert list_analyses(database, owner=Owner(user_id=user_id)) == []
+    assert get_analysis(database, analysis_id=guest_id, owner=Caller(user_id=user_id)) is None
+    assert list_analyses(database, owner=Caller(user_id=user_id)) == []
 
 
 def test_history_is_newest_first_and_searchable(database: Database) -> None:
@@ -142,16 +142,16 @@ def test_guest_analyses_become_the_users_after_sign_in(database: Database) -> No
     user_id = add_user(database, 'alice@example.com')
     analysis_id = save(database, ALICE)
     assert claim_guest_analyses(database, guest_id='browser-alice', user_id=user_id) == 1
-    assert get_analysis(database, analysis_id=analysis_id, owner=Owner(user_id=user_id)) is not None
+    assert get_analysis(database, analysis_id=analysis_id, owner=Caller(user_id=user_id)) is not None
     assert get_analysis(database, analysis_id=analysis_id, owner=ALICE) is None
 
 
 def test_deleting_a_user_deletes_their_analyses(database: Database) -> None:
     user_id = add_user(database, 'gone@example.com')
-    analysis_id = save(database, Owner(user_id=user_id))
+    analysis_id = save(database, Caller(user_id=user_id))
     with database.write() as session:
         session.delete(session.get(User, user_id))
-    assert get_analysis(database, analysis_id=analysis_id, owner=Owner(user_id=user_id)) is None
+    assert get_analysis(database, analysis_id=analysis_id, owner=Caller(user_id=user_id)) is None
 
 
 def test_exports_carry_the_summary_groups_and_diagnosis(database: Database, fixtures_dir: Path) -> None:
@@ -170,7 +170,7 @@ def test_exports_carry_the_summary_groups_and_diagnosis(database: Database, fixt
 
 def test_no_secret_from_the_log_is_stored(database: Database) -> None:
     text = '2026-01-01 10:00:01 ERROR login failed for ann@example.com with password=hunter22\n'
-    record = save_analysis(database, owner=Owner(guest_id='g'), file_name='a.log', size_bytes=len(text),
+    record = save_analysis(database, owner=Caller(guest_id='g'), file_name='a.log', size_bytes=len(text),
                            analysis=analyzed(text))
     stored = json.dumps(record.groups) + json.dumps(record.summary) + record.search_text
     assert 'hunter22' not in stored and 'ann@example.com' not in stored

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from services.identity import Owner
+from services.identity import Caller
 from services.store.database import Database
 from services.store.saved_analyses import delete_analysis
 from services.store.sharing import revoke_sharing, share_analysis, share_token, shared_analysis
@@ -40,4 +40,4 @@ def test_a_deleted_analysis_is_no_longer_shared(database: Database) -> None:
     delete_analysis(database, analysis_id=analysis_id, owner=ALICE)
     assert shared_analysis(database, token=token) is None
     assert shared_analysis(database, token='not-a-token') is None
-    assert share_analysis(database, analysis_id=analysis_id, owner=Owner(guest_id='browser-alice')) is None
+    assert share_analysis(database, analysis_id=analysis_id, owner=Caller(guest_id='browser-alice')) is None
