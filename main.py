@@ -16,23 +16,24 @@ from pydantic import ValidationError
 
 from parsers import Analysis, InputError
 from parsers.compare import Change, Comparison, compare
-from services.analysis import read_limits
 from services.config import AnalysisSettings, Settings, describe_settings, prepare_data_dir
 from services.container import Services
-from services.diagnosis import Analyzer, DiagnosisError, OfflineAnalyzer, default_group
+from services.diagnosis.analyzer import Analyzer, DiagnosisError
+from services.diagnosis.offline import OfflineAnalyzer, default_group
+from services.diagnosis.prompt import build_prompt
+from services.diagnosis.redaction import describe_counts
 from services.jobs import InProcess, Runner, parse_file
 from services.log_setup import configure_logging
-from services.prompt import build_prompt
-from services.redaction import describe_counts
+from services.parsing import read_limits
 
 CHUNK = 1024 * 1024
 
 if TYPE_CHECKING:
     from limits.storage import Storage
 
-    from services.accounts import Accounts
-    from services.auth import Authenticator
-    from services.db import Database
+    from services.accounts.bearer import Authenticator
+    from services.accounts.interface import Accounts
+    from services.store.database import Database
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -178,7 +179,7 @@ def _diagnose(analyzer: Analyzer, analysis: Analysis) -> int:
 def create_analyzer(settings: AnalysisSettings) -> Analyzer:
     if settings.gemini_api_key is None:
         return OfflineAnalyzer()
-    from services.gemini import FallbackAnalyzer, GeminiAnalyzer  # google-genai loads only when it is used
+    from services.diagnosis.gemini import FallbackAnalyzer, GeminiAnalyzer  # google-genai loads only when it is used
 
     gemini = GeminiAnalyzer(
         api_key=settings.gemini_api_key.get_secret_value(), model=settings.gemini_model,
@@ -194,11 +195,11 @@ def _serve(settings: Settings) -> int:
     # The database and the web server are imported here, so `analyze` starts quickly without them.
     from sqlalchemy.engine import make_url
 
-    from services.auth import AnyOf, ApiKeyAuthenticator
-    from services.db import DatabaseUnavailable, open_database
+    from services.accounts.bearer import AnyOf, ApiKeyAuthenticator
     from services.ingest import Ingest
-    from services.quota import release_stale
     from services.state import open_state
+    from services.store.database import DatabaseUnavailable, open_database
+    from services.store.quota import release_stale
 
     prepare_data_dir(settings)
     try:
@@ -242,11 +243,11 @@ def _work(settings: Settings) -> int:
 def _accounts(settings: Settings, database: Database, counters: Storage) -> tuple[Accounts, list[Authenticator]]:
     """Firebase accounts when configured (their ID tokens then also open the API), local accounts otherwise."""
     if settings.firebase_api_key and settings.firebase_project_id:
-        from services.firebase_accounts import FirebaseAccounts
+        from services.accounts.firebase import FirebaseAccounts
 
         firebase = FirebaseAccounts.from_settings(settings, database, counters=counters)
         return firebase, [firebase]
-    from services.local_accounts import LocalAccounts
+    from services.accounts.local import LocalAccounts
 
     return LocalAccounts.from_settings(settings, database, counters=counters), []
 

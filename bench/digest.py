@@ -16,9 +16,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from parsers import ReadLimits  # noqa: E402 - after the path set-up above
-from services.analysis import analyze_path  # noqa: E402
-from services.diagnosis import default_group  # noqa: E402
-from services.prompt import build_prompt  # noqa: E402
+from services.diagnosis.offline import default_group  # noqa: E402
+from services.diagnosis.prompt import build_prompt  # noqa: E402
+from services.parsing import analyze_path  # noqa: E402
 
 LINES = 1_000_000
 

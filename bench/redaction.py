@@ -29,10 +29,10 @@ from generate import lines as generated_lines  # noqa: E402 - after the path set
 
 from parsers import ReadLimits  # noqa: E402
 from parsers.digest import build_digest, estimate_tokens  # noqa: E402
-from services.analysis import analyze_path  # noqa: E402
-from services.diagnosis import default_group  # noqa: E402
-from services.prompt import build_prompt  # noqa: E402
-from services.redaction import Redactor, redact  # noqa: E402
+from services.diagnosis.offline import default_group  # noqa: E402
+from services.diagnosis.prompt import build_prompt  # noqa: E402
+from services.diagnosis.redaction import Redactor, redact  # noqa: E402
+from services.parsing import analyze_path  # noqa: E402
 
 ALNUM = string.ascii_letters + string.digits
 HEX = '0123456789abcdef'

@@ -1,7 +1,7 @@
 """Log understanding: pure functions from bytes to grouped, summarized events."""
 
-from parsers.analyze import analyze_lines, analyze_stream
 from parsers.engine import EventSink, Progress
+from parsers.entry_points import analyze_lines, analyze_stream
 from parsers.export import LinesCsv
 from parsers.model import ERROR_LEVELS, LEVELS, Analysis, Bucket, Group, Segment
 from parsers.reader import InputError, ReadLimits

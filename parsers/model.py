@@ -1,13 +1,17 @@
-"""The engine's results: plain data, JSON-ready through to_dict()."""
+"""The engine's results: plain data, JSON-ready through to_dict() and read back by from_dict()."""
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field, fields
 from datetime import datetime
 from typing import Any
 
 LEVELS = ('TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'FATAL')
 ERROR_LEVELS = frozenset({'ERROR', 'FATAL'})
+# The shape to_dict() writes. Raise it when a change needs from_dict() to convert older data; data saved before
+# versions were written has none and reads as version 1.
+SCHEMA_VERSION = 1
 
 
 @dataclass(slots=True)
@@ -39,6 +43,15 @@ class Group:
         data['first_seen'] = _iso(self.first_seen)
         data['last_seen'] = _iso(self.last_seen)
         return data
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Group:
+        # Keys this version does not know are left out, so data written by a newer engine still reads.
+        known = {each.name for each in fields(cls)}
+        values = {name: value for name, value in data.items() if name in known}
+        values['first_seen'] = _moment(values.get('first_seen'))
+        values['last_seen'] = _moment(values.get('last_seen'))
+        return cls(**values)
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +95,7 @@ class Analysis:
 
     def to_dict(self) -> dict[str, Any]:
         return {
+            'schema_version': SCHEMA_VERSION,
             'lines': self.lines,
             'events': self.events,
             'level_counts': self.level_counts,
@@ -97,6 +111,34 @@ class Analysis:
             'groups': [group.to_dict() for group in self.groups],
         }
 
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Analysis:
+        """The Analysis `to_dict()` wrote, from this version or an earlier one; fields added since take their
+        defaults. Raises ValueError for data of a newer schema than this code reads."""
+        version = data.get('schema_version', 1)
+        if not isinstance(version, int) or version > SCHEMA_VERSION:
+            raise ValueError(f'analysis schema version {version!r} is newer than this LogSentry reads')
+        return cls(
+            lines=data['lines'],
+            events=data['events'],
+            level_counts=dict(data['level_counts']),
+            inferred_level_counts=dict(data.get('inferred_level_counts', {})),
+            formats=dict(data['formats']),
+            groups=[Group.from_dict(group) for group in data['groups']],
+            first_timestamp=_moment(data.get('first_timestamp')),
+            last_timestamp=_moment(data.get('last_timestamp')),
+            truncated_lines=data.get('truncated_lines', 0),
+            bytes_read=data.get('bytes_read', 0),
+            timeline=[Bucket(datetime.fromisoformat(bucket['start']), dict(bucket['counts']))
+                      for bucket in data.get('timeline', [])],
+            timeline_step_seconds=data.get('timeline_step_seconds', 0),
+            segments=[Segment(**segment) for segment in data.get('segments', [])],
+        )
+
 
 def _iso(moment: datetime | None) -> str | None:
     return moment.isoformat() if moment else None
+
+
+def _moment(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None

@@ -6,14 +6,14 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from services.config import Settings
-from services.diagnosis import Analyzer
+from services.diagnosis.analyzer import Analyzer
 
 if TYPE_CHECKING:  # the CLI builds no Services; it should not pay for importing the database layer
-    from services.accounts import Accounts
-    from services.auth import Authenticator
-    from services.db import Database
+    from services.accounts.bearer import Authenticator
+    from services.accounts.interface import Accounts
     from services.ingest import Ingest
     from services.state.sign_ins import SignIns
+    from services.store.database import Database
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,12 +9,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from parsers import Analysis, InputError
-from services.analyses import Owner, save_analysis
-from services.analysis import read_limits
 from services.config import Settings
-from services.db import Database
+from services.identity import Caller
 from services.jobs import OnStatus, Runner, Status
-from services.models import AnalysisRecord
+from services.parsing import read_limits
+from services.store.database import Database
+from services.store.saved_analyses import save_analysis
+from services.store.tables import AnalysisRecord
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,7 +25,7 @@ class Ingest:
     runner: Runner
 
     async def __call__(
-        self, path: Path, *, name: str | Callable[[Analysis], str], owner: Owner, on_status: OnStatus | None = None,
+        self, path: Path, *, name: str | Callable[[Analysis], str], owner: Caller, on_status: OnStatus | None = None,
         may_save: Callable[[], Awaitable[bool]] | None = None,
     ) -> AnalysisRecord | None:
         """Analyze the log at `path` and save it for `owner`. InputError says what is wrong with the log (or that it

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Protocol
 
 from parsers import Analysis, InputError, LinesCsv, ReadLimits
-from services.analysis import ProgressFile, analyze_path
+from services.parsing import ProgressFile, analyze_path
 from services.worker import Worker
 
 STATUS_SECONDS = 0.25  # how often the progress of an analysis under way is passed on
@@ -93,7 +93,7 @@ def parse_log(path: Path, limits: ReadLimits, *, keep: bool = False, progress: P
     raw_log = None
     if keep:
         # Imported here: the CLI never keeps uploads and starts without the database layer.
-        from services.analyses import redacted_log
+        from services.redacted_upload import redacted_log
 
         raw_log = redacted_log(path, limits)
     return Parsed(analysis, raw_log, time.perf_counter() - started)

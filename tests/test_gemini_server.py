@@ -5,8 +5,8 @@ import urllib.request
 from pathlib import Path
 
 from parsers import ReadLimits
-from services.analysis import analyze_path
-from services.gemini import GeminiAnalyzer
+from services.diagnosis.gemini import GeminiAnalyzer
+from services.parsing import analyze_path
 
 ROOT = Path(__file__).parents[1]
 

@@ -8,11 +8,11 @@ from urllib.parse import urlencode
 from nicegui import run, ui
 from starlette.responses import RedirectResponse
 
-from services.accounts import REGISTERED, RESET_SENT, RESET_UNAVAILABLE, AccountError, Identity, SignIn
-from services.analyses import Owner
-from services.api_keys import TooManyKeys, create_api_key, list_api_keys, revoke_api_key
+from services.accounts.api_keys import TooManyKeys, create_api_key, list_api_keys, revoke_api_key
+from services.accounts.interface import REGISTERED, RESET_SENT, RESET_UNAVAILABLE, AccountError, Identity, SignIn
 from services.container import Services
-from services.db import DatabaseUnavailable
+from services.identity import Caller
+from services.store.database import DatabaseUnavailable
 from ui.frame import frame
 from ui.owner import still_acting_for
 from ui.session import client_of_page, current_identity, finish_login, log_out, safe_redirect
@@ -123,7 +123,7 @@ async def _sign_in(services: Services, error: ui.label, redirect_to: str, attemp
 
 async def _api_keys(services: Services, identity: Identity) -> None:
     database, user_id = services.database, identity.user_id
-    owner = Owner(user_id=user_id)
+    owner = Caller(user_id=user_id)
     ui.label('API keys').classes('text-xl font-semibold mt-4')
     ui.label('Send a key as "Authorization: Bearer <key>" to the JSON API. It is shown once, when created.') \
         .classes('text-sm text-gray-600')

@@ -13,9 +13,9 @@ from nicegui import events, ui
 
 from parsers import Analysis, Group, InputError
 from services.container import Services
-from services.db import DatabaseUnavailable
 from services.jobs import Status
 from services.samples import SAMPLES, Sample, sample_path
+from services.store.database import DatabaseUnavailable
 from ui.frame import frame
 from ui.owner import current_owner, quota_text, still_acting_for
 

@@ -18,14 +18,15 @@ from starlette.datastructures import UploadFile
 
 from parsers import InputError
 from parsers.compare import Comparison
-from services import quota
-from services.analyses import Owner, export_json, get_analysis
-from services.auth import Principal
 from services.comparison import compare_saved
 from services.container import Services
-from services.db import DatabaseUnavailable
-from services.diagnosis import DiagnosisError
-from services.workflow import AnalysisNotFound, diagnose_saved
+from services.diagnosis.analyzer import DiagnosisError
+from services.diagnosis.diagnose import AnalysisNotFound, diagnose_saved
+from services.export import export_json
+from services.identity import Caller
+from services.store import quota
+from services.store.database import DatabaseUnavailable
+from services.store.saved_analyses import get_analysis
 from ui.session import request_address
 
 log = logging.getLogger(__name__)
@@ -49,9 +50,9 @@ def register(services: Services) -> None:
     router = APIRouter(prefix='/api/v1', tags=['analyses'])
     bearer = HTTPBearer(auto_error=False, description='A personal API key (lsk_...) or a Firebase ID token.')
 
-    async def principal(
-        credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
-    ) -> Principal:
+    async def authenticated(
+        request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+    ) -> Caller:
         if credentials is None:
             raise _unauthorized('Send Authorization: Bearer <API key or Firebase ID token>.')
         try:
@@ -60,9 +61,9 @@ def register(services: Services) -> None:
             raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, str(exc)) from None
         if found is None:
             raise _unauthorized('The token is invalid, expired or revoked.')
-        return found
+        return Caller(user_id=found, address=request_address(request))
 
-    Caller = Annotated[Principal, Depends(principal)]
+    Authenticated = Annotated[Caller, Depends(authenticated)]
 
     @router.post(
         '/analyses', status_code=status.HTTP_201_CREATED,
@@ -78,18 +79,17 @@ def register(services: Services) -> None:
                    422: {'description': 'Not a readable log'}, 429: {'description': 'Diagnosis quota spent'}},
     )
     async def create_analysis(
-        request: Request, caller: Caller,
+        request: Request, caller: Authenticated,
         diagnose: Annotated[bool, Query(description='Also diagnose the log.')] = False,
         group_id: Annotated[int | None, Query(description='The group to diagnose; default the top error.')] = None,
     ) -> JSONResponse:
         # Bodies past the limit (and the multipart overhead) are refused as they stream (ui.security).
         limit = settings.max_upload_bytes
-        owner = Owner(user_id=caller.user_id)
         with tempfile.TemporaryDirectory(dir=settings.data_dir) as workdir:
             path = Path(workdir) / 'upload'
             file_name = await _receive(request, path, limit, settings.max_upload_mb)
             try:
-                record = await services.ingest(path, name=file_name, owner=owner)
+                record = await services.ingest(path, name=file_name, owner=caller)
             except InputError as exc:
                 raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(exc)) from None
             except DatabaseUnavailable as exc:
@@ -97,11 +97,9 @@ def register(services: Services) -> None:
         assert record is not None  # without a session to check, every analysis is saved
         body: dict[str, Any] = {'url': f'/analysis/{record.id}'}
         if diagnose:
-            address = request_address(request)
-            requester = quota.Requester(user_id=caller.user_id, guest_id=None, address=address)
             try:
                 await diagnose_saved(database=services.database, analyzer=services.analyzer, analysis_id=record.id,
-                                     owner=owner, requester=requester, limits=quota.Limits.from_settings(settings),
+                                     owner=caller, limits=quota.Limits.from_settings(settings),
                                      group_id=group_id)
             except quota.QuotaExceeded as exc:
                 return JSONResponse({'detail': str(exc), 'analysis_id': record.id}, status.HTTP_429_TOO_MANY_REQUESTS)
@@ -109,14 +107,13 @@ def register(services: Services) -> None:
                 body['diagnosis_error'] = str(exc)
             except (DatabaseUnavailable, AnalysisNotFound) as exc:
                 raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, str(exc)) from None
-            record = await _store(get_analysis, services.database, analysis_id=record.id, owner=owner) or record
+            record = await _store(get_analysis, services.database, analysis_id=record.id, owner=caller) or record
         return JSONResponse({**export_json(record), **body}, status.HTTP_201_CREATED)
 
     @router.get('/analyses/{analysis_id}', summary='A saved analysis with its diagnosis',
                 responses={401: {'description': 'Missing or bad token'}, 404: {'description': 'No such analysis'}})
-    async def read_analysis(analysis_id: str, caller: Caller) -> dict[str, Any]:
-        record = await _store(get_analysis, services.database, analysis_id=analysis_id,
-                              owner=Owner(user_id=caller.user_id))
+    async def read_analysis(analysis_id: str, caller: Authenticated) -> dict[str, Any]:
+        record = await _store(get_analysis, services.database, analysis_id=analysis_id, owner=caller)
         if record is None:
             raise HTTPException(status.HTTP_404_NOT_FOUND, 'No such analysis.')
         return {**export_json(record), 'url': f'/analysis/{record.id}'}
@@ -126,9 +123,9 @@ def register(services: Services) -> None:
                 'which are new, gone, growing or shrinking since the baseline.',
                 responses={401: {'description': 'Missing or bad token'},
                            404: {'description': 'Either analysis does not exist or is not yours'}})
-    async def compare_analyses(analysis_id: str, baseline_id: str, caller: Caller) -> ComparisonPublic:
+    async def compare_analyses(analysis_id: str, baseline_id: str, caller: Authenticated) -> ComparisonPublic:
         comparison = await _store(compare_saved, services.database, analysis_id=analysis_id, baseline_id=baseline_id,
-                                  owner=Owner(user_id=caller.user_id), similarity=settings.template_similarity)
+                                  owner=caller, similarity=settings.template_similarity)
         if comparison is None:
             raise HTTPException(status.HTTP_404_NOT_FOUND, 'No such analysis.')
         return ComparisonPublic(analysis_id=analysis_id, baseline_id=baseline_id, comparison=comparison)

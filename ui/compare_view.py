@@ -7,11 +7,12 @@ from datetime import datetime
 from nicegui import run, ui
 
 from parsers.compare import Basis, Change, Comparison, GroupChange
-from services.analyses import Owner, list_analyses
 from services.comparison import compare_saved
 from services.container import Services
-from services.db import DatabaseUnavailable
-from services.models import AnalysisRecord
+from services.identity import Caller
+from services.store.database import DatabaseUnavailable
+from services.store.saved_analyses import list_analyses
+from services.store.tables import AnalysisRecord
 from ui.owner import still_acting_for
 
 # Changes listed in the table; the rest are counted. Unchanged groups are counted only.
@@ -21,7 +22,7 @@ NEW_ERROR_CLASSES = 'bg-red-100 dark:bg-red-950 font-semibold'
 GROWING_CLASSES = 'bg-orange-50 dark:bg-orange-950'
 
 
-async def compare_card(services: Services, record: AnalysisRecord, owner: Owner) -> None:
+async def compare_card(services: Services, record: AnalysisRecord, owner: Caller) -> None:
     with ui.card().classes('w-full'):
         ui.label('Compare with a good run').classes('text-lg font-semibold')
         try:

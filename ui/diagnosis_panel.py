@@ -9,11 +9,12 @@ from nicegui import ui
 
 from parsers import Analysis, Group
 from services.config import Settings
-from services.db import DatabaseUnavailable
-from services.diagnosis import OFFLINE_MODEL, Analyzer, Diagnosis, DiagnosisError
-from services.prompt import build_prompt
-from services.quota import QuotaExceeded
-from services.redaction import describe_counts, placeholder_counts
+from services.diagnosis.analyzer import Analyzer, Diagnosis, DiagnosisError
+from services.diagnosis.offline import OFFLINE_MODEL
+from services.diagnosis.prompt import build_prompt
+from services.diagnosis.redaction import describe_counts, placeholder_counts
+from services.store.database import DatabaseUnavailable
+from services.store.quota import QuotaExceeded
 from ui.analysis_view import citation_links, diagnosis_text, html_as_text
 
 log = logging.getLogger(__name__)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from nicegui import app, run, ui
 
-from services.analyses import HISTORY_PAGE_SIZE, delete_analysis, list_analyses
 from services.container import Services
-from services.db import DatabaseUnavailable
+from services.store.database import DatabaseUnavailable
+from services.store.saved_analyses import HISTORY_PAGE_SIZE, delete_analysis, list_analyses
 from ui.frame import frame
 from ui.owner import current_owner, still_acting_for
 

@@ -4,26 +4,27 @@ from __future__ import annotations
 
 from nicegui import app, context, run, ui
 
-from services import quota
-from services.accounts import SESSION_OVER
-from services.analyses import Owner
+from services.accounts.interface import SESSION_OVER
 from services.container import Services
-from services.db import DatabaseUnavailable
-from services.quota import Limits, Requester
+from services.identity import Caller
+from services.store import quota
+from services.store.database import DatabaseUnavailable
+from services.store.quota import Limits
 from ui.session import login_url, request_address, verified_identity
 
 
-async def current_owner(services: Services) -> Owner:
+async def current_owner(services: Services) -> Caller:
     try:
         identity = await verified_identity(services)
     except DatabaseUnavailable:
         identity = None  # acts as the guest it was; the page's other calls say what is wrong
+    address = request_address(context.client.request)
     if identity is not None:
-        return Owner(user_id=identity.user_id)
-    return Owner(guest_id=app.storage.browser['id'])
+        return Caller(user_id=identity.user_id, address=address)
+    return Caller(guest_id=app.storage.browser['id'], address=address)
 
 
-async def still_acting_for(services: Services, owner: Owner) -> bool:
+async def still_acting_for(services: Services, owner: Caller) -> bool:
     """Whether a page event may still act for the owner its page was built for. A sign-in that ended since (account
     deleted, logged out everywhere or in another tab) stops at its next click, not only at its next page load."""
     if owner.user_id is None:
@@ -40,21 +41,15 @@ async def still_acting_for(services: Services, owner: Owner) -> bool:
     return False
 
 
-def requester_for(owner: Owner) -> Requester:
-    address = request_address(context.client.request)
-    return Requester(user_id=owner.user_id, guest_id=owner.guest_id, address=address)
-
-
 def limits_for(services: Services) -> Limits:
     return Limits.from_settings(services.settings)
 
 
-async def quota_text(services: Services, owner: Owner) -> str:
+async def quota_text(services: Services, owner: Caller) -> str:
     """What the person has left, in words."""
     limits = limits_for(services)
     try:
-        left = await run.io_bound(quota.remaining, services.database, requester=requester_for(owner),
-                                  limits=limits)
+        left = await run.io_bound(quota.remaining, services.database, caller=owner, limits=limits)
     except DatabaseUnavailable as exc:
         return str(exc)
     if left is None:

@@ -8,29 +8,21 @@ from typing import Any, TypeVar
 
 from nicegui import context, run, ui
 
-from services.accounts import SESSION_OVER
-from services.analyses import (
-    Owner,
-    delete_analysis,
-    export_file_name,
-    export_json_text,
-    export_markdown,
-    get_analysis,
-    get_feedback,
-    restore_analysis,
-    set_feedback,
-)
+from services.accounts.interface import SESSION_OVER
 from services.container import Services
-from services.db import DatabaseUnavailable
-from services.diagnosis import Diagnosis, DiagnosisError
-from services.models import AnalysisRecord
-from services.sharing import revoke_sharing, share_analysis, share_token
-from services.workflow import AnalysisNotFound, diagnose_saved, pick_group
+from services.diagnosis.analyzer import Diagnosis, DiagnosisError
+from services.diagnosis.diagnose import AnalysisNotFound, diagnose_saved, pick_group
+from services.export import export_file_name, export_json_text, export_markdown
+from services.identity import Caller
+from services.store.database import DatabaseUnavailable
+from services.store.saved_analyses import delete_analysis, get_analysis, get_feedback, set_feedback
+from services.store.sharing import revoke_sharing, share_analysis, share_token
+from services.store.tables import AnalysisRecord
 from ui.analysis_view import GROUPS_SHOWN, groups_explorer, summary_cards, timeline_card
 from ui.compare_view import compare_card
 from ui.diagnosis_panel import diagnosis_panel
 from ui.frame import frame
-from ui.owner import current_owner, limits_for, quota_text, requester_for, still_acting_for
+from ui.owner import current_owner, limits_for, quota_text, still_acting_for
 
 log = logging.getLogger(__name__)
 T = TypeVar('T')
@@ -60,12 +52,11 @@ def register(services: Services) -> None:
             groups_explorer(record.groups, on_diagnose=choose_group)
 
 
-async def _diagnosis_section(services: Services, record: AnalysisRecord, owner: Owner) -> Callable[[int], None]:
+async def _diagnosis_section(services: Services, record: AnalysisRecord, owner: Caller) -> Callable[[int], None]:
     """The diagnosis card; returns how to point it at another group."""
-    analysis = restore_analysis(record)
+    analysis = record.to_analysis()
     choices = analysis.groups[:GROUPS_SHOWN]  # the groups the table lists, so each can be chosen there
     chosen = pick_group(analysis, record.diagnosis_group_id)
-    requester = requester_for(owner)
     answers: dict[int | None, Diagnosis] = {}
     if record.diagnosis_markdown is not None and record.model:
         answers[record.diagnosis_group_id] = Diagnosis(
@@ -92,7 +83,7 @@ async def _diagnosis_section(services: Services, record: AnalysisRecord, owner: 
                 try:
                     result = await diagnose_saved(
                         database=services.database, analyzer=services.analyzer, analysis_id=record.id, owner=owner,
-                        requester=requester, limits=limits_for(services), group_id=group_id, on_chunk=stream,
+                        limits=limits_for(services), group_id=group_id, on_chunk=stream,
                     )
                 except AnalysisNotFound:
                     raise DiagnosisError('This analysis was deleted.') from None
@@ -115,7 +106,7 @@ async def _diagnosis_section(services: Services, record: AnalysisRecord, owner: 
     return choose
 
 
-async def _actions(services: Services, record: AnalysisRecord, owner: Owner) -> None:
+async def _actions(services: Services, record: AnalysisRecord, owner: Caller) -> None:
     database = services.database
     token = await run.io_bound(share_token, database, analysis_id=record.id, owner=owner)
     vote = await run.io_bound(get_feedback, database, analysis_id=record.id, owner=owner)
@@ -152,7 +143,7 @@ async def _actions(services: Services, record: AnalysisRecord, owner: Owner) -> 
     async def export(kind: str) -> None:
         if not await still_acting_for(services, owner):
             return
-        fresh = await _reload(services, record.id, owner)
+        fresh = await _reload(services, record.id, owner, with_raw_log=kind == 'json')
         if fresh is None:
             return
         if kind == 'md':
@@ -187,8 +178,10 @@ async def _actions(services: Services, record: AnalysisRecord, owner: Owner) -> 
     show_share(token)
 
 
-async def _reload(services: Services, analysis_id: str, owner: Owner) -> AnalysisRecord | None:
-    record = await _attempt(get_analysis, services.database, analysis_id=analysis_id, owner=owner)
+async def _reload(services: Services, analysis_id: str, owner: Caller, *, with_raw_log: bool = False,
+                  ) -> AnalysisRecord | None:
+    record = await _attempt(get_analysis, services.database, analysis_id=analysis_id, owner=owner,
+                            with_raw_log=with_raw_log)
     if record is None:
         ui.notify('This analysis was deleted.', type='warning')
     return record

@@ -23,14 +23,14 @@ from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoin
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from services.accounts import AccountError, Accounts, Identity, InvalidToken, SignIn
-from services.analyses import claim_guest_analyses
-from services.audit import audit
+from services.accounts.audit import audit
+from services.accounts.interface import AccountError, Accounts, Identity, InvalidToken, SignIn
 from services.config import Settings
 from services.container import Services
-from services.db import DatabaseUnavailable
-from services.quota import client_address
 from services.state.sign_ins import SignIns
+from services.store.database import DatabaseUnavailable
+from services.store.quota import client_address
+from services.store.saved_analyses import claim_guest_analyses
 
 ACCOUNT_KEY = 'account'
 PROTECTED_PATHS = ('/account',)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from nicegui import run, ui
 
 from services.container import Services
-from services.db import DatabaseUnavailable
-from services.sharing import redacted_view, shared_analysis
+from services.store.database import DatabaseUnavailable
+from services.store.sharing import redacted_view, shared_analysis
 from ui.analysis_view import citation_links, diagnosis_text, groups_explorer, summary_cards, timeline_card
 from ui.frame import frame
 

@@ -7,7 +7,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from services.accounts import Identity, SignIn
+from services.accounts.interface import Identity, SignIn
 from services.state.store import Record, Store
 
 HANDOFF_SECONDS = 60  # a handoff is claimed by the redirect that follows it at once

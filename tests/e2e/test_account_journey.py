@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from services.accounts import REGISTERED
+from services.accounts.interface import REGISTERED
 from tests.firebase_emulator import Emulator
 
 from .conftest import AppServer, save_screenshot, start_app, stop_app

@@ -4,7 +4,7 @@ import pytest
 
 from parsers import Analysis, Group, analyze_lines
 from parsers.digest import MIN_BUDGET, build_digest, estimate_tokens, plain_template
-from services.diagnosis import default_group
+from services.diagnosis.offline import default_group
 
 LOG = """2026-01-01 10:00:00 INFO starting worker
 2026-01-01 10:00:01 ERROR cache warm-up failed: timeout talking to redis:6379

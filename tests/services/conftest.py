@@ -12,8 +12,8 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from services.db import Database, open_database
-from services.models import Base
+from services.store.database import Database, open_database
+from services.store.tables import Base
 
 POSTGRES_URL_VARIABLE = 'LOGSENTRY_TEST_POSTGRES_URL'
 

@@ -10,15 +10,16 @@ import pytest
 from sqlalchemy import func, select
 
 from parsers import InputError
-from services.analyses import Owner, get_analysis, list_analyses
 from services.config import Settings
-from services.db import Database
+from services.identity import Caller
 from services.ingest import Ingest
 from services.jobs import InProcess, Status
-from services.models import AnalysisRecord
+from services.store.database import Database
+from services.store.saved_analyses import get_analysis, list_analyses
+from services.store.tables import AnalysisRecord
 
-ALICE = Owner(guest_id='browser-alice')
-BOB = Owner(guest_id='browser-bob')
+ALICE = Caller(guest_id='browser-alice')
+BOB = Caller(guest_id='browser-bob')
 LOG = (
     '2026-01-01 10:00:00 INFO service started with password=Tr0ub4dor-3\n'
     '2026-01-01 10:00:01 ERROR Connection refused to db.internal:5432\n'
@@ -56,7 +57,7 @@ async def test_a_log_is_saved_for_its_owner_alone_with_its_timing(database: Data
     mine = await ingest(log_file(tmp_path), name='app.log', owner=ALICE)
     theirs = await ingest(log_file(tmp_path, LOG.replace('db.internal', 'cache')), name='other.log', owner=BOB)
     assert mine is not None and theirs is not None
-    stored = get_analysis(database, analysis_id=mine.id, owner=ALICE)
+    stored = get_analysis(database, analysis_id=mine.id, owner=ALICE, with_raw_log=True)
     assert stored is not None
     assert (stored.file_name, stored.size_bytes, stored.summary['lines']) == ('app.log', len(LOG), 3)
     assert 0 < stored.parse_seconds < 30
@@ -68,7 +69,7 @@ async def test_a_log_is_saved_for_its_owner_alone_with_its_timing(database: Data
 async def test_the_redacted_upload_is_kept_when_asked(database: Database, tmp_path: Path) -> None:
     record = await ingest_with(database, tmp_path, keep_uploads=True)(log_file(tmp_path), name='app.log', owner=ALICE)
     assert record is not None
-    stored = get_analysis(database, analysis_id=record.id, owner=ALICE)
+    stored = get_analysis(database, analysis_id=record.id, owner=ALICE, with_raw_log=True)
     assert stored is not None and stored.raw_log is not None
     assert 'password=<PASSWORD_1>' in stored.raw_log
     assert 'Tr0ub4dor' not in stored.raw_log

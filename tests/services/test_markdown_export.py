@@ -5,14 +5,16 @@ from __future__ import annotations
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from services.analyses import Owner, export_markdown, get_analysis, record_diagnosis, save_analysis
-from services.db import Database
-from services.diagnosis import Diagnosis, OfflineAnalyzer
+from services.diagnosis.analyzer import Diagnosis
+from services.diagnosis.offline import OfflineAnalyzer
+from services.export import export_markdown
+from services.identity import Caller
 from services.markdown_text import code_span, escape_text, fenced, html_as_text
+from services.store.database import Database
+from services.store.saved_analyses import get_analysis, record_diagnosis, save_analysis
+from tests.services.store.test_saved_analyses import analyzed
 
-from .test_analyses import analyzed
-
-OWNER = Owner(guest_id='browser-md')
+OWNER = Caller(guest_id='browser-md')
 FILE_NAME = '<img src=x onerror=alert(1)>` # *bold* [a](javascript:alert(2)) | ```.log #'
 HOSTILE_LOG = (
     '2026-01-01 10:00:00 ERROR render failed: ``` <script>alert(3)</script> `x` | y\n'

@@ -1,7 +1,7 @@
 from pathlib import Path
 
-from services.analysis import ProgressFile, analyze_path, read_limits
 from services.config import Settings
+from services.parsing import ProgressFile, analyze_path, read_limits
 
 
 def test_progress_reports_bytes_and_events_of_a_whole_file(tmp_path: Path) -> None:

@@ -11,7 +11,7 @@ import pytest
 import redis
 from limits.storage import MemoryStorage, RedisStorage
 
-from services.accounts import Identity, SignIn
+from services.accounts.interface import Identity, SignIn
 from services.config import Settings
 from services.state import open_state
 from services.state.memory import MemoryStore

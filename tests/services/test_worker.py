@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from parsers import ReadLimits
-from services.analysis import analyze_path
+from services.parsing import analyze_path
 from services.worker import TimedOut, Worker
 
 ROOT = Path(__file__).parents[2]

@@ -10,14 +10,21 @@ from nicegui import ui
 from nicegui.testing import User
 from sqlalchemy import select
 
-from services.accounts import COMMON_PASSWORD, INVALID_CREDENTIALS, REGISTERED, RESET_UNAVAILABLE, SESSION_OVER
-from services.analyses import Owner, save_analysis
+from services.accounts.interface import (
+    COMMON_PASSWORD,
+    INVALID_CREDENTIALS,
+    REGISTERED,
+    RESET_UNAVAILABLE,
+    SESSION_OVER,
+)
 from services.config import Settings
-from services.db import open_database
-from services.models import ApiKey
-from services.models import User as UserRow
+from services.identity import Caller
+from services.store.database import open_database
+from services.store.saved_analyses import save_analysis
+from services.store.tables import ApiKey
+from services.store.tables import User as UserRow
 from tests.firebase_emulator import Emulator
-from tests.services.test_analyses import analyzed
+from tests.services.store.test_saved_analyses import analyzed
 from tests.ui.waits import WAIT
 
 PASSWORD = 'correct horse battery'
@@ -173,7 +180,7 @@ async def test_a_deleted_accounts_other_browser_is_refused_and_never_becomes_the
     await first.should_see('Unlimited analyses', retries=WAIT)
     bob = _user_id('bob@example.com')
     database = open_database(Settings().database_location)
-    save_analysis(database, owner=Owner(user_id=bob), file_name='bobs-secret.log', size_bytes=1, analysis=analyzed())
+    save_analysis(database, owner=Caller(user_id=bob), file_name='bobs-secret.log', size_bytes=1, analysis=analyzed())
 
     second.find('Key name').type('stolen')
     second.find('Create key').click()  # an action of the page, over its websocket

@@ -7,9 +7,9 @@ from nicegui import ui
 from nicegui.elements.upload_files import SmallFileUpload
 from nicegui.testing import User
 
-from services.analysis import analyze_text as analyzed
-from services.analysis import read_limits
 from services.config import Settings
+from services.parsing import analyze_text as analyzed
+from services.parsing import read_limits
 from tests.ui.waits import WAIT
 from ui.analyze_page import paste_name
 

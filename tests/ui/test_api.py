@@ -3,10 +3,10 @@ from __future__ import annotations
 import pytest
 from nicegui.testing import User
 
-from services.api_keys import create_api_key
+from services.accounts.api_keys import create_api_key
 from services.config import Settings
-from services.db import Database
-from services.models import User as Account
+from services.store.database import Database
+from services.store.tables import User as Account
 
 LOG = '2026-01-01 10:00:00 ERROR write failed: No space left on device\n'
 

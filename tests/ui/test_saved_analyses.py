@@ -4,10 +4,11 @@ from collections.abc import Callable
 import pytest
 from nicegui import ui
 from nicegui.testing import User
+from sqlalchemy.orm import undefer
 
 from services.config import Settings
-from services.db import Database
-from services.models import AnalysisRecord
+from services.store.database import Database
+from services.store.tables import AnalysisRecord
 from tests.ui.test_account_pages import WAIT, register
 
 SECRET_LOG = (
@@ -122,6 +123,7 @@ async def test_exports_download_markdown_and_json(user: User) -> None:
     exported = json.loads((await user.download.next()).text)
     assert exported['summary']['lines'] == 1
     assert exported['diagnosis']['model'] == 'offline'
+    assert exported['raw_log'] is None  # uploads are not kept unless KEEP_UPLOADS is on
 
 
 async def test_deleting_from_the_results_page(user: User) -> None:
@@ -142,11 +144,13 @@ async def test_kept_uploads_are_stored_redacted(keep_uploads: None, user: User) 
     path = await analyze(user, SECRET_LOG)
     database = Database(Settings().database_location)
     with database.read() as session:
-        record = session.get(AnalysisRecord, path.rsplit('/', 1)[1])
+        record = session.get(AnalysisRecord, path.rsplit('/', 1)[1], options=[undefer(AnalysisRecord.raw_log)])
     database.dispose()
     assert record is not None and record.raw_log is not None
     assert 'ops-lead@acme-corp.com' not in record.raw_log and 'Tr0ub4dor-3' not in record.raw_log
     assert record.raw_log.startswith('2026-01-01 10:00:00 ERROR login failed for <EMAIL_1> password=<PASSWORD_1>')
+    user.find(marker='export-json').click()  # the JSON export carries the kept upload, as stored
+    assert json.loads((await user.download.next()).text)['raw_log'] == record.raw_log
 
 
 async def test_a_members_analyses_follow_the_account(user: User, create_user: Callable[[], User]) -> None:

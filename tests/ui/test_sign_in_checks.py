@@ -11,8 +11,8 @@ from nicegui.testing import User
 from sqlalchemy import delete
 
 from services.config import Settings
-from services.db import open_database
-from services.models import User as UserRow
+from services.store.database import open_database
+from services.store.tables import User as UserRow
 from tests.firebase_emulator import Emulator
 from tests.ui.test_account_pages import WAIT, register
 from ui import session

@@ -1,0 +1,488 @@
+"""Diagnoses: the offline analyzer. It recognizes known failure signatures where their context holds, and reasons
+about the rest: the most incident-like event, the remedy its message gives and the class of failure its words name."""
+
+from __future__ import annotations
+
+import bisect
+import hashlib
+import json
+import re
+import tomllib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from parsers import ERROR_LEVELS, Analysis, Group
+from parsers.digest import plain_template
+from services.diagnosis.analyzer import Diagnosis, answer_key
+from services.diagnosis.redaction import redact
+from services.markdown_text import code_span, escape_text, fenced
+
+OFFLINE_MODEL = 'offline'
+OFFLINE_NOTE = (
+    '_This is the offline analysis, from a built-in knowledge base of known failures and classes of failure. With a '
+    'Gemini API key configured, a model reads the evidence itself and can explain failures this knowledge base does '
+    'not know._'
+)
+MAX_GROUPS_SCANNED = 500
+# Signatures read the start of an event: enough for a message and its causes, bounded for hostile input.
+MATCH_CHARS = 8_000
+EXAMPLE_LINES = 30
+CITED_OCCURRENCES = 10
+# A message often goes on over unleveled lines after its first one, and the lines before it may name what it waits
+# for (who holds a lock): the analyzer reads this many around an event.
+LINES_AFTER = 8
+LINES_BEFORE = 3
+REMEDIES_QUOTED = 3
+# An error this many lines or fewer after another belongs to its burst: the burst's first error is the likelier cause.
+BURST_GAP_LINES = 20
+REMEDY_CHARS = 300
+CONFIDENCE = ('high', 'medium', 'low')
+# Part of every offline cache key: raise it when the answers' wording changes.
+OFFLINE_VERSION = '3'
+_PLACEHOLDER = re.compile(r'\{(\w+)\}')
+# Severity of an event for the incident choice: a written or inferred level, or failure words on a WARN or an
+# unleveled line.
+_SEVERITY = {'FATAL': 4, 'ERROR': 3, 'WARN': 2, '': 1}
+_FRAME = re.compile(r'^\s+(?:at |File "|\.\.\. \d+ more)')
+_SENTENCE_END = re.compile(r'(?<=[.!?])\s+(?=[A-Z`\'"(])')
+_HINT = re.compile(r'\bHINT:\s+(.+)')
+# What goes before a message on its line: timestamps, bracketed fields, a level word, a compose or syslog prefix.
+_HEADER = re.compile(
+    r'^(?:\s*(?:[\[(]?\d[\d:.,TZ/+-]{6,}(?: [\d:.,]{6,})?[\])]?|\[[^\]\n]{0,80}\]|[\w.-]+[-_]\d+ +\||[\w./-]+\[\d+\]:'
+    r'|(?:TRACE|DEBUG|INFO|NOTICE|WARN|WARNING|ERROR|ERR|FATAL|CRITICAL|PANIC|SEVERE|LOG|DETAIL|STATEMENT|UTC|E|W)'
+    r'(?::|\b)))+\s*'
+)
+# Words with which a message tells the reader what to do; a clause quoted from its cue to the sentence's end.
+_REMEDY_CUE = re.compile(
+    r'\b(?:please|try|consider|make sure|ensure (?:that|the|you)|did you mean'
+    r'|you (?:may|might|should|must|can|need to|will need to)(?![\'’]t| not)|to (?:fix|resolve|solve) this)\b'
+    # "... is too low, increase to at least ...": the sentence from its start, as it says what is too low.
+    r'|^[^\n]*\b(?:too (?:low|small|high|large|few|many)|not enough)\b[^\n]*\b(?:increase|raise|decrease|reduce|set)\b'
+    # An imperative after a colon or semicolon: "bad file format: make a backup ..., then use ...".
+    r'|(?<=[:;] )(?:make|run|use|set|increase|raise|install|upgrade|downgrade|rebuild|reinstall|restart|remove|delete'
+    r'|add|enable|disable|specify|check|update|change|create|grant)\s+(?!(?:failed|error|of|to|is|was)\b)\w',
+    re.IGNORECASE,
+)
+# Advice that only asks for more output is no remedy.
+_NO_REMEDY = re.compile(r'--stacktrace|--verbose|--debug|--info\b|more (?:log|output|details|information)|stack ?trace'
+                        r'|for more (?:information|details)|report (?:this|it|a bug)|file (?:a|an) (?:bug|issue)',
+                        re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class Signature:
+    """One known failure, or a class of failure (`kind`). Texts may name the pattern's groups, `{port}`; `defaults`
+    fills groups the log lacks."""
+
+    id: str
+    area: str
+    title: str
+    patterns: tuple[re.Pattern[str], ...]
+    root_cause: str
+    fix: str
+    prevention: str
+    defaults: dict[str, str]
+    min_count: int = 1  # a storm is many occurrences, not one
+    needs: tuple[str, ...] = ()
+    kind: str = 'signature'
+    confidence: str = 'high'  # when it matches the event itself
+    # Surroundings the log must show (`container`): an exec format error is no image's fault without a container.
+    requires: tuple[str, ...] = ()
+    # Words on the event's lines that make it another failure: a watcher's ENOSPC is not a full disk.
+    unless: tuple[re.Pattern[str], ...] = ()
+    # A paragraph added to the root cause when the log shows that surrounding.
+    when: dict[str, str] = field(default_factory=dict)
+    # Read on the lines around the event only to fill values (who holds a lock).
+    details: tuple[re.Pattern[str], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Window:
+    """An event's first occurrence and the lines around it, each with its line number."""
+
+    before: tuple[tuple[int, str], ...]
+    lines: tuple[tuple[int, str], ...]  # the event and the unleveled lines that go on with it
+
+    @property
+    def text(self) -> str:
+        return '\n'.join(line for _, line in self.lines)[:MATCH_CHARS]
+
+    @property
+    def around(self) -> str:
+        return '\n'.join(line for _, line in (*self.before, *self.lines))[:MATCH_CHARS]
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    signature: Signature
+    group: Group
+    line: int  # the line the signature matched, for the citation
+    text: str  # that line
+    values: dict[str, str]
+    window: Window
+    confidence: str = 'high'
+    why: str = ''
+    notes: tuple[str, ...] = ()  # the `when` paragraphs the log's surroundings call for
+
+    def fill(self, template: str) -> str:
+        return _PLACEHOLDER.sub(lambda found: self.values.get(found[1], found[0]), template)
+
+
+@dataclass(frozen=True, slots=True)
+class LogView:
+    """What the offline analyzer reads of a log: the scanned groups, their first occurrences by line number (the
+    lines of a small log, a sample of a big one) and the surroundings the log shows."""
+
+    groups: tuple[Group, ...]
+    lines: dict[int, tuple[str, Group]]
+    contexts: frozenset[str]
+
+
+class OfflineAnalyzer:
+    """Recognizes known failures and classes of failure; works with no network and no key."""
+
+    model = OFFLINE_MODEL
+
+    def cache_key(self, analysis: Analysis, group: Group | None) -> str:
+        return answer_key(analyzer='offline', model=self.model, version=f'{OFFLINE_VERSION}:{knowledge_version()}',
+                          evidence=offline_evidence(analysis, group or default_group(analysis)))
+
+    async def diagnose(
+        self, analysis: Analysis, group: Group | None = None, on_chunk: Callable[[str], None] | None = None
+    ) -> Diagnosis:
+        diagnosis = offline_diagnosis(analysis, group)
+        if on_chunk:
+            on_chunk(diagnosis.markdown)
+        return diagnosis
+
+
+def offline_diagnosis(analysis: Analysis, group: Group | None) -> Diagnosis:
+    """About the chosen group, or the most incident-like event: a known failure, else a class of failure, else what
+    the message itself says; "no errors" only when no event is an error or incident-like."""
+    view = read_log(analysis)
+    ranked = incident_ranking(view)
+    event = group or (ranked[0] if ranked else None)
+    match = find_match(view, event, ranked) or find_class(view, event, ranked)
+    if match is not None:
+        signature_id = match.signature.id if match.signature.kind == 'signature' else None
+        return Diagnosis(markdown=_answer(analysis, event, match), model=OFFLINE_MODEL, signature_id=signature_id)
+    if event is not None:
+        return Diagnosis(markdown=_unknown_answer(analysis, event, window(view, event)), model=OFFLINE_MODEL)
+    return Diagnosis(markdown=_no_errors_answer(analysis), model=OFFLINE_MODEL)
+
+
+def offline_evidence(analysis: Analysis, group: Group | None) -> str:
+    """What the offline analyzer reads of a log: the line count, the chosen group and the groups it scans."""
+    return json.dumps([analysis.lines, _read(group) if group else None,
+                       [_read(candidate) for candidate in analysis.groups[:MAX_GROUPS_SCANNED]]])
+
+
+def _read(group: Group) -> list[object]:
+    # Every field of a group the answers are made of, and no more: hashing whole groups costs seconds on big logs.
+    return [group.id, group.level, group.count, group.first_line, group.template, group.example,
+            group.occurrences[:CITED_OCCURRENCES], group.context_before[-LINES_BEFORE:], str(group.first_seen),
+            str(group.last_seen)]
+
+
+def read_log(analysis: Analysis) -> LogView:
+    groups = tuple(analysis.groups[:MAX_GROUPS_SCANNED])
+    lines: dict[int, tuple[str, Group]] = {}
+    for group in groups:
+        for number, line in _numbered(group):
+            lines.setdefault(number, (line, group))
+    return LogView(groups, lines, _contexts(groups))
+
+
+def _numbered(group: Group) -> list[tuple[int, str]]:
+    lines = group.example[:MATCH_CHARS].rstrip('\n').split('\n')
+    return list(enumerate(lines, start=group.first_line))
+
+
+def _contexts(groups: Iterable[Group]) -> frozenset[str]:
+    texts = [group.example[:MATCH_CHARS] for group in groups]
+    return frozenset(name for name, patterns in load_contexts().items()
+                     if any(pattern.search(text) for pattern in patterns for text in texts))
+
+
+def incident_ranking(view: LogView) -> list[Group]:
+    """The error and incident-like groups, the most incident-like first: the most severe, then the one that starts
+    a burst of errors (no error in the lines before it), then the rarest, then the first in time. The one place that
+    decides which event is the incident."""
+    scored = [(severity, group) for group in view.groups if (severity := _severity(group))]
+    errors = sorted({line for group in view.groups if group.level in ERROR_LEVELS for line in group.occurrences})
+
+    def follows_an_error(group: Group) -> bool:
+        at = bisect.bisect_left(errors, group.first_line)
+        return at > 0 and group.first_line - errors[at - 1] <= BURST_GAP_LINES
+
+    scored.sort(key=lambda pair: (-pair[0], follows_an_error(pair[1]), pair[1].count, pair[1].first_line))
+    return [group for _, group in scored]
+
+
+def _severity(group: Group) -> int:
+    # An error by its level; a warning or an unleveled line when its words name a class of failure.
+    if group.level in ERROR_LEVELS:
+        return _SEVERITY[group.level]
+    if group.level in ('WARN', '') and any(pattern.search(group.example[:MATCH_CHARS])
+                                           for failure in load_classes() for pattern in failure.patterns):
+        return _SEVERITY[group.level]
+    return 0
+
+
+def window(view: LogView, group: Group) -> Window:
+    """The group's first occurrence, the unleveled lines right after it and the lines right before it."""
+    lines = _numbered(group)
+    last = lines[-1][0]
+    for number in range(last + 1, last + 1 + LINES_AFTER):
+        found = view.lines.get(number)
+        if found is None or found[1].level:
+            break
+        lines.append((number, found[0]))
+    before = group.context_before[-LINES_BEFORE:]
+    return Window(tuple(enumerate(before, start=group.first_line - len(before))), tuple(lines))
+
+
+def find_match(view: LogView, event: Group | None, ranked: list[Group]) -> Match | None:
+    """The event's signature; failing that, the first recognized failure in the log: errors first, then other
+    incident-like events, then the rest."""
+    by_line = sorted(view.groups, key=lambda candidate: candidate.first_line)
+    incident_like = {candidate.id for candidate in ranked}
+    errors = [candidate for candidate in by_line if candidate.level in ERROR_LEVELS]
+    likely = [candidate for candidate in by_line if candidate.id in incident_like and candidate not in errors]
+    others = [candidate for candidate in by_line if candidate.id not in incident_like]
+    return _first(view, event, (*errors, *likely, *others), load_signatures())
+
+
+def find_class(view: LogView, event: Group | None, ranked: list[Group]) -> Match | None:
+    """The class of failure the event's words name; failing that, the first the other incident-like events name."""
+    return _first(view, event, ranked, load_classes())
+
+
+def _first(view: LogView, event: Group | None, candidates: Iterable[Group],
+           signatures: tuple[Signature, ...]) -> Match | None:
+    if event is not None and (match := _match(event, window(view, event), signatures, view.contexts)):
+        return match
+    for candidate in candidates:
+        if event is not None and candidate.id == event.id:
+            continue
+        if match := _match(candidate, window(view, candidate), signatures, view.contexts):
+            why = 'it is not the chosen event but may be its cause'
+            return Match(match.signature, match.group, match.line, match.text, match.values, match.window,
+                         _lower(match.confidence), f'{match.why}; {why}', match.notes)
+    return None
+
+
+def _match(group: Group, around: Window, signatures: tuple[Signature, ...], contexts: frozenset[str]) -> Match | None:
+    text = around.text
+    lowered = text.lower()
+    for signature in signatures:
+        if group.count < signature.min_count or (signature.needs and not any(w in lowered for w in signature.needs)):
+            continue
+        if not contexts.issuperset(signature.requires) or any(pattern.search(text) for pattern in signature.unless):
+            continue
+        for index, pattern in enumerate(signature.patterns):
+            found = pattern.search(text)
+            if found is None:
+                continue
+            confidence = signature.confidence
+            if index and index == len(signature.patterns) - 1 and not pattern.groupindex:
+                confidence = _lower(confidence)  # the last, catch-all pattern: the words, not their specifics
+            number, line = around.lines[text.count('\n', 0, found.start())]
+            values = dict(signature.defaults)
+            detail = next((more for pattern in signature.details if (more := pattern.search(around.around))), None)
+            for named in (detail, found):
+                if named is not None:
+                    values.update({name: _clean(value) for name, value in named.groupdict().items() if value})
+            values['count'] = str(group.count)
+            notes = tuple(note for name, note in signature.when.items() if name in contexts)
+            return Match(signature, group, number, line, values, around, confidence, _WHY[signature.kind, confidence],
+                         notes)
+    return None
+
+
+_WHY = {
+    ('signature', 'high'): 'a known failure whose words and context are in the log',
+    ('signature', 'medium'): 'a known failure, but its words have more than one usual cause',
+    ('signature', 'low'): 'a known failure, but its words are vague',
+    ('class', 'high'): 'the words of the message name this class of failure',
+    ('class', 'medium'): 'no known failure matches, but the words of the message name this class of failure; the '
+                         'checks below tell its usual causes apart',
+    ('class', 'low'): 'no known failure matches; the words of the message loosely name this class of failure',
+}
+
+
+def _lower(confidence: str) -> str:
+    return CONFIDENCE[min(CONFIDENCE.index(confidence) + 1, len(CONFIDENCE) - 1)]
+
+
+def remedies(around: Window) -> list[str]:
+    """What the message itself says to do: PostgreSQL's HINT lines and the clauses that start with a remedy's cue
+    ("try", "please", "make sure", "consider", "did you mean", "... too low, increase ...")."""
+    found: list[str] = []
+    prose: list[str] = []
+    for _, line in around.lines:
+        if _FRAME.match(line):
+            continue
+        if hint := _HINT.search(line):
+            found.append(hint[1])
+        elif prose and _goes_on(prose[-1], line):
+            prose[-1] = f'{prose[-1]} {line.strip()}'
+        else:
+            prose.append(_HEADER.sub('', line).strip())
+    for sentence in (part for paragraph in prose for part in _SENTENCE_END.split(paragraph)):
+        cue = _REMEDY_CUE.search(sentence)
+        if cue and not _NO_REMEDY.search(sentence):
+            found.append(sentence[cue.start():])
+    quoted = [' '.join(text.split())[:REMEDY_CHARS] for text in found]
+    return list(dict.fromkeys(text for text in quoted if len(text) > 8))[:REMEDIES_QUOTED]
+
+
+def _goes_on(previous: str, line: str) -> bool:
+    # A message wrapped over lines: the next one starts in lower case, or the previous one stops mid-sentence and
+    # the next one does not start a new record (a timestamp, a bracket).
+    start = line.lstrip()[:1]
+    return start.islower() or (previous[-1:].isalnum() and start.isalpha())
+
+
+@cache
+def load_signatures() -> tuple[Signature, ...]:
+    return _load(tomllib.loads(_data('signatures.toml'))['signature'], 'signature')
+
+
+@cache
+def load_classes() -> tuple[Signature, ...]:
+    return _load(tomllib.loads(_data('failure_classes.toml'))['class'], 'class')
+
+
+@cache
+def load_contexts() -> dict[str, tuple[re.Pattern[str], ...]]:
+    raw: dict[str, list[str]] = tomllib.loads(_data('failure_classes.toml'))['context']
+    return {name: tuple(re.compile(pattern, re.IGNORECASE | re.MULTILINE) for pattern in patterns)
+            for name, patterns in raw.items()}
+
+
+def _load(entries: list[dict[str, Any]], kind: str) -> tuple[Signature, ...]:
+    return tuple(
+        Signature(
+            id=entry['id'], area=entry['area'], title=entry['title'], patterns=_compiled(entry['patterns']),
+            root_cause=entry['root_cause'], fix=entry['fix'], prevention=entry['prevention'],
+            defaults=entry.get('defaults', {}), min_count=entry.get('min_count', 1),
+            needs=tuple(entry.get('needs', ())), kind=kind,
+            confidence=entry.get('confidence', 'high' if kind == 'signature' else 'medium'),
+            requires=tuple(entry.get('requires', ())), unless=_compiled(entry.get('unless', ())),
+            when=entry.get('when', {}), details=_compiled(entry.get('details', ())),
+        )
+        for entry in entries
+    )
+
+
+def _compiled(patterns: Iterable[str]) -> tuple[re.Pattern[str], ...]:
+    return tuple(re.compile(pattern, re.IGNORECASE | re.MULTILINE) for pattern in patterns)
+
+
+@cache
+def knowledge_version() -> str:
+    """Changes with the knowledge base, so answers from an older one are not served from the cache."""
+    return hashlib.sha256((_data('signatures.toml') + _data('failure_classes.toml')).encode()).hexdigest()[:16]
+
+
+@cache
+def _data(name: str) -> str:
+    # The knowledge base's files sit beside this module.
+    return resources.files('services.diagnosis').joinpath(name).read_text(encoding='utf-8')
+
+
+def default_group(analysis: Analysis) -> Group | None:
+    """The group a diagnosis is about unless the person chose another: the top error group."""
+    errors = analysis.error_groups
+    return errors[0] if errors else None
+
+
+def _clean(value: str) -> str:
+    # A value from the log goes into Markdown code spans and prose: no backticks, no secrets, no runaway length.
+    return redact(value.replace('`', "'").strip()).text[:200]
+
+
+def _code(text: str) -> str:
+    # A line or template quoted whole, backticks and all: the span's fence outgrows any backtick run inside.
+    return code_span(redact(text.strip()).text[:200])
+
+
+def _answer(analysis: Analysis, event: Group | None, match: Match) -> str:
+    signature, group = match.signature, match.group
+    cited = ', '.join(str(line) for line in group.occurrences[:CITED_OCCURRENCES])
+    more = f' and {group.count - CITED_OCCURRENCES} more' if group.count > CITED_OCCURRENCES else ''
+    known = signature.kind == 'signature'
+    note = ''
+    if event is not None and event.id != group.id:
+        found = ('the first recognized failure in the log' if known
+                 else 'the most incident-like event whose words name a class of failure')
+        note = (f'\n\nThe chosen message ({_code(plain_template(event.template))}, line {event.first_line}) is '
+                f'not in the knowledge base; this is {found}, which may be its cause.')
+    elif event is None:
+        note = '\n\nNo line is marked ERROR or FATAL, but this known failure is in the log.'
+    area = signature.area if known else f'class of failure: {signature.area}'
+    cause = match.fill(signature.root_cause)
+    if not known:
+        cause = f'No known failure matches; the words of {_code(match.text)} name a class of failure. {cause}'
+    return '\n\n'.join([
+        f'## Summary\n**{match.fill(signature.title)}** ({area}): {group.count} occurrence(s), first at line '
+        f'{group.first_line}{_seen(group)}.{note}\n\n{_confidence(match.confidence, match.why)}',
+        '## Root cause\n' + '\n\n'.join([cause, *(match.fill(note) for note in match.notes)]),
+        f'## Evidence\n- line {match.line}: {_code(match.text)}\n'
+        f'- occurrences at lines {cited}{more} (of {analysis.lines} lines)\n\n{_excerpt(match.window)}',
+        *_remedy_section(match.window),
+        f'## Fix\n{match.fill(signature.fix)}',
+        f'## Prevention\n{match.fill(signature.prevention)}',
+        OFFLINE_NOTE,
+    ])
+
+
+def _unknown_answer(analysis: Analysis, group: Group, around: Window) -> str:
+    cited = ', '.join(str(line) for line in group.occurrences[:CITED_OCCURRENCES])
+    said = remedies(around)
+    fix = ('Follow what the message says (above) first.' if said
+           else 'Search for the exception type and message.')
+    return '\n\n'.join([
+        f'## Summary\n**Unrecognized error**: {group.count} occurrence(s) of '
+        f'{_code(plain_template(group.template))}, first at line {group.first_line}{_seen(group)}.\n\n'
+        + _confidence('low', 'no known failure or class of failure fits; this is the most incident-like event'),
+        '## Root cause\nThis error matches none of the failure signatures or classes of failure in the offline '
+        'knowledge base. The first error in time is usually the cause and later ones its consequences: read the '
+        'lines before its first occurrence.',
+        f'## Evidence\n- occurrences at lines {cited} (of {analysis.lines} lines)\n\n{_excerpt(around)}',
+        *_remedy_section(around),
+        f'## Fix\n{fix} Check what changed (deploys, configuration, load) just before the first occurrence.',
+        '## Prevention\nAlert on this error group so it is seen when it starts.',
+        OFFLINE_NOTE,
+    ])
+
+
+def _no_errors_answer(analysis: Analysis) -> str:
+    return f'## Summary\nNo errors and no known failure found in {analysis.lines} lines.\n\n{OFFLINE_NOTE}'
+
+
+def _confidence(level: str, why: str) -> str:
+    return f'Confidence: **{level}** ({why}).'
+
+
+def _remedy_section(around: Window) -> list[str]:
+    said = remedies(around)
+    if not said:
+        return []
+    quoted = '\n'.join(f'> {escape_text(redact(text).text)}' for text in said)
+    return [f'## What the message says to do\n{quoted}']
+
+
+def _excerpt(around: Window) -> str:
+    lines = (*around.before, *around.lines)[:EXAMPLE_LINES + len(around.before)]
+    return fenced('\n'.join(f'{number:>6} | {redact(line).text[:300]}' for number, line in lines))
+
+
+def _seen(group: Group) -> str:
+    if group.first_seen and group.last_seen and group.count > 1:
+        return f', from {group.first_seen.isoformat(sep=" ")} to {group.last_seen.isoformat(sep=" ")}'
+    return ''

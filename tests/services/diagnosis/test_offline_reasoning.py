@@ -1,0 +1,193 @@
+"""The offline analyzer where no signature fits: the incident it picks, the class of failure its words name, the
+remedy the message gives, and signatures held to their context. Every log here is synthetic."""
+
+import pytest
+
+from parsers import ReadLimits
+from services.diagnosis.analyzer import Diagnosis
+from services.diagnosis.offline import OfflineAnalyzer, incident_ranking, read_log
+from services.parsing import analyze_text
+
+
+async def diagnose(log: str) -> Diagnosis:
+    return await OfflineAnalyzer().diagnose(analyze_text(log, ReadLimits()))
+
+
+# (log, the class's title, what the answer must say besides)
+CLASSES = [
+    ('2026-11-26 10:00:00 ERROR backup: could not open "/srv/backup/today.tar" for writing: Permission denied\n',
+     'Permission or ownership problem on /srv/backup/today.tar', ["namei -l '/srv/backup/today.tar'"]),
+    ("db-1  | chown: changing ownership of '/var/lib/db': Operation not permitted\n",
+     'Permission or ownership problem on /var/lib/db', ['named volume']),
+    ("terminate called after throwing an instance of 'std::bad_alloc'\n  what():  std::bad_alloc\n",
+     'Out of memory', ['free -h']),
+    ('2026-11-26 10:00:00 WARN proxy: file descriptor limit reached, refusing new sockets\n',
+     'Open file descriptor limit reached', ['LimitNOFILE']),
+    ('2026-11-26 10:00:00 ERROR export: write /data/out.csv: disk quota exceeded\n', 'Disk full',
+     ['A write to /data/out.csv failed', 'df -i']),
+    ('2026-11-26 10:00:00 ERROR worker: failed to allocate 268435456 bytes in /dev/shm: too small for the batch\n',
+     'Shared memory exhausted (/dev/shm)', ['--shm-size']),
+    ('[2026-11-26T10:00:00,000][ERROR][o.e.b.Bootstrap] max virtual memory areas vm.max_map_count [65530] is too '
+     'low, increase to at least [262144]\n', 'Memory map count limit reached', ['sysctl']),
+    ('2026-11-26 10:00:00 ERROR agent: inotify_init failed: Too many open files\n',
+     'File watcher limit reached (inotify)', ['max_user_instances']),
+    ('2026-11-26 10:00:00 ERROR build: fork: retry: Resource temporarily unavailable\n',
+     'Process or thread limit reached', ['ulimit -u']),
+    ('2026-11-26 10:00:00 ERROR api: connection limit of 200 reached on the broker\n',
+     'Connection limit reached', ['max_connections']),
+    ('2026-11-26 10:00:00 ERROR sync: could not connect to queue.internal:9000\n', 'Connection refused',
+     ['Nothing accepted the connection at queue.internal:9000', 'nc -vz']),
+    ('2026-11-26 10:00:00 ERROR sync: sending to 10.1.2.3: network is unreachable\n',
+     'Host unreachable or connection timed out', ['ip route get']),
+    ('2026-11-26 10:00:00 ERROR mailer: smtp.internal.example: could not resolve address\n',
+     'Host name smtp.internal.example does not resolve', ['getent hosts smtp.internal.example']),
+    ('2026-11-26 10:00:00 ERROR feed: handshake with partner feed failed: peer certificate rejected\n',
+     'TLS handshake or certificate failure', ['openssl s_client']),
+    ('2026-11-26 10:00:00 ERROR startup: missing required environment variable PAYMENT_URL\n',
+     'Missing or wrong configuration', ['validate the configuration']),
+    ('2026-11-26 10:00:00 ERROR backup: pg_dump: server version mismatch (server 16.1, pg_dump 14.9)\n',
+     'Version mismatch', ['upgrade or pin']),
+    ('2026-11-26 10:00:00 ERROR jobs: could not acquire lock on /var/run/jobs/nightly.lock: Resource temporarily '
+     'unavailable\n', 'A lock is held by another process', ['stale lock']),
+    ('2026-11-26 10:00:00 ERROR cache: index file /var/cache/app/index.bin has a checksum mismatch\n',
+     'Corrupt or damaged data', ['backup']),
+    ('2026-11-26 10:00:00 ERROR gateway: could not bind 0.0.0.0:8443, is another gateway still up?\n',
+     'Port already in use', ['ss -ltnp']),
+    ('2026-11-26 10:00:00 ERROR loader: /opt/lib/libvec.so: wrong ELF class: ELFCLASS32\n',
+     'A program built for another CPU architecture', ['uname -m']),
+]
+
+
+@pytest.mark.parametrize(('log', 'title', 'says'), CLASSES, ids=[title for _, title, _ in CLASSES])
+async def test_a_class_of_failure_is_named_with_its_checks(log: str, title: str, says: list[str]) -> None:
+    diagnosis = await diagnose(log)
+    assert diagnosis.signature_id is None
+    assert diagnosis.markdown.startswith(f'## Summary\n**{title}')
+    assert '(class of failure: ' in diagnosis.markdown.split('\n')[1]
+    assert 'Confidence: **medium**' in diagnosis.markdown
+    for words in says:
+        assert words in diagnosis.markdown
+
+
+async def test_a_lock_names_its_holder() -> None:
+    diagnosis = await diagnose(
+        'E: Could not get lock /var/lib/pkgdb/lock. It is held by process 812 (nightly-sync)\n'
+        'E: Unable to acquire the package database lock (/var/lib/pkgdb/lock), is another process using it?\n'
+    )
+    assert '**A lock is held by nightly-sync**' in diagnosis.markdown
+    assert 'Wait for nightly-sync to finish, or stop it' in diagnosis.markdown
+    assert 'ps -o pid,etime,cmd -p 812' in diagnosis.markdown
+
+
+async def test_a_remedy_is_quoted_from_a_hint_line() -> None:
+    diagnosis = await diagnose(
+        '2026-11-26 10:00:00.000 UTC [27] FATAL:  lock file "postmaster.pid" already exists\n'
+        '2026-11-26 10:00:00.000 UTC [27] HINT:  Is another postmaster (PID 31) running in data directory '
+        '"/srv/pg"?\n'
+    )
+    assert '**A lock is held by another process**' in diagnosis.markdown
+    assert ('## What the message says to do\n> Is another postmaster (PID 31) running in data directory "/srv/pg"?'
+            in diagnosis.markdown)
+
+
+@pytest.mark.parametrize(('log', 'quoted'), [
+    ('2026-11-26 10:00:00 ERROR max file descriptors [4096] for the search process is too low, increase to at least '
+     '[65535]\n',
+     'max file descriptors \\[4096\\] for the search process is too low, increase to at least \\[65535\\]'),
+    ('2026-11-26 10:00:00 ERROR store: bad file format reading the journal: make a backup of it, then use '
+     'journal-check --fix\n', 'make a backup of it, then use journal-check --fix'),
+    ("2026-11-26 10:00:00 ERROR cli: unknown command 'stauts'. Did you mean 'status'?\n", "Did you mean 'status'?"),
+    ('The module /srv/app/addon.node\nwas compiled against a different runtime version. Please try re-compiling\n'
+     'the module (for instance, with a rebuild).\n',
+     'Please try re-compiling the module (for instance, with a rebuild).'),
+])
+async def test_the_remedy_the_message_gives_is_quoted(log: str, quoted: str) -> None:
+    markdown = (await diagnose(log)).markdown
+    assert f'## What the message says to do\n> {quoted}' in markdown
+
+
+async def test_advice_to_get_more_output_is_no_remedy() -> None:
+    markdown = (await diagnose('2026-11-26 10:00:00 ERROR build failed: compilation error in module core.\n'
+                               'Try: run with --stacktrace option to get the stack trace.\n')).markdown
+    assert 'What the message says to do' not in markdown
+
+
+async def test_a_watchers_enospc_is_the_inotify_limit_not_a_full_disk() -> None:
+    for line in ("Error: ENOSPC: System limit for number of file watchers reached, watch '/app/src'\n",
+                 'Error: watch /app/node_modules/lodash ENOSPC\n'):
+        diagnosis = await diagnose(line)
+        assert diagnosis.signature_id == 'inotify-watch-limit', line
+        assert 'fs.inotify.max_user_watches' in diagnosis.markdown
+        assert 'Disk full' not in diagnosis.markdown
+
+
+async def test_a_full_dev_shm_is_shared_memory_not_a_full_disk() -> None:
+    for line in ('2026-11-26 10:00:00 ERROR trainer: write to /dev/shm/batch-17: No space left on device\n',
+                 '2026-11-26 10:00:00.000 UTC [70] ERROR:  could not resize shared memory segment "/PostgreSQL.99" '
+                 'to 4194304 bytes: No space left on device\n'):
+        diagnosis = await diagnose(line)
+        assert diagnosis.signature_id == 'shared-memory-full', line
+        assert '--shm-size' in diagnosis.markdown
+        assert 'Disk full' not in diagnosis.markdown
+
+
+async def test_an_exec_format_error_blames_no_container_without_container_evidence() -> None:
+    diagnosis = await diagnose(
+        '- 1117838570 2005.06.03 R02-M1-N0-C:J12-U11 2005-06-03-15.42.50.363779 R02-M1-N0-C:J12-U11 RAS APP FATAL '
+        'ciod: Error loading /home/user/run/a.out: invalid or missing program image, Exec format error\n'
+    )
+    assert diagnosis.signature_id == 'exec-format-error-binary'
+    assert 'Confidence: **medium**' in diagnosis.markdown
+    assert 'file /home/user/run/a.out' in diagnosis.markdown
+    for claim in ('container', 'image was built', 'docker'):
+        assert claim not in diagnosis.markdown.lower().split('## fix')[0]
+
+
+async def test_a_message_without_a_level_is_still_an_incident() -> None:
+    diagnosis = await diagnose('starting the worker\nthe state file was compiled against a different schema version\n'
+                               'worker stopped\n')
+    assert '**Version mismatch**' in diagnosis.markdown
+    assert 'No errors' not in diagnosis.markdown
+
+
+async def test_no_errors_only_when_no_event_is_an_error_or_incident_like() -> None:
+    log = '2026-11-26 10:00:00 INFO started\n2026-11-26 10:00:01 WARN cache is cold, warming up\n'
+    assert (await diagnose(log)).markdown.startswith('## Summary\nNo errors and no known failure found in 2 lines.')
+
+
+async def test_an_unknown_error_is_stated_with_low_confidence() -> None:
+    markdown = (await diagnose('2026-11-26 10:00:00 ERROR billing: invoice 8812 total does not add up\n')).markdown
+    assert markdown.startswith('## Summary\n**Unrecognized error**')
+    assert 'Confidence: **low**' in markdown
+
+
+def test_the_incident_is_the_most_severe_then_the_start_of_a_burst_then_the_rarest() -> None:
+    quiet = '2026-11-26 10:00:00 INFO web: request served\n' * 25
+    log = ('2026-11-26 10:00:00 ERROR web: request failed\n' * 5
+           + '2026-11-26 10:00:01 ERROR db: replica lag too high\n'
+           + '2026-11-26 10:00:02 ERROR db: replica stopped\n'
+           + quiet
+           + '2026-11-26 10:00:03 WARN disk: No space left on device while rotating logs\n'
+           + '2026-11-26 10:00:04 ERROR cache: eviction failed\n' * 2
+           + quiet
+           + '2026-11-26 10:00:05 FATAL web: shutting down\n')
+    ranked = incident_ranking(read_log(analyze_text(log, ReadLimits())))
+    # FATAL first; then the errors that start a burst (the rarer first); then those inside a burst; then the warning
+    assert [group.first_line for group in ranked] == [61, 34, 1, 6, 7, 33]
+
+
+async def test_a_container_fact_needs_container_evidence() -> None:
+    line = ('2026-11-26 10:00:00 ERROR app: could not translate host name "orders-db" to address: '
+            'Name or service not known\n')
+    plain = (await diagnose(line)).markdown
+    composed = (await diagnose('api-1  | ' + line)).markdown
+    assert 'service name' not in plain
+    assert "make orders-db the other container's service name" in composed
+
+
+async def test_a_catch_all_pattern_states_less_confidence_than_a_specific_one() -> None:
+    specific = (await diagnose("2026-11-26 10:00:00 ERROR writer: OSError: [Errno 28] No space left on device: "
+                               "'/srv/out/a.csv'\n")).markdown
+    catch_all = (await diagnose('2026-11-26 10:00:00 ERROR writer: ENOSPC while flushing the buffer\n')).markdown
+    assert '**Disk full**' in specific and 'Confidence: **high**' in specific
+    assert '**Disk full**' in catch_all and 'Confidence: **medium**' in catch_all
