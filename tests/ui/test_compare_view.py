@@ -39,7 +39,9 @@ async def test_a_new_error_is_listed_first_and_highlighted(user: User, fixtures_
     await user.open(bad)
     user.find(COMPARE).click()
     choice = option(user)
-    assert choice.startswith('pasted text · ') and choice.endswith(' · 79 lines')
+    # A paste is named by its first error and when it happened.
+    assert choice.startswith('token refresh failed for client mobile-app: upstream timeout · 2026-11-26 08:00:30 · ')
+    assert choice.endswith(' · 79 lines')
     user.find(choice).click()
     await user.should_see('1 new, 1 gone, 1 growing, 0 shrinking, 2 unchanged; new errors: 1', retries=20)
     await user.should_see('Counts are compared as rates per hour of log')
