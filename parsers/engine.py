@@ -13,6 +13,7 @@ from parsers import wrappers
 from parsers.continuation import CHAINED, CONTINUATION, CRASH_START, TRACEBACK
 from parsers.fingerprint import Crash, fingerprint
 from parsers.formats import CONTINUES, Format, Record, detect, plain
+from parsers.incidents import rank
 from parsers.masking import mask
 from parsers.model import ERROR_LEVELS, LEVELS, Analysis, Bucket, Group, Segment
 from parsers.reader import ReadLimits, ReadStats
@@ -261,6 +262,10 @@ class Engine:
             key = (level, msg)
         else:
             key = (level, self.miner.add(msg).id)
+        if lines is not None and crash is None and fmt.assemble is None:
+            body = _body_shape(lines)
+            if body:
+                key = (*key, body)
         tally = self.groups.get(key)
         if tally is None:
             if fmt.exact and len(self.groups) >= self.limits.max_groups:
@@ -402,7 +407,7 @@ class Engine:
         groups.sort(key=lambda g: (g.level not in ERROR_LEVELS, -g.count, g.first_line))
         seen = [moment for group in groups for moment in (group.first_seen, group.last_seen) if moment]
         timeline, step = self._timeline(year)
-        return Analysis(
+        analysis = Analysis(
             lines=self.line_no,
             events=self.events,
             level_counts=self._level_counts(),
@@ -416,6 +421,8 @@ class Engine:
             timeline_step_seconds=step,
             segments=self.segments,
         )
+        rank(analysis)
+        return analysis
 
     @property
     def events(self) -> int:
@@ -465,6 +472,16 @@ class Engine:
             Bucket(start, {names[index] or 'NONE': count for index, count in enumerate(counts) if count})
             for start, counts in sorted(buckets.items())
         ], step * 60
+
+
+def _body_shape(lines: list[str]) -> str:
+    """The opening word of the first unindented line after a record's own: lines no format reads glued to a record
+    (another program's output, a banner). Such an event is kept apart from the same record alone, so a rare
+    message hidden in a frequent record's continuation still makes a group of its own."""
+    for line in lines[1:]:
+        if line[:1] not in (' ', '\t', ''):
+            return 'then ' + _DIGITS('', line.split(None, 1)[0][:40])
+    return ''
 
 
 def _never(line: str) -> None:

@@ -11,7 +11,7 @@ from functools import cache
 from importlib import resources
 from typing import Protocol
 
-from parsers import ERROR_LEVELS, Analysis, Group
+from parsers import ERROR_LEVELS, Analysis, Group, top_incidents
 from parsers.digest import plain_template
 from services.redaction import redact
 
@@ -159,9 +159,9 @@ def load_signatures() -> tuple[Signature, ...]:
 
 
 def default_group(analysis: Analysis) -> Group | None:
-    """The group a diagnosis is about unless the person chose another: the top error group."""
-    errors = analysis.error_groups
-    return errors[0] if errors else None
+    """The group a diagnosis is about unless the person chose another: the top incident, not the most frequent."""
+    incidents = top_incidents(analysis, 1)
+    return incidents[0] if incidents else None
 
 
 def _clean(value: str) -> str:

@@ -25,8 +25,7 @@ ValueError: bad row 18
 
 def test_digest_numbers_lines_and_shows_the_sections() -> None:
     analysis = analyze_lines(LOG.splitlines())
-    group = default_group(analysis)
-    assert group is not None and group.first_line == 5
+    group = next(group for group in analysis.groups if group.first_line == 5)  # chosen by the person
     digest = build_digest(analysis, group)
     text = digest.text
     assert '=== LOG OVERVIEW ===' in text
@@ -37,10 +36,12 @@ def test_digest_numbers_lines_and_shows_the_sections() -> None:
     assert '      5 | 2026-01-01 10:00:04 ERROR request failed' in text
     assert '      9 | ValueError: bad row 17' in text
     assert '      4 | 2026-01-01 10:00:03 INFO loading orders' in text
-    # the first error in time is another group and comes with its own line
-    assert 'FIRST ERROR IN TIME' in text
+    # the first error in time is another group, the top other candidate, and comes with its own line
+    assert '=== OTHER INCIDENT CANDIDATES' in text
+    assert '=== CANDIDATE: group #2, ERROR, 1 occurrence(s) ===' in text
+    assert 'why it stands out: logged at ERROR; the first error in the log; worded like a cause: "timeout"' in text
     assert '      2 | 2026-01-01 10:00:01 ERROR cache warm-up failed' in text
-    assert '=== OTHER TOP GROUPS' in text and 'WARN x1' in text
+    assert 'WARN' in text and '     15 | 2026-01-01 10:00:06 WARN slow query took 900 ms' in text
     assert digest.tokens == estimate_tokens(text) <= 12_000
     assert not digest.event_truncated
 
@@ -81,7 +82,7 @@ def test_a_huge_chosen_event_is_cut_in_the_middle_and_stays_in_budget(budget: in
     assert digest.event_truncated
     assert '     10 | 2026-01-01 10:00:00 ERROR deep recursion' in digest.text
     assert 'RecursionError: too deep' in digest.text
-    assert 'left out of the middle of this event to fit the token budget' in digest.text
+    assert 'of this event left out to fit the token budget' in digest.text
     assert digest.groups_left_out > 99_000
 
 
