@@ -14,7 +14,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from parsers.incidents import CAUSE_WORDS, is_incident_like, ranked, top_incidents
+from parsers.examples import OMITTED, weight
+from parsers.incidents import is_incident_like, ranked, top_incidents
 from parsers.masking import WILDCARD
 from parsers.model import ERROR_LEVELS, Analysis, Bucket, Group
 
@@ -31,7 +32,7 @@ COMMON_SHARE = 0.08
 TOP_CANDIDATES = 8
 CANDIDATE_CONTEXT_LINES = 5
 CRASH_CONTEXT_LINES = 10
-COMPACT_EXAMPLE_LINES = 3
+COMPACT_EXAMPLE_LINES = 4
 RATE_CHANGES_SHOWN = 6
 # A time slice whose errors and warnings reach this many and this many times the usual slice is a change of rate.
 RATE_MIN, RATE_FACTOR = 5, 4.0
@@ -44,8 +45,6 @@ _SLACK = 60
 _GAP_COST = 20
 _PIECES = re.compile(r'\d|[^\W\d_]+|\S')
 _PARTLY_MASKED = re.compile(r'(?<![\w+/.-])[\w+/.-]*(?:' + re.escape(WILDCARD) + r'[\w+/.-]*)+')
-# A line of a stack trace that only says where: a frame, its source line, a "... N more".
-_FRAME = re.compile(r'\s+(?:at |File "|\.\.\. \d+ more|/|[\w./*()-]+\(|\S+\.\w+:\d+)|\s{4}\S')
 
 Transform = Callable[[str], str]
 
@@ -301,7 +300,13 @@ def _numbered(text: str, first_line: int, width: int = LINE_CHARS) -> list[str]:
     lines = text.split('\n')
     if len(lines) > EVENT_LINES_SCANNED:
         return _numbered_long(lines, first_line, width)
-    return [f'{number:>7} | {_cut(line, width)}' for number, line in enumerate(lines, start=first_line)]
+    numbered = []
+    number = first_line
+    for line in lines:
+        found = OMITTED.fullmatch(line)
+        numbered.append(f'{"":>7} | {line}' if found else f'{number:>7} | {_cut(line, width)}')
+        number += int(found[1]) if found else 1
+    return numbered
 
 
 def _numbered_long(lines: list[str], first_line: int, width: int) -> list[str]:
@@ -314,13 +319,14 @@ def _numbered_long(lines: list[str], first_line: int, width: int) -> list[str]:
 
 def _fit_event(lines: Sequence[str], room: int, most: int | None = None) -> list[str]:
     """The lines of an event that fit in `room` tokens (or its `most` lines), the ones that say what happened
-    first: the opening line, then messages, exceptions and causes (not frames), then the first frame after each
-    and the last line, then the other frames in order. Gaps are marked where lines were left out."""
+    first: the opening line, then messages that name a cause, then a failure, then other messages (not frames),
+    then the first frame after each and the last line, then the other frames in order. Gaps are marked."""
     if most is None and _within(lines, room):
         return list(lines)
     if most is not None and len(lines) <= most:
         return list(lines)
-    order = sorted(range(len(lines)), key=lambda index: (_weight(lines, index), index))
+    contents = [_content(line) for line in lines]
+    order = sorted(range(len(lines)), key=lambda index: (weight(contents, index), index))
     taken: set[int] = set()
     used = 0
     for index in order:
@@ -335,25 +341,19 @@ def _fit_event(lines: Sequence[str], room: int, most: int | None = None) -> list
         return [_cut_to_tokens(lines[0], room - _GAP_COST), _omitted(len(lines) - 1)] if room > _GAP_COST else []
     kept: list[str] = []
     previous = -1
-    for index in sorted(taken):
+    for index in [*sorted(taken), len(lines)]:
         if index > previous + 1:
-            kept.append(_omitted(index - previous - 1))
-        kept.append(lines[index])
+            kept.append(_omitted(sum(_line_count(content) for content in contents[previous + 1:index])))
+        if index < len(lines):
+            kept.append(lines[index])
         previous = index
-    if previous < len(lines) - 1:
-        kept.append(_omitted(len(lines) - 1 - previous))
     return kept
 
 
-def _weight(lines: Sequence[str], index: int) -> int:
-    text = _content(lines[index])
-    if index == 0:
-        return 0
-    if not _FRAME.match(text):
-        return 1 if text.strip() else 4
-    if index == len(lines) - 1 or not _FRAME.match(_content(lines[index - 1])):
-        return 2  # the last line, and the first frame under a message: where it happened
-    return 3 if CAUSE_WORDS.search(text) is None else 2
+def _line_count(content: str) -> int:
+    """How many lines of the log a line of an example stands for (a marker stands for those it replaced)."""
+    found = OMITTED.fullmatch(content)
+    return int(found[1]) if found else 1
 
 
 def _content(numbered: str) -> str:

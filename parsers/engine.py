@@ -11,6 +11,7 @@ from typing import Any
 
 from parsers import wrappers
 from parsers.continuation import CHAINED, CONTINUATION, CRASH_START, TRACEBACK
+from parsers.examples import condense
 from parsers.fingerprint import Crash, fingerprint
 from parsers.formats import CONTINUES, Format, Record, detect, plain
 from parsers.incidents import rank
@@ -311,7 +312,7 @@ class Engine:
     def _new_group(self, key: tuple[object, ...], event: Event, level: str, crash: Crash | None) -> _Tally:
         first, _, _, _, comp, msg, fmt, lines, context = event
         if lines is not None:
-            example = '\n'.join(lines)
+            example = condense(lines, self.limits.max_example_chars)
         else:
             # A one-line event is closed by the line after it, except the last one of the log.
             recent = list(self.recent) if self.at_end else list(self.recent)[:-1]

@@ -31,8 +31,8 @@ CAUSE_WORDS = re.compile(
 )
 # Words of a failure in a group whose level does not say so (none written, or a record another program's output
 # was glued to).
-ERROR_WORDS = re.compile(r'\b(?:error|exception|fatal|panic|fail(?:ed|ure|s)?|crash(?:ed)?|abort(?:ed)?)\b',
-                         re.IGNORECASE)
+ERROR_WORDS = re.compile(
+    r'\b(?:\w*(?:error|exception)s?|fatal|panic|fail(?:ed|ure|s)?|crash(?:ed)?|abort(?:ed)?)\b', re.IGNORECASE)
 # How much of an event the cause words are looked for in: the message and the head of its trace.
 CAUSE_CHARS = 2_000
 # Below this many lines a log is an excerpt: where in it something happens says little.
@@ -108,7 +108,7 @@ def _severity(group: Group, context: _Context, reasons: dict[str, str]) -> float
 
 
 def _error_words(group: Group, context: _Context, reasons: dict[str, str]) -> float:
-    if group.level in ERROR_LEVELS:
+    if group.level in ('WARN', *ERROR_LEVELS):
         return 0.0
     words = _unique(word.lower() for word in ERROR_WORDS.findall(group.example[:CAUSE_CHARS]))
     if not words:
@@ -123,7 +123,7 @@ def _rarity(group: Group, context: _Context, reasons: dict[str, str]) -> float:
     rarity = max(0.0, 1 - math.log10(group.count) / 3) * scale
     if rarity >= 0.5:
         reasons['rare'] = f'rare: {_times(group.count)} in {context.events:,} events'
-    return 2.5 * rarity
+    return 3.0 * rarity
 
 
 def _novelty(group: Group, context: _Context, reasons: dict[str, str]) -> float:

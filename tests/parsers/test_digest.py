@@ -123,3 +123,45 @@ def test_budget_and_root_cause_on_a_million_line_log() -> None:
 ])
 def test_fragments_glued_to_a_wildcard_are_not_shown(template: str, plain: str) -> None:
     assert plain_template(template) == plain
+
+
+def _busy_log_with_one_rare_warning() -> Analysis:
+    """500 kinds of routine INFO, many times each, and one warning that happened once."""
+    groups = [Group(id=i, template=f'step {i} done in <*> ms', level='INFO', count=40, first_line=i,
+                    example=f'2026-01-01 10:00:00 INFO step {i} done in 7 ms',
+                    occurrences=[i + 500 * n for n in range(40)])
+              for i in range(1, 501)]
+    warning = Group(id=501, template='cannot rotate <*>: Permission denied', level='WARN', count=1, first_line=13_000,
+                    example='2026-01-01 11:00:00 WARN cannot rotate /var/log/app.log: Permission denied')
+    return Analysis(lines=20_001, events=20_001, level_counts={'INFO': 20_000, 'WARN': 1}, formats={},
+                    groups=[*groups, warning])
+
+
+def test_the_budget_is_used_and_a_rare_warning_comes_before_common_info() -> None:
+    analysis = _busy_log_with_one_rare_warning()
+    digest = build_digest(analysis, default_group(analysis), budget=12_000)
+    assert 11_000 <= digest.tokens <= 12_000
+    text = digest.text
+    assert text.index('cannot rotate /var/log/app.log: Permission denied') < text.index('=== MOST FREQUENT GROUPS')
+    assert 'why it stands out: logged at WARN' in text
+
+
+def test_the_deep_root_cause_of_a_long_event_is_kept() -> None:
+    frames = [f'\tat org.example.Factory{i}.create(Factory{i}.java:{i})' for i in range(150)]
+    lines = [f'2026-01-01 10:00:{i % 60:02d} INFO tick {i}' for i in range(100)]
+    lines += ['2026-01-01 10:01:00 ERROR context failed to start',
+              'org.example.BeanCreationException: Error creating bean with name shopService', *frames,
+              'Caused by: org.example.ClientException: client could not be initialised', *frames[:40],
+              'Caused by: java.net.ConnectException: Connection refused', *frames[:5], '\t... 12 more',
+              '2026-01-01 10:01:01 INFO shutting down']
+    analysis = analyze_lines(lines)
+    chosen = default_group(analysis)
+    assert chosen is not None and chosen.exception == 'org.example.BeanCreationException'
+    digest = build_digest(analysis, chosen, budget=MIN_BUDGET * 2)
+    assert digest.event_truncated and digest.tokens <= MIN_BUDGET * 2
+    text = digest.text
+    assert '    101 | 2026-01-01 10:01:00 ERROR context failed to start' in text
+    assert '    253 | Caused by: org.example.ClientException: client could not be initialised' in text
+    assert '    294 | Caused by: java.net.ConnectException: Connection refused' in text
+    assert '    254 | \tat org.example.Factory0.create(Factory0.java:0)' in text  # the frame under the cause
+    assert 'line(s) of this event left out to fit the token budget' in text
