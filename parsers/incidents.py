@@ -103,7 +103,7 @@ def _severity(group: Group, context: _Context, reasons: dict[str, str]) -> float
         reasons['severity'] = f'logged at {group.level}'
     if group.id == context.first_error:
         reasons['first_error'] = 'the first error in the log'
-        points += 0.5
+        points += 1.0
     return points
 
 
@@ -136,13 +136,15 @@ def _novelty(group: Group, context: _Context, reasons: dict[str, str]) -> float:
 
 
 def _timing(group: Group, context: _Context, reasons: dict[str, str]) -> float:
-    """A burst, being steady all along, ending the log, or coming just before a crash."""
-    if not context.timed:
-        return 0.0
+    """Coming just before a crash; in a log long enough for timing to tell: a burst, being steady, ending the log."""
     points = 0.0
+    crash = _next_after(context.crashes, group.first_line)
+    if crash is not None and crash - group.first_line <= context.share(NEAR_SHARE, NEAR_LINES):
+        reasons['before_crash'] = f'just before a crash at line {crash:,}'
+        points += 1.0
     occurrences = group.occurrences
     complete = len(occurrences) >= group.count and occurrences
-    if complete:
+    if complete and context.timed:
         span = occurrences[-1] - occurrences[0] + 1
         if group.count >= BURST_MIN and span >= STEADY_SHARE * context.lines:
             points -= 1.0
@@ -154,10 +156,6 @@ def _timing(group: Group, context: _Context, reasons: dict[str, str]) -> float:
         if context.lines - occurrences[-1] <= context.share(END_SHARE, END_LINES):
             reasons['near_end'] = f'close to the end of the log (line {occurrences[-1]:,} of {context.lines:,})'
             points += 1.0
-    crash = _next_after(context.crashes, group.first_line)
-    if crash is not None and crash - group.first_line <= context.share(NEAR_SHARE, NEAR_LINES):
-        reasons['before_crash'] = f'just before a crash at line {crash:,}'
-        points += 1.0
     return points
 
 

@@ -39,7 +39,8 @@ def test_digest_numbers_lines_and_shows_the_sections() -> None:
     # the first error in time is another group, the top other candidate, and comes with its own line
     assert '=== OTHER INCIDENT CANDIDATES' in text
     assert '=== CANDIDATE: group #2, ERROR, 1 occurrence(s) ===' in text
-    assert 'why it stands out: logged at ERROR; the first error in the log; worded like a cause: "timeout"' in text
+    assert ('why it stands out: logged at ERROR; the first error in the log; just before a crash at line 5; '
+            'worded like a cause: "timeout"') in text
     assert '      2 | 2026-01-01 10:00:01 ERROR cache warm-up failed' in text
     assert 'WARN' in text and '     15 | 2026-01-01 10:00:06 WARN slow query took 900 ms' in text
     assert digest.tokens == estimate_tokens(text) <= 12_000
