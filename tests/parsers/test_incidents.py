@@ -19,7 +19,7 @@ def _service_log(lines: int = 5_000) -> Iterator[str]:
 def test_a_rare_new_error_after_a_burst_outranks_a_frequent_routine_error() -> None:
     analysis = analyze_lines(_service_log())
     top = top_incidents(analysis)
-    assert top[0].template.endswith('cannot open <*>: Permission denied')
+    assert top[0].template.endswith('cannot open <*> Permission denied')
     reasons = top[0].incident_reasons
     assert {'severity', 'rare', 'new', 'cause'} <= reasons.keys()
     assert reasons['cause'] == 'worded like a cause: "cannot", "permission", "denied"'

@@ -17,4 +17,4 @@ async def test_the_top_incident_is_the_problem_to_diagnose_even_past_the_listed_
     await paste_and_analyze(user, '\n'.join(lines) + '\n')
     choice = next(select for select in user.find(kind=ui.select).elements
                   if isinstance(select, ui.select) and select.props.get('label') == 'Problem to diagnose')
-    assert choice.options[choice.value] == 'WARN × 1: cannot open <*>: Permission denied'
+    assert choice.options[choice.value] == 'WARN × 1: cannot open <*> Permission denied'
