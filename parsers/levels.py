@@ -22,6 +22,8 @@ for _word, _level in _WORDS.items():
 
 # Words long enough to be trusted when a learned header has a level position.
 LEVEL_WORDS = frozenset(word for word in LEVEL_OF if len(word) > 2)
+# glog, klog, logcat and MongoDB letters (`I`, `W`, `E`), trusted only in a column that holds nothing else.
+LEVEL_LETTERS = frozenset(word for word in LEVEL_OF if len(word) == 1 and word.isupper())
 
 # syslog severities 0..7 (RFC 5424 table 2).
 SYSLOG_SEVERITY = ('FATAL', 'FATAL', 'FATAL', 'ERROR', 'WARN', 'INFO', 'INFO', 'DEBUG')

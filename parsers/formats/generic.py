@@ -16,7 +16,7 @@ from collections import Counter
 from collections.abc import Sequence
 
 from parsers.formats.base import Format, Record, regex_format
-from parsers.levels import LEVEL_OF, LEVEL_WORDS
+from parsers.levels import LEVEL_LETTERS, LEVEL_OF, LEVEL_WORDS
 from parsers.timestamps import TS_SHAPES
 
 NAME = 'learned'
@@ -42,7 +42,11 @@ _LEVEL_CORE = re.compile(r'[\[(<]?([A-Za-z]+)').match
 _FIELD_PATTERNS = {
     'num': r'\s+\S+',
     'text': r'\s+\S+',
-    'level': r'\s+[\[(<]?(?P<level>' + '|'.join(sorted(LEVEL_WORDS, key=len, reverse=True)) + r')(?![A-Za-z\d])\S*',
+    # `INFO`, `[WARN]`, `<E>`, `ERROR/Main]`; a bracketed level may follow the last bracket directly and be padded
+    # (`][INFO ][`); a single letter (`I`, `W`) only where the whole column holds them.
+    'level': r'(?:\s+|\s*(?=[\[(<]))[\[(<]? *(?P<level>' + '|'.join(sorted(LEVEL_WORDS, key=len, reverse=True))
+             + r'|[' + ''.join(sorted(LEVEL_LETTERS)) + r'](?=[\s\])>]))(?![A-Za-z\d])'
+             + r'(?:[^\s\[\]()<>]*(?: *[\])>])?(?=[\s\[(]|$)|\S*)',
     'bracket': r'\s*' + _BRACKETED,
     'sep': r'\s*(?:[-:|,>=]{1,3})',
     # `component:`, `program[pid]:`, `Two Words[pid]:`; a line without it still parses.
@@ -231,6 +235,8 @@ def _column_kind(tokens: list[str], total: int) -> str | None:
 def _kind(token: str) -> str:
     if not token:
         return 'none'
+    if token in LEVEL_LETTERS:
+        return 'level'
     core = _LEVEL_CORE(token)
     if core is not None and core.group(1) in LEVEL_WORDS and (len(core.group(0)) == len(token)
                                                               or not token[len(core.group(0))].isalnum()):

@@ -138,3 +138,24 @@ def test_a_timestamp_inside_a_word_is_not_a_header_and_nothing_fails() -> None:
     analysis = analyze_lines(lines)
     assert analysis.lines == 40
     assert len(analysis.groups) == 1
+
+
+def test_padded_bracketed_levels_right_after_the_timestamp_bracket() -> None:
+    levels = ('INFO ', 'WARN ', 'ERROR', 'DEBUG')
+    lines = [f'[2026-11-26T09:14:{n:02d},{n:03d}][{levels[n % 4]}][com.example.Pool{n % 3:<12}] '
+             f'[node-{n % 2}] pool {n} resized' for n in range(20)]
+    name, records = _parsed(lines)
+    assert name == 'learned'
+    assert [record[1] for record in records[:4] if record] == ['INFO', 'WARN', 'ERROR', 'DEBUG']
+    assert records[2] is not None and records[2][0] == '2026-11-26T09:14:02,002'
+
+
+def test_a_column_of_single_level_letters_is_the_level_not_a_host() -> None:
+    letters = ('I', 'I', 'W', 'E', 'D')
+    lines = [f'2026-11-26T09:14:{n:02d}.{n:03d}+0100 {letters[n % 5]} NETWORK  [conn{n}] end connection '
+             f'10.0.0.{n}:{5000 + n}' for n in range(30)]
+    name, records = _parsed(lines)
+    assert name == 'learned'
+    assert [record[1] for record in records[:5] if record] == ['INFO', 'INFO', 'WARN', 'ERROR', 'DEBUG']
+    analysis = analyze_lines(lines)
+    assert analysis.level_counts['ERROR'] == 6
