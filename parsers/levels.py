@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 _WORDS = {
@@ -24,6 +25,22 @@ for _word, _level in _WORDS.items():
 LEVEL_WORDS = frozenset(word for word in LEVEL_OF if len(word) > 2)
 # glog, klog, logcat and MongoDB letters (`I`, `W`, `E`), trusted only in a column that holds nothing else.
 LEVEL_LETTERS = frozenset(word for word in LEVEL_OF if len(word) == 1 and word.isupper())
+
+# A level that opens a message behind a header that has none (a journal or syslog line, a learned header): glog and
+# klog's letter, date and time (`I0612 09:14:02.101`), a letter and a number (`W110:`), or a level word in capitals
+# among the first words (`[ERROR]`, `ERROR/MainProcess]`, `LOG:`).
+_LEADING_LEVEL = re.compile(
+    r'(?:(?P<glog>[IWEF])\d{4} \d\d:\d\d:\d\d|(?P<letter>[DIWEF])\d{1,4}:(?=\s)|(?:\S+\s+){0,2}?[\[(<]?(?P<word>'
+    + '|'.join(sorted((word for word in LEVEL_WORDS if word.isupper()), key=len, reverse=True))
+    + r'))(?![A-Za-z\d])'
+).match
+
+
+def leading_level(message: str) -> str:
+    """The level written at the start of a message, or ''."""
+    found = _LEADING_LEVEL(message)
+    return '' if found is None else LEVEL_OF[found.group(found.lastgroup or 'word')]
+
 
 # syslog severities 0..7 (RFC 5424 table 2).
 SYSLOG_SEVERITY = ('FATAL', 'FATAL', 'FATAL', 'ERROR', 'WARN', 'INFO', 'INFO', 'DEBUG')

@@ -16,7 +16,7 @@ from collections import Counter
 from collections.abc import Sequence
 
 from parsers.formats.base import Format, Record, regex_format
-from parsers.levels import LEVEL_LETTERS, LEVEL_OF, LEVEL_WORDS
+from parsers.levels import LEVEL_LETTERS, LEVEL_WORDS, leading_level
 from parsers.timestamps import TS_SHAPES
 
 NAME = 'learned'
@@ -95,9 +95,9 @@ def learn(sample: Sequence[str]) -> Format | None:
         record = whole(line) or bare(line)
         if record is None or has_level or record[1]:
             return record
-        # No level column: a level in capitals among the first words (`[ERROR]`, `ERROR/Main]`, `LOG:`) is one.
-        found = _level_in_message(record[3])
-        return record if found is None else (record[0], LEVEL_OF[found.group(1)], record[2], record[3])
+        # No level column: one written at the start of the message is the line's.
+        level = leading_level(record[3])
+        return (record[0], level, record[2], record[3]) if level else record
 
     return Format(name=NAME, parse=parse, samples=tuple(lines[:3]), weight=0.9, minute_len=minute_len)
 
@@ -136,12 +136,6 @@ def _timestamp_shape(lines: list[str]) -> tuple[str, int] | None:
     order = list(TS_SHAPES)
     (name, prefix), count = min(votes.items(), key=lambda item: (-item[1], item[0][1], order.index(item[0][0])))
     return (name, prefix) if count >= TS_AGREEMENT * len(lines) else None
-
-
-_level_in_message = re.compile(
-    r'(?:\S+\s+){0,2}?[\[(<]?(' + '|'.join(sorted((word for word in LEVEL_WORDS if word.isupper()), key=len,
-                                                 reverse=True)) + r')(?![A-Za-z\d])'
-).match
 
 
 # Each shape found at the start of a word (or just inside a bracket).
