@@ -34,6 +34,14 @@ def test_each_format_wins_detection_on_its_own_samples(fmt: Format) -> None:
         ('W1126 09:14:02.101234    1234 main.go:42] low disk', 'WARN', 'low disk'),
         ('2026-11-26 09:14:03.200 UTC [2345] PANIC:  could not write', 'FATAL', 'could not write'),
         ('1:M 26 Nov 2026 09:14:05.000 # WARNING overcommit', 'WARN', 'WARNING overcommit'),
+        ('{"tags":["config","warning"],"message":"setting renamed"}', 'WARN', 'setting renamed'),
+        ('{"tags":["listening","info"],"message":"server up"}', 'INFO', 'server up'),
+        ('{"appLogLevel":"Error","message":"queue full"}', 'ERROR', 'queue full'),
+        ('{"t":{"$date":"2026-11-26T09:14:02.101+01:00"},"s":"W","c":"NETWORK","msg":"slow"}', 'WARN', 'slow'),
+        ('{"status":503,"msg":"GET /api"}', 'ERROR', 'GET /api'),
+        ('{"status":200,"msg":"GET /"}', 'INFO', 'GET /'),
+        ('2026-11-26T09:14:02.101234Z 0 [System] [MY-010116] [Server] starting as process 1', 'INFO',
+         'starting as process 1'),
     ],
 )
 def test_levels_are_normalized(line: str, level: str, message: str) -> None:
@@ -66,3 +74,16 @@ def test_learned_header_with_level_and_component() -> None:
 
 def test_no_shared_header_learns_nothing() -> None:
     assert learn(['hello there', 'general kenobi', 'you are a bold one']) is None
+
+
+@pytest.mark.parametrize(
+    ('line', 'timestamp'),
+    [
+        ('{"t":{"$date":"2026-11-26T09:14:02.101+01:00"},"s":"I","msg":"up"}', '2026-11-26T09:14:02.101+01:00'),
+        ('{"t":{"$date":{"$numberLong":"1764148442101"}},"s":"I","msg":"up"}', '2025-11-26T09:14:02.101000+00:00'),
+    ],
+)
+def test_extended_json_dates_are_timestamps(line: str, timestamp: str) -> None:
+    record = detect([line])[0].parse(line)
+    assert record is not None
+    assert record[0] == timestamp
