@@ -8,9 +8,10 @@ from parsers.formats.base import Format, Record
 from parsers.levels import level_of_status
 
 _LINE = re.compile(
-    # client, ident, user; a virtual host before them is tried only when that fails (it rarely is there).
-    r'(?:\S+ )??\S+ \S+ \S+ \[([^\]]+)\] '
-    r'"([A-Z]{3,10}) ([^" ?]*)[^"]*" (\d{3}) (?:\d+|-)'
+    # client, ident, user; before them a virtual host or a proxy chain (`10.0.0.2, 10.0.0.1`, quoted or not) is
+    # tried only when that fails (they rarely are there). A request nobody could read (`""`) has no method.
+    r'(?:"[^"]*" |\S+ ){0,6}?\S+ \S+ \S+ \[([^\]]+)\] '
+    r'"(?:([A-Z]{3,10}) ([^" ?]*)[^"]*|[^"]*)" (\d{3}) (?:\d+|-)'
 )
 _match = _LINE.match
 # A path segment with a digit in it is an id (/orders/1842, /u/5f3a9c): the route keeps its place, not its value.
@@ -27,6 +28,8 @@ def parse(line: str) -> Record | None:
     if found is None:
         return None
     ts, method, path, status = found.groups()
+    if method is None:
+        return ts, _LEVEL_OF_STATUS[status[0]], None, f'- - {status}'
     route = _routes.get(path)
     if route is None:
         route = _ids('<*>', path)

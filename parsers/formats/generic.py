@@ -60,8 +60,12 @@ _FIELD_PATTERNS = {
 
 
 def learn(sample: Sequence[str]) -> Format | None:
-    """The learned format of the sample, or None when its lines share no timestamped header."""
-    lines = [line for line in sample if line.strip()]
+    """The learned format of the sample, or None when its lines share no timestamped header.
+
+    Indented lines continue records and `#` lines are comments or directives (W3C's `#Fields:`): neither has the
+    header, so neither counts against it.
+    """
+    lines = [line for line in sample if line.strip() and line[0] not in ' \t#']
     if len(lines) < 2:
         return None
     shape = _timestamp_shape(lines)
@@ -93,7 +97,10 @@ def learn(sample: Sequence[str]) -> Format | None:
 
     def parse(line: str) -> Record | None:
         record = whole(line) or bare(line)
-        if record is None or has_level or record[1]:
+        if record is None:
+            # A comment or directive is a record of its own, never part of the one before.
+            return (None, '', None, line) if line[:1] == '#' else None
+        if has_level or record[1]:
             return record
         # No level column: one written at the start of the message is the line's.
         level = leading_level(record[3])

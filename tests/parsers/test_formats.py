@@ -87,3 +87,21 @@ def test_extended_json_dates_are_timestamps(line: str, timestamp: str) -> None:
     record = detect([line])[0].parse(line)
     assert record is not None
     assert record[0] == timestamp
+
+
+@pytest.mark.parametrize(
+    ('line', 'timestamp', 'message'),
+    [
+        ('10.0.0.2, 10.0.0.1, 127.0.0.1 - - [26/Nov/2026:09:14:02 +0100] "GET /a HTTP/1.1" 200 5 "-" "curl"',
+         '26/Nov/2026:09:14:02 +0100', 'GET /a 200'),
+        ('"10.5.1.2, 199.96.1.1" 10.2.1.185 - - [26/Nov/2026:09:14:03 +0000] "GET /b HTTP/1.1" 404 5 "-" "x"',
+         '26/Nov/2026:09:14:03 +0000', 'GET /b 404'),
+        ('127.0.0.1 - - [26/Nov/2026:09:14:04 +0200] "" 400 0 "-" "-"', '26/Nov/2026:09:14:04 +0200', '- - 400'),
+        ('type=SYSCALL msg=audit(1764148442.101:4242): arch=c000003e syscall=44 success=yes', '1764148442.101',
+         'audit(1764148442.101:4242):'),
+    ],
+)
+def test_timestamps_behind_proxy_chains_and_in_parentheses(line: str, timestamp: str, message: str) -> None:
+    record = detect([line])[0].parse(line)
+    assert record is not None
+    assert (record[0], record[3]) == (timestamp, message)

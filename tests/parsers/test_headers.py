@@ -115,6 +115,7 @@ def test_a_line_unlike_the_rest_does_not_change_the_header_of_the_lines_after_it
         ('9/28/2016 4:30:30 PM', datetime(2016, 9, 28, 16, 30, 30)),
         ('Nov 9 12:01:01', datetime(2020, 11, 9, 12, 1, 1)),
         ('26 Nov 2026 09:14:05.000', datetime(2026, 11, 26, 9, 14, 5)),
+        ('26 Nov 09:14:05.000', datetime(2020, 11, 26, 9, 14, 5)),
         ('26/Nov/2026:09:14:05 +0100', datetime(2026, 11, 26, 8, 14, 5, tzinfo=UTC)),
         ('2026-11-26 09:14:05 +01:00', datetime(2026, 11, 26, 8, 14, 5, tzinfo=UTC)),
     ],
@@ -159,3 +160,23 @@ def test_a_column_of_single_level_letters_is_the_level_not_a_host() -> None:
     assert [record[1] for record in records[:5] if record] == ['INFO', 'INFO', 'WARN', 'ERROR', 'DEBUG']
     analysis = analyze_lines(lines)
     assert analysis.level_counts['ERROR'] == 6
+
+
+def test_day_and_month_without_a_year_after_a_bracketed_pid() -> None:
+    lines = [f'[{2900 + n % 3}] {n % 28 + 1} May 04:32:{n:02d} - {n} clients connected ({n} replicas)'
+             for n in range(30)]
+    name, records = _parsed(lines)
+    assert name == 'learned'
+    assert records[3] is not None and records[3][0] == '4 May 04:32:03'
+    assert analyze_lines(lines).last_timestamp == datetime(datetime.now(UTC).year, 5, 2, 4, 32, 29)
+
+
+def test_w3c_directives_are_records_of_their_own_and_do_not_hide_the_header() -> None:
+    lines = ['#Software: Example HTTP API 2.0', '#Version: 1.0', '#Date: 2026-11-26 09:14:00',
+             '#Fields: date time c-ip c-port s-ip s-port cs-method cs-uri sc-status s-reason']
+    lines += [f'2026-11-26 09:14:{n:02d} 10.0.0.{n} {5000 + n} 10.0.1.1 80 GET /item/{n} 503 ConnLimit'
+              for n in range(4)]
+    analysis = analyze_lines(lines)
+    assert analysis.events == 8
+    assert analysis.first_timestamp == datetime(2026, 11, 26, 9, 14)
+    assert analysis.last_timestamp == datetime(2026, 11, 26, 9, 14, 3)
