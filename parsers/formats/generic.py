@@ -56,7 +56,13 @@ _FIELD_PATTERNS = {
     'pipe_level': r'\s*(?P<level>[A-Za-z]*)\s*',
     'pipe_comp': r'(?P<comp>[^|]*)',
     'pipe_field': r'[^|]*',
+    'csv': r',(?:"(?:[^"]|"")*"|[^,"]*)',
+    'csv_level': r',(?P<level>' + '|'.join(sorted(LEVEL_WORDS, key=len, reverse=True)) + r')(?:,|$)',
 }
+_LEVEL_KINDS = ('level', 'pipe_level', 'csv_level')
+# A CSV row's cells after the timestamp: quoted (with "" inside) or bare.
+_csv_cells = re.compile(r',("(?:[^"]|"")*"|[^,"]*)').findall
+MAX_CSV_FIELDS = 30
 
 
 def learn(sample: Sequence[str]) -> Format | None:
@@ -75,14 +81,19 @@ def learn(sample: Sequence[str]) -> Format | None:
     ts_part = r'(?:\S+\s+){' + str(prefix) + r'}[\[(]?(?P<ts>' + TS_SHAPES[name][0] + r')[\])]?'
     head = re.compile(ts_part + r'(?P<rest>.*)')
     rests = [found.group('rest') for line in lines if (found := head.match(line))]
-    if not _agree(len(rests), len(lines)):  # the shape was seen inside words (`msg=audit(1485…`), not as a header
+    # Too few: the shape was seen inside words (`msg=audit(1485…`), not as a header. The other lines may continue
+    # records (a quoted field over several lines, `Caused by: ...`).
+    if len(rests) < TS_AGREEMENT * len(lines):
         return None
+    fields = None
     if _agree(sum(1 for rest in rests if rest.startswith('|')), len(rests)):
         fields = _pipe_fields(rests)
-    else:
+    elif _agree(sum(1 for rest in rests if rest[:1] == ',' and rest[1:2] not in (' ', '')), len(rests)):
+        fields = _csv_fields(rests)
+    if fields is None:
         fields = _token_fields(rests)
     body = _body(fields)
-    if not any(kind in ('level', 'pipe_level') for kind in fields):
+    if not any(kind in _LEVEL_KINDS for kind in fields):
         body += '(?P<level>)'
     if not any(kind in ('comp', 'comp_word', 'pipe_comp') for kind in fields):
         body += '(?P<comp>)'
@@ -93,7 +104,7 @@ def learn(sample: Sequence[str]) -> Format | None:
     # A line with the timestamp but not the rest of the header still starts a record: the rest is its message.
     bare = regex_format(NAME, ts_part + r'(?P<level>)(?P<comp>)\s*(?P<msg>.*)', lines[:3]).parse
     whole = full.parse
-    has_level = any(kind in ('level', 'pipe_level') for kind in fields)
+    has_level = any(kind in _LEVEL_KINDS for kind in fields)
 
     def parse(line: str) -> Record | None:
         record = whole(line) or bare(line)
@@ -274,6 +285,17 @@ def _pipe_fields(rests: list[str]) -> list[str]:
             fields.append('pipe_field')
         fields.append('pipe')
     return fields
+
+
+def _csv_fields(rests: list[str]) -> list[str] | None:
+    """`ts,user,db,pid,...,LEVEL,code,"message"` (PostgreSQL's csvlog and the like): the cells up to the first one
+    that holds a level on nearly every line; None when no cell does."""
+    rows = [_csv_cells(rest, 0, 4000)[:MAX_CSV_FIELDS] for rest in rests]
+    for position in range(MAX_CSV_FIELDS):
+        values = [row[position] for row in rows if position < len(row)]
+        if _agree(sum(1 for value in values if value in LEVEL_WORDS), len(rows)):
+            return ['csv'] * position + ['csv_level']
+    return None
 
 
 def _agree(count: int, total: int) -> bool:

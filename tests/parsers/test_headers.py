@@ -180,3 +180,19 @@ def test_w3c_directives_are_records_of_their_own_and_do_not_hide_the_header() ->
     assert analysis.events == 8
     assert analysis.first_timestamp == datetime(2026, 11, 26, 9, 14)
     assert analysis.last_timestamp == datetime(2026, 11, 26, 9, 14, 3)
+
+
+def test_comma_separated_cells_with_a_level_cell_and_quoted_messages_over_several_lines() -> None:
+    levels = ('LOG', 'LOG', 'WARNING', 'ERROR')
+    text = []
+    for n in range(16):
+        text.append(f'2026-11-26 09:14:{n:02d}.{n:03d} UTC,"app","shop",{80 + n},"10.0.0.{n}:5432",5ff26a0c.{n},'
+                     f'{n},"idle",2026-11-26 09:00:00 UTC,3/{n},0,{levels[n % 4]},00000,"checkpoint {n} starting'
+                     + ('' if n % 4 else '\n') + f' reason: time {n}",,,,,,,,,"psql","client backend"')
+    lines = '\n'.join(text).split('\n')
+    analysis = analyze_lines(lines)
+    assert analysis.formats == {'learned': 16}
+    assert analysis.events == 16
+    assert analysis.level_counts['ERROR'] == 4
+    assert analysis.level_counts['WARN'] == 4
+    assert analysis.last_timestamp == datetime(2026, 11, 26, 9, 14, 15, 15000, tzinfo=UTC)
