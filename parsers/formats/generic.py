@@ -16,7 +16,7 @@ from collections import Counter
 from collections.abc import Sequence
 
 from parsers.formats.base import Format, Record, regex_format
-from parsers.levels import LEVEL_LETTERS, LEVEL_WORDS, leading_level
+from parsers.levels import LEVEL_LETTERS, LEVEL_OF, LEVEL_WORDS, leading_level
 from parsers.timestamps import TS_SHAPES
 
 NAME = 'learned'
@@ -105,6 +105,7 @@ def learn(sample: Sequence[str]) -> Format | None:
     bare = regex_format(NAME, ts_part + r'(?P<level>)(?P<comp>)\s*(?P<msg>.*)', lines[:3]).parse
     whole = full.parse
     has_level = any(kind in _LEVEL_KINDS for kind in fields)
+    letter_in_time = name == 'glog'  # `I1126 09:14:02.101`: the time opens with the level
 
     def parse(line: str) -> Record | None:
         record = whole(line) or bare(line)
@@ -114,7 +115,7 @@ def learn(sample: Sequence[str]) -> Format | None:
         if has_level or record[1]:
             return record
         # No level column: one written at the start of the message is the line's.
-        level = leading_level(record[3])
+        level = LEVEL_OF[record[0][0]] if letter_in_time and record[0] else leading_level(record[3])
         return (record[0], level, record[2], record[3]) if level else record
 
     return Format(name=NAME, parse=parse, samples=tuple(lines[:3]), weight=0.9, minute_len=minute_len)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from parsers.formats.base import Format, Record
-from parsers.levels import LEVEL_OF
+from parsers.levels import LEVEL_OF, level_of_number
 from parsers.timestamps import TS_PATTERNS
 
 _PAIR = re.compile(r'([\w.@-]+)=("(?:[^"\\]|\\.)*"|[^\s"]*)')
@@ -37,7 +37,9 @@ def parse(line: str) -> Record | None:
     elif msg[:1] == '"':
         msg = msg[1:-1].replace('\\"', '"')
     comp = fields.get('logger') or fields.get('component') or fields.get('source')
-    return (ts.strip('"') if ts else None), LEVEL_OF.get(level, ''), comp, msg
+    # pino-style numbers (`level=50`) count as they do in JSON.
+    written = level_of_number(int(level)) if level.isdigit() else LEVEL_OF.get(level, '')
+    return (ts.strip('"') if ts else None), written, comp, msg
 
 
 FORMAT = Format(

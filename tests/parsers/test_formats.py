@@ -1,5 +1,6 @@
 import pytest
 
+from parsers import analyze_lines
 from parsers.formats import CONTINUES, FORMATS, Format, detect
 from parsers.formats.generic import learn
 from parsers.levels import LEVEL_OF
@@ -42,6 +43,10 @@ def test_each_format_wins_detection_on_its_own_samples(fmt: Format) -> None:
         ('{"status":200,"msg":"GET /"}', 'INFO', 'GET /'),
         ('2026-11-26T09:14:02.101234Z 0 [System] [MY-010116] [Server] starting as process 1', 'INFO',
          'starting as process 1'),
+        ('2026-11-26 09:14:02 CET FATAL:  the database system is shutting down', 'FATAL',
+         'the database system is shutting down'),
+        ('time=2026-11-26T09:14:02Z level=50 msg="charge failed"', 'ERROR', 'charge failed'),
+        ('127.0.0.1 - - [26/Nov/2026 09:14:02] "GET /x HTTP/1.1" 500 12 0.01', 'ERROR', 'GET /x 500'),
     ],
 )
 def test_levels_are_normalized(line: str, level: str, message: str) -> None:
@@ -105,3 +110,12 @@ def test_timestamps_behind_proxy_chains_and_in_parentheses(line: str, timestamp:
     record = detect([line])[0].parse(line)
     assert record is not None
     assert (record[0], record[3]) == (timestamp, message)
+
+
+def test_postgresql_without_a_pid_keeps_hint_and_detail_with_their_error() -> None:
+    lines = ['2026-11-26 09:14:02 CET ERROR:  function nosuch() does not exist',
+             '2026-11-26 09:14:02 CET HINT:  No function matches the given name and argument types.',
+             '2026-11-26 09:14:03 CET LOG:  duration: 0.084312 sec']
+    analysis = analyze_lines(lines)
+    assert analysis.formats == {'postgresql': 2}
+    assert [(group.level, group.lines) for group in analysis.groups] == [('ERROR', 2), ('INFO', 1)]

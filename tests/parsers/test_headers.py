@@ -116,6 +116,8 @@ def test_a_line_unlike_the_rest_does_not_change_the_header_of_the_lines_after_it
         ('Nov 9 12:01:01', datetime(2020, 11, 9, 12, 1, 1)),
         ('26 Nov 2026 09:14:05.000', datetime(2026, 11, 26, 9, 14, 5)),
         ('26 Nov 09:14:05.000', datetime(2020, 11, 26, 9, 14, 5)),
+        ('26/Nov/2026 09:14:05', datetime(2026, 11, 26, 9, 14, 5)),
+        ('2026-11-26 09:14:05 CET', datetime(2026, 11, 26, 9, 14, 5)),
         ('26/Nov/2026:09:14:05 +0100', datetime(2026, 11, 26, 8, 14, 5, tzinfo=UTC)),
         ('2026-11-26 09:14:05 +01:00', datetime(2026, 11, 26, 8, 14, 5, tzinfo=UTC)),
     ],
@@ -196,3 +198,13 @@ def test_comma_separated_cells_with_a_level_cell_and_quoted_messages_over_severa
     assert analysis.level_counts['ERROR'] == 4
     assert analysis.level_counts['WARN'] == 4
     assert analysis.last_timestamp == datetime(2026, 11, 26, 9, 14, 15, 15000, tzinfo=UTC)
+
+
+def test_glog_letter_and_time_after_a_pod_name_give_level_and_time() -> None:
+    lines = [f'pod-{n % 3}-x7f {"IWE"[n % 3]}1126 09:14:{n:02d}.{n:06d}    1 controller.go:{n}] synced {n}'
+             for n in range(30)]
+    name, records = _parsed(lines)
+    assert name == 'learned'
+    assert [record[:2] for record in records[:3] if record] == [
+        ('I1126 09:14:00.000000', 'INFO'), ('W1126 09:14:01.000001', 'WARN'), ('E1126 09:14:02.000002', 'ERROR')]
+    assert analyze_lines(lines).level_counts['ERROR'] == 10
