@@ -6,9 +6,11 @@ import re
 from collections.abc import Sequence
 
 _WORDS = {
-    'TRACE': 'TRACE', 'FINEST': 'TRACE', 'FINER': 'TRACE', 'VERBOSE': 'TRACE', 'V': 'TRACE',
-    'DEBUG': 'DEBUG', 'DBG': 'DEBUG', 'FINE': 'DEBUG', 'D': 'DEBUG', 'DEBUG1': 'DEBUG', 'DEBUG2': 'DEBUG',
-    'DEBUG3': 'DEBUG', 'DEBUG4': 'DEBUG', 'DEBUG5': 'DEBUG',
+    'TRACE': 'TRACE', 'FINEST': 'TRACE', 'FINER': 'TRACE', 'V': 'TRACE', 'SILLY': 'TRACE',
+    # Verbose is the most detailed level where there is no trace (.NET, Windows events) and above debug in npm's
+    # and Redis's scales.
+    'VERBOSE': 'DEBUG', 'DEBUG': 'DEBUG', 'DBG': 'DEBUG', 'FINE': 'DEBUG', 'D': 'DEBUG', 'DEBUG1': 'DEBUG',
+    'DEBUG2': 'DEBUG', 'DEBUG3': 'DEBUG', 'DEBUG4': 'DEBUG', 'DEBUG5': 'DEBUG',
     'INFO': 'INFO', 'INF': 'INFO', 'INFORMATION': 'INFO', 'INFORMATIONAL': 'INFO', 'NOTICE': 'INFO', 'I': 'INFO',
     'LOG': 'INFO', 'CONFIG': 'INFO', 'NOTE': 'INFO', 'N': 'INFO',
     'WARN': 'WARN', 'WARNING': 'WARN', 'WRN': 'WARN', 'W': 'WARN',

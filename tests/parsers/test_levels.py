@@ -52,6 +52,8 @@ def test_a_written_level_is_never_replaced_by_the_words() -> None:
         (['npm ERR! code ELIFECYCLE', 'npm ERR! errno 1', 'npm WARN deprecated left-pad@1.0.0'], {'ERROR', 'WARN'}),
         (['[E] disk full', '[W] disk nearly full', '[I] disk checked'], {'ERROR', 'WARN', 'INFO'}),
         (['<11>disk full', '<12>disk nearly full', '<14>disk checked'], {'ERROR', 'WARN', 'INFO'}),
+        (['38 error publish failed', '39 verbose stack trace follows', '40 silly tarball has no local data',
+          '41 warn package deprecated'], {'ERROR', 'DEBUG', 'TRACE', 'WARN'}),
         (['web_1     | 2026-11-26 09:14:02 [ERROR] upstream gone',
           'web_1     | 2026-11-26 09:14:03 [WARN] upstream slow',
           'worker_1  | [2026-11-26 09:14:04,101: INFO/MainProcess] Task t1 succeeded'], {'ERROR', 'WARN', 'INFO'}),
