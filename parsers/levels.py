@@ -30,18 +30,26 @@ LEVEL_LETTERS = frozenset(word for word in LEVEL_OF if len(word) == 1 and word.i
 
 # A level that opens a message behind a header that has none (a journal or syslog line, a learned header): glog and
 # klog's letter, date and time (`I0612 09:14:02.101`), a letter and a number (`W110:`), or a level word in capitals
-# among the first words (`[ERROR]`, `ERROR/MainProcess]`, `LOG:`).
-_LEADING_LEVEL = re.compile(
-    r'(?:(?P<glog>[IWEF])\d{4} \d\d:\d\d:\d\d|(?P<letter>[DIWEF])\d{1,4}:(?=\s)|(?:\S+\s+){0,2}?[\[(<]?(?P<word>'
-    + '|'.join(sorted((word for word in LEVEL_WORDS if word.isupper()), key=len, reverse=True))
-    + r'))(?![A-Za-z\d])'
-).match
+# among the first three words (`[ERROR]`, `ERROR/MainProcess]`, `LOG:`). The capitals of each word are captured and
+# looked up: every level word as an alternative, tried at each word, costs more on every line.
+_LETTER_LEVEL = re.compile(r'(?:([IWEF])\d{4} \d\d:\d\d:\d\d|([DIWEF])\d{1,4}:(?=\s))').match
+_CAPITALS = r'(?:[\[(<]?([A-Z]{3,13})(?![A-Za-z\d]))?'
+_first_capitals = re.compile(_CAPITALS + r'\S*\s*' + _CAPITALS + r'\S*\s*' + _CAPITALS).match
+_CAPITAL_LEVELS = {word: LEVEL_OF[word] for word in LEVEL_WORDS if word.isupper()}
 
 
 def leading_level(message: str) -> str:
     """The level written at the start of a message, or ''."""
-    found = _LEADING_LEVEL(message)
-    return '' if found is None else LEVEL_OF[found.group(found.lastgroup or 'word')]
+    if message[1:2].isdigit():
+        letter = _LETTER_LEVEL(message)
+        if letter is not None:
+            return LEVEL_OF[letter.group(1) or letter.group(2)]
+    found = _first_capitals(message)
+    assert found is not None  # every part is optional
+    for word in found.groups():
+        if word is not None and word in _CAPITAL_LEVELS:
+            return _CAPITAL_LEVELS[word]
+    return ''
 
 
 # syslog severities 0..7 (RFC 5424 table 2).
