@@ -208,3 +208,14 @@ def test_glog_letter_and_time_after_a_pod_name_give_level_and_time() -> None:
     assert [record[:2] for record in records[:3] if record] == [
         ('I1126 09:14:00.000000', 'INFO'), ('W1126 09:14:01.000001', 'WARN'), ('E1126 09:14:02.000002', 'ERROR')]
     assert analyze_lines(lines).level_counts['ERROR'] == 10
+
+
+def test_indented_continuations_do_not_hide_the_header_of_the_lines_they_follow() -> None:
+    lines: list[str] = []
+    for n in range(12):
+        lines.append(f'2026-11-26 09:14:{n:02d} worker-{n % 2} {("INFO", "WARN")[n % 2]} - query {n}:')
+        lines += [f'\t\tSELECT name FROM t{n}', '\t\tWHERE id > 0']
+    analysis = analyze_lines(lines)
+    assert analysis.formats == {'learned': 12}
+    assert analysis.events == 12
+    assert analysis.level_counts['WARN'] == 6
