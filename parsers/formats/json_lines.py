@@ -6,14 +6,13 @@ import json
 from typing import Any
 
 from parsers.formats.base import Format, Record
-from parsers.levels import LEVEL_OF, LEVEL_WORDS, SYSLOG_SEVERITY, level_of_number, level_of_status
+from parsers.levels import LEVEL_LETTERS, LEVEL_OF, LEVEL_WORDS, SYSLOG_SEVERITY, level_of_number, level_of_status
 from parsers.model import LEVELS
 from parsers.timestamps import epoch_text
 
 _loads = json.loads
 _TIME_KEYS = ('time', 'timestamp', 'ts', '@timestamp', '@t', 't', 'date', 'datetime', 'asctime', '__REALTIME_TIMESTAMP')
-# `s` is MongoDB's (`"s":"I"`).
-_LEVEL_KEYS = ('level', 'severity', 'log.level', 'lvl', 'levelname', 'loglevel', 'log_level', '@l', 'status', 's')
+_LEVEL_KEYS = ('level', 'severity', 'log.level', 'lvl', 'levelname', 'loglevel', 'log_level', '@l', 'status')
 _MESSAGE_KEYS = ('msg', 'message', '@m', '@mt', 'event', 'MESSAGE', 'log', 'error', 'err')
 _SOURCE_KEYS = ('logger', 'logger_name', 'name', 'component', 'module', 'source', 'SYSLOG_IDENTIFIER', 'caller')
 
@@ -70,7 +69,11 @@ def _level_of(obj: dict[str, Any]) -> str:
 
 
 def _level_elsewhere(obj: dict[str, Any]) -> str:
-    """No usual level key: a key that ends in `level` (`appLogLevel`), or a level word among the record's tags."""
+    """No usual level key: MongoDB's letter (`"s":"W"`, `"s":"D2"`), a key that ends in `level` (`appLogLevel`), or a
+    level word among the record's tags."""
+    letter = obj.get('s')
+    if isinstance(letter, str) and letter[:1] in LEVEL_LETTERS and (len(letter) == 1 or letter[1:].isdigit()):
+        return LEVEL_OF[letter[0]]
     for key, value in obj.items():
         if isinstance(value, str) and key[-5:].lower() == 'level':
             level = LEVEL_OF.get(value) or LEVEL_OF.get(value.upper(), '')

@@ -39,6 +39,8 @@ def test_each_format_wins_detection_on_its_own_samples(fmt: Format) -> None:
         ('{"tags":["listening","info"],"message":"server up"}', 'INFO', 'server up'),
         ('{"appLogLevel":"Error","message":"queue full"}', 'ERROR', 'queue full'),
         ('{"t":{"$date":"2026-11-26T09:14:02.101+01:00"},"s":"W","c":"NETWORK","msg":"slow"}', 'WARN', 'slow'),
+        ('{"t":{"$date":"2026-11-26T09:14:02Z"},"s":"D2","c":"QUERY","msg":"plan"}', 'DEBUG', 'plan'),
+        ('{"s":12,"msg":"took long"}', '', 'took long'),
         ('{"status":503,"msg":"GET /api"}', 'ERROR', 'GET /api'),
         ('{"status":200,"msg":"GET /"}', 'INFO', 'GET /'),
         ('2026-11-26T09:14:02.101234Z 0 [System] [MY-010116] [Server] starting as process 1', 'INFO',
