@@ -154,7 +154,7 @@ def _body_shape(lines: list[str]) -> str:
     (another program's output, a banner). Such an event is kept apart from the same record alone, so a rare
     message hidden in a frequent record's continuation still makes a group of its own."""
     for line in lines[1:]:
-        if line[:1] not in (' ', '\t', ''):
-            return 'then ' + DIGITS('', line.split(None, 1)[0][:40])
+        if line[:1] not in (' ', '\t', '') and (words := line.split(None, 1)):  # `\x1f` alone splits into nothing
+            return 'then ' + DIGITS('', words[0][:40])
     return ''
 

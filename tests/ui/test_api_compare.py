@@ -30,7 +30,7 @@ async def test_two_analyses_are_compared_new_errors_first(user: User, fixtures_d
     assert (new['log']['count'], new['log']['first_line'], new['baseline']['count']) == (3, 77, 0)
     assert new['log']['first_seen'] == '2026-11-26T14:40:10.870000'
     assert [row['change'] for row in comparison['growing']] == ['growing']
-    assert [row['template'] for row in comparison['gone']] == ['nightly export finished in <*>s']
+    assert [row['template'] for row in comparison['gone']] == ['nightly export finished in <*>']
 
 
 async def test_another_users_analysis_on_either_side_is_not_found(user: User, fixtures_dir: Path) -> None:
