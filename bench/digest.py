@@ -1,7 +1,10 @@
-"""The evidence digest on a 1,000,000-line mixed log: what `--prompt` adds to the analysis, and the prompt's size.
+"""The evidence digest: does it keep a planted incident, and what does it cost on a 1,000,000-line log?
 
-Times the whole `main.py analyze` process with and without `--prompt` (best of --repeat runs; the machine is
-shared), then, in this process, builds the redacted prompt from one analysis and reports its tokens and time.
+Planted incidents (bench/planted.py): 30 logs of 100,000 ordinary service lines, each with one incident placed at a
+seeded random line; `main.py analyze --prompt --budget 12000` keeps the incident when its root-cause line reaches
+the evidence, and must send none of the secrets planted in it. Then the cost: the whole `main.py analyze` process
+with and without `--prompt` on a 1,000,000-line mixed log (best of --repeat runs; the machine is shared), and, in
+this process, the redacted prompt built from one analysis: its tokens and the time to build it.
 """
 
 from __future__ import annotations
@@ -9,13 +12,18 @@ from __future__ import annotations
 import argparse
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from parsers import ReadLimits  # noqa: E402 - after the path set-up above
+from incidents import cli, reaches  # noqa: E402 - after the path set-up above
+from planted import SECRET, planted  # noqa: E402
+
+from parsers import ReadLimits  # noqa: E402
+from parsers.digest import build_digest  # noqa: E402
 from services.diagnosis.offline import default_group  # noqa: E402
 from services.diagnosis.prompt import build_prompt  # noqa: E402
 from services.parsing import analyze_path  # noqa: E402
@@ -28,7 +36,32 @@ def main() -> int:
     parser.add_argument('--cache', type=Path, default=ROOT / '.cache' / 'bench')
     parser.add_argument('--repeat', type=int, default=3)
     parser.add_argument('--budget', type=int, default=12_000)
+    parser.add_argument('--only', choices=('planted', 'cost'), help='run one of the two measurements')
     args = parser.parse_args()
+    kept = args.only == 'cost' or _planted(args.budget)
+    return 0 if kept and (args.only == 'planted' or _cost(args)) else 1
+
+
+def _planted(budget: int) -> bool:
+    """Root cause kept and secrets sent, per planted incident; True when all were kept and none was sent."""
+    kept, leaked = [], []
+    with tempfile.TemporaryDirectory() as workdir:
+        path = Path(workdir) / 'planted.log'
+        for case in planted():
+            path.write_text(case.log, encoding='utf-8')
+            prompt = cli('analyze', str(path), '--prompt', '--budget', str(budget))
+            kept.append(reaches(prompt, case.root_line))
+            leaked.append(SECRET in prompt)
+            if not kept[-1] or leaked[-1]:
+                print(f'  miss {case.name}: ' + ', '.join(
+                    fault for fault, bad in (('root cause not in the digest', not kept[-1]),
+                                             ('secret sent', leaked[-1])) if bad))
+    print(f'planted incidents in 100,000-line logs: root cause kept {sum(kept)}/{len(kept)} '
+          f'(budget {budget:,} tokens), secrets sent {sum(leaked)}')
+    return all(kept) and not any(leaked)
+
+
+def _cost(args: argparse.Namespace) -> bool:
     args.cache.mkdir(parents=True, exist_ok=True)
     log = args.cache / f'mixed-{LINES}.log'
     if not log.exists():
@@ -40,9 +73,13 @@ def main() -> int:
     started = time.perf_counter()
     built = build_prompt(analysis, default_group(analysis), budget=args.budget)
     seconds = time.perf_counter() - started
+    started = time.perf_counter()
+    build_digest(analysis, default_group(analysis), budget=args.budget)
+    digest_seconds = time.perf_counter() - started
     print(f'prompt: {built.tokens:,} tokens (budget {args.budget:,}), {len(built.text):,} characters, '
-          f'{len(analysis.groups):,} groups, built and redacted in {seconds * 1000:.0f} ms')
-    return 0 if built.tokens <= args.budget else 1
+          f'{len(analysis.groups):,} groups, built and redacted in {seconds * 1000:.0f} ms '
+          f'(the digest alone {digest_seconds * 1000:.0f} ms)')
+    return built.tokens <= args.budget and digest_seconds < 1
 
 
 def _best(commands: list[list[str]], repeat: int) -> list[float]:

@@ -1,27 +1,52 @@
-"""The evidence digest: what a model is shown about a log, within a token budget, every line numbered."""
+"""The evidence digest: what a model is shown about a log, within a token budget, every line numbered.
+
+The budget is filled by value, not by frequency: the chosen problem with the lines before it and its whole event
+(when that is too long, the lines that say what happened: its message, exceptions and `Caused by:` chain, first and
+last frames); the other incident candidates with an example each; the first error in time; the lines before the
+first crash; where the rate changed; then more candidates; the most frequent groups only last.
+"""
 
 from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from parsers.examples import OMITTED, weight
+from parsers.incidents import is_incident_like, ranked, top_incidents
 from parsers.masking import WILDCARD
-from parsers.model import Analysis, Group
+from parsers.model import ERROR_LEVELS, Analysis, Bucket, Group
 
 DEFAULT_BUDGET = 12_000
 MIN_BUDGET = 1_000
-OTHER_GROUPS_SHOWN = 15
-OTHER_EXAMPLE_LINES = 6
 LINE_CHARS = 2_000  # longest line kept whole; longer lines keep their start and end
-TEMPLATE_CHARS = 500
-# Blank lines between sections and the closing note are not budgeted one by one.
-_SLACK = 40
 CHOSEN_LINE_CHARS = 8_000
+TEMPLATE_CHARS = 500
+# Shares of the budget: the chosen problem at most (its context at most a quarter of that), the top candidates
+# together, each of them, and what is kept back for the most frequent groups at the end.
+CHOSEN_SHARE, CONTEXT_SHARE = 0.4, 0.25
+CANDIDATES_SHARE, CANDIDATE_SHARE = 0.3, 0.06
+COMMON_SHARE = 0.08
+TOP_CANDIDATES = 8
+CANDIDATE_CONTEXT_LINES = 5
+CRASH_CONTEXT_LINES = 10
+COMPACT_EXAMPLE_LINES = 4
+RATE_CHANGES_SHOWN = 6
+# A time slice whose errors and warnings reach this many and this many times the usual slice is a change of rate.
+RATE_MIN, RATE_FACTOR = 5, 4.0
+# Beyond this many lines an event keeps its head and tail plus the unindented lines between (messages, causes).
+EVENT_LINES_SCANNED = 2_000
+# Blocks in a row that do not fit before the filling stops.
+MAX_MISSES = 10
+# Blank lines between sections and the closing note are not budgeted one by one.
+_SLACK = 60
+_GAP_COST = 20
 _PIECES = re.compile(r'\d|[^\W\d_]+|\S')
 _PARTLY_MASKED = re.compile(r'(?<![\w+/.-])[\w+/.-]*(?:' + re.escape(WILDCARD) + r'[\w+/.-]*)+')
+
+Transform = Callable[[str], str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,61 +80,168 @@ def build_digest(
     group: Group | None,
     *,
     budget: int = DEFAULT_BUDGET,
-    transform: Callable[[str], str] = str,
+    transform: Transform = str,
 ) -> Digest:
-    """The digest about `group` (None: a log without errors). `transform` (redaction) sees every log text first.
-
-    Priority when space runs out: the overview and the chosen event always stay (its middle is cut if it alone is
-    too large), then the lines before it, then the first error in time, then the other groups in rank order.
-    """
+    """The digest about `group` (None: a log without errors). `transform` (redaction) sees every log text first."""
     budget = max(budget, MIN_BUDGET)
-    sections: list[list[str]] = [_overview(analysis, transform)]
-    left = budget - _tokens(sections[0]) - _SLACK
+    out = _Sections(budget - _SLACK)
+    out.add(_overview(analysis, transform), force=True)
     event_truncated = False
-    groups_left_out = 0
-    shown: set[int] = set()
+    candidates = [candidate for candidate in top_incidents(analysis) if group is None or candidate.id != group.id]
     if group is not None:
-        shown.add(group.id)
-        head = _group_heading('CHOSEN PROBLEM', group, transform)
-        event = _numbered(transform(group.example), group.first_line, CHOSEN_LINE_CHARS)
-        context = _numbered(transform('\n'.join(group.context_before)), group.first_line - len(group.context_before))
-        context_head = [f'--- {len(context)} line(s) just before its first occurrence ---'] if context else []
-        event_head = ['--- the event at its first occurrence ---']
-        left -= _tokens(head) + _tokens(event_head)
-        context_room = min(_tokens(context_head) + _tokens(context), left // 5)
-        fitted_event = _fit(event, left - context_room, keep='middle-out')
-        event_truncated = fitted_event != event
-        left -= _tokens(fitted_event)
-        fitted_context = _fit(context, left - _tokens(context_head), keep='end') if context_head else []
-        if fitted_context:
-            left -= _tokens(context_head) + _tokens(fitted_context)
+        # The chosen event may take what the other candidates will not need, and at least its share.
+        others = sum(min(_rough_tokens(candidate), int(budget * CANDIDATE_SHARE))
+                     for candidate in candidates[:TOP_CANDIDATES])
+        room = max(int(budget * CHOSEN_SHARE), out.left - others - int(budget * COMMON_SHARE))
+        event_truncated = _chosen(out, group, transform, min(room, out.left))
+    room = out.left - int(budget * (1 - CHOSEN_SHARE - CANDIDATES_SHARE))
+    title = '=== OTHER INCIDENT CANDIDATES (most incident-like first, with why) ==='
+    for candidate in candidates[:TOP_CANDIDATES]:
+        block = _candidate(candidate, transform, min(int(budget * CANDIDATE_SHARE), room))
+        if block and out.add([title, *block] if title else block, group=candidate):
+            room -= _tokens(block)
+            title = ''
+    _first_error(out, analysis, transform)
+    _before_crash(out, analysis, transform)
+    out.add(_rate_changes(analysis))
+    reserve = min(int(budget * COMMON_SHARE), out.left // 2)
+    more = (candidate for candidate in ranked(analysis) if is_incident_like(candidate))
+    _fill(out, '=== MORE CANDIDATES (one example each) ===', more, transform, reserve)
+    commons = sorted(analysis.groups, key=lambda each: (-each.count, each.first_line))
+    _fill(out, '=== MOST FREQUENT GROUPS ===', commons, transform, 0)
+    left_out = len(analysis.groups) - len(out.shown)
+    if left_out:
+        out.add([f'({left_out} more group(s) left out)'], force=True)
+    text = '\n\n'.join('\n'.join(section) for section in out.sections)
+    return Digest(text, estimate_tokens(text), group.id if group else None, event_truncated, left_out)
+
+
+def _fill(out: _Sections, title: str, groups: Iterable[Group], transform: Transform, reserve: int) -> None:
+    """Compact blocks of the groups not shown yet, in order, until only `reserve` tokens are left."""
+    misses = 0
+    for group in groups:
+        if out.left - reserve < _GAP_COST or misses >= MAX_MISSES:
+            return
+        if group.id in out.shown:
+            continue
+        block = _compact(group, transform)
+        if out.add([title, *block] if title else block, group=group, room=out.left - reserve):
+            title = ''
+            misses = 0
         else:
-            context_head = []
-        sections.append(head + context_head + fitted_context + event_head + fitted_event)
-        first_error = _first_error(analysis)
-        if first_error is not None and first_error.id != group.id:
-            block = _example_block('FIRST ERROR IN TIME (a different group; often the cause)', first_error,
-                                   transform, left // 2)
-            if block:
-                sections.append(block)
-                left -= _tokens(block)
-                shown.add(first_error.id)
-    others = [candidate for candidate in analysis.groups if candidate.id not in shown]
-    for index, other in enumerate(others[:OTHER_GROUPS_SHOWN]):
-        block = _other_group(other, transform)
-        if index == 0:
-            block = ['=== OTHER TOP GROUPS (template, count, first/last seen, one example) ===', *block]
-        if _tokens(block) + 2 > left:
-            groups_left_out = len(others) - index
-            break
-        sections.append(block)
-        left -= _tokens(block)
-    else:
-        groups_left_out = max(len(others) - OTHER_GROUPS_SHOWN, 0)
-    if groups_left_out:
-        sections.append([f'({groups_left_out} more group(s) left out)'])
-    text = '\n\n'.join('\n'.join(section) for section in sections)
-    return Digest(text, estimate_tokens(text), group.id if group else None, event_truncated, groups_left_out)
+            misses += 1
+
+
+class _Sections:
+    """The digest as it grows: its sections, the tokens left, the groups shown."""
+
+    def __init__(self, budget: int) -> None:
+        self.sections: list[list[str]] = []
+        self.left = budget
+        self.shown: set[int] = set()
+
+    def add(
+        self, lines: list[str], *, group: Group | None = None, force: bool = False, room: int | None = None,
+    ) -> bool:
+        if not lines:
+            return False
+        cost = _tokens(lines) + 1  # and the blank line before it
+        if not force and cost > (self.left if room is None else min(room, self.left)):
+            return False
+        self.sections.append(lines)
+        self.left -= cost
+        if group is not None:
+            self.shown.add(group.id)
+        return True
+
+
+def _chosen(out: _Sections, group: Group, transform: Transform, room: int) -> bool:
+    """The chosen problem: heading, the lines before its first occurrence, its whole event. Whether it was cut."""
+    head = [*_heading('CHOSEN PROBLEM', group, transform), '--- the event at its first occurrence ---']
+    event = _numbered(transform(group.example), group.first_line, CHOSEN_LINE_CHARS)
+    context = _numbered(transform('\n'.join(group.context_before)), group.first_line - len(group.context_before))
+    room -= _tokens(head)
+    context_head = f'--- {len(context)} line(s) just before its first occurrence ---'
+    context_room = min(_tokens(context) + _line_tokens(context_head), int(room * CONTEXT_SHARE))
+    fitted_event = _fit_event(event, room - context_room)
+    fitted_context = _fit_end(context, room - _tokens(fitted_event) - _line_tokens(context_head))
+    block = head[:-1] + ([context_head, *fitted_context] if fitted_context else []) + head[-1:] + fitted_event
+    out.add(block, group=group, force=True)
+    return fitted_event != event
+
+
+def _rough_tokens(group: Group) -> int:
+    # Cheaper than counting: what a candidate's block would take, near enough to share out the budget.
+    return 60 + (len(group.example) + sum(map(len, group.context_before[-CANDIDATE_CONTEXT_LINES:]))) // 3
+
+
+def _candidate(group: Group, transform: Transform, room: int) -> list[str]:
+    head = _heading('CANDIDATE', group, transform)
+    context = _numbered(transform('\n'.join(group.context_before[-CANDIDATE_CONTEXT_LINES:])),
+                        group.first_line - min(len(group.context_before), CANDIDATE_CONTEXT_LINES))
+    room -= _tokens(head)
+    event = _fit_event(_numbered(transform(group.example), group.first_line), room * 3 // 4)
+    if not event:
+        return []
+    return head + _fit_end(context, room - _tokens(event)) + event
+
+
+def _first_error(out: _Sections, analysis: Analysis, transform: Transform) -> None:
+    # File order is time order within one log, and unlike timestamps it is always there and comparable.
+    first = min(analysis.error_groups, key=lambda group: group.first_line, default=None)
+    if first is None or first.id in out.shown:
+        return
+    head = _heading('FIRST ERROR IN TIME (often the cause)', first, transform)
+    event = _fit_event(_numbered(transform(first.example), first.first_line), out.left // 4 - _tokens(head))
+    if event:
+        out.add(head + event, group=first)
+
+
+def _before_crash(out: _Sections, analysis: Analysis, transform: Transform) -> None:
+    """The lines before the first crash, when no section above already shows them."""
+    crashes = [group for group in analysis.groups if group.exception or group.level == 'FATAL']
+    crash = min(crashes, key=lambda group: group.first_line, default=None)
+    if crash is None or crash.id in out.shown:
+        return
+    context = crash.context_before[-CRASH_CONTEXT_LINES:]
+    lines = _numbered(transform('\n'.join(context)), crash.first_line - len(context))
+    event = _fit_event(_numbered(transform(crash.example), crash.first_line), out.left // 8)
+    block = [f'=== THE LINES BEFORE THE FIRST CRASH (group #{crash.id}, line {crash.first_line}) ===',
+             *_fit_end(lines, out.left // 8), *event]
+    out.add(block, group=crash)
+
+
+def _rate_changes(analysis: Analysis) -> list[str]:
+    """Time slices where errors and warnings jump past their usual rate, and groups that came in bursts."""
+    lines = []
+    slices = [(bucket, _troubles(bucket)) for bucket in analysis.timeline]
+    if len(slices) >= 3:
+        usual = sorted(count for _, count in slices)[len(slices) // 2]
+        jumps = [(bucket, count) for bucket, count in slices
+                 if count >= RATE_MIN and count >= RATE_FACTOR * max(usual, 1)]
+        step = analysis.timeline_step_seconds
+        for bucket, count in sorted(jumps, key=lambda item: -item[1])[:RATE_CHANGES_SHOWN]:
+            levels = ', '.join(f'{level} {n}' for level, n in bucket.counts.items() if n)
+            lines.append(f'{bucket.start.isoformat()} (+{step} s): {count} errors and warnings, usually {usual} '
+                         f'({levels})')
+    bursts = [group for group in ranked(analysis) if 'burst' in group.incident_reasons][:RATE_CHANGES_SHOWN]
+    lines += [f'group #{group.id} {group.level or "no level"}: {group.incident_reasons["burst"]}' for group in bursts]
+    return ['=== WHERE THE RATE CHANGED ===', *lines] if lines else []
+
+
+def _troubles(bucket: Bucket) -> int:
+    return sum(bucket.counts.get(level, 0) for level in ('WARN', *ERROR_LEVELS))
+
+
+def _compact(group: Group, transform: Transform) -> list[str]:
+    example = _fit_event(_numbered(transform(group.example), group.first_line), 0, COMPACT_EXAMPLE_LINES)
+    why = '; '.join(group.incident_reasons.values())
+    return [
+        f'#{group.id} {group.level or "no level"} x{group.count}, first seen {_moment(group.first_seen)} '
+        f'(line {group.first_line}), last seen {_moment(group.last_seen)}' + (f'; {why}' if why else ''),
+        f'  template: {_cut(transform(plain_template(group.template)), TEMPLATE_CHARS)}',
+        *example,
+    ]
 
 
 def plain_template(template: str) -> str:
@@ -123,7 +255,7 @@ def _plain_word(found: re.Match[str]) -> str:
     return WILDCARD if len(word) - word.count(WILDCARD) * len(WILDCARD) > 3 else word
 
 
-def _overview(analysis: Analysis, transform: Callable[[str], str]) -> list[str]:
+def _overview(analysis: Analysis, transform: Transform) -> list[str]:
     levels = ', '.join(f'{level} {count}' for level, count in analysis.level_counts.items() if count)
     formats = ', '.join(f'{name} ({count} lines)' for name, count in list(analysis.formats.items())[:6])
     lines = [
@@ -148,83 +280,99 @@ def _span(first: datetime | None, last: datetime | None) -> str:
         return f'{first.isoformat()} to {last.isoformat()}'
 
 
-def _group_heading(title: str, group: Group, transform: Callable[[str], str]) -> list[str]:
+def _heading(title: str, group: Group, transform: Transform) -> list[str]:
     occurrences = ', '.join(str(line) for line in group.occurrences[:20])
     more = ', ...' if group.count > 20 else ''
-    return [
+    lines = [
         f'=== {title}: group #{group.id}, {group.level or "no level"}, {group.count} occurrence(s) ===',
         f'template: {_cut(transform(plain_template(group.template)), TEMPLATE_CHARS)}',
         f'first seen: {_moment(group.first_seen)}, last seen: {_moment(group.last_seen)}',
         f'at lines: {occurrences}{more}',
     ]
-
-
-def _example_block(title: str, group: Group, transform: Callable[[str], str], room: int) -> list[str]:
-    head = _group_heading(title, group, transform)
-    lines = _fit(_numbered(transform(group.example), group.first_line), room - _tokens(head), keep='middle-out')
-    return head + lines if lines else []
-
-
-def _other_group(group: Group, transform: Callable[[str], str]) -> list[str]:
-    example = _numbered(transform(group.example), group.first_line)
-    shown = example[:OTHER_EXAMPLE_LINES]
-    if len(example) > len(shown):
-        shown.append(f'       ... {len(example) - len(shown)} more line(s) of this event')
-    return [
-        f'#{group.id} {group.level or "no level"} x{group.count}, first seen {_moment(group.first_seen)} '
-        f'(line {group.first_line}), last seen {_moment(group.last_seen)}',
-        f'  template: {_cut(transform(plain_template(group.template)), TEMPLATE_CHARS)}',
-        *shown,
-    ]
-
-
-def _first_error(analysis: Analysis) -> Group | None:
-    # File order is time order within one log, and unlike timestamps it is always there and comparable.
-    return min(analysis.error_groups, key=lambda group: group.first_line, default=None)
+    if group.incident_reasons:
+        lines.append(f'why it stands out: {"; ".join(group.incident_reasons.values())}')
+    return lines
 
 
 def _numbered(text: str, first_line: int, width: int = LINE_CHARS) -> list[str]:
     if not text:
         return []
-    return [f'{number:>7} | {_cut(line, width)}' for number, line in enumerate(text.split('\n'), start=first_line)]
+    lines = text.split('\n')
+    if len(lines) > EVENT_LINES_SCANNED:
+        return _numbered_long(lines, first_line, width)
+    numbered = []
+    number = first_line
+    for line in lines:
+        found = OMITTED.fullmatch(line)
+        numbered.append(f'{"":>7} | {line}' if found else f'{number:>7} | {_cut(line, width)}')
+        number += int(found[1]) if found else 1
+    return numbered
 
 
-def _fit(lines: Sequence[str], room: int, *, keep: str) -> list[str]:
-    """The lines that fit in `room` tokens: all, or (keep='end') the last ones, or (keep='middle-out') the
-    first and last ones with a note where the middle was cut; a single huge line is cut within."""
-    if _within(lines, room):
+def _numbered_long(lines: list[str], first_line: int, width: int) -> list[str]:
+    """A huge event: its head and tail whole, and of its middle only the unindented lines (messages, causes)."""
+    edge = EVENT_LINES_SCANNED // 2
+    keep = (index for index, line in enumerate(lines)
+            if index < edge or index >= len(lines) - edge or line[:1] not in (' ', '\t', ''))
+    return [f'{first_line + index:>7} | {_cut(lines[index], width)}' for index in keep]
+
+
+def _fit_event(lines: Sequence[str], room: int, most: int | None = None) -> list[str]:
+    """The lines of an event that fit in `room` tokens (or its `most` lines), the ones that say what happened
+    first: the opening line, then messages that name a cause, then a failure, then other messages (not frames),
+    then the first frame after each and the last line, then the other frames in order. Gaps are marked."""
+    if most is None and _within(lines, room):
         return list(lines)
-    if room <= 0:
-        return []
-    if keep == 'end':
-        kept: list[str] = []
-        used = 0
-        for line in reversed(lines):
-            used += _line_tokens(line)
-            if used > room:
-                break
-            kept.append(line)
-        return kept[::-1]
-    head, tail, used = 0, 0, 0
-    note_cost = 20
-    # Alternate ends so both the exception (head) and its deepest cause (tail) survive.
-    while head + tail < len(lines):
-        index = head if head <= tail else len(lines) - 1 - tail
-        cost = _line_tokens(lines[index])
-        if used + cost + note_cost > room:
+    if most is not None and len(lines) <= most:
+        return list(lines)
+    contents = [_content(line) for line in lines]
+    order = sorted(range(len(lines)), key=lambda index: (weight(contents, index), index))
+    taken: set[int] = set()
+    used = 0
+    for index in order:
+        if most is not None and len(taken) >= most:
             break
+        cost = _line_tokens(lines[index]) + _GAP_COST
+        if most is None and used + cost > room:
+            continue
+        taken.add(index)
         used += cost
-        if head <= tail:
-            head += 1
-        else:
-            tail += 1
-    if head == 0:
-        return [_cut_to_tokens(lines[0], room - note_cost), _omitted(len(lines) - 1)]
-    omitted = len(lines) - head - tail
-    return [*lines[:head], _omitted(omitted), *lines[len(lines) - tail:]]
+    if not taken:
+        return [_cut_to_tokens(lines[0], room - _GAP_COST), _omitted(len(lines) - 1)] if room > _GAP_COST else []
+    kept: list[str] = []
+    previous = -1
+    for index in [*sorted(taken), len(lines)]:
+        if index > previous + 1:
+            kept.append(_omitted(sum(_line_count(content) for content in contents[previous + 1:index])))
+        if index < len(lines):
+            kept.append(lines[index])
+        previous = index
+    return kept
 
 
-def _within(lines: Sequence[str], room: int) -> bool:
+def _line_count(content: str) -> int:
+    """How many lines of the log a line of an example stands for (a marker stands for those it replaced)."""
+    found = OMITTED.fullmatch(content)
+    return int(found[1]) if found else 1
+
+
+def _content(numbered: str) -> str:
+    return numbered.partition(' | ')[2]
+
+
+def _fit_end(lines: Sequence[str], room: int) -> list[str]:
+    """The last lines that fit in `room` tokens."""
+    kept: list[str] = []
+    used = 0
+    for line in reversed(lines):
+        used += _line_tokens(line)
+        if used > room:
+            break
+        kept.append(line)
+    return kept[::-1]
+
+
+def _within(lines: Iterable[str], room: int) -> bool:
     used = 0
     for line in lines:
         used += _line_tokens(line)
@@ -234,7 +382,7 @@ def _within(lines: Sequence[str], room: int) -> bool:
 
 
 def _omitted(count: int) -> str:
-    return f'        [... {count} line(s) left out of the middle of this event to fit the token budget ...]'
+    return f'        [... {count} line(s) of this event left out to fit the token budget ...]'
 
 
 def _cut_to_tokens(line: str, room: int) -> str:

@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 
 from parsers.events import Event, EventReader
 from parsers.grouping import Grouping
+from parsers.incidents import rank
 from parsers.model import Analysis
 from parsers.reader import ReadLimits, ReadStats
 from parsers.segments import Segments
@@ -62,7 +63,7 @@ class Engine:
         groups = self.grouping.groups(year)
         seen = [moment for group in groups for moment in (group.first_seen, group.last_seen) if moment]
         timeline, step = self.timeline.buckets(year, self.limits.timeline_buckets)
-        return Analysis(
+        analysis = Analysis(
             lines=self.lines,
             events=self.events,
             level_counts=self.grouping.level_counts(),
@@ -77,6 +78,8 @@ class Engine:
             timeline_step_seconds=step,
             segments=self.segments.segments,
         )
+        rank(analysis)
+        return analysis
 
     def _count(self, event: Event) -> None:
         group = self._group(event)

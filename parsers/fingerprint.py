@@ -21,7 +21,7 @@ _JAVA_FRAME = re.compile(r'\s+at (?:[\w.$]+/)?([\w.$<>]+)\(')
 _NODE_FRAME = re.compile(r'\s+at (?:async )?(?:(\S+) \((?:.*[/\\])?([^/\\:]+)|(?:.*[/\\])?([^/\\:]+):\d+)')
 _GO_FRAME = re.compile(r'([\w./*()-]+?)\((?:0x[0-9a-f]+|\.\.\.|, )*[^)]*\)$')
 _GENERATED = re.compile(r'\$\$Lambda\$[\w/$]+|\$\d+|0x[0-9a-f]+|\d+')
-_DIGITS = re.compile(r'0x[0-9a-fA-F]+|\d+').sub
+DIGITS = re.compile(r'0x[0-9a-fA-F]+|\d+').sub
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,7 +81,7 @@ class Fingerprints:
         self._known: dict[str, Crash | None] = {}
 
     def __call__(self, lines: Sequence[str]) -> Crash | None:
-        key = _DIGITS('', '\n'.join(lines))
+        key = DIGITS('', '\n'.join(lines))
         if key in self._known:
             return self._known[key]
         crash = fingerprint(lines)

@@ -9,7 +9,8 @@ from collections.abc import Callable
 
 from parsers.crashes import TRACEBACK, is_crash_opening
 from parsers.events import Event
-from parsers.fingerprint import Fingerprints
+from parsers.examples import condense
+from parsers.fingerprint import DIGITS, Fingerprints
 from parsers.levels import infer_level
 from parsers.masking import mask
 from parsers.model import ERROR_LEVELS, LEVELS, Group
@@ -70,6 +71,8 @@ class Grouping:
                 if said:
                     level, source = said, 'inferred'
             key = (level, cluster.id)
+        if event.lines is not None and crash is None and fmt.assemble is None and (body := _body_shape(event.lines)):
+            key = (*key, body)
         event.level = level
         tally = self.by_key.get(key)
         if tally is None:
@@ -79,6 +82,8 @@ class Grouping:
                 tally = self.by_key.get(key)
             if tally is None:
                 example, context = self.example(event)
+                if event.lines is not None:  # the lines that say what happened, when the whole is too long
+                    example = condense(event.lines, self.limits.max_example_chars)
                 tally = self.insert(key, Group(
                     id=0, template='', level=level, count=0, first_line=event.first,
                     example=example[: self.limits.max_example_chars],
@@ -142,3 +147,14 @@ class Grouping:
             # A crash with no log line of its own: its exception line says what happened.
             return mask(tally.title)
         return template
+
+
+def _body_shape(lines: list[str]) -> str:
+    """The opening word of the first unindented line after a record's own: lines no format reads glued to a record
+    (another program's output, a banner). Such an event is kept apart from the same record alone, so a rare
+    message hidden in a frequent record's continuation still makes a group of its own."""
+    for line in lines[1:]:
+        if line[:1] not in (' ', '\t', '') and (words := line.split(None, 1)):  # `\x1f` alone splits into nothing
+            return 'then ' + DIGITS('', words[0][:40])
+    return ''
+

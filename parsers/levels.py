@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 _WORDS = {
-    'TRACE': 'TRACE', 'FINEST': 'TRACE', 'FINER': 'TRACE', 'VERBOSE': 'TRACE', 'V': 'TRACE',
-    'DEBUG': 'DEBUG', 'DBG': 'DEBUG', 'FINE': 'DEBUG', 'D': 'DEBUG', 'DEBUG1': 'DEBUG', 'DEBUG2': 'DEBUG',
-    'DEBUG3': 'DEBUG', 'DEBUG4': 'DEBUG', 'DEBUG5': 'DEBUG',
+    'TRACE': 'TRACE', 'FINEST': 'TRACE', 'FINER': 'TRACE', 'V': 'TRACE', 'SILLY': 'TRACE',
+    # Verbose is the most detailed level where there is no trace (.NET, Windows events) and above debug in npm's
+    # and Redis's scales.
+    'VERBOSE': 'DEBUG', 'DEBUG': 'DEBUG', 'DBG': 'DEBUG', 'FINE': 'DEBUG', 'D': 'DEBUG', 'DEBUG1': 'DEBUG',
+    'DEBUG2': 'DEBUG', 'DEBUG3': 'DEBUG', 'DEBUG4': 'DEBUG', 'DEBUG5': 'DEBUG',
     'INFO': 'INFO', 'INF': 'INFO', 'INFORMATION': 'INFO', 'INFORMATIONAL': 'INFO', 'NOTICE': 'INFO', 'I': 'INFO',
     'LOG': 'INFO', 'CONFIG': 'INFO', 'NOTE': 'INFO', 'N': 'INFO',
     'WARN': 'WARN', 'WARNING': 'WARN', 'WRN': 'WARN', 'W': 'WARN',
@@ -22,6 +25,32 @@ for _word, _level in _WORDS.items():
 
 # Words long enough to be trusted when a learned header has a level position.
 LEVEL_WORDS = frozenset(word for word in LEVEL_OF if len(word) > 2)
+# glog, klog, logcat and MongoDB letters (`I`, `W`, `E`), trusted only in a column that holds nothing else.
+LEVEL_LETTERS = frozenset(word for word in LEVEL_OF if len(word) == 1 and word.isupper())
+
+# A level that opens a message behind a header that has none (a journal or syslog line, a learned header): glog and
+# klog's letter, date and time (`I0612 09:14:02.101`), a letter and a number (`W110:`), or a level word in capitals
+# among the first three words (`[ERROR]`, `ERROR/MainProcess]`, `LOG:`). The capitals of each word are captured and
+# looked up: every level word as an alternative, tried at each word, costs more on every line.
+_LETTER_LEVEL = re.compile(r'(?:([IWEF])\d{4} \d\d:\d\d:\d\d|([DIWEF])\d{1,4}:(?=\s))').match
+_CAPITALS = r'(?:[\[(<]?([A-Z]{3,13})(?![A-Za-z\d]))?'
+_first_capitals = re.compile(_CAPITALS + r'\S*\s*' + _CAPITALS + r'\S*\s*' + _CAPITALS).match
+_CAPITAL_LEVELS = {word: LEVEL_OF[word] for word in LEVEL_WORDS if word.isupper()}
+
+
+def leading_level(message: str) -> str:
+    """The level written at the start of a message, or ''."""
+    if message[1:2].isdigit():
+        letter = _LETTER_LEVEL(message)
+        if letter is not None:
+            return LEVEL_OF[letter.group(1) or letter.group(2)]
+    found = _first_capitals(message)
+    assert found is not None  # every part is optional
+    for word in found.groups():
+        if word is not None and word in _CAPITAL_LEVELS:
+            return _CAPITAL_LEVELS[word]
+    return ''
+
 
 # syslog severities 0..7 (RFC 5424 table 2).
 SYSLOG_SEVERITY = ('FATAL', 'FATAL', 'FATAL', 'ERROR', 'WARN', 'INFO', 'INFO', 'DEBUG')

@@ -33,6 +33,9 @@ class Group:
     component: str = ''
     # The exception type of a crash group (with `fingerprint` over its type and frames).
     exception: str = ''
+    # How incident-like the group is (parsers.incidents), and why: a short code per reason, with plain words.
+    incident_score: float = 0.0
+    incident_reasons: dict[str, str] = field(default_factory=dict)
     # Physical lines all its events span (a stack trace counts all its lines).
     lines: int = 0
     # 'written' when the log wrote the level, 'inferred' when the message or a crash said it, '' for none.

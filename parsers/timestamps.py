@@ -23,13 +23,17 @@ TS_SHAPES: dict[str, tuple[str, int]] = {
     'us_date': (r'\d\d?/\d\d?/\d{4},? \d\d?:\d\d:\d\d(?:[.,]\d+)?(?: ?[AP]M)?', 0),
     'compact': (r'\d{6} \d{6}', 11),
     'compact_dash': (r'\d{8}-\d\d?:\d\d?:\d\d?(?:[:.,]\d+)?', 14),
+    # glog and klog: the level letter, then 1126 09:14:02.101234
+    'glog': (r'[IWEF]\d{4} \d\d:\d\d:\d\d(?:\.\d+)?', 11),
     # logcat 11-26 09:14:02.101 and 11.26 09:14:02
     'month_day': (r'\d\d[-.]\d\d \d\d:\d\d:\d\d(?:[.,]\d+)?', 11),
     'ctime': (r'[A-Z][a-z]{2} [A-Z][a-z]{2} {1,2}\d\d? \d\d:\d\d:\d\d(?:\.\d+)?(?: [A-Z]{3,4})? \d{4}', 0),
     # syslog, no year: Nov  6 09:14:02, Nov 26 09:14:02
     'syslog': (r'[A-Z][a-z]{2} {1,2}\d\d? \d\d:\d\d:\d\d(?:\.\d+)?', 12),
-    'day_month': (r'\d\d? [A-Z][a-z]{2} \d{4} \d\d:\d\d:\d\d(?:[.,]\d+)?', 0),
-    'clf': (r'\d\d/[A-Z][a-z]{2}/\d{4}:\d\d:\d\d:\d\d(?: [+-]\d{4})?', 17),
+    # 26 Nov 2026 09:14:02 and, without the year, 26 Nov 09:14:02
+    'day_month': (r'\d\d? [A-Z][a-z]{2}(?: \d{4})? \d\d:\d\d:\d\d(?:[.,]\d+)?', 0),
+    # 26/Nov/2026:09:14:02 +0000 and, as WEBrick and Sinatra write it, 26/Nov/2026 09:14:02
+    'clf': (r'\d\d/[A-Z][a-z]{2}/\d{4}[: ]\d\d:\d\d:\d\d(?: [+-]\d{4})?', 17),
     'time': (r'\d\d:\d\d:\d\d(?:[.,]\d+)?', 5),
     # seconds (with a fraction) or milliseconds since 1970, between 2001 and 2033
     'epoch': (r'1\d{9}(?:\.\d+|\d{3})?(?!\d)', 0),
@@ -47,8 +51,8 @@ _PARSERS = [
     re.compile(r'(?P<mo>\d\d?)/(?P<d>\d\d?)/(?P<y>\d{4}),? ' + _CLOCK + _FRACTION + r'(?: ?(?P<ampm>[AP]M))?'),
     re.compile(r'(?P<y>\d\d)(?P<mo>\d\d)(?P<d>\d\d) (?P<h>\d\d)(?P<mi>\d\d)(?P<s>\d\d)'),
     re.compile(r'(?P<mo>\d\d)[-.](?P<d>\d\d) ' + _CLOCK + _FRACTION),
-    re.compile(r'(?P<d>\d\d)/(?P<mon>[A-Z][a-z]{2})/(?P<y>\d{4}):' + _CLOCK + _FRACTION + _ZONE),
-    re.compile(r'(?P<d>\d\d?) (?P<mon>[A-Z][a-z]{2}) (?P<y>\d{4}) ' + _CLOCK + _FRACTION),
+    re.compile(r'(?P<d>\d\d)/(?P<mon>[A-Z][a-z]{2})/(?P<y>\d{4})[: ]' + _CLOCK + _FRACTION + _ZONE),
+    re.compile(r'(?P<d>\d\d?) (?P<mon>[A-Z][a-z]{2}) (?:(?P<y>\d{4}) )?' + _CLOCK + _FRACTION),
     re.compile(
         r'\[?(?:[A-Z][a-z]{2} )?(?P<mon>[A-Z][a-z]{2}) +(?P<d>\d\d?) ' + _CLOCK + _FRACTION
         + r'(?: [A-Z]{3,4})?(?: (?P<y>\d{4}))?'

@@ -57,6 +57,8 @@ async def _diagnosis_section(services: Services, record: AnalysisRecord, owner: 
     analysis = record.to_analysis()
     choices = analysis.groups[:GROUPS_SHOWN]  # the groups the table lists, so each can be chosen there
     chosen = pick_group(analysis, record.diagnosis_group_id)
+    if chosen is not None and chosen not in choices:  # the top incident can be rarer than every listed group
+        choices = [chosen, *choices]
     answers: dict[int | None, Diagnosis] = {}
     if record.diagnosis_markdown is not None and record.model:
         answers[record.diagnosis_group_id] = Diagnosis(

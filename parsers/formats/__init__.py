@@ -26,11 +26,26 @@ def _discover() -> tuple[Format, ...]:
 FORMATS = _discover()
 
 
+# What reading a level on every line of the sample adds to a format's score: of two formats that read the same
+# lines, the one that sees their levels (`... I CONTROL ...` as a level letter, not a host name) reads them better.
+LEVEL_BONUS = 0.15
+
+
 def detect(sample: Sequence[str]) -> list[Format]:
     """Formats ranked for this sample of lines: the best first, then every other candidate, plain text last."""
-    scored = [(fmt.score(sample), fmt) for fmt in FORMATS]
-    learned = generic.learn(sample)
+    lines = [line for line in sample if line.strip()]
+    candidates = list(FORMATS)
+    learned = generic.learn(lines)
     if learned is not None:
-        scored.append((learned.score(sample), learned))
+        candidates.append(learned)
+    scored = [(_score(fmt, lines), fmt) for fmt in candidates]
     scored.sort(key=lambda pair: -pair[0])
     return [fmt for _, fmt in scored] + [plain.FORMAT]
+
+
+def _score(fmt: Format, lines: list[str]) -> float:
+    if not lines:
+        return 0.0
+    records = [record for record in map(fmt.parse, lines) if record is not None]
+    with_level = sum(1 for record in records if record[1])
+    return (fmt.weight * len(records) + LEVEL_BONUS * with_level) / len(lines)

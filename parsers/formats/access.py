@@ -8,11 +8,15 @@ from parsers.formats.base import Format, Record
 from parsers.levels import level_of_status
 
 _LINE = re.compile(
-    # client, ident, user; a virtual host before them is tried only when that fails (it rarely is there).
+    # client, ident, user; a virtual host before them is tried only when that fails (it rarely is there). A request
+    # nobody could read (`""`) has no method.
     r'(?:\S+ )??\S+ \S+ \S+ \[([^\]]+)\] '
-    r'"([A-Z]{3,10}) ([^" ?]*)[^"]*" (\d{3}) (?:\d+|-)'
+    r'"(?:([A-Z]{3,10}) ([^" ?]*)[^"]*|[^"]*)" (\d{3}) (?:\d+|-)'
 )
 _match = _LINE.match
+# A proxy chain before all that (`10.0.0.2, 10.0.0.1, 127.0.0.1 - - [...`, or quoted): looked for only on lines the
+# pattern does not read, so that the lines of other formats, which it never reads, cost little more.
+_chain = re.compile(r'"[^"]*" |(?:[^\s,]+, )+').match
 # A path segment with a digit in it is an id (/orders/1842, /u/5f3a9c): the route keeps its place, not its value.
 _ID_SEGMENT = re.compile(r'(?<=/)[^/]*\d[^/]*')
 _ids = _ID_SEGMENT.sub
@@ -25,8 +29,13 @@ _LEVEL_OF_STATUS = {digit: level_of_status(digit) for digit in '0123456789'}
 def parse(line: str) -> Record | None:
     found = _match(line)
     if found is None:
-        return None
+        chain = _chain(line)
+        found = _match(line, chain.end()) if chain is not None else None
+        if found is None:
+            return None
     ts, method, path, status = found.groups()
+    if method is None:
+        return ts, _LEVEL_OF_STATUS[status[0]], None, f'- - {status}'
     route = _routes.get(path)
     if route is None:
         route = _ids('<*>', path)

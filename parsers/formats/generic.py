@@ -16,7 +16,7 @@ from collections import Counter
 from collections.abc import Sequence
 
 from parsers.formats.base import Format, Record, regex_format
-from parsers.levels import LEVEL_OF, LEVEL_WORDS
+from parsers.levels import LEVEL_LETTERS, LEVEL_OF, LEVEL_WORDS, leading_level
 from parsers.timestamps import TS_SHAPES
 
 NAME = 'learned'
@@ -42,7 +42,11 @@ _LEVEL_CORE = re.compile(r'[\[(<]?([A-Za-z]+)').match
 _FIELD_PATTERNS = {
     'num': r'\s+\S+',
     'text': r'\s+\S+',
-    'level': r'\s+[\[(<]?(?P<level>' + '|'.join(sorted(LEVEL_WORDS, key=len, reverse=True)) + r')(?![A-Za-z\d])\S*',
+    # `INFO`, `[WARN]`, `<E>`, `ERROR/Main]`; a bracketed level may follow the last bracket directly and be padded
+    # (`][INFO ][`); a single letter (`I`, `W`) only where the whole column holds them.
+    'level': r'(?:\s+|\s*(?=[\[(<]))[\[(<]? *(?P<level>' + '|'.join(sorted(LEVEL_WORDS, key=len, reverse=True))
+             + r'|[' + ''.join(sorted(LEVEL_LETTERS)) + r'](?=[\s\])>]))(?![A-Za-z\d])'
+             + r'(?:[^\s\[\]()<>]*(?: *[\])>])?(?=[\s\[(]|$)|\S*)',
     'bracket': r'\s*' + _BRACKETED,
     'sep': r'\s*(?:[-:|,>=]{1,3})',
     # `component:`, `program[pid]:`, `Two Words[pid]:`; a line without it still parses.
@@ -52,12 +56,22 @@ _FIELD_PATTERNS = {
     'pipe_level': r'\s*(?P<level>[A-Za-z]*)\s*',
     'pipe_comp': r'(?P<comp>[^|]*)',
     'pipe_field': r'[^|]*',
+    'csv': r',(?:"(?:[^"]|"")*"|[^,"]*)',
+    'csv_level': r',(?P<level>' + '|'.join(sorted(LEVEL_WORDS, key=len, reverse=True)) + r')(?:,|$)',
 }
+_LEVEL_KINDS = ('level', 'pipe_level', 'csv_level')
+# A CSV row's cells after the timestamp: quoted (with "" inside) or bare.
+_csv_cells = re.compile(r',("(?:[^"]|"")*"|[^,"]*)').findall
+MAX_CSV_FIELDS = 30
 
 
 def learn(sample: Sequence[str]) -> Format | None:
-    """The learned format of the sample, or None when its lines share no timestamped header."""
-    lines = [line for line in sample if line.strip()]
+    """The learned format of the sample, or None when its lines share no timestamped header.
+
+    Indented lines continue records and `#` lines are comments or directives (W3C's `#Fields:`): neither has the
+    header, so neither counts against it.
+    """
+    lines = [line for line in sample if line.strip() and line[0] not in ' \t#']
     if len(lines) < 2:
         return None
     shape = _timestamp_shape(lines)
@@ -67,14 +81,19 @@ def learn(sample: Sequence[str]) -> Format | None:
     ts_part = r'(?:\S+\s+){' + str(prefix) + r'}[\[(]?(?P<ts>' + TS_SHAPES[name][0] + r')[\])]?'
     head = re.compile(ts_part + r'(?P<rest>.*)')
     rests = [found.group('rest') for line in lines if (found := head.match(line))]
-    if not _agree(len(rests), len(lines)):  # the shape was seen inside words (`msg=audit(1485…`), not as a header
+    # Too few: the shape was seen inside words (`msg=audit(1485…`), not as a header. The other lines may continue
+    # records (a quoted field over several lines, `Caused by: ...`).
+    if len(rests) < TS_AGREEMENT * len(lines):
         return None
+    fields = None
     if _agree(sum(1 for rest in rests if rest.startswith('|')), len(rests)):
         fields = _pipe_fields(rests)
-    else:
+    elif _agree(sum(1 for rest in rests if rest[:1] == ',' and rest[1:2] not in (' ', '')), len(rests)):
+        fields = _csv_fields(rests)
+    if fields is None:
         fields = _token_fields(rests)
     body = _body(fields)
-    if not any(kind in ('level', 'pipe_level') for kind in fields):
+    if not any(kind in _LEVEL_KINDS for kind in fields):
         body += '(?P<level>)'
     if not any(kind in ('comp', 'comp_word', 'pipe_comp') for kind in fields):
         body += '(?P<comp>)'
@@ -85,15 +104,19 @@ def learn(sample: Sequence[str]) -> Format | None:
     # A line with the timestamp but not the rest of the header still starts a record: the rest is its message.
     bare = regex_format(NAME, ts_part + r'(?P<level>)(?P<comp>)\s*(?P<msg>.*)', lines[:3]).parse
     whole = full.parse
-    has_level = any(kind in ('level', 'pipe_level') for kind in fields)
+    has_level = any(kind in _LEVEL_KINDS for kind in fields)
+    letter_in_time = name == 'glog'  # `I1126 09:14:02.101`: the time opens with the level
 
     def parse(line: str) -> Record | None:
         record = whole(line) or bare(line)
-        if record is None or has_level or record[1]:
+        if record is None:
+            # A comment or directive is a record of its own, never part of the one before.
+            return (None, '', None, line) if line[:1] == '#' else None
+        if has_level or record[1]:
             return record
-        # No level column: a level in capitals among the first words (`[ERROR]`, `ERROR/Main]`, `LOG:`) is one.
-        found = _level_in_message(record[3])
-        return record if found is None else (record[0], LEVEL_OF[found.group(1)], record[2], record[3])
+        # No level column: one written at the start of the message is the line's.
+        level = LEVEL_OF[record[0][0]] if letter_in_time and record[0] else leading_level(record[3])
+        return (record[0], level, record[2], record[3]) if level else record
 
     return Format(name=NAME, parse=parse, samples=tuple(lines[:3]), weight=0.9, minute_len=minute_len)
 
@@ -132,12 +155,6 @@ def _timestamp_shape(lines: list[str]) -> tuple[str, int] | None:
     order = list(TS_SHAPES)
     (name, prefix), count = min(votes.items(), key=lambda item: (-item[1], item[0][1], order.index(item[0][0])))
     return (name, prefix) if count >= TS_AGREEMENT * len(lines) else None
-
-
-_level_in_message = re.compile(
-    r'(?:\S+\s+){0,2}?[\[(<]?(' + '|'.join(sorted((word for word in LEVEL_WORDS if word.isupper()), key=len,
-                                                 reverse=True)) + r')(?![A-Za-z\d])'
-).match
 
 
 # Each shape found at the start of a word (or just inside a bracket).
@@ -231,6 +248,8 @@ def _column_kind(tokens: list[str], total: int) -> str | None:
 def _kind(token: str) -> str:
     if not token:
         return 'none'
+    if token in LEVEL_LETTERS:
+        return 'level'
     core = _LEVEL_CORE(token)
     if core is not None and core.group(1) in LEVEL_WORDS and (len(core.group(0)) == len(token)
                                                               or not token[len(core.group(0))].isalnum()):
@@ -267,6 +286,17 @@ def _pipe_fields(rests: list[str]) -> list[str]:
             fields.append('pipe_field')
         fields.append('pipe')
     return fields
+
+
+def _csv_fields(rests: list[str]) -> list[str] | None:
+    """`ts,user,db,pid,...,LEVEL,code,"message"` (PostgreSQL's csvlog and the like): the cells up to the first one
+    that holds a level on nearly every line; None when no cell does."""
+    rows = [_csv_cells(rest, 0, 4000)[:MAX_CSV_FIELDS] for rest in rests]
+    for position in range(MAX_CSV_FIELDS):
+        values = [row[position] for row in rows if position < len(row)]
+        if _agree(sum(1 for value in values if value in LEVEL_WORDS), len(rows)):
+            return ['csv'] * position + ['csv_level']
+    return None
 
 
 def _agree(count: int, total: int) -> bool:

@@ -6,7 +6,8 @@ import json
 from typing import Any
 
 from parsers.formats.base import Format, Record
-from parsers.levels import LEVEL_OF, SYSLOG_SEVERITY, level_of_number
+from parsers.levels import LEVEL_LETTERS, LEVEL_OF, LEVEL_WORDS, SYSLOG_SEVERITY, level_of_number, level_of_status
+from parsers.model import LEVELS
 from parsers.timestamps import epoch_text
 
 _loads = json.loads
@@ -33,6 +34,11 @@ def _time_of(obj: dict[str, Any]) -> str | None:
         value = obj.get(key)
         if value is None:
             continue
+        if isinstance(value, dict):
+            # Extended JSON (MongoDB): {"$date": "2026-..."} or {"$date": {"$numberLong": "1764148442101"}}.
+            value = value.get('$date')
+            if isinstance(value, dict):
+                value = value.get('$numberLong')
         if isinstance(value, str) and not value.isdigit():
             return value
         if isinstance(value, (int, float, str)):
@@ -50,13 +56,35 @@ def _level_of(obj: dict[str, Any]) -> str:
         if value is not None:
             break
         value = obj.get(key)
+    if value is None:
+        return _level_elsewhere(obj)
     if isinstance(value, bool):
         return ''
     if isinstance(value, int):
-        return level_of_number(value)
+        # pino and bunyan count 10..60; 100..599 is an HTTP status (`"status": 200`).
+        return level_of_status(str(value)) if 100 <= value < 600 else level_of_number(value)
     if isinstance(value, str):
         return LEVEL_OF.get(value) or LEVEL_OF.get(value.upper(), '')
     return ''
+
+
+def _level_elsewhere(obj: dict[str, Any]) -> str:
+    """No usual level key: MongoDB's letter (`"s":"W"`, `"s":"D2"`), a key that ends in `level` (`appLogLevel`), or a
+    level word among the record's tags."""
+    letter = obj.get('s')
+    if isinstance(letter, str) and letter[:1] in LEVEL_LETTERS and (len(letter) == 1 or letter[1:].isdigit()):
+        return LEVEL_OF[letter[0]]
+    for key, value in obj.items():
+        if isinstance(value, str) and key[-5:].lower() == 'level':
+            level = LEVEL_OF.get(value) or LEVEL_OF.get(value.upper(), '')
+            if level:
+                return level
+    tags = obj.get('tags')
+    if not isinstance(tags, list):
+        return ''
+    # The most severe one: a tag like `config` or `log` beside `warning` names a topic.
+    levels = [LEVEL_OF[tag] for tag in tags if isinstance(tag, str) and tag in LEVEL_WORDS]
+    return max(levels, key=LEVELS.index, default='')
 
 
 def _message_of(obj: dict[str, Any]) -> str:

@@ -9,5 +9,5 @@ FORMAT = regex_format(
         'I1126 09:14:02.101234    1234 controller.go:42] Starting controller',
         'E1126 09:14:03.000001       7 reflector.go:138] Failed to watch *v1.Pod: connection refused',
     ),
-    minute_len=10,
+    minute_len=11,
 )

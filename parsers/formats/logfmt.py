@@ -5,11 +5,14 @@ from __future__ import annotations
 import re
 
 from parsers.formats.base import Format, Record
-from parsers.levels import LEVEL_OF
+from parsers.levels import LEVEL_OF, level_of_number
+from parsers.timestamps import TS_PATTERNS
 
 _PAIR = re.compile(r'([\w.@-]+)=("(?:[^"\\]|\\.)*"|[^\s"]*)')
 _START = re.compile(r'[\w.@-]+=(?:"|[^\s"]*\s+[\w.@-]+=)')
 _start = _START.match
+# No time key: seconds since 1970 in parentheses or brackets stand for it (auditd's `msg=audit(1485893834.891:1):`).
+_bracketed_epoch = re.compile(r'[\[(](' + TS_PATTERNS['epoch'] + r')[:\])]').search
 _pairs = _PAIR.findall
 _TIME_KEYS = ('time', 'ts', 't', 'timestamp', '@timestamp')
 _LEVEL_KEYS = ('level', 'lvl', 'severity', 'loglevel')
@@ -23,6 +26,9 @@ def parse(line: str) -> Record | None:
     if len(fields) < 2:
         return None
     ts = next((fields[key] for key in _TIME_KEYS if key in fields), None)
+    if ts is None:
+        epoch = _bracketed_epoch(line)
+        ts = epoch.group(1) if epoch is not None else None
     level = next((fields[key].strip('"') for key in _LEVEL_KEYS if key in fields), '')
     msg = next((fields[key] for key in _MESSAGE_KEYS if key in fields), None)
     if msg is None:
@@ -31,7 +37,9 @@ def parse(line: str) -> Record | None:
     elif msg[:1] == '"':
         msg = msg[1:-1].replace('\\"', '"')
     comp = fields.get('logger') or fields.get('component') or fields.get('source')
-    return (ts.strip('"') if ts else None), LEVEL_OF.get(level, ''), comp, msg
+    # pino-style numbers (`level=50`) count as they do in JSON.
+    written = level_of_number(int(level)) if level.isdigit() else LEVEL_OF.get(level, '')
+    return (ts.strip('"') if ts else None), written, comp, msg
 
 
 FORMAT = Format(

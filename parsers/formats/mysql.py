@@ -1,6 +1,7 @@
 """MySQL / MariaDB error log: `2026-11-26T09:14:02.101234Z 0 [Warning] [MY-010068] [Server] message`."""
 
 from parsers.formats.base import regex_format
+from parsers.levels import LEVEL_OF
 
 FORMAT = regex_format(
     'mysql',
@@ -12,4 +13,6 @@ FORMAT = regex_format(
         "161126  9:14:02 [ERROR] Can't open the mysql.plugin table.",
     ),
     minute_len=16,
+    # MySQL 8 writes its startup and shutdown notes as `[System]`.
+    levels={**LEVEL_OF, 'System': 'INFO'},
 )

@@ -14,7 +14,7 @@ _PINO = re.compile(
 _WINSTON = re.compile(r'(?P<level>error|warn|info|http|verbose|debug|silly): (?P<msg>.*)')
 _pino = _PINO.match
 _winston = _WINSTON.match
-_WINSTON_LEVELS = {**LEVEL_OF, 'http': 'DEBUG', 'silly': 'TRACE'}
+_WINSTON_LEVELS = {**LEVEL_OF, 'http': 'DEBUG'}
 
 
 def parse(line: str) -> Record | None:

@@ -7,10 +7,10 @@ import re
 from parsers.formats.base import Format, Record
 from parsers.levels import LEVEL_OF, SYSLOG_SEVERITY
 
-# A level at the start (`ERROR ...`, `[E] ...`) after an optional syslog priority (`<11>`), or in capitals
-# after a program name (`npm ERR! ...`, `pip WARNING: ...`).
+# A level at the start (`ERROR ...`, `[E] ...`) after an optional syslog priority (`<11>`) or sequence number
+# (`38 error ...`), or in capitals after a program name (`npm ERR! ...`, `pip WARNING: ...`).
 _LEADING_LEVEL = re.compile(
-    r'(?:<(?P<pri>\d{1,3})>)?(?:\[(?P<bracketed>[A-Za-z]{1,9})\]|(?P<word>[A-Za-z]{3,9})\]?[:!]?(?=\s))?'
+    r'(?:<(?P<pri>\d{1,3})>)?(?:\[(?P<bracketed>[A-Za-z]{1,9})\]|(?:\d+ )?(?P<word>[A-Za-z]{3,9})\]?[:!]?(?=\s))?'
 )
 _SECOND_LEVEL = re.compile(r'[\w.@/-]+ ([A-Z]{3,9})!?:?(?=\s)')
 _leading = _LEADING_LEVEL.match

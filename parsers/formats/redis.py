@@ -11,5 +11,5 @@ FORMAT = regex_format(
         '1:M 26 Nov 2026 09:14:05.000 # WARNING overcommit_memory is set to 0! Background save may fail.',
     ),
     minute_len=0,
-    levels={'.': 'DEBUG', '-': 'TRACE', '*': 'INFO', '#': 'WARN'},
+    levels={'.': 'DEBUG', '-': 'DEBUG', '*': 'INFO', '#': 'WARN'},
 )

@@ -5,10 +5,11 @@ from __future__ import annotations
 import re
 
 from parsers.formats.base import Format, Parser, Record
-from parsers.levels import SYSLOG_SEVERITY
+from parsers.levels import SYSLOG_SEVERITY, leading_level
 
 _LINE = re.compile(
-    r'(?:<(?P<pri>\d{1,3})>)?(?P<ts>[A-Z][a-z]{2} {1,2}\d\d? \d\d:\d\d:\d\d(?:\.\d+)?|\d{4}-\d\d-\d\dT\S+) '
+    r'(?:<(?P<pri>\d{1,3})>)?(?P<ts>[A-Z][a-z]{2} {1,2}\d\d? \d\d:\d\d:\d\d(?:\.\d+)?'
+    r'|\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:?\d\d)?) '
     # The program may be two or three words (`Google Chrome Helper[12]:`) or missing (`--- last message ...`).
     r'\S+ (?:(?P<comp>[^\s:\[]+(?: [^\s:\[]+){0,2}?)(?:\[[\w.-]*\])?:(?: |$))?(?P<msg>.*)'
 )
@@ -23,7 +24,8 @@ def pri_parser(line_pattern: re.Pattern[str]) -> Parser:
         if found is None:
             return None
         pri, ts, comp, msg = found.group('pri', 'ts', 'comp', 'msg')
-        level = SYSLOG_SEVERITY[int(pri) & 7] if pri else ''
+        # Without a priority, a level the program wrote at the start of its message (klog's `I0612 ...`) is used.
+        level = SYSLOG_SEVERITY[int(pri) & 7] if pri else leading_level(msg)
         return (None if ts == '-' else ts), level, comp, msg.removeprefix('\ufeff')
 
     return parse

@@ -14,7 +14,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from parsers import ERROR_LEVELS, Analysis, Group
+from parsers import ERROR_LEVELS, Analysis, Group, top_incidents
 from parsers.digest import plain_template
 from services.diagnosis.analyzer import Diagnosis, answer_key
 from services.diagnosis.redaction import redact
@@ -396,9 +396,9 @@ def _data(name: str) -> str:
 
 
 def default_group(analysis: Analysis) -> Group | None:
-    """The group a diagnosis is about unless the person chose another: the top error group."""
-    errors = analysis.error_groups
-    return errors[0] if errors else None
+    """The group a diagnosis is about unless the person chose another: the top incident, not the most frequent."""
+    incidents = top_incidents(analysis, 1)
+    return incidents[0] if incidents else None
 
 
 def _clean(value: str) -> str:

@@ -25,8 +25,7 @@ ValueError: bad row 18
 
 def test_digest_numbers_lines_and_shows_the_sections() -> None:
     analysis = analyze_lines(LOG.splitlines())
-    group = default_group(analysis)
-    assert group is not None and group.first_line == 5
+    group = next(group for group in analysis.groups if group.first_line == 5)  # chosen by the person
     digest = build_digest(analysis, group)
     text = digest.text
     assert '=== LOG OVERVIEW ===' in text
@@ -37,10 +36,13 @@ def test_digest_numbers_lines_and_shows_the_sections() -> None:
     assert '      5 | 2026-01-01 10:00:04 ERROR request failed' in text
     assert '      9 | ValueError: bad row 17' in text
     assert '      4 | 2026-01-01 10:00:03 INFO loading orders' in text
-    # the first error in time is another group and comes with its own line
-    assert 'FIRST ERROR IN TIME' in text
+    # the first error in time is another group, the top other candidate, and comes with its own line
+    assert '=== OTHER INCIDENT CANDIDATES' in text
+    assert '=== CANDIDATE: group #2, ERROR, 1 occurrence(s) ===' in text
+    assert ('why it stands out: logged at ERROR; the first error in the log; just before a crash at line 5; '
+            'worded like a cause: "timeout"') in text
     assert '      2 | 2026-01-01 10:00:01 ERROR cache warm-up failed' in text
-    assert '=== OTHER TOP GROUPS' in text and 'WARN x1' in text
+    assert 'WARN' in text and '     15 | 2026-01-01 10:00:06 WARN slow query took 900 ms' in text
     assert digest.tokens == estimate_tokens(text) <= 12_000
     assert not digest.event_truncated
 
@@ -81,7 +83,7 @@ def test_a_huge_chosen_event_is_cut_in_the_middle_and_stays_in_budget(budget: in
     assert digest.event_truncated
     assert '     10 | 2026-01-01 10:00:00 ERROR deep recursion' in digest.text
     assert 'RecursionError: too deep' in digest.text
-    assert 'left out of the middle of this event to fit the token budget' in digest.text
+    assert 'of this event left out to fit the token budget' in digest.text
     assert digest.groups_left_out > 99_000
 
 
@@ -122,3 +124,45 @@ def test_budget_and_root_cause_on_a_million_line_log() -> None:
 ])
 def test_fragments_glued_to_a_wildcard_are_not_shown(template: str, plain: str) -> None:
     assert plain_template(template) == plain
+
+
+def _busy_log_with_one_rare_warning() -> Analysis:
+    """500 kinds of routine INFO, many times each, and one warning that happened once."""
+    groups = [Group(id=i, template=f'step {i} done in <*> ms', level='INFO', count=40, first_line=i,
+                    example=f'2026-01-01 10:00:00 INFO step {i} done in 7 ms',
+                    occurrences=[i + 500 * n for n in range(40)])
+              for i in range(1, 501)]
+    warning = Group(id=501, template='cannot rotate <*>: Permission denied', level='WARN', count=1, first_line=13_000,
+                    example='2026-01-01 11:00:00 WARN cannot rotate /var/log/app.log: Permission denied')
+    return Analysis(lines=20_001, events=20_001, level_counts={'INFO': 20_000, 'WARN': 1}, formats={},
+                    groups=[*groups, warning])
+
+
+def test_the_budget_is_used_and_a_rare_warning_comes_before_common_info() -> None:
+    analysis = _busy_log_with_one_rare_warning()
+    digest = build_digest(analysis, default_group(analysis), budget=12_000)
+    assert 11_000 <= digest.tokens <= 12_000
+    text = digest.text
+    assert text.index('cannot rotate /var/log/app.log: Permission denied') < text.index('=== MOST FREQUENT GROUPS')
+    assert 'why it stands out: logged at WARN' in text
+
+
+def test_the_deep_root_cause_of_a_long_event_is_kept() -> None:
+    frames = [f'\tat org.example.Factory{i}.create(Factory{i}.java:{i})' for i in range(150)]
+    lines = [f'2026-01-01 10:00:{i % 60:02d} INFO tick {i}' for i in range(100)]
+    lines += ['2026-01-01 10:01:00 ERROR context failed to start',
+              'org.example.BeanCreationException: Error creating bean with name shopService', *frames,
+              'Caused by: org.example.ClientException: client could not be initialised', *frames[:40],
+              'Caused by: java.net.ConnectException: Connection refused', *frames[:5], '\t... 12 more',
+              '2026-01-01 10:01:01 INFO shutting down']
+    analysis = analyze_lines(lines)
+    chosen = default_group(analysis)
+    assert chosen is not None and chosen.exception == 'org.example.BeanCreationException'
+    digest = build_digest(analysis, chosen, budget=MIN_BUDGET * 2)
+    assert digest.event_truncated and digest.tokens <= MIN_BUDGET * 2
+    text = digest.text
+    assert '    101 | 2026-01-01 10:01:00 ERROR context failed to start' in text
+    assert '    253 | Caused by: org.example.ClientException: client could not be initialised' in text
+    assert '    294 | Caused by: java.net.ConnectException: Connection refused' in text
+    assert '    254 | \tat org.example.Factory0.create(Factory0.java:0)' in text  # the frame under the cause
+    assert 'line(s) of this event left out to fit the token budget' in text

@@ -1,6 +1,6 @@
 import io
 
-from parsers import Analysis, analyze_stream
+from parsers import Analysis, analyze_lines, analyze_stream
 
 
 def analyze(text: str) -> tuple[Analysis, dict[int, tuple[int, int, str]]]:
@@ -191,3 +191,9 @@ def test_an_exception_named_like_a_panic_continues_its_event_as_any_exception_li
     assert analysis.events == 2
     assert rows[2] == rows[1]
     assert sorted(group.exception for group in analysis.groups) == ['reactor.CoreError', 'reactor.CorePanic']
+
+
+def test_a_control_character_glued_to_a_record_is_no_failure() -> None:
+    analysis = analyze_lines(['2026-11-26 09:00:00,000 DEBUG [web] request served 0', '\x1f',
+                              '2026-11-26 09:00:01,000 INFO [web] request 1 served'])
+    assert analysis.lines == 3

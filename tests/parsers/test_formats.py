@@ -1,5 +1,6 @@
 import pytest
 
+from parsers import analyze_lines
 from parsers.formats import CONTINUES, FORMATS, Format, detect
 from parsers.formats.generic import learn
 from parsers.levels import LEVEL_OF
@@ -34,6 +35,20 @@ def test_each_format_wins_detection_on_its_own_samples(fmt: Format) -> None:
         ('W1126 09:14:02.101234    1234 main.go:42] low disk', 'WARN', 'low disk'),
         ('2026-11-26 09:14:03.200 UTC [2345] PANIC:  could not write', 'FATAL', 'could not write'),
         ('1:M 26 Nov 2026 09:14:05.000 # WARNING overcommit', 'WARN', 'WARNING overcommit'),
+        ('{"tags":["config","warning"],"message":"setting renamed"}', 'WARN', 'setting renamed'),
+        ('{"tags":["listening","info"],"message":"server up"}', 'INFO', 'server up'),
+        ('{"appLogLevel":"Error","message":"queue full"}', 'ERROR', 'queue full'),
+        ('{"t":{"$date":"2026-11-26T09:14:02.101+01:00"},"s":"W","c":"NETWORK","msg":"slow"}', 'WARN', 'slow'),
+        ('{"t":{"$date":"2026-11-26T09:14:02Z"},"s":"D2","c":"QUERY","msg":"plan"}', 'DEBUG', 'plan'),
+        ('{"s":12,"msg":"took long"}', '', 'took long'),
+        ('{"status":503,"msg":"GET /api"}', 'ERROR', 'GET /api'),
+        ('{"status":200,"msg":"GET /"}', 'INFO', 'GET /'),
+        ('2026-11-26T09:14:02.101234Z 0 [System] [MY-010116] [Server] starting as process 1', 'INFO',
+         'starting as process 1'),
+        ('2026-11-26 09:14:02 CET FATAL:  the database system is shutting down', 'FATAL',
+         'the database system is shutting down'),
+        ('time=2026-11-26T09:14:02Z level=50 msg="charge failed"', 'ERROR', 'charge failed'),
+        ('127.0.0.1 - - [26/Nov/2026 09:14:02] "GET /x HTTP/1.1" 500 12 0.01', 'ERROR', 'GET /x 500'),
     ],
 )
 def test_levels_are_normalized(line: str, level: str, message: str) -> None:
@@ -66,3 +81,43 @@ def test_learned_header_with_level_and_component() -> None:
 
 def test_no_shared_header_learns_nothing() -> None:
     assert learn(['hello there', 'general kenobi', 'you are a bold one']) is None
+
+
+@pytest.mark.parametrize(
+    ('line', 'timestamp'),
+    [
+        ('{"t":{"$date":"2026-11-26T09:14:02.101+01:00"},"s":"I","msg":"up"}', '2026-11-26T09:14:02.101+01:00'),
+        ('{"t":{"$date":{"$numberLong":"1764148442101"}},"s":"I","msg":"up"}', '2025-11-26T09:14:02.101000+00:00'),
+    ],
+)
+def test_extended_json_dates_are_timestamps(line: str, timestamp: str) -> None:
+    record = detect([line])[0].parse(line)
+    assert record is not None
+    assert record[0] == timestamp
+
+
+@pytest.mark.parametrize(
+    ('line', 'timestamp', 'message'),
+    [
+        ('10.0.0.2, 10.0.0.1, 127.0.0.1 - - [26/Nov/2026:09:14:02 +0100] "GET /a HTTP/1.1" 200 5 "-" "curl"',
+         '26/Nov/2026:09:14:02 +0100', 'GET /a 200'),
+        ('"10.5.1.2, 199.96.1.1" 10.2.1.185 - - [26/Nov/2026:09:14:03 +0000] "GET /b HTTP/1.1" 404 5 "-" "x"',
+         '26/Nov/2026:09:14:03 +0000', 'GET /b 404'),
+        ('127.0.0.1 - - [26/Nov/2026:09:14:04 +0200] "" 400 0 "-" "-"', '26/Nov/2026:09:14:04 +0200', '- - 400'),
+        ('type=SYSCALL msg=audit(1764148442.101:4242): arch=c000003e syscall=44 success=yes', '1764148442.101',
+         'audit(1764148442.101:4242):'),
+    ],
+)
+def test_timestamps_behind_proxy_chains_and_in_parentheses(line: str, timestamp: str, message: str) -> None:
+    record = detect([line])[0].parse(line)
+    assert record is not None
+    assert (record[0], record[3]) == (timestamp, message)
+
+
+def test_postgresql_without_a_pid_keeps_hint_and_detail_with_their_error() -> None:
+    lines = ['2026-11-26 09:14:02 CET ERROR:  function nosuch() does not exist',
+             '2026-11-26 09:14:02 CET HINT:  No function matches the given name and argument types.',
+             '2026-11-26 09:14:03 CET LOG:  duration: 0.084312 sec']
+    analysis = analyze_lines(lines)
+    assert analysis.formats == {'postgresql': 2}
+    assert [(group.level, group.lines) for group in analysis.groups] == [('ERROR', 2), ('INFO', 1)]

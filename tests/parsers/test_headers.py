@@ -115,6 +115,9 @@ def test_a_line_unlike_the_rest_does_not_change_the_header_of_the_lines_after_it
         ('9/28/2016 4:30:30 PM', datetime(2016, 9, 28, 16, 30, 30)),
         ('Nov 9 12:01:01', datetime(2020, 11, 9, 12, 1, 1)),
         ('26 Nov 2026 09:14:05.000', datetime(2026, 11, 26, 9, 14, 5)),
+        ('26 Nov 09:14:05.000', datetime(2020, 11, 26, 9, 14, 5)),
+        ('26/Nov/2026 09:14:05', datetime(2026, 11, 26, 9, 14, 5)),
+        ('2026-11-26 09:14:05 CET', datetime(2026, 11, 26, 9, 14, 5)),
         ('26/Nov/2026:09:14:05 +0100', datetime(2026, 11, 26, 8, 14, 5, tzinfo=UTC)),
         ('2026-11-26 09:14:05 +01:00', datetime(2026, 11, 26, 8, 14, 5, tzinfo=UTC)),
     ],
@@ -138,3 +141,81 @@ def test_a_timestamp_inside_a_word_is_not_a_header_and_nothing_fails() -> None:
     analysis = analyze_lines(lines)
     assert analysis.lines == 40
     assert len(analysis.groups) == 1
+
+
+def test_padded_bracketed_levels_right_after_the_timestamp_bracket() -> None:
+    levels = ('INFO ', 'WARN ', 'ERROR', 'DEBUG')
+    lines = [f'[2026-11-26T09:14:{n:02d},{n:03d}][{levels[n % 4]}][com.example.Pool{n % 3:<12}] '
+             f'[node-{n % 2}] pool {n} resized' for n in range(20)]
+    name, records = _parsed(lines)
+    assert name == 'learned'
+    assert [record[1] for record in records[:4] if record] == ['INFO', 'WARN', 'ERROR', 'DEBUG']
+    assert records[2] is not None and records[2][0] == '2026-11-26T09:14:02,002'
+
+
+def test_a_column_of_single_level_letters_is_the_level_not_a_host() -> None:
+    letters = ('I', 'I', 'W', 'E', 'D')
+    lines = [f'2026-11-26T09:14:{n:02d}.{n:03d}+0100 {letters[n % 5]} NETWORK  [conn{n}] end connection '
+             f'10.0.0.{n}:{5000 + n}' for n in range(30)]
+    name, records = _parsed(lines)
+    assert name == 'learned'
+    assert [record[1] for record in records[:5] if record] == ['INFO', 'INFO', 'WARN', 'ERROR', 'DEBUG']
+    analysis = analyze_lines(lines)
+    assert analysis.level_counts['ERROR'] == 6
+
+
+def test_day_and_month_without_a_year_after_a_bracketed_pid() -> None:
+    lines = [f'[{2900 + n % 3}] {n % 28 + 1} May 04:32:{n:02d} - {n} clients connected ({n} replicas)'
+             for n in range(30)]
+    name, records = _parsed(lines)
+    assert name == 'learned'
+    assert records[3] is not None and records[3][0] == '4 May 04:32:03'
+    assert analyze_lines(lines).last_timestamp == datetime(datetime.now(UTC).year, 5, 2, 4, 32, 29)
+
+
+def test_w3c_directives_are_records_of_their_own_and_do_not_hide_the_header() -> None:
+    lines = ['#Software: Example HTTP API 2.0', '#Version: 1.0', '#Date: 2026-11-26 09:14:00',
+             '#Fields: date time c-ip c-port s-ip s-port cs-method cs-uri sc-status s-reason']
+    lines += [f'2026-11-26 09:14:{n:02d} 10.0.0.{n} {5000 + n} 10.0.1.1 80 GET /item/{n} 503 ConnLimit'
+              for n in range(4)]
+    analysis = analyze_lines(lines)
+    assert analysis.events == 8
+    assert analysis.first_timestamp == datetime(2026, 11, 26, 9, 14)
+    assert analysis.last_timestamp == datetime(2026, 11, 26, 9, 14, 3)
+
+
+def test_comma_separated_cells_with_a_level_cell_and_quoted_messages_over_several_lines() -> None:
+    levels = ('LOG', 'LOG', 'WARNING', 'ERROR')
+    text = []
+    for n in range(16):
+        text.append(f'2026-11-26 09:14:{n:02d}.{n:03d} UTC,"app","shop",{80 + n},"10.0.0.{n}:5432",5ff26a0c.{n},'
+                     f'{n},"idle",2026-11-26 09:00:00 UTC,3/{n},0,{levels[n % 4]},00000,"checkpoint {n} starting'
+                     + ('' if n % 4 else '\n') + f' reason: time {n}",,,,,,,,,"psql","client backend"')
+    lines = '\n'.join(text).split('\n')
+    analysis = analyze_lines(lines)
+    assert analysis.formats == {'learned': 16}
+    assert analysis.events == 16
+    assert analysis.level_counts['ERROR'] == 4
+    assert analysis.level_counts['WARN'] == 4
+    assert analysis.last_timestamp == datetime(2026, 11, 26, 9, 14, 15, 15000, tzinfo=UTC)
+
+
+def test_glog_letter_and_time_after_a_pod_name_give_level_and_time() -> None:
+    lines = [f'pod-{n % 3}-x7f {"IWE"[n % 3]}1126 09:14:{n:02d}.{n:06d}    1 controller.go:{n}] synced {n}'
+             for n in range(30)]
+    name, records = _parsed(lines)
+    assert name == 'learned'
+    assert [record[:2] for record in records[:3] if record] == [
+        ('I1126 09:14:00.000000', 'INFO'), ('W1126 09:14:01.000001', 'WARN'), ('E1126 09:14:02.000002', 'ERROR')]
+    assert analyze_lines(lines).level_counts['ERROR'] == 10
+
+
+def test_indented_continuations_do_not_hide_the_header_of_the_lines_they_follow() -> None:
+    lines: list[str] = []
+    for n in range(12):
+        lines.append(f'2026-11-26 09:14:{n:02d} worker-{n % 2} {("INFO", "WARN")[n % 2]} - query {n}:')
+        lines += [f'\t\tSELECT name FROM t{n}', '\t\tWHERE id > 0']
+    analysis = analyze_lines(lines)
+    assert analysis.formats == {'learned': 12}
+    assert analysis.events == 12
+    assert analysis.level_counts['WARN'] == 6

@@ -3,7 +3,8 @@
 import pytest
 
 from parsers import analyze_lines
-from parsers.levels import infer_level
+from parsers.formats import detect
+from parsers.levels import infer_level, leading_level
 
 
 @pytest.mark.parametrize(
@@ -51,6 +52,8 @@ def test_a_written_level_is_never_replaced_by_the_words() -> None:
         (['npm ERR! code ELIFECYCLE', 'npm ERR! errno 1', 'npm WARN deprecated left-pad@1.0.0'], {'ERROR', 'WARN'}),
         (['[E] disk full', '[W] disk nearly full', '[I] disk checked'], {'ERROR', 'WARN', 'INFO'}),
         (['<11>disk full', '<12>disk nearly full', '<14>disk checked'], {'ERROR', 'WARN', 'INFO'}),
+        (['38 error publish failed', '39 verbose stack trace follows', '40 silly tarball has no local data',
+          '41 warn package deprecated'], {'ERROR', 'DEBUG', 'TRACE', 'WARN'}),
         (['web_1     | 2026-11-26 09:14:02 [ERROR] upstream gone',
           'web_1     | 2026-11-26 09:14:03 [WARN] upstream slow',
           'worker_1  | [2026-11-26 09:14:04,101: INFO/MainProcess] Task t1 succeeded'], {'ERROR', 'WARN', 'INFO'}),
@@ -60,3 +63,41 @@ def test_written_levels_after_a_prefix_or_in_brackets(lines: list[str], levels: 
     analysis = analyze_lines(lines)
     assert {group.level for group in analysis.groups} == levels
     assert {group.level_source for group in analysis.groups} == {'written'}
+
+
+@pytest.mark.parametrize(
+    ('message', 'level'),
+    [
+        ('W0612 09:14:02.101234    1304 reflector.go:33] watch closed', 'WARN'),
+        ('E1126 23:59:59.000001 7 main.go:1] boom', 'ERROR'),
+        ('I120: Host is ready', 'INFO'),
+        ('W110: disk almost full', 'WARN'),
+        ('worker [ERROR] job lost', 'ERROR'),
+        ('LOG:  checkpoint starting', 'INFO'),
+        ('I think it works', ''),
+        ('E2E tests passed', ''),
+        ('W3C fields follow', ''),
+        ('Information about the disk', ''),
+    ],
+)
+def test_a_level_written_at_the_start_of_a_message(message: str, level: str) -> None:
+    assert leading_level(message) == level
+
+
+def test_glog_letters_behind_a_journal_header_are_written_levels() -> None:
+    letters = ('I', 'W', 'E', 'I')
+    lines = [f'Nov {n % 28 + 1:2d} 09:14:{n % 60:02d} node-{n % 3} kubelet[1304]: {letters[n % 4]}1126 '
+             f'09:14:{n % 60:02d}.{n:06d}    1304 pod_workers.go:{n}] syncing pod {n}' for n in range(40)]
+    analysis = analyze_lines(lines)
+    assert analysis.formats == {'syslog': 40}
+    assert analysis.level_counts['ERROR'] == 10
+    assert analysis.level_counts['WARN'] == 10
+    assert {group.level_source for group in analysis.groups} == {'written'}
+
+
+def test_a_letter_and_number_level_after_pipe_separated_columns() -> None:
+    levels = ('I120', 'I120', 'W110', 'E105')
+    lines = [f'2026-11-26T09:14:{n:02d}.{n:03d}+01:00| vmx| {levels[n % 4]}: device {n} attached' for n in range(40)]
+    fmt = detect(lines)[0]
+    assert fmt.name == 'learned'
+    assert [record[1] for record in map(fmt.parse, lines[:4]) if record] == ['INFO', 'INFO', 'WARN', 'ERROR']
