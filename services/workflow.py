@@ -12,7 +12,7 @@ from services import quota
 from services.analyses import Owner, get_analysis, record_diagnosis, restore_analysis
 from services.answer_cache import cached_answer, remember_answer
 from services.db import Database
-from services.diagnosis import Analyzer, Diagnosis, default_group
+from services.diagnosis import OFFLINE_MODEL, Analyzer, Diagnosis, default_group
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,8 +31,9 @@ async def diagnose_saved(
     *, database: Database, analyzer: Analyzer, analysis_id: str, owner: Owner, requester: quota.Requester,
     limits: quota.Limits, group_id: int | None = None, on_chunk: Callable[[str], None] | None = None,
 ) -> DiagnosisResult:
-    """Answer from the cache for free, or reserve a use, ask the analyzer, and keep the use only if the configured
-    model answered (an error, or the offline stand-in after a model failure, gives it back).
+    """Answer from the cache for free, or ask the analyzer: the offline analyzer answers for free, as nothing leaves
+    the server; a model's answer reserves a use first and keeps it only if the model answered (an error, or the
+    offline stand-in after a model failure, gives it back).
 
     Raises AnalysisNotFound, quota.QuotaExceeded, DiagnosisError (from the analyzer) or DatabaseUnavailable.
     """
@@ -50,7 +51,10 @@ async def diagnose_saved(
             on_chunk(diagnosis.markdown)
         await asyncio.to_thread(_keep, database, analysis_id, owner, chosen, diagnosis, time.perf_counter() - started)
         return DiagnosisResult(diagnosis, chosen, True, time.perf_counter() - started)
-    reservation = await asyncio.to_thread(quota.reserve, database, requester=requester, limits=limits)
+    if analyzer.model == OFFLINE_MODEL:  # nothing leaves the server and nothing is paid for: no quota
+        reservation = quota.Reservation(None)
+    else:
+        reservation = await asyncio.to_thread(quota.reserve, database, requester=requester, limits=limits)
     try:
         diagnosis = await analyzer.diagnose(analysis, group, on_chunk)
     except BaseException:

@@ -51,7 +51,8 @@ def _faq(settings: Settings) -> list[tuple[str, str]]:
             'still tell them apart. The page shows how many values of each kind were replaced.'
         )),
         ('How many analyses can I run?', (
-            'Parsing and summaries are unlimited. Diagnoses are limited for guests: '
+            'Parsing, summaries and diagnoses by the built-in offline analyzer are free and unlimited. '
+            'Diagnoses by the AI model are limited for guests: '
             f'{settings.guest_free_analyses} per browser, and at most {settings.guest_daily_cap_per_address} a '
             'day from one network address. Registered accounts are unlimited. An answer served again from the '
             'store, or a diagnosis that failed, does not count.'

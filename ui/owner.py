@@ -9,6 +9,7 @@ from services.accounts import SESSION_OVER
 from services.analyses import Owner
 from services.container import Services
 from services.db import DatabaseUnavailable
+from services.diagnosis import OFFLINE_MODEL
 from services.quota import Limits, Requester
 from ui.session import login_url, request_address, verified_identity
 
@@ -50,7 +51,9 @@ def limits_for(services: Services) -> Limits:
 
 
 async def quota_text(services: Services, owner: Owner) -> str:
-    """What the person has left, in words."""
+    """What the person has left, in words: only diagnoses by a model are counted."""
+    if services.analyzer.model == OFFLINE_MODEL:
+        return 'Offline diagnoses are free and unlimited'
     limits = limits_for(services)
     try:
         left = await run.io_bound(quota.remaining, services.database, requester=requester_for(owner),
@@ -60,5 +63,5 @@ async def quota_text(services: Services, owner: Owner) -> str:
     if left is None:
         return 'Unlimited diagnoses'
     if owner.user_id is None:
-        return f'{left} of {limits.guest_free} free analyses left'
-    return f'{left} diagnoses left today'
+        return f'{left} of {limits.guest_free} free diagnoses by the AI model left; offline answers are unlimited'
+    return f'{left} diagnoses by the AI model left today'

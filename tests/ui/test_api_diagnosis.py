@@ -33,3 +33,28 @@ async def test_a_cut_off_answer_is_said_in_the_response_and_not_counted(gemini_o
     diagnosis = second.json()['diagnosis']
     assert (diagnosis['model'], diagnosis['markdown'], diagnosis['thinking_tokens']) == (
         'gemini-2.5-flash', '## Summary\nThe disk filled up.', 55)
+
+
+@pytest.fixture
+def gemini_three_a_day(gemini_server: GeminiServer, monkeypatch: pytest.MonkeyPatch) -> Iterator[GeminiServer]:
+    monkeypatch.setenv('GEMINI_API_KEY', 'api-key')
+    monkeypatch.setenv('GOOGLE_GEMINI_BASE_URL', gemini_server.url)
+    monkeypatch.setenv('USER_DAILY_CAP', '3')
+    yield gemini_server
+
+
+async def test_the_fourth_model_diagnosis_of_the_day_is_429(gemini_three_a_day: GeminiServer, user: User) -> None:
+    key = new_key('dev@example.com')
+    for number in range(3):
+        text = f'2026-01-01 10:00:00 ERROR worker {number} failed: No space left on device\n'
+        answer = await user.http_client.post('/api/v1/analyses?diagnose=true', json={'text': text},
+                                             headers=bearer(key))
+        assert answer.status_code == 201, answer.text
+        assert answer.json()['diagnosis']['model'] == 'gemini-2.5-flash'
+    other = '2026-01-01 10:00:00 ERROR something different broke\n'
+    refused = await user.http_client.post('/api/v1/analyses?diagnose=true', json={'text': other}, headers=bearer(key))
+    assert refused.status_code == 429
+    assert "today's 3 diagnoses" in refused.json()['detail']
+    assert len(gemini_three_a_day.requests) == 3
+    kept = await user.http_client.get(f'/api/v1/analyses/{refused.json()["analysis_id"]}', headers=bearer(key))
+    assert kept.status_code == 200 and kept.json()['diagnosis'] is None
