@@ -35,13 +35,17 @@ def register(services: Services) -> None:
             quota_label = ui.label().props('aria-live=polite').classes('text-sm text-gray-600')
             if owner.user_id is not None:
                 ui.badge('Unlimited analyses', color='positive').props('aria-label="Unlimited analyses"')
-            ui.upload(
+            # Any file name is taken (app.log.1, catalina.out, syslog): the reader refuses what is not a log by content.
+            upload = ui.upload(
                 label=f'Drop a log file here or click to choose one: up to {settings.max_upload_mb} MB, compressed too',
                 auto_upload=True,
                 max_file_size=settings.max_upload_bytes,
                 on_upload=lambda e: handle_upload(e),
-                on_rejected=lambda: show_error(f'That file is larger than {settings.max_upload_mb} MB.'),
-            ).props('accept=".log,.txt,.gz,.bz2,.xz,.json,.jsonl,text/*" aria-label="Log file"').classes('w-full')
+            ).props('aria-label="Log file"').classes('w-full')
+            upload.on('rejected', lambda e: show_error(_rejection(e.args, settings.max_upload_mb)))
+            upload.on('failed', lambda: show_error(
+                f'The upload did not complete: a file over {settings.max_upload_mb} MB is refused, or the connection '
+                'dropped.'))
             paste = ui.textarea(label='Or paste log text').props('outlined aria-label="Paste log text"').classes(
                 'w-full font-mono'
             )
@@ -137,6 +141,15 @@ def register(services: Services) -> None:
             ui.notify(message, type='negative')
 
         quota_label.text = await quota_text(services, owner)  # last: the handlers above exist before any click
+
+
+def _rejection(entries: object, limit_mb: int) -> str:
+    """Why the browser refused a file, from the uploader's `rejected` event: [{failedPropValidation, file}, ...]."""
+    reasons = {entry.get('failedPropValidation') for entry in entries if isinstance(entry, dict)} \
+        if isinstance(entries, list) else set()
+    if reasons & {'max-file-size', 'max-total-size'}:
+        return f'That file is larger than {limit_mb} MB, the largest log accepted.'
+    return f'The browser refused that file ({", ".join(sorted(map(str, reasons))) or "no reason given"}).'
 
 
 def _megabytes(size: int) -> str:

@@ -7,7 +7,7 @@ from collections.abc import Callable
 import pytest
 
 from parsers.reader import TRUNCATION_MARKER, InputError, ReadLimits, ReadStats, iter_lines
-from tests.binary_files import LOG, elf_program, pdf_document, png_image, tar_of_logs, zip_of_logs
+from tests.upload_samples import LOG, elf_program, pdf_document, png_image, tar_of_logs, zip_of_logs
 
 
 def lines_of(data: bytes, limits: ReadLimits | None = None) -> list[str]:

@@ -1,3 +1,4 @@
+import gzip
 import multiprocessing
 from pathlib import Path
 
@@ -7,6 +8,15 @@ from nicegui.elements.upload_files import SmallFileUpload
 from nicegui.testing import User
 
 from tests.ui.waits import WAIT
+from tests.upload_samples import (
+    NAMED_LOGS,
+    ROTATED_APP_LOG,
+    elf_program,
+    pdf_document,
+    png_image,
+    tar_of_logs,
+    zip_of_logs,
+)
 
 DISK_FULL = '2026-01-01 10:00:00 ERROR write failed: No space left on device\n'
 
@@ -52,11 +62,50 @@ async def test_offline_diagnoses_are_unlimited_for_a_guest(user: User) -> None:
     await user.should_see('Offline diagnoses are free and unlimited')
 
 
-async def test_a_binary_file_is_a_clear_message(user: User) -> None:
+async def upload(user: User, name: str, data: bytes) -> None:
     await user.open('/')
-    upload = user.find(ui.upload).elements.pop()
-    await upload.handle_uploads([SmallFileUpload('core.bin', 'application/octet-stream', bytes(range(256)) * 8)])
-    await user.should_see('Error: this looks like a binary file, not a text log', retries=WAIT)
+    widget = user.find(ui.upload).elements.pop()
+    await widget.handle_uploads([SmallFileUpload(name, 'application/octet-stream', data)])
+
+
+@pytest.mark.parametrize('name', list(NAMED_LOGS))
+async def test_a_log_under_any_name_is_analyzed(user: User, name: str) -> None:
+    await upload(user, name, NAMED_LOGS[name])
+    await user.should_see('Problem to diagnose', retries=WAIT)
+    await user.should_see(name)
+
+
+@pytest.mark.parametrize(('name', 'data', 'message'), [
+    ('core.bin', bytes(range(256)) * 8, 'this looks like a binary file, not a text log'),
+    ('screenshot.png', png_image(), 'this looks like a PNG image, not a text log'),
+    ('logs.zip', zip_of_logs(), 'this looks like a ZIP archive, not a text log'),
+    ('logs.tar.gz', gzip.compress(tar_of_logs()), 'this looks like a TAR archive inside the compressed file, not a '
+                                                  'text log'),
+    ('report.pdf', pdf_document(), 'this looks like a PDF document, not a text log'),
+    ('server', elf_program(), 'this looks like a program (ELF executable), not a text log'),
+    ('app.log', b'', 'the file is empty'),
+    ('bomb.log.gz', gzip.compress(b'x' * 20 * 1024 * 1024), 'the file inflates to more than 100 times its compressed '
+                                                             'size'),
+], ids=['binary', 'png', 'zip', 'tar.gz', 'pdf', 'elf', 'empty', 'bomb'])
+async def test_a_refused_upload_names_its_reason(user: User, name: str, data: bytes, message: str) -> None:
+    await upload(user, name, data)
+    await user.should_see(f'Error: {message}', retries=WAIT)
+    await user.should_not_see('Problem to diagnose')
+
+
+async def test_compressed_logs_are_still_taken(user: User) -> None:
+    await upload(user, 'app.log.2.gz', gzip.compress(ROTATED_APP_LOG))
+    await user.should_see('2 lines, 2 events', retries=WAIT)
+
+
+@pytest.mark.parametrize(('reason', 'message'), [
+    ('max-file-size', 'That file is larger than 200 MB, the largest log accepted.'),
+    ('filter', 'The browser refused that file (filter).'),
+])
+async def test_a_file_the_browser_refuses_names_its_reason(user: User, reason: str, message: str) -> None:
+    await user.open('/')
+    user.find(ui.upload).trigger('rejected', [{'failedPropValidation': reason, 'file': {}}])
+    await user.should_see(f'Error: {message}')
 
 
 @pytest.fixture

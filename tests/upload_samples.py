@@ -1,4 +1,5 @@
-"""Small but real files of the binary kinds people upload by mistake, made on the spot."""
+"""Logs under the names real systems give them, and small but real files of the binary kinds people upload by
+mistake, made on the spot."""
 
 from __future__ import annotations
 
@@ -9,6 +10,23 @@ import zipfile
 import zlib
 
 LOG = b''.join(b'2026-01-01 10:00:%02d ERROR worker failed: connection refused\n' % (n % 60) for n in range(200))
+# Tomcat's console log, a rotated application log, and syslog as Debian (syslog) and Red Hat (messages) name it.
+CATALINA_OUT = (
+    b'26-Nov-2026 09:14:02.101 INFO [main] org.apache.catalina.startup.Catalina.start Server startup in [2034] ms\n'
+    b'26-Nov-2026 09:15:40.377 SEVERE [http-nio-8080-exec-3] org.apache.catalina.core.StandardWrapperValve.invoke '
+    b'Servlet.service() for servlet [dispatcherServlet] threw exception\n'
+    b'java.lang.NullPointerException: Cannot invoke "com.shop.Cart.total()" because "cart" is null\n'
+    b'\tat com.shop.CheckoutController.pay(CheckoutController.java:88)\n'
+)
+ROTATED_APP_LOG = (
+    b'2026-11-25 23:59:58,004 INFO [scheduler] nightly export started\n'
+    b'2026-11-25 23:59:59,870 ERROR [export] upload to s3://reports failed: Access Denied\n'
+)
+SYSLOG = (
+    b'Nov 26 09:14:02 web-1 systemd[1]: Started nginx.service - A high performance web server.\n'
+    b'Nov 26 09:14:07 web-1 kernel: [ 8812.551201] Out of memory: Killed process 2211 (java) total-vm:8123456kB\n'
+)
+NAMED_LOGS = {'catalina.out': CATALINA_OUT, 'app.log.1': ROTATED_APP_LOG, 'syslog': SYSLOG, 'messages': SYSLOG}
 
 
 def png_image(side: int = 32) -> bytes:
