@@ -62,7 +62,8 @@ def _faq(settings: Settings) -> list[tuple[str, str]]:
             'pino and bunyan levels), logfmt, syslog (RFC 3164 and 5424), systemd journal exports, nginx and '
             'Apache access and error logs, Python logging, log4j and logback, klog/glog, Go, Node.js, '
             'PostgreSQL, MySQL, Redis, Docker and Kubernetes JSON wrappers, and any "timestamp, level, message" '
-            'shape. Stack traces (Python, Java, Go, Node.js) stay together as one event. Files may be gzipped.'
+            'shape. Stack traces (Python, Java, Go, Node.js) stay together as one event. Files may have any name '
+            '(app.log.1, catalina.out, syslog) and may be compressed with gzip, bzip2 or xz.'
         )),
         ('How big can a file be?', (
             f'Up to {settings.max_upload_mb} MB per upload (also after decompression of a .gz file). Lines longer '
