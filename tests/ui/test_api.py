@@ -7,6 +7,7 @@ from services.api_keys import create_api_key
 from services.config import Settings
 from services.db import Database
 from services.models import User as Account
+from tests.upload_samples import png_image
 
 LOG = '2026-01-01 10:00:00 ERROR write failed: No space left on device\n'
 
@@ -85,6 +86,10 @@ async def test_bad_input_is_a_clear_error(user: User) -> None:
     binary = await client.post('/api/v1/analyses', files=binary_file, headers=bearer(key))
     assert binary.status_code == 422
     assert 'binary' in binary.json()['detail']
+    for name, data, message in (('shot.png', png_image(), 'this looks like a PNG image, not a text log'),
+                                ('app.log', b'', 'the file is empty')):
+        refused = await client.post('/api/v1/analyses', files={'file': (name, data)}, headers=bearer(key))
+        assert (refused.status_code, refused.json()['detail']) == (422, message)
 
 
 @pytest.fixture
