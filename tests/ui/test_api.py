@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import httpx
 import pytest
 from nicegui.testing import User
 
@@ -112,11 +113,15 @@ async def test_uploads_over_the_limit_are_refused(small_limits: None, user: User
 async def test_offline_diagnoses_do_not_count_against_the_daily_cap(small_limits: None, user: User) -> None:
     key = new_key('dev@example.com')
     for number in range(5):
-        text = f'2026-01-01 10:00:00 ERROR worker {number} failed: No space left on device\n'
-        answer = await user.http_client.post('/api/v1/analyses?diagnose=true', json={'text': text},
-                                             headers=bearer(key))
+        answer = await diagnose_new_error(user, key, number)
         assert answer.status_code == 201, answer.text
         assert answer.json()['diagnosis']['model'] == 'offline'
+
+
+async def diagnose_new_error(user: User, key: str, number: int) -> httpx.Response:
+    """Analyze and diagnose a log whose error is new for every number, so no answer comes from the cache."""
+    text = f'2026-01-01 10:00:00 ERROR worker {number} failed: No space left on device\n'
+    return await user.http_client.post('/api/v1/analyses?diagnose=true', json={'text': text}, headers=bearer(key))
 
 
 async def test_the_api_is_documented(user: User) -> None:

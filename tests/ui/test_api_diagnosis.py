@@ -1,21 +1,24 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from nicegui.testing import User
 
 from tests.gemini_server import GeminiServer, Reply
-from tests.ui.test_api import LOG, bearer, new_key
+from tests.ui.test_api import LOG, bearer, diagnose_new_error, new_key
 
 
 @pytest.fixture
-def gemini_one_a_day(gemini_server: GeminiServer, monkeypatch: pytest.MonkeyPatch) -> Iterator[GeminiServer]:
+def gemini_one_a_day(gemini_server: GeminiServer, monkeypatch: pytest.MonkeyPatch) -> GeminiServer:
+    return use_gemini(gemini_server, monkeypatch, daily_cap=1)
+
+
+def use_gemini(server: GeminiServer, monkeypatch: pytest.MonkeyPatch, *, daily_cap: int) -> GeminiServer:
+    """The app diagnoses with the Gemini-protocol test server, and a registered user has `daily_cap` a day."""
     monkeypatch.setenv('GEMINI_API_KEY', 'api-key')
-    monkeypatch.setenv('GOOGLE_GEMINI_BASE_URL', gemini_server.url)
+    monkeypatch.setenv('GOOGLE_GEMINI_BASE_URL', server.url)
     monkeypatch.setenv('GEMINI_MAX_RETRIES', '0')
-    monkeypatch.setenv('USER_DAILY_CAP', '1')
-    yield gemini_server
+    monkeypatch.setenv('USER_DAILY_CAP', str(daily_cap))
+    return server
 
 
 async def test_a_cut_off_answer_is_said_in_the_response_and_not_counted(gemini_one_a_day: GeminiServer,
@@ -36,23 +39,17 @@ async def test_a_cut_off_answer_is_said_in_the_response_and_not_counted(gemini_o
 
 
 @pytest.fixture
-def gemini_three_a_day(gemini_server: GeminiServer, monkeypatch: pytest.MonkeyPatch) -> Iterator[GeminiServer]:
-    monkeypatch.setenv('GEMINI_API_KEY', 'api-key')
-    monkeypatch.setenv('GOOGLE_GEMINI_BASE_URL', gemini_server.url)
-    monkeypatch.setenv('USER_DAILY_CAP', '3')
-    yield gemini_server
+def gemini_three_a_day(gemini_server: GeminiServer, monkeypatch: pytest.MonkeyPatch) -> GeminiServer:
+    return use_gemini(gemini_server, monkeypatch, daily_cap=3)
 
 
 async def test_the_fourth_model_diagnosis_of_the_day_is_429(gemini_three_a_day: GeminiServer, user: User) -> None:
     key = new_key('dev@example.com')
     for number in range(3):
-        text = f'2026-01-01 10:00:00 ERROR worker {number} failed: No space left on device\n'
-        answer = await user.http_client.post('/api/v1/analyses?diagnose=true', json={'text': text},
-                                             headers=bearer(key))
+        answer = await diagnose_new_error(user, key, number)
         assert answer.status_code == 201, answer.text
         assert answer.json()['diagnosis']['model'] == 'gemini-2.5-flash'
-    other = '2026-01-01 10:00:00 ERROR something different broke\n'
-    refused = await user.http_client.post('/api/v1/analyses?diagnose=true', json={'text': other}, headers=bearer(key))
+    refused = await diagnose_new_error(user, key, 3)
     assert refused.status_code == 429
     assert "today's 3 diagnoses" in refused.json()['detail']
     assert len(gemini_three_a_day.requests) == 3
