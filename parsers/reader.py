@@ -13,6 +13,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import IO, Protocol, cast
 
+from parsers.file_kind import binary_kind
+
 CHUNK_SIZE = 1 << 20
 GZIP_MAGIC = b'\x1f\x8b'
 XZ_MAGIC = b'\xfd7zXZ\x00'
@@ -80,11 +82,11 @@ def iter_batches(
     chunks = _raw_chunks(stream, limits, stats)
     first = next(chunks, b'')
     if not first:
-        return
+        raise InputError('the compressed file holds nothing' if stats.compressed else 'the file is empty')
     encoding = detect_encoding(first)
     stats.encoding = encoding
-    if encoding == 'utf-8' and _looks_binary(first):
-        raise InputError('this looks like a binary file, not a text log')
+    if encoding == 'utf-8':
+        _refuse_binary(first, stats.compressed)
     decoder = codecs.getincrementaldecoder(encoding)(errors='replace')
     pending = ''
     for chunk in _chain(first, chunks):
@@ -224,12 +226,18 @@ def detect_encoding(first: bytes) -> str:
     return 'utf-8'
 
 
-def _looks_binary(first: bytes) -> bool:
+def _refuse_binary(first: bytes, compressed: bool) -> None:
+    """Refuse a known binary format by its magic number, any other by its share of bytes text never holds."""
     sample = first[:8192]
-    if not sample:
-        return False
     suspicious = sum(sample.count(byte) for byte in _BINARY_BYTES)
-    return suspicious / len(sample) > 0.1
+    if not suspicious:
+        return  # plain text, even where it starts like a signature ("MZ...", "%PDF")
+    kind = binary_kind(sample)
+    if kind is not None:
+        inside = ' inside the compressed file' if compressed else ''
+        raise InputError(f'this looks like {kind}{inside}, not a text log')
+    if suspicious / len(sample) > 0.1:
+        raise InputError('this looks like a binary file, not a text log')
 
 
 def _chain(first: bytes, rest: Iterator[bytes]) -> Iterator[bytes]:

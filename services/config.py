@@ -64,10 +64,10 @@ class Settings(AnalysisSettings):
     storage_secret: SecretStr | None = Field(
         None, description='Signs browser sessions. Unset: generated on first start and kept in DATA_DIR.'
     )
-    guest_free_analyses: int = Field(3, ge=0, description='Free diagnoses for a guest browser.')
-    guest_daily_cap_per_address: int = Field(10, ge=0, description='Free diagnoses a day for one client address.')
+    guest_free_analyses: int = Field(3, ge=0, description='Free model diagnoses for a guest browser.')
+    guest_daily_cap_per_address: int = Field(10, ge=0, description='Free model diagnoses a day for one client address.')
     user_daily_cap: int | None = Field(
-        None, ge=0, description='Diagnoses a day for one registered user. Unset: unlimited.'
+        None, ge=0, description='Model diagnoses a day for one registered user. Unset: unlimited.'
     )
     keep_uploads: bool = Field(False, description='Keep each uploaded log, redacted, with its analysis.')
     database_url: str | None = Field(None, description='SQLAlchemy URL. Unset: SQLite file in DATA_DIR.')

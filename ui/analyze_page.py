@@ -34,14 +34,18 @@ def register(services: Services) -> None:
             quota_label = ui.label().props('aria-live=polite').classes('text-sm text-gray-600')
             if owner.user_id is not None:
                 ui.badge('Unlimited analyses', color='positive').props('aria-label="Unlimited analyses"')
+            # Any file name is taken (app.log.1, catalina.out, syslog): the reader refuses what is not a log by content.
             upload = ui.upload(
                 label=f'Drop a log file here or click to choose one: up to {settings.max_upload_mb} MB, compressed too',
                 auto_upload=True,
                 max_file_size=settings.max_upload_bytes,
                 on_upload=lambda e: handle_upload(e),
-                on_rejected=lambda: show_error(f'That file is larger than {settings.max_upload_mb} MB.'),
-            ).props('accept=".log,.txt,.gz,.bz2,.xz,.json,.jsonl,text/*" aria-label="Log file"').classes('w-full')
+            ).props('aria-label="Log file"').classes('w-full')
             upload.add_slot('header', _upload_header(upload.props['label']))
+            upload.on('rejected', lambda e: show_error(_rejection(e.args, settings.max_upload_mb)))
+            upload.on('failed', lambda: show_error(
+                f'The upload did not complete: a file over {settings.max_upload_mb} MB is refused, or the connection '
+                'dropped.'))
             paste = ui.textarea(label='Or paste log text').props('outlined aria-label="Paste log text"').classes(
                 'w-full font-mono'
             )
@@ -142,6 +146,15 @@ def _upload_header(label: str) -> str:
         '<q-uploader-add-trigger aria-label="Choose a log file" tabindex="0" /></div>'
         '</div>'
     )
+
+
+def _rejection(entries: object, limit_mb: int) -> str:
+    """Why the browser refused a file, from the uploader's `rejected` event: [{failedPropValidation, file}, ...]."""
+    reasons = {entry.get('failedPropValidation') for entry in entries if isinstance(entry, dict)} \
+        if isinstance(entries, list) else set()
+    if reasons & {'max-file-size', 'max-total-size'}:
+        return f'That file is larger than {limit_mb} MB, the largest log accepted.'
+    return f'The browser refused that file ({", ".join(sorted(map(str, reasons))) or "no reason given"}).'
 
 
 def _megabytes(size: int) -> str:

@@ -34,7 +34,8 @@ async def diagnosis_panel(
     """
     offline = analyzer.model == OFFLINE_MODEL
     if offline:
-        ui.label('The built-in offline analyzer answers: nothing leaves this server.').classes('text-sm')
+        ui.label('The built-in offline analyzer answers for free and without limit: nothing leaves this server.'
+                 ).classes('text-sm')
     else:
         prompt = build_prompt(analysis, group, budget=settings.digest_budget_tokens,
                               redact_ips=settings.redact_ip_addresses)

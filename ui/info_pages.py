@@ -51,7 +51,8 @@ def _faq(settings: Settings) -> list[tuple[str, str]]:
             'still tell them apart. The page shows how many values of each kind were replaced.'
         )),
         ('How many analyses can I run?', (
-            'Parsing and summaries are unlimited. Diagnoses are limited for guests: '
+            'Parsing, summaries and diagnoses by the built-in offline analyzer are free and unlimited. '
+            'Diagnoses by the AI model are limited for guests: '
             f'{settings.guest_free_analyses} per browser, and at most {settings.guest_daily_cap_per_address} a '
             'day from one network address. Registered accounts are unlimited. An answer served again from the '
             'store, or a diagnosis that failed, does not count.'
@@ -61,7 +62,8 @@ def _faq(settings: Settings) -> list[tuple[str, str]]:
             'pino and bunyan levels), logfmt, syslog (RFC 3164 and 5424), systemd journal exports, nginx and '
             'Apache access and error logs, Python logging, log4j and logback, klog/glog, Go, Node.js, '
             'PostgreSQL, MySQL, Redis, Docker and Kubernetes JSON wrappers, and any "timestamp, level, message" '
-            'shape. Stack traces (Python, Java, Go, Node.js) stay together as one event. Files may be gzipped.'
+            'shape. Stack traces (Python, Java, Go, Node.js) stay together as one event. Files may have any name '
+            '(app.log.1, catalina.out, syslog) and may be compressed with gzip, bzip2 or xz.'
         )),
         ('How big can a file be?', (
             f'Up to {settings.max_upload_mb} MB per upload (also after decompression of a .gz file). Lines longer '

@@ -6,6 +6,7 @@ from nicegui import app, context, run, ui
 
 from services.accounts.interface import SESSION_OVER
 from services.container import Services
+from services.diagnosis.offline import OFFLINE_MODEL
 from services.identity import Caller
 from services.store import quota
 from services.store.database import DatabaseUnavailable
@@ -46,7 +47,9 @@ def limits_for(services: Services) -> Limits:
 
 
 async def quota_text(services: Services, owner: Caller) -> str:
-    """What the person has left, in words."""
+    """What the person has left, in words: only diagnoses by a model are counted."""
+    if services.analyzer.model == OFFLINE_MODEL:
+        return 'Offline diagnoses are free and unlimited'
     limits = limits_for(services)
     try:
         left = await run.io_bound(quota.remaining, services.database, caller=owner, limits=limits)
@@ -55,5 +58,5 @@ async def quota_text(services: Services, owner: Caller) -> str:
     if left is None:
         return 'Unlimited diagnoses'
     if owner.user_id is None:
-        return f'{left} of {limits.guest_free} free analyses left'
-    return f'{left} diagnoses left today'
+        return f'{left} of {limits.guest_free} free diagnoses by the AI model left; offline answers are unlimited'
+    return f'{left} diagnoses by the AI model left today'

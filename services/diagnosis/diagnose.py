@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from parsers import Analysis, Group
 from services.diagnosis.analyzer import Analyzer, Diagnosis
-from services.diagnosis.offline import default_group
+from services.diagnosis.offline import OFFLINE_MODEL, default_group
 from services.identity import Caller
 from services.store import quota
 from services.store.answer_cache import cached_answer, remember_answer
@@ -33,8 +33,9 @@ async def diagnose_saved(
     *, database: Database, analyzer: Analyzer, analysis_id: str, owner: Caller,
     limits: quota.Limits, group_id: int | None = None, on_chunk: Callable[[str], None] | None = None,
 ) -> DiagnosisResult:
-    """Answer from the cache for free, or reserve a use, ask the analyzer, and keep the use only if the configured
-    model answered (an error, or the offline stand-in after a model failure, gives it back).
+    """Answer from the cache for free, or ask the analyzer: the offline analyzer answers for free, as nothing leaves
+    the server; a model's answer reserves a use first and keeps it only if the model answered (an error, or the
+    offline stand-in after a model failure, gives it back).
 
     Raises AnalysisNotFound, quota.QuotaExceeded, DiagnosisError (from the analyzer) or DatabaseUnavailable.
     """
@@ -52,7 +53,10 @@ async def diagnose_saved(
             on_chunk(diagnosis.markdown)
         await asyncio.to_thread(_keep, database, analysis_id, owner, chosen, diagnosis, time.perf_counter() - started)
         return DiagnosisResult(diagnosis, chosen, True, time.perf_counter() - started)
-    reservation = await asyncio.to_thread(quota.reserve, database, caller=owner, limits=limits)
+    if analyzer.model == OFFLINE_MODEL:  # nothing leaves the server and nothing is paid for: no quota
+        reservation = quota.Reservation(None)
+    else:
+        reservation = await asyncio.to_thread(quota.reserve, database, caller=owner, limits=limits)
     try:
         diagnosis = await analyzer.diagnose(analysis, group, on_chunk)
     except BaseException:

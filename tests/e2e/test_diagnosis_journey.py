@@ -28,7 +28,7 @@ def test_guest_previews_the_redacted_evidence_and_watches_the_answer_stream_in(
     expect(summary).to_be_visible(timeout=10_000)
     expect(prevention).to_have_count(0)  # the last chunk has not arrived yet: the answer is streaming
     expect(prevention).to_be_visible(timeout=10_000)
-    expect(page.get_by_text('2 of 3 free analyses left')).to_be_visible()
+    expect(page.get_by_text('2 of 3 free diagnoses by the AI model left')).to_be_visible()
     save_screenshot(page, 'diagnosis-streamed-1280x800')
     with urllib.request.urlopen(f'{gemini_process}/_control/requests', timeout=5) as response:  # noqa: S310
         sent = json.dumps(json.load(response))

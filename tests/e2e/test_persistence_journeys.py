@@ -4,7 +4,7 @@ from pathlib import Path
 
 from playwright.sync_api import Browser, Page, expect
 
-from .conftest import start_app, stop_app
+from .conftest import gemini_env, start_app, stop_app
 
 
 def analyze(page: Page, url: str, text: str) -> str:
@@ -16,21 +16,26 @@ def analyze(page: Page, url: str, text: str) -> str:
     return page.url
 
 
-def test_free_diagnoses_hold_across_a_new_browser_context(browser: Browser, tmp_path: Path) -> None:
-    server = start_app(tmp_path, {'GUEST_FREE_ANALYSES': '3', 'GUEST_DAILY_CAP_PER_ADDRESS': '3'})
+def test_free_diagnoses_hold_across_a_new_browser_context(browser: Browser, tmp_path: Path,
+                                                           gemini_process: str) -> None:
+    caps = {'GUEST_FREE_ANALYSES': '3', 'GUEST_DAILY_CAP_PER_ADDRESS': '3'}
+    server = start_app(tmp_path, gemini_env(gemini_process) | caps)
     try:
         first = browser.new_context()
         page = first.new_page()
         for number in range(3):
             analyze(page, server.url, f'2026-01-01 10:00:00 ERROR failure {number} in the billing worker\n')
-            expect(page.get_by_text(f'{2 - number} of 3 free analyses left')).to_be_visible(timeout=20_000)
+            page.get_by_role('button', name='Diagnose with gemini-2.5-flash').click()
+            expect(page.get_by_text(f'{2 - number} of 3 free diagnoses by the AI model left')).to_be_visible(
+                timeout=20_000)
         first.close()
         # New cookies, same address: the database still knows.
         second = browser.new_context()
         page = second.new_page()
         page.goto(server.url)
-        expect(page.get_by_text('0 of 3 free analyses left')).to_be_visible()
+        expect(page.get_by_text('0 of 3 free diagnoses by the AI model left')).to_be_visible()
         analyze(page, server.url, '2026-01-01 10:00:00 ERROR a fresh failure\n')
+        page.get_by_role('button', name='Diagnose with gemini-2.5-flash').click()
         expect(page.get_by_text('The free diagnoses for your network are used up for today.')).to_be_visible(
             timeout=20_000
         )

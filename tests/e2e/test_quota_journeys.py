@@ -31,7 +31,7 @@ def test_a_guest_gets_three_diagnoses_then_the_offer_to_register(browser: Browse
     for number in range(3):
         analyze(page, server.url, ERROR_LINE.format(number, number))
         diagnose(page)
-        expect(page.get_by_text(f'{2 - number} of 3 free analyses left')).to_be_visible()
+        expect(page.get_by_text(f'{2 - number} of 3 free diagnoses by the AI model left')).to_be_visible()
     analyze(page, server.url, ERROR_LINE.format(3, 3))
     page.get_by_role('button', name='Diagnose with gemini-2.5-flash').click()
     expect(page.get_by_role('alert')).to_have_text(

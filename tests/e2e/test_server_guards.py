@@ -18,7 +18,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from tests.ui.test_api import new_key
 
-from .conftest import AppServer, running_app
+from .conftest import AppServer, gemini_env, running_app
 from .test_persistence_journeys import analyze
 
 LIMIT_MB = 5
@@ -29,17 +29,18 @@ LOG_LINE = b'2026-01-01 10:00:00,000 ERROR [db] could not connect to server: Con
 CAP_REACHED = 'The free diagnoses for your network are used up for today. Register for unlimited diagnoses.'
 
 
-def test_a_forged_forwarded_address_from_loopback_is_not_believed(browser: Browser, tmp_path: Path) -> None:
-    with running_app(tmp_path, {'GUEST_DAILY_CAP_PER_ADDRESS': '1'}) as server:
+def test_a_forged_forwarded_address_from_loopback_is_not_believed(browser: Browser, tmp_path: Path,
+                                                                   gemini_process: str) -> None:
+    with running_app(tmp_path, gemini_env(gemini_process) | {'GUEST_DAILY_CAP_PER_ADDRESS': '1'}) as server:
         diagnose_as(browser, server, '10.1.2.3', 'the disk is full')
         page = diagnose_as(browser, server, '10.4.5.6', 'the queue is stuck')
         expect(page.get_by_role('alert')).to_have_text(CAP_REACHED)
         expect(page.get_by_role('heading', name='Summary')).to_have_count(0)
 
 
-def test_a_trusted_proxy_forwards_the_client_address(browser: Browser, tmp_path: Path) -> None:
+def test_a_trusted_proxy_forwards_the_client_address(browser: Browser, tmp_path: Path, gemini_process: str) -> None:
     caps = {'GUEST_DAILY_CAP_PER_ADDRESS': '1', 'TRUSTED_PROXIES': '127.0.0.1'}
-    with running_app(tmp_path, caps) as server:
+    with running_app(tmp_path, gemini_env(gemini_process) | caps) as server:
         diagnose_as(browser, server, '10.1.2.3', 'the disk is full')
         page = diagnose_as(browser, server, '10.4.5.6', 'the queue is stuck')
         expect(page.get_by_role('heading', name='Summary')).to_be_visible()
@@ -48,9 +49,10 @@ def test_a_trusted_proxy_forwards_the_client_address(browser: Browser, tmp_path:
 
 
 def diagnose_as(browser: Browser, server: AppServer, forwarded_for: str, problem: str) -> Page:
-    """A new guest, sending X-Forwarded-For on every request, analyzes a log the offline analyzer diagnoses."""
+    """A new guest, sending X-Forwarded-For on every request, analyzes a log and asks the model to diagnose it."""
     page = browser.new_context(extra_http_headers={'X-Forwarded-For': forwarded_for}).new_page()
     analyze(page, server.url, f'2026-01-01 10:00:00 ERROR payment worker crashed: {problem}\n')
+    page.get_by_role('button', name='Diagnose with gemini-2.5-flash').click()
     expect(page.get_by_role('heading', name='Summary').or_(page.get_by_text(CAP_REACHED))).to_be_visible()
     return page
 

@@ -1,9 +1,13 @@
+import bz2
 import gzip
 import io
+import lzma
+from collections.abc import Callable
 
 import pytest
 
 from parsers.reader import TRUNCATION_MARKER, InputError, ReadLimits, ReadStats, iter_lines
+from tests.upload_samples import LOG, elf_program, pdf_document, png_image, tar_of_logs, zip_of_logs
 
 
 def lines_of(data: bytes, limits: ReadLimits | None = None) -> list[str]:
@@ -44,3 +48,30 @@ def test_overlong_line_is_cut_and_marked() -> None:
     lines = lines_of(b'x' * 5000 + b'\nnext\n', ReadLimits(max_line_bytes=1000))
     assert lines[0] == 'x' * 1000 + TRUNCATION_MARKER
     assert lines[1] == 'next'
+
+
+@pytest.mark.parametrize(('data', 'message'), [
+    (png_image(), 'this looks like a PNG image, not a text log'),
+    (zip_of_logs(), 'this looks like a ZIP archive, not a text log'),
+    (tar_of_logs(), 'this looks like a TAR archive, not a text log'),
+    (pdf_document(), 'this looks like a PDF document, not a text log'),
+    (elf_program(), 'this looks like a program (ELF executable), not a text log'),
+    (gzip.compress(tar_of_logs()), 'this looks like a TAR archive inside the compressed file, not a text log'),
+    (b'', 'the file is empty'),
+    (gzip.compress(b''), 'the compressed file holds nothing'),
+], ids=['png', 'zip', 'tar', 'pdf', 'elf', 'tar.gz', 'empty', 'empty.gz'])
+def test_a_file_that_is_not_a_log_is_refused_saying_what_it_is(data: bytes, message: str) -> None:
+    with pytest.raises(InputError) as refused:
+        lines_of(data)
+    assert str(refused.value) == message
+
+
+@pytest.mark.parametrize('compress', [gzip.compress, bz2.compress, lzma.compress], ids=['gzip', 'bzip2', 'xz'])
+def test_compressed_logs_are_still_read(compress: Callable[[bytes], bytes]) -> None:
+    assert lines_of(compress(LOG)) == LOG.decode().splitlines()
+
+
+@pytest.mark.parametrize('text', [b'MZ-7 scheduler: job 12 started\n', b'%PDF export finished for report 7\n',
+                                  b'PK\tstarted\n', b'\x1b[31mERROR\x1b[0m colours are text\n'])
+def test_text_that_starts_like_a_signature_is_still_a_log(text: bytes) -> None:
+    assert len(lines_of(text)) == 1

@@ -8,6 +8,9 @@ from nicegui.testing import User
 from tests.gemini_server import GeminiServer, Reply
 from tests.ui.waits import WAIT
 
+DISK_FULL = '2026-01-01 10:00:00 ERROR write failed: No space left on device\n'
+LEFT = '{} of 3 free diagnoses by the AI model left; offline answers are unlimited'
+
 
 @pytest.fixture
 def gemini(gemini_server: GeminiServer, monkeypatch: pytest.MonkeyPatch) -> Iterator[GeminiServer]:
@@ -33,7 +36,7 @@ async def test_the_redacted_evidence_is_shown_before_anything_is_sent(gemini: Ge
     assert 'charge failed card=<CARD_NUMBER_1>' in preview.content
     assert '<<<LOG EVIDENCE START>>>' in preview.content
     assert gemini.requests == []  # nothing leaves before the person asks
-    await user.should_see('3 of 3 free analyses left')
+    await user.should_see(LEFT.format(3))
 
 
 async def test_the_answer_streams_in_and_only_redacted_text_leaves(gemini: GeminiServer, user: User,
@@ -47,7 +50,7 @@ async def test_the_answer_streams_in_and_only_redacted_text_leaves(gemini: Gemin
     await user.should_not_see('Nothing listened on its port.')  # the second chunk is still being written
     await user.should_see('Nothing listened on its port.', retries=WAIT)
     await user.should_see('gemini-2.5-flash: 2100 tokens in, 64 out')
-    await user.should_see('2 of 3 free analyses left')
+    await user.should_see(LEFT.format(2))
     sent = gemini.sent_text()
     for secret in (fixtures_dir / 'planted_secrets.txt').read_text().splitlines():
         assert secret not in sent
@@ -55,13 +58,13 @@ async def test_the_answer_streams_in_and_only_redacted_text_leaves(gemini: Gemin
 
 async def test_a_model_failure_keeps_the_results_and_falls_back(gemini: GeminiServer, user: User) -> None:
     gemini.script(Reply(status=500))
-    await paste_and_analyze(user, '2026-01-01 10:00:00 ERROR write failed: No space left on device\n')
+    await paste_and_analyze(user, DISK_FULL)
     user.find(kind=ui.button, content='Diagnose with gemini-2.5-flash').click()
     await user.should_see('Gemini had a server error (500)', retries=WAIT)
     await user.should_see('Below is the offline analysis instead.')
     await user.should_see('Disk full')
     await user.should_see('1 lines, 1 events')  # the parse results stay on screen
-    await user.should_see('3 of 3 free analyses left')  # a failed model call is not counted
+    await user.should_see(LEFT.format(3))  # a failed model call is not counted
 
 
 @pytest.fixture
@@ -73,26 +76,49 @@ async def test_a_cut_off_answer_says_so_and_is_not_counted(gemini: GeminiServer,
                                                            user: User) -> None:
     gemini.script(Reply(chunks=['## Summary\nThe disk', ' filled up because'], finish_reason='MAX_TOKENS'),
                   Reply(chunks=['## Summary\nThe disk filled up.'], thinking_tokens=77))
-    await paste_and_analyze(user, '2026-01-01 10:00:00 ERROR write failed: No space left on device\n')
+    await paste_and_analyze(user, DISK_FULL)
     user.find(kind=ui.button, content='Diagnose with gemini-2.5-flash').click()
     await user.should_see('answer was cut off at the output limit of 2000 tokens', retries=WAIT)
     await user.should_see("gemini-2.5-flash's answer was not used, so this attempt is not counted")
     await user.should_see('Below is the offline analysis instead.')
-    await user.should_see('3 of 3 free analyses left')
+    await user.should_see(LEFT.format(3))
     user.find(kind=ui.button, content='Diagnose with gemini-2.5-flash').click()
     await user.should_see('The disk filled up.', retries=WAIT)
     await user.should_see('gemini-2.5-flash: 1200 tokens in, 300 out, 77 thinking')
-    await user.should_see('2 of 3 free analyses left')
+    await user.should_see(LEFT.format(2))
     [first, _] = gemini.requests
     assert first.json['generationConfig']['maxOutputTokens'] == 2000
 
 
 async def test_a_blocked_request_says_so_and_is_not_counted(gemini: GeminiServer, user: User) -> None:
     gemini.script(Reply(block_reason='SAFETY'))
-    await paste_and_analyze(user, '2026-01-01 10:00:00 ERROR write failed: No space left on device\n')
+    await paste_and_analyze(user, DISK_FULL)
     user.find(kind=ui.button, content='Diagnose with gemini-2.5-flash').click()
     await user.should_see('Gemini refused to read the evidence (blocked: SAFETY).', retries=WAIT)
-    await user.should_see('3 of 3 free analyses left')
+    await user.should_see(LEFT.format(3))
+
+
+async def test_the_fourth_model_diagnosis_of_a_guest_is_refused(gemini: GeminiServer, user: User) -> None:
+    for number in range(3):
+        await paste_and_analyze(user, f'2026-01-01 10:00:00 ERROR failure number {number} in worker\n')
+        await user.should_see(LEFT.format(3 - number))
+        user.find(kind=ui.button, content='Diagnose with gemini-2.5-flash').click()
+        await user.should_see(LEFT.format(2 - number), retries=WAIT)
+    await paste_and_analyze(user, '2026-01-01 10:00:00 ERROR yet another failure\n')
+    user.find(kind=ui.button, content='Diagnose with gemini-2.5-flash').click()
+    await user.should_see('You have used your 3 free diagnoses. Register for unlimited diagnoses.', retries=WAIT)
+    [link] = [link for link in user.find(ui.link).elements if link.text == 'Register for unlimited diagnoses']
+    assert link.props['href'] == '/register'
+    assert len(gemini.requests) == 3
+
+
+async def test_the_same_question_to_the_model_again_is_free(gemini: GeminiServer, user: User) -> None:
+    for _ in range(2):
+        await paste_and_analyze(user, DISK_FULL)
+        user.find(kind=ui.button, content='Diagnose with gemini-2.5-flash').click()
+        await user.should_see('gemini-2.5-flash: ', retries=WAIT)
+        await user.should_see(LEFT.format(2), retries=WAIT)
+    assert len(gemini.requests) == 1
 
 
 async def test_two_guests_with_different_logs_never_see_each_others_answer(user: User,

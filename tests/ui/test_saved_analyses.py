@@ -158,7 +158,7 @@ async def test_a_members_analyses_follow_the_account(user: User, create_user: Ca
     await register(user)
     await user.should_see('Unlimited analyses', retries=WAIT)
     path = await analyze(user, '2026-01-01 10:00:00 ERROR seen as a member\n')
-    await user.should_see('Unlimited diagnoses')
+    await user.should_see('Offline diagnoses are free and unlimited')
     await user.open('/history')
     await user.should_see('2 analyses')  # what the guest analyzed came along on registering
     stranger = create_user()

@@ -24,7 +24,10 @@ LIMITS = Limits(guest_free=1, guest_daily_per_address=10, user_daily=None)
 
 
 class CountingAnalyzer(OfflineAnalyzer):
-    """The offline analyzer, counting the questions that reach it and failing when told to."""
+    """A model that answers as the offline analyzer does, counting the questions that reach it and failing when
+    told to."""
+
+    model = 'test-model'
 
     def __init__(self, fail: bool = False, fallback: bool = False) -> None:
         self.calls = 0
@@ -55,10 +58,23 @@ async def test_a_diagnosis_is_kept_with_its_analysis_and_counted(database: Datab
     record = get_analysis(database, analysis_id=analysis_id, owner=OWNER)
     assert record is not None
     assert record.diagnosis_markdown == result.diagnosis.markdown
-    assert record.model == 'offline'
+    assert record.model == 'test-model'
     assert record.diagnosis_group_id == result.group_id is not None
-    assert record.digest is None  # the offline analyzer sends nothing anywhere
+    assert record.digest is None  # this stand-in for a model sends nothing anywhere
     assert quota.remaining(database, caller=OWNER, limits=LIMITS) == 0
+
+
+@pytest.mark.parametrize('used', [0, 3], ids=['fresh', 'model-quota-spent'])
+async def test_the_offline_analyzer_diagnoses_a_guest_without_limit_or_charge(database: Database, used: int) -> None:
+    limits = Limits(guest_free=3, guest_daily_per_address=10, user_daily=None)
+    for _ in range(used):
+        quota.commit(database, reservation=quota.reserve(database, caller=OWNER, limits=limits))
+    for number in range(5):
+        text = f'2026-01-01 10:00:0{number} ERROR worker {number} failed: error number {number} of five\n'
+        result = await diagnose_saved(database=database, analyzer=OfflineAnalyzer(), analysis_id=saved(database, text),
+                                      owner=OWNER, caller=OWNER, limits=limits)
+        assert not result.from_cache and result.diagnosis.model == 'offline'
+    assert quota.remaining(database, caller=OWNER, limits=limits) == 3 - used
 
 
 async def test_the_same_question_again_is_answered_from_the_cache_for_free(database: Database) -> None:
