@@ -40,7 +40,7 @@ class CountingAnalyzer(OfflineAnalyzer):
         self.calls += 1
         if self.fail:
             raise DiagnosisError('The model is overloaded; try again.')
-        diagnosis = await super().diagnose(analysis, group, on_chunk)
+        diagnosis = replace(await super().diagnose(analysis, group, on_chunk), model=self.model)
         return replace(diagnosis, fallback_reason='the model timed out') if self.fallback else diagnosis
 
 
@@ -72,7 +72,7 @@ async def test_the_offline_analyzer_diagnoses_a_guest_without_limit_or_charge(da
     for number in range(5):
         text = f'2026-01-01 10:00:0{number} ERROR worker {number} failed: error number {number} of five\n'
         result = await diagnose_saved(database=database, analyzer=OfflineAnalyzer(), analysis_id=saved(database, text),
-                                      owner=OWNER, caller=OWNER, limits=limits)
+                                      owner=OWNER, limits=limits)
         assert not result.from_cache and result.diagnosis.model == 'offline'
     assert quota.remaining(database, caller=OWNER, limits=limits) == 3 - used
 
