@@ -8,10 +8,7 @@ from collections.abc import Awaitable, Callable
 from nicegui import ui
 
 from parsers import Analysis, Group
-from services.config import Settings
 from services.diagnosis.analyzer import Analyzer, Diagnosis, DiagnosisError
-from services.diagnosis.offline import OFFLINE_MODEL
-from services.diagnosis.prompt import build_prompt
 from services.diagnosis.redaction import describe_counts, placeholder_counts
 from services.store.database import DatabaseUnavailable
 from services.store.quota import QuotaExceeded
@@ -23,7 +20,7 @@ Ask = Callable[[Callable[[str], None]], Awaitable[Diagnosis]]
 
 
 async def diagnosis_panel(
-    analyzer: Analyzer, settings: Settings, analysis: Analysis, group: Group | None, ask: Ask, *,
+    analyzer: Analyzer, analysis: Analysis, group: Group | None, ask: Ask, *,
     answered: Diagnosis | None = None, after: Callable[[], Awaitable[None]] | None = None,
 ) -> None:
     """The panel, in the current container. The offline analyzer answers at once; a model only when asked, after
@@ -32,13 +29,12 @@ async def diagnosis_panel(
     `after` runs when an attempt ended, so the caller can show what is left of the quota. A failure is shown in
     the panel; nothing else on the page changes.
     """
-    offline = analyzer.model == OFFLINE_MODEL
-    if offline:
+    prompt = analyzer.evidence(analysis, group)  # exactly what the analyzer sends: the preview shows its output
+    offline = prompt is None
+    if prompt is None:
         ui.label('The built-in offline analyzer answers for free and without limit: nothing leaves this server.'
                  ).classes('text-sm')
     else:
-        prompt = build_prompt(analysis, group, budget=settings.digest_budget_tokens,
-                              redact_ips=settings.redact_ip_addresses)
         ui.label(f'Only this evidence is sent to {analyzer.model}; secrets are replaced first. '
                  f'Redacted: {describe_counts(placeholder_counts(prompt.text))}.').classes('text-sm')
         with ui.expansion(f'Preview the exact text sent ({prompt.tokens} tokens)', icon='visibility').classes(

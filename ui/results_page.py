@@ -92,7 +92,7 @@ async def _diagnosis_section(services: Services, record: AnalysisRecord, owner: 
                 answers[group_id] = result.diagnosis
                 return result.diagnosis
 
-            await diagnosis_panel(services.analyzer, services.settings, analysis, group, ask,
+            await diagnosis_panel(services.analyzer, analysis, group, ask,
                                   answered=answers.get(group_id), after=show_quota)
 
         async def show_quota() -> None:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from parsers import Analysis, Group
+from services.diagnosis.prompt import Prompt
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +37,10 @@ class Analyzer(Protocol):
 
     def cache_key(self, analysis: Analysis, group: Group | None) -> str:
         """Identifies the exact question asked, so the same question can be answered from the store."""
+        ...
+
+    def evidence(self, analysis: Analysis, group: Group | None) -> Prompt | None:
+        """Exactly what leaves the server to answer this question (what the page previews); None when nothing does."""
         ...
 
     async def diagnose(

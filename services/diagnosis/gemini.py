@@ -63,20 +63,20 @@ class GeminiAnalyzer:
             ),
         ))
 
-    def prompt(self, analysis: Analysis, group: Group | None) -> Prompt:
-        """The exact message the model would get: what the preview shows and the cache key is made of."""
+    def evidence(self, analysis: Analysis, group: Group | None) -> Prompt:
+        """The exact message the model gets: what the preview shows and the cache key is made of."""
         return build_prompt(analysis, group or default_group(analysis), budget=self.budget, redact_ips=self.redact_ips)
 
     def cache_key(self, analysis: Analysis, group: Group | None) -> str:
         # The whole request: the evidence, and the instruction and limits it is sent with.
         version = f'{PROMPT_VERSION}:{self.config.model_dump_json(exclude_none=True)}'
-        evidence = self.prompt(analysis, group).text
+        evidence = self.evidence(analysis, group).text
         return answer_key(analyzer='gemini', model=self.model, version=version, evidence=evidence)
 
     async def diagnose(
         self, analysis: Analysis, group: Group | None = None, on_chunk: Callable[[str], None] | None = None
     ) -> Diagnosis:
-        prompt = self.prompt(analysis, group)
+        prompt = self.evidence(analysis, group)
         parts: list[str] = []
         usage: types.GenerateContentResponseUsageMetadata | None = None
         finish: types.FinishReason | None = None
@@ -168,6 +168,9 @@ class FallbackAnalyzer:
 
     def cache_key(self, analysis: Analysis, group: Group | None) -> str:
         return self.primary.cache_key(analysis, group)
+
+    def evidence(self, analysis: Analysis, group: Group | None) -> Prompt | None:
+        return self.primary.evidence(analysis, group)
 
     async def diagnose(
         self, analysis: Analysis, group: Group | None = None, on_chunk: Callable[[str], None] | None = None

@@ -150,6 +150,10 @@ class OfflineAnalyzer:
         return answer_key(analyzer='offline', model=self.model, version=f'{OFFLINE_VERSION}:{knowledge_version()}',
                           evidence=offline_evidence(analysis, group or default_group(analysis)))
 
+    def evidence(self, analysis: Analysis, group: Group | None) -> None:
+        """Nothing leaves the server: the knowledge base is read here."""
+        return None
+
     async def diagnose(
         self, analysis: Analysis, group: Group | None = None, on_chunk: Callable[[str], None] | None = None
     ) -> Diagnosis:

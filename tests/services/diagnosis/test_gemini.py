@@ -45,6 +45,18 @@ async def test_the_answer_streams_in_chunks_and_records_token_usage(gemini_serve
     assert diagnosis.evidence == sent  # kept with the analysis as the digest that was sent
 
 
+async def test_the_evidence_shown_before_asking_is_exactly_what_is_sent(gemini_server: GeminiServer,
+                                                                       app_log: Analysis) -> None:
+    gemini = FallbackAnalyzer(analyzer(gemini_server), OfflineAnalyzer())
+    for group in [None, *app_log.groups[:3]]:
+        shown = gemini.evidence(app_log, group)
+        assert shown is not None
+        gemini_server.script(Reply(chunks=['## Summary\nok']))
+        await gemini.diagnose(app_log, group)
+        assert gemini_server.requests[-1].json['contents'][0]['parts'][0]['text'] == shown.text
+    assert OfflineAnalyzer().evidence(app_log, None) is None  # nothing leaves the server
+
+
 async def test_no_planted_secret_is_ever_sent(gemini_server: GeminiServer, fixtures_dir: Path) -> None:
     analysis = analyze_path(fixtures_dir / 'secrets.log', ReadLimits())
     gemini = analyzer(gemini_server)
