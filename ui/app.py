@@ -49,6 +49,7 @@ def serve(services: Services) -> None:
         reload=False,
         show=False,
         favicon='🛡️',
+        language='en-US',  # Quasar's texts and the `lang` of every page, for screen readers
         uvicorn_logging_level=settings.log_level.lower(),
         log_config=None,  # uvicorn's lines go through the app's one logging configuration
         access_log=False,  # the proxy logs requests; URLs here can carry one-time login tokens

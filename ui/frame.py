@@ -49,8 +49,6 @@ POSITIVE = '#237032'  # Quasar's green carries white text at 2.6:1 only
 @contextmanager
 def frame(title: str) -> Iterator[ui.column]:
     ui.page_title(f'{title} · LogSentry')
-    # The page's language for screen readers (NiceGUI only writes it into the HTML when ui.run names a language).
-    ui.query('html').props('lang=en')
     # Quasar's loading bar, shown while a part of the page loads, is a progress bar: it needs a name too.
     app.config.quasar_config['loadingBar']['aria-label'] = 'Loading'
     ui.colors(primary=PRIMARY, positive=POSITIVE)
