@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import contextlib
 import json
+import os
 import sys
 import tempfile
 from importlib import metadata
@@ -58,7 +59,14 @@ def main(argv: list[str] | None = None) -> int:
 
 def cli() -> None:
     """The `logsentry` console script."""
-    sys.exit(main())
+    try:
+        code = main()
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # The reader went away (`... | head`): what it did not read is nobody's loss, and no traceback either.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        code = 0
+    sys.exit(code)
 
 
 def _parser() -> argparse.ArgumentParser:

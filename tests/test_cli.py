@@ -251,3 +251,15 @@ def test_a_bad_baseline_is_a_clear_error(fixtures_dir: Path, tmp_path: Path) -> 
         assert result.returncode == 1, args
         assert result.stderr.startswith(message), result.stderr
         assert 'Traceback' not in result.stderr and result.stdout == ''
+
+
+def test_a_reader_that_stops_early_is_no_traceback(tmp_path: Path) -> None:
+    words = ['alpha', 'bravo', 'charlie', 'delta', 'echo', 'foxtrot', 'golf', 'hotel', 'india', 'juliet']
+    log = tmp_path / 'many.log'  # many groups: more JSON than a pipe holds, so the writer meets the closed pipe
+    log.write_text(''.join(f'2026-01-01 10:00:00 ERROR {a} {b} {c} failed\n'
+                           for a in words for b in words for c in words))
+    command = f'{sys.executable} {MAIN} analyze {log} --json | head -c 10'
+    result = subprocess.run(['bash', '-o', 'pipefail', '-c', command], capture_output=True, text=True, check=False)
+    assert result.stdout == '{\n  "schem'
+    assert 'Traceback' not in result.stderr and 'BrokenPipe' not in result.stderr
+    assert result.returncode == 0
