@@ -9,7 +9,7 @@ from typing import Any
 
 from nicegui import ui
 
-from parsers import ERROR_LEVELS, LEVELS
+from parsers import ERROR_LEVELS, LEVELS, Analysis, Group, top_incidents
 from ui.frame import follow_theme
 
 GROUPS_SHOWN = 500
@@ -27,6 +27,60 @@ NO_LEVEL = 'No level'
 # "line 42", "lines 42-45", "lines 42 and 57", "L42": how answers cite the log.
 _CODE = re.compile(r'(```.*?(?:```|$)|~~~.*?(?:~~~|$)|`[^`\n]*`)', re.DOTALL)
 _CITATION = re.compile(r'\b(?:lines?\s+((?:\d+(?:\s*(?:-|–|,|and|to)\s*)?)+)|L(\d+)\b)', re.IGNORECASE)
+INCIDENTS_SHOWN = 3
+# Enough of a message to recognise it; the group's detail has the whole event.
+HEADLINE_CHARS = 300
+
+
+def what_went_wrong(analysis: Analysis, open_group: Callable[[int], Any]) -> None:
+    """The story first: the most incident-like groups, a sentence each, each opening its full event."""
+    incidents = top_incidents(analysis, INCIDENTS_SHOWN)
+    with ui.card().classes('w-full gap-2').props('role=region aria-label="What went wrong"'):
+        ui.label('What went wrong').classes('text-lg font-semibold')
+        if not incidents:
+            ui.label('No errors or incident-like events found.').props('role=status')
+            return
+        for rank, group in enumerate(incidents, start=1):
+            with ui.row().classes('w-full items-start gap-2 no-wrap max-sm:flex-wrap'):
+                ui.label(incident_sentence(group)).classes('grow min-w-0 break-words').mark(f'incident-{rank}')
+                ui.button('Open', icon='article', on_click=lambda group_id=group.id: open_group(group_id)).props(
+                    f'outline dense no-caps aria-label="Open incident {rank}: its full event and the lines before it"'
+                ).mark(f'open-incident-{rank}')
+
+
+def incident_sentence(group: Group) -> str:
+    """What happened, how often, when, and why it ranks high, in one sentence of plain text."""
+    headline = _headline(group)
+    # A line the format was not recognised in keeps its level word in the template: said once is enough.
+    level = f'{group.level} ' if group.level and not headline.startswith(group.level) else ''
+    often = 'once' if group.count == 1 else f'{group.count:,} times'
+    why = '; '.join(group.incident_reasons.values())
+    return (f'{level}"{headline}" happened {often}, {_when(group)}'
+            + (f'; it ranks high because: {why}.' if why else '.'))
+
+
+def _headline(group: Group) -> str:
+    """The exception and its message when the event carries them (a trace ends with them), else the template."""
+    text = group.template
+    if group.exception:
+        stated = [line.strip() for line in group.example.split('\n') if group.exception in line]
+        text = stated[-1] if stated else group.template
+    return text if len(text) <= HEADLINE_CHARS else text[:HEADLINE_CHARS - 1] + '…'
+
+
+def _when(group: Group) -> str:
+    # Times when the log has them; line numbers otherwise (the last one only when every occurrence was kept).
+    first = f'line {group.first_line:,}'
+    if group.first_seen:
+        first = f'{_clock(group.first_seen)} (line {group.first_line:,})'
+    if group.count == 1:
+        return f'at {first}'
+    last_line = group.occurrences[-1] if group.occurrences and len(group.occurrences) >= group.count else None
+    if group.first_seen and group.last_seen:
+        return f'first at {first}, last at {_clock(group.last_seen)}'
+    if last_line is not None:
+        return f'first at {first}, last at line {last_line:,}'
+    return f'first at {first}'
 
 
 def summary_cards(file_name: str, summary: dict[str, Any]) -> None:
@@ -149,10 +203,14 @@ def _levels_options(counts: dict[str, int]) -> dict[str, Any]:
     }
 
 
-def groups_explorer(groups: list[dict[str, Any]], *, on_diagnose: Callable[[int], Any] | None = None) -> None:
-    """Every group, filterable by level and text, sortable; a row opens the group's full detail."""
+def groups_explorer(groups: list[dict[str, Any]], *, on_diagnose: Callable[[int], Any] | None = None,
+                    ) -> Callable[[int], None]:
+    """Every group, filterable by level and text, sortable; a row opens the group's full detail.
+
+    Returns how to open any group's detail, listed or not.
+    """
     shown = groups[:GROUPS_SHOWN]
-    by_id = {group['id']: group for group in shown}
+    by_id = {group['id']: group for group in groups}
     levels = [level for level in LEVELS if any(group['level'] == level for group in shown)]
     if any(not group['level'] for group in shown):
         levels.append(NO_LEVEL)
@@ -210,6 +268,7 @@ def groups_explorer(groups: list[dict[str, Any]], *, on_diagnose: Callable[[int]
             on_diagnose(group_id)
 
     refilter()
+    return show_detail
 
 
 def _row(group: dict[str, Any]) -> dict[str, Any]:
@@ -228,7 +287,11 @@ def _level_text(group: dict[str, Any], inferred: str, missing: str) -> str:
 
 
 def _moment(value: str | None) -> str:
-    return datetime.fromisoformat(value).strftime('%Y-%m-%d %H:%M:%S') if value else ''
+    return _clock(datetime.fromisoformat(value)) if value else ''
+
+
+def _clock(moment: datetime) -> str:
+    return moment.strftime('%Y-%m-%d %H:%M:%S')
 
 
 def group_detail(group: dict[str, Any], *, on_diagnose: Callable[[int], Any] | None = None,

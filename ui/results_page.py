@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 
 from nicegui import context, run, ui
 
+from parsers import Analysis
 from services.accounts.interface import SESSION_OVER
 from services.container import Services
 from services.diagnosis.analyzer import Diagnosis, DiagnosisError
@@ -18,7 +19,7 @@ from services.store.database import DatabaseUnavailable
 from services.store.saved_analyses import delete_analysis, get_analysis, get_feedback, set_feedback
 from services.store.sharing import revoke_sharing, share_analysis, share_token
 from services.store.tables import AnalysisRecord
-from ui.analysis_view import GROUPS_SHOWN, groups_explorer, summary_cards, timeline_card
+from ui.analysis_view import GROUPS_SHOWN, groups_explorer, summary_cards, timeline_card, what_went_wrong
 from ui.compare_view import compare_card
 from ui.diagnosis_panel import diagnosis_panel
 from ui.frame import frame
@@ -44,17 +45,22 @@ def register(services: Services) -> None:
                 ui.label('This analysis does not exist or is not yours.').props('role=alert')
                 ui.link('Your history', '/history')
                 return
+            # The story comes first on the page, though it opens groups through the explorer built last.
+            story = ui.element('div').classes('w-full')
             summary_cards(record.file_name, record.summary)
             await _actions(services, record, owner)
             timeline_card(record.summary)
-            choose_group = await _diagnosis_section(services, record, owner)
+            analysis = record.to_analysis()
+            choose_group = await _diagnosis_section(services, record, analysis, owner)
             await compare_card(services, record, owner)
-            groups_explorer(record.groups, on_diagnose=choose_group)
+            open_group = groups_explorer(record.groups, on_diagnose=choose_group)
+            with story:
+                what_went_wrong(analysis, open_group)
 
 
-async def _diagnosis_section(services: Services, record: AnalysisRecord, owner: Caller) -> Callable[[int], None]:
+async def _diagnosis_section(services: Services, record: AnalysisRecord, analysis: Analysis, owner: Caller,
+                             ) -> Callable[[int], None]:
     """The diagnosis card; returns how to point it at another group."""
-    analysis = record.to_analysis()
     choices = analysis.groups[:GROUPS_SHOWN]  # the groups the table lists, so each can be chosen there
     chosen = pick_group(analysis, record.diagnosis_group_id)
     if chosen is not None and chosen not in choices:  # the top incident can be rarer than every listed group
