@@ -1,6 +1,5 @@
 """Two app instances behind one address share browser sessions, sign-ins and the login throttle through Redis."""
 
-import os
 import secrets
 from collections.abc import Iterator
 from pathlib import Path
@@ -11,16 +10,6 @@ from playwright.sync_api import Browser, Route, expect
 
 from .conftest import AppServer, start_app, stop_app
 from .test_account_journey import PASSWORD, register
-
-REDIS_URL_VARIABLE = 'LOGSENTRY_TEST_REDIS_URL'
-
-
-@pytest.fixture
-def redis_url() -> str:
-    url = os.environ.get(REDIS_URL_VARIABLE)
-    if not url:
-        pytest.skip(f'{REDIS_URL_VARIABLE} is not set, so the shared-session test does not run')
-    return url
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import secrets
 import time
 from collections.abc import Callable, Iterator
@@ -19,18 +18,10 @@ from services.state.redis_store import RedisStore
 from services.state.sign_ins import SignIns
 from services.state.store import Store
 
-REDIS_URL_VARIABLE = 'LOGSENTRY_TEST_REDIS_URL'
 ADA = SignIn(Identity('uid-ada', 'ada@example.com', time.time() + 3600, 1, 0), id_token='id', refresh_token='refresh')
 
 MakeStore = Callable[[], Store]  # a new handle on one store: another instance of the app, for Redis
 
-
-@pytest.fixture
-def redis_url() -> str:
-    url = os.environ.get(REDIS_URL_VARIABLE)
-    if not url:
-        pytest.skip(f'{REDIS_URL_VARIABLE} is not set, so the Redis state tests do not run')
-    return url
 
 
 @pytest.fixture

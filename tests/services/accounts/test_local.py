@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import os
 import time
 
 import pytest
@@ -29,7 +28,6 @@ from tests.services.store.test_saved_analyses import add_user
 
 PASSWORD = 'correct horse battery'
 CLIENT = '198.51.100.7'
-REDIS_URL_VARIABLE = 'LOGSENTRY_TEST_REDIS_URL'
 
 
 @pytest.fixture
@@ -149,10 +147,3 @@ def test_throttle_is_shared_through_redis(redis_url: str) -> None:
     assert keys and not any(b'ada@example.com' in key for key in keys)  # the email only as a digest
     client.delete(*keys)
 
-
-@pytest.fixture
-def redis_url() -> str:
-    url = os.environ.get(REDIS_URL_VARIABLE)
-    if not url:
-        pytest.skip(f'{REDIS_URL_VARIABLE} is not set, so the Redis throttle test does not run')
-    return url
