@@ -1,4 +1,4 @@
-"""The JSON API on NiceGUI's FastAPI app: `/api/v1/analyses`. Documented at /docs.
+"""The JSON API on NiceGUI's FastAPI app: `/api/v1/analyses`. Documented at /docs, its shapes in ui.api_models.
 Every call needs `Authorization: Bearer <token>`: a personal API key (made on the account page) or a Firebase
 ID token. Guests use the web page; the API has no guest allowance, so a script cannot sidestep the guest quota.
 """
@@ -13,41 +13,38 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request, status
 from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from nicegui import app, run
-from pydantic import BaseModel, Field
 from starlette.datastructures import UploadFile
 
 from parsers import InputError
-from parsers.compare import Comparison
 from services.comparison import compare_saved
 from services.container import Services
 from services.diagnosis.analyzer import DiagnosisError
 from services.diagnosis.diagnose import AnalysisNotFound, diagnose_saved
-from services.export import export_json
 from services.identity import Caller
 from services.store import quota
 from services.store.database import DatabaseUnavailable
-from services.store.saved_analyses import get_analysis
+from services.store.saved_analyses import HISTORY_PAGE_SIZE, get_analysis, list_analyses
+from ui.api_models import (
+    AnalysesPage,
+    AnalysisCreated,
+    AnalysisListed,
+    AnalysisPublic,
+    ComparisonPublic,
+    InputErrorPublic,
+    QuotaErrorPublic,
+    TextAnalysisRequest,
+    error,
+)
 from ui.session import request_address
 
 log = logging.getLogger(__name__)
 CHUNK = 1024 * 1024
 
 
-class TextAnalysisRequest(BaseModel):
-    text: str = Field(description='The log text.')
-    file_name: str = Field('pasted text', max_length=255, description='A name to show in the history.')
-
-
-class ComparisonPublic(BaseModel):
-    analysis_id: str
-    baseline_id: str
-    comparison: Comparison = Field(description='Groups new, gone, growing, shrinking and unchanged, each by severity '
-                                   'then size; counts are compared as rates per `basis`.')
-
-
 def register(services: Services) -> None:
     settings = services.settings
-    router = APIRouter(prefix='/api/v1', tags=['analyses'])
+    router = APIRouter(prefix='/api/v1', tags=['analyses'], responses={
+        401: error('Missing or bad token'), 503: error('The database cannot be reached')})
     bearer = HTTPBearer(auto_error=False, description='A personal API key (lsk_...) or a Firebase ID token.')
 
     async def authenticated(
@@ -66,7 +63,7 @@ def register(services: Services) -> None:
     Authenticated = Annotated[Caller, Depends(authenticated)]
 
     @router.post(
-        '/analyses', status_code=status.HTTP_201_CREATED,
+        '/analyses', status_code=status.HTTP_201_CREATED, response_model=AnalysisCreated,
         summary='Analyze a log, and optionally diagnose it',
         description='Send the log as multipart form data (field `file`) or as JSON `{"text": ..., "file_name": ...}`. '
         'With `diagnose=true` the answer includes the AI diagnosis of the top error group (or of `group_id`).',
@@ -75,14 +72,15 @@ def register(services: Services) -> None:
                 'file': {'type': 'string', 'format': 'binary'}}, 'required': ['file']}},
             'application/json': {'schema': TextAnalysisRequest.model_json_schema()},
         }}},
-        responses={401: {'description': 'Missing or bad token'}, 413: {'description': 'Larger than MAX_UPLOAD_MB'},
-                   422: {'description': 'Not a readable log'}, 429: {'description': 'Diagnosis quota spent'}},
+        responses={413: error('Larger than MAX_UPLOAD_MB'), 415: error('Neither multipart/form-data nor JSON'),
+                   422: error('Not a readable log, or a bad parameter', InputErrorPublic),
+                   429: error('Diagnosis quota spent; the analysis is saved', QuotaErrorPublic)},
     )
     async def create_analysis(
         request: Request, caller: Authenticated,
         diagnose: Annotated[bool, Query(description='Also diagnose the log.')] = False,
         group_id: Annotated[int | None, Query(description='The group to diagnose; default the top error.')] = None,
-    ) -> JSONResponse:
+    ) -> AnalysisCreated | JSONResponse:
         # Bodies past the limit (and the multipart overhead) are refused as they stream (ui.security).
         limit = settings.max_upload_bytes
         with tempfile.TemporaryDirectory(dir=settings.data_dir) as workdir:
@@ -95,34 +93,48 @@ def register(services: Services) -> None:
             except DatabaseUnavailable as exc:
                 raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, str(exc)) from None
         assert record is not None  # without a session to check, every analysis is saved
-        body: dict[str, Any] = {'url': f'/analysis/{record.id}'}
+        diagnosis_error = None
         if diagnose:
             try:
                 await diagnose_saved(database=services.database, analyzer=services.analyzer, analysis_id=record.id,
                                      owner=caller, limits=quota.Limits.from_settings(settings),
                                      group_id=group_id)
             except quota.QuotaExceeded as exc:
-                return JSONResponse({'detail': str(exc), 'analysis_id': record.id}, status.HTTP_429_TOO_MANY_REQUESTS)
+                refusal = QuotaErrorPublic(detail=str(exc), analysis_id=record.id)
+                return JSONResponse(refusal.model_dump(mode='json'), status.HTTP_429_TOO_MANY_REQUESTS)
             except DiagnosisError as exc:
-                body['diagnosis_error'] = str(exc)
+                diagnosis_error = str(exc)
             except (DatabaseUnavailable, AnalysisNotFound) as exc:
                 raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, str(exc)) from None
             record = await _store(get_analysis, services.database, analysis_id=record.id, owner=caller) or record
-        return JSONResponse({**export_json(record), **body}, status.HTTP_201_CREATED)
+        return AnalysisCreated.of(record, diagnosis_error=diagnosis_error)
+
+    @router.get('/analyses', summary='Your saved analyses, newest first',
+                description='`q` matches the file name and the error text, every word of it. Page with `offset`.',
+                responses={422: error('A bad parameter', InputErrorPublic)})
+    async def list_saved(
+        caller: Authenticated,
+        q: Annotated[str, Query(max_length=200, description='Words to look for.')] = '',
+        limit: Annotated[int, Query(ge=1, le=HISTORY_PAGE_SIZE, description='At most this many.')] = HISTORY_PAGE_SIZE,
+        offset: Annotated[int, Query(ge=0, description='Skip this many.')] = 0,
+    ) -> AnalysesPage:
+        # One more than asked tells whether another page follows.
+        records = await _store(list_analyses, services.database, owner=caller, query=q, limit=limit + 1, offset=offset)
+        return AnalysesPage(items=[AnalysisListed.of(record) for record in records[:limit]], offset=offset,
+                            limit=limit, next_offset=offset + limit if len(records) > limit else None)
 
     @router.get('/analyses/{analysis_id}', summary='A saved analysis with its diagnosis',
-                responses={401: {'description': 'Missing or bad token'}, 404: {'description': 'No such analysis'}})
-    async def read_analysis(analysis_id: str, caller: Authenticated) -> dict[str, Any]:
+                responses={404: error('No such analysis')})
+    async def read_analysis(analysis_id: str, caller: Authenticated) -> AnalysisPublic:
         record = await _store(get_analysis, services.database, analysis_id=analysis_id, owner=caller)
         if record is None:
             raise HTTPException(status.HTTP_404_NOT_FOUND, 'No such analysis.')
-        return {**export_json(record), 'url': f'/analysis/{record.id}'}
+        return AnalysisPublic.of(record)
 
     @router.get('/analyses/{analysis_id}/compare/{baseline_id}', summary='How an analysis differs from a good run',
                 description='Matches the groups of two of your analyses by exception fingerprint or template and says '
                 'which are new, gone, growing or shrinking since the baseline.',
-                responses={401: {'description': 'Missing or bad token'},
-                           404: {'description': 'Either analysis does not exist or is not yours'}})
+                responses={404: error('Either analysis does not exist or is not yours')})
     async def compare_analyses(analysis_id: str, baseline_id: str, caller: Authenticated) -> ComparisonPublic:
         comparison = await _store(compare_saved, services.database, analysis_id=analysis_id, baseline_id=baseline_id,
                                   owner=caller, similarity=settings.template_similarity)
