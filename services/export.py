@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any, Self
 
 from pydantic import BaseModel, ConfigDict, Field
-from pydantic.dataclasses import dataclass
+from pydantic.dataclasses import dataclass as pydantic_dataclass
 
 from parsers import Analysis, Group
 from parsers.model import SCHEMA_VERSION
@@ -23,7 +23,7 @@ from services.store.tables import AnalysisRecord
 PUBLIC = ConfigDict(json_schema_serialization_defaults_required=True)
 
 
-@dataclass(config=PUBLIC)
+@pydantic_dataclass(config=PUBLIC)
 class AnalysisSummary(Analysis):
     """The engine's analysis without its groups, which are sent beside it."""
 
@@ -75,12 +75,12 @@ class AnalysisExport(BaseModel):
     diagnosis: DiagnosisPublic | None
 
     @classmethod
-    def of(cls, record: AnalysisRecord, **extra: Any) -> Self:
+    def of(cls, record: AnalysisRecord) -> Self:
         analysis = record.to_analysis()
         return cls(id=record.id, file_name=record.file_name, size_bytes=record.size_bytes,
                    created_at=record.created_at, parse_seconds=record.parse_seconds,
                    summary=AnalysisSummary.of(analysis), groups=analysis.groups,
-                   diagnosis=DiagnosisPublic.of(record), **extra)
+                   diagnosis=DiagnosisPublic.of(record))
 
 
 def export_json(record: AnalysisRecord) -> dict[str, Any]:

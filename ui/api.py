@@ -107,7 +107,9 @@ def register(services: Services) -> None:
             except (DatabaseUnavailable, AnalysisNotFound) as exc:
                 raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, str(exc)) from None
             record = await _store(get_analysis, services.database, analysis_id=record.id, owner=caller) or record
-        return AnalysisCreated.of(record, diagnosis_error=diagnosis_error)
+        created = AnalysisCreated.of(record)
+        created.diagnosis_error = diagnosis_error
+        return created
 
     @router.get('/analyses', summary='Your saved analyses, newest first',
                 description='`q` matches the file name and the error text, every word of it. Page with `offset`.',

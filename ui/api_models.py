@@ -19,11 +19,17 @@ class TextAnalysisRequest(BaseModel):
     file_name: str = Field('pasted text', max_length=255, description='A name to show in the history.')
 
 
-class AnalysisPublic(AnalysisExport):
+class Linked(BaseModel):
+    id: str
+
     @computed_field(description='The analysis on the web app.')  # type: ignore[prop-decorator]
     @property
     def url(self) -> str:
-        return _page(self.id)
+        return f'/analysis/{self.id}'
+
+
+class AnalysisPublic(AnalysisExport, Linked):
+    pass
 
 
 class AnalysisCreated(AnalysisPublic):
@@ -31,23 +37,17 @@ class AnalysisCreated(AnalysisPublic):
                                         'analysis is saved all the same.')
 
 
-class AnalysisListed(BaseModel):
+class AnalysisListed(Linked):
     """A saved analysis in a list: its summary, without its groups or diagnosis (read the analysis for those)."""
 
     model_config = PUBLIC
 
-    id: str
     file_name: str
     size_bytes: int
     created_at: datetime
     summary: AnalysisSummary
     diagnosis_model: str | None = Field(description='What made its diagnosis; null when it has none.')
     diagnosed_at: datetime | None
-
-    @computed_field(description='The analysis on the web app.')  # type: ignore[prop-decorator]
-    @property
-    def url(self) -> str:
-        return _page(self.id)
 
     @classmethod
     def of(cls, record: AnalysisRecord) -> Self:
@@ -104,7 +104,3 @@ class InputErrorPublic(BaseModel):
 def error(description: str, model: type[BaseModel] = ErrorPublic) -> dict[str, Any]:
     """An entry of a route's `responses=`."""
     return {'description': description, 'model': model}
-
-
-def _page(analysis_id: str) -> str:
-    return f'/analysis/{analysis_id}'
