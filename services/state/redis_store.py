@@ -3,11 +3,33 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import cast
 
 import redis
 
 from services.state.store import Record
+
+SESSION_STORE = 'session store'
+JOB_QUEUE = 'job queue'
+
+
+class RedisUnavailable(Exception):
+    """Redis, which the app's instances share, could not be reached; the message is meant for the person."""
+
+    def __init__(self, what: str, reason: str) -> None:
+        super().__init__(f'The {what} is unreachable right now; nothing saved was lost. Try again in a minute.')
+        self.reason = reason  # the client's words (address and cause, never the password), for the operator's log
+
+
+@contextmanager
+def reaching(what: str) -> Iterator[None]:
+    """Redis calls whose failure to connect (or to answer within REDIS_TIMEOUT_SECONDS) is a RedisUnavailable."""
+    try:
+        yield
+    except (redis.ConnectionError, redis.TimeoutError) as exc:
+        raise RedisUnavailable(what, str(exc)) from None
 
 
 class RedisStore:
@@ -18,16 +40,20 @@ class RedisStore:
         self._prefix = prefix
 
     def put(self, key: str, record: Record, ttl_seconds: float) -> None:
-        self._redis.set(self._prefix + key, json.dumps(record), px=max(1, round(ttl_seconds * 1000)))
+        with reaching(SESSION_STORE):
+            self._redis.set(self._prefix + key, json.dumps(record), px=max(1, round(ttl_seconds * 1000)))
 
     def get(self, key: str) -> Record | None:
-        return _loads(cast(bytes | None, self._redis.get(self._prefix + key)))
+        with reaching(SESSION_STORE):
+            return _loads(cast(bytes | None, self._redis.get(self._prefix + key)))
 
     def take(self, key: str) -> Record | None:
-        return _loads(cast(bytes | None, self._redis.getdel(self._prefix + key)))
+        with reaching(SESSION_STORE):
+            return _loads(cast(bytes | None, self._redis.getdel(self._prefix + key)))
 
     def delete(self, key: str) -> None:
-        self._redis.delete(self._prefix + key)
+        with reaching(SESSION_STORE):
+            self._redis.delete(self._prefix + key)
 
 
 def _loads(data: bytes | None) -> Record | None:
