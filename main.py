@@ -266,8 +266,12 @@ def _work(settings: Settings) -> int:
     if not settings.redis_url:
         return _fail('the worker reads the logs queued on Redis: set REDIS_URL, as for the app')
     from services.queue import work  # RQ loads only for the worker and the app that queues
+    from services.redis_unavailable import RedisUnavailable
 
-    work(settings)
+    try:
+        work(settings)
+    except RedisUnavailable as exc:
+        return _fail(f'cannot reach the Redis of the job queue (REDIS_URL): {exc.reason}')
     return 0
 
 

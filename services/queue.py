@@ -24,7 +24,7 @@ from rq.job import Job, JobStatus
 from parsers import InputError, ReadLimits
 from services.config import Settings
 from services.jobs import STATUS_SECONDS, OnStatus, Parse, Parsed, Status, on_loop
-from services.state.redis_store import JOB_QUEUE, reaching
+from services.redis_unavailable import JOB_QUEUE, reaching
 
 CHUNK = 1024 * 1024
 REDIS_STRING_LIMIT = 512 * 1024 * 1024  # the largest value Redis stores under one key
@@ -167,5 +167,6 @@ def _withdraw(job: Job) -> None:
 def work(settings: Settings) -> None:
     """`python main.py worker`: take logs from the queue until stopped (SIGTERM lets the current one finish)."""
     assert settings.redis_url is not None
-    worker = Worker([queue_name(settings.redis_key_prefix)], connection=Redis.from_url(settings.redis_url))
-    worker.work(logging_level=settings.log_level)
+    with reaching(JOB_QUEUE):  # at start-up; once running, RQ itself waits for a Redis that went away
+        worker = Worker([queue_name(settings.redis_key_prefix)], connection=Redis.from_url(settings.redis_url))
+        worker.work(logging_level=settings.log_level)

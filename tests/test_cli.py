@@ -54,6 +54,14 @@ def test_standard_input_that_never_ends_is_given_up_after_the_timeout() -> None:
     assert time.monotonic() - started < 10
 
 
+def test_a_worker_without_its_redis_is_a_clear_error(unreachable_redis_url: str) -> None:
+    result = subprocess.run([sys.executable, str(MAIN), 'worker'], capture_output=True, text=True, timeout=60,
+                            env={**os.environ, 'REDIS_URL': unreachable_redis_url}, check=False)
+    assert result.returncode == 1
+    assert result.stderr.startswith('error: cannot reach the Redis of the job queue (REDIS_URL): Error 111 connecting')
+    assert 'Traceback' not in result.stderr
+
+
 def test_missing_file_is_a_clear_error() -> None:
     result = run_cli('analyze', 'no-such.log')
     assert result.returncode == 1

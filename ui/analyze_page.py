@@ -14,8 +14,8 @@ from nicegui import events, ui
 from parsers import Analysis, Group, InputError
 from services.container import Services
 from services.jobs import Status
+from services.redis_unavailable import RedisUnavailable
 from services.samples import SAMPLES, Sample, sample_path
-from services.state.redis_store import RedisUnavailable
 from services.store.database import DatabaseUnavailable
 from ui.frame import frame
 from ui.owner import current_owner, quota_text, still_acting_for

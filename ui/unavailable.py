@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, JSONResponse
 from nicegui import app
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from services.state.redis_store import RedisUnavailable
+from services.redis_unavailable import RedisUnavailable
 
 log = logging.getLogger(__name__)
 RETRY_AFTER_SECONDS = 60

@@ -20,7 +20,7 @@ from parsers import InputError, ReadLimits
 from services.config import Settings
 from services.jobs import Status
 from services.queue import AnalysisQueue, queue_name
-from services.state.redis_store import RedisUnavailable
+from services.redis_unavailable import RedisUnavailable
 
 ROOT = Path(__file__).parents[2]
 LOG = '2026-01-01 10:00:00 INFO up\n2026-01-01 10:00:01 ERROR Connection refused to db.internal:5432\n'

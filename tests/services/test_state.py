@@ -13,9 +13,10 @@ from limits.storage import MemoryStorage, RedisStorage
 from services.accounts.interface import UNAVAILABLE, AccountError, Identity, SignIn
 from services.accounts.throttle import LoginThrottle
 from services.config import Settings
+from services.redis_unavailable import RedisUnavailable
 from services.state import open_state
 from services.state.memory import MemoryStore
-from services.state.redis_store import RedisStore, RedisUnavailable
+from services.state.redis_store import RedisStore
 from services.state.sign_ins import SignIns
 from services.state.store import Store
 
