@@ -7,7 +7,7 @@ locals {
   ecr_registry = local.registry_ecr ? split("/", aws_ecr_repository.app[0].repository_url)[0] : ""
   web_ports    = { http = 80, https = 443 }
   # Workers need the queue's Redis: the instance runs one unless app_environment names another.
-  redis_on_instance = var.analysis_workers > 0 && !contains(keys(var.app_environment), "REDIS_URL")
+  redis_on_instance = var.worker_containers > 0 && !contains(keys(var.app_environment), "REDIS_URL")
 }
 
 data "aws_caller_identity" "current" {}
@@ -122,7 +122,7 @@ resource "aws_instance" "app" {
     data_mount      = local.data_mount
     data_volume_id  = aws_ebs_volume.data.id
     app_environment = var.app_environment
-    workers         = var.analysis_workers
+    workers         = var.worker_containers
     local_redis_url = local.redis_on_instance ? "redis://127.0.0.1:6379/0" : ""
   })
 
