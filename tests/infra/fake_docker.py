@@ -31,10 +31,13 @@ def main(program: str, args: list[str]) -> int:
             print(str(containers[name][field]).lower() if field == 'running' else containers[name][field])
         case ['rm', '--force', name]:
             code = 0 if containers.pop(name, None) else 1
-        case ['stop', *_, name]:
-            if name not in containers:
-                return 1
-            containers[name]['running'] = False
+        case ['stop', *options_and_names]:
+            names = options_and_names[2:] if options_and_names[0] == '--time' else options_and_names
+            state.setdefault('stops', []).append(options_and_names)
+            for name in names:
+                if name in containers:
+                    containers[name]['running'] = False
+            code = 0 if all(name in containers for name in names) else 1
         case ['rename', old, new]:
             containers[new] = containers.pop(old)
         case ['start', name]:

@@ -122,6 +122,11 @@ class Instance:
     def containers(self) -> dict[str, Any]:
         return json.loads(self.state.read_text())['containers'] if self.state.exists() else {}
 
+    @property
+    def stops(self) -> list[list[str]]:
+        """The arguments of every `docker stop`."""
+        return json.loads(self.state.read_text()).get('stops', []) if self.state.exists() else []
+
 
 def test_a_deploy_replaces_the_container(tmp_path: Path) -> None:
     instance = Instance(tmp_path)
@@ -167,6 +172,9 @@ def test_a_deploy_replaces_the_workers_with_the_same_image_once_the_app_is_healt
                        f'awslogs-stream=worker-{number}'):
             assert option in worker['options']
         assert not any(option.endswith(':/data') for option in worker['options'])  # nothing shared on disk
+
+    # Stopped together, each given time to finish the log it is reading.
+    assert ['--time', '120', 'logsentry-worker-1', 'logsentry-worker-2'] in instance.stops
 
     assert instance.deploy('acme/logsentry:broken').returncode == 1
     assert {container['image'] for container in instance.containers.values()} == {'acme/logsentry:2'}
