@@ -1,6 +1,8 @@
 # syntax=docker/dockerfile:1
 # LogSentry's production image: dependencies are built in a builder stage; the runtime stage holds only the
 # virtualenv and main.py, runs as an unprivileged user and is configured through the environment alone.
+# The same image runs the analysis workers: `python main.py worker` (with REDIS_URL, and --no-healthcheck, as the
+# health check below asks the web server).
 
 # python:3.11-slim, pinned by the digest of its multi-platform index (amd64 and arm64) so that a rebuild starts from
 # the same bytes; `docker buildx imagetools inspect python:3.11-slim` shows the tag's current digest.

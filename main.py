@@ -9,9 +9,10 @@ import json
 import os
 import sys
 import tempfile
+import threading
 from importlib import metadata
 from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO, TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from pydantic import ValidationError
 
@@ -109,10 +110,11 @@ def _analyze(args: argparse.Namespace, settings: AnalysisSettings) -> int:
     if args.baseline and (args.prompt or args.diagnose):
         return _fail('--baseline goes with the summary or --json, not with --prompt or --diagnose')
     limits = read_limits(settings)
+    timeout = settings.analysis_timeout_seconds
     try:
         with contextlib.ExitStack() as stack:
-            path = Path(args.path) if args.path != '-' else _spool(sys.stdin.buffer, stack, settings.max_upload_mb)
-            analysis = parse_file(path, limits, settings.analysis_timeout_seconds, lines_csv=args.lines_csv)
+            path = Path(args.path) if args.path != '-' else _spool(sys.stdin.fileno(), stack, settings, timeout)
+            analysis = parse_file(path, limits, timeout, lines_csv=args.lines_csv)
             baseline = (parse_file(Path(args.baseline), limits, settings.analysis_timeout_seconds) if args.baseline
                         else None)
     except InputError as exc:
@@ -138,16 +140,37 @@ def _analyze(args: argparse.Namespace, settings: AnalysisSettings) -> int:
     return 0
 
 
-def _spool(stream: BinaryIO, stack: contextlib.ExitStack, limit_mb: int) -> Path:
-    """Standard input, copied to a file the worker process can open (it cannot read this process's stdin)."""
+def _spool(stdin: int, stack: contextlib.ExitStack, settings: AnalysisSettings, timeout: float) -> Path:
+    """Standard input, copied to a file the worker process can open (it cannot read this process's stdin), up to
+    MAX_UPLOAD_MB and within `timeout` seconds (ANALYSIS_TIMEOUT_SECONDS: the analysis then has as long again).
+
+    The copy runs in a thread so that a writer that never finishes cannot hold the CLI past its time; it reads the
+    descriptor itself (os.read), not `sys.stdin`, whose lock a thread left reading would hold at exit.
+    """
     path = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix='logsentry-'))) / 'stdin'
-    copied = 0
-    with path.open('wb') as out:
-        while chunk := stream.read(CHUNK):
-            copied += len(chunk)
-            if copied > limit_mb * 1024 * 1024:
-                raise InputError(f'standard input is larger than {limit_mb} MB (MAX_UPLOAD_MB)')
-            out.write(chunk)
+    failed: list[InputError] = []
+
+    def copy() -> None:
+        copied = 0
+        try:
+            with path.open('wb') as out:
+                while chunk := os.read(stdin, CHUNK):
+                    copied += len(chunk)
+                    if copied > settings.max_upload_bytes:
+                        failed.append(InputError(f'standard input is larger than {settings.max_upload_mb} MB '
+                                                 '(MAX_UPLOAD_MB)'))
+                        return
+                    out.write(chunk)
+        except OSError as exc:
+            failed.append(InputError(f'cannot read standard input: {exc.strerror}'))
+
+    reader = threading.Thread(target=copy, name='stdin', daemon=True)
+    reader.start()
+    reader.join(timeout)
+    if reader.is_alive():
+        raise InputError(f'standard input did not end within {timeout:g} seconds (ANALYSIS_TIMEOUT_SECONDS)')
+    if failed:
+        raise failed[0]
     return path
 
 
@@ -243,8 +266,12 @@ def _work(settings: Settings) -> int:
     if not settings.redis_url:
         return _fail('the worker reads the logs queued on Redis: set REDIS_URL, as for the app')
     from services.queue import work  # RQ loads only for the worker and the app that queues
+    from services.redis_unavailable import RedisUnavailable
 
-    work(settings)
+    try:
+        work(settings)
+    except RedisUnavailable as exc:
+        return _fail(f'cannot reach the Redis of the job queue (REDIS_URL): {exc.reason}')
     return 0
 
 

@@ -6,6 +6,8 @@ locals {
   data_mount   = "/srv/${var.name}/data"
   ecr_registry = local.registry_ecr ? split("/", aws_ecr_repository.app[0].repository_url)[0] : ""
   web_ports    = { http = 80, https = 443 }
+  # Workers need the queue's Redis: the instance runs one unless app_environment names another.
+  redis_on_instance = var.worker_containers > 0 && !contains(keys(var.app_environment), "REDIS_URL")
 }
 
 data "aws_caller_identity" "current" {}
@@ -120,6 +122,8 @@ resource "aws_instance" "app" {
     data_mount      = local.data_mount
     data_volume_id  = aws_ebs_volume.data.id
     app_environment = var.app_environment
+    workers         = var.worker_containers
+    local_redis_url = local.redis_on_instance ? "redis://127.0.0.1:6379/0" : ""
   })
 
   tags = {

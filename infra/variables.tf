@@ -109,6 +109,17 @@ variable "app_environment" {
   default     = {}
 }
 
+variable "worker_containers" {
+  type        = number
+  description = "Containers on the instance that read the logs the app queues (`python main.py worker`, from the app's image). 0: the app reads each log in a process of its own. Above 0, logs wait in a queue on Redis: the one at REDIS_URL in app_environment, or else a Redis container on the instance."
+  default     = 0
+
+  validation {
+    condition     = var.worker_containers >= 0 && var.worker_containers <= 16 && floor(var.worker_containers) == var.worker_containers
+    error_message = "worker_containers must be a whole number from 0 to 16."
+  }
+}
+
 variable "github_repository" {
   type        = string
   description = "GitHub repository (owner/name) whose main-branch workflow may deploy through OIDC."

@@ -54,6 +54,10 @@ class AnalysisSettings(BaseSettings):
     digest_budget_tokens: int = Field(12_000, ge=1_000, description='Most tokens of log evidence sent to the model.')
     redact_ip_addresses: bool = Field(False, description='Also replace IP addresses before evidence leaves.')
 
+    @property
+    def max_upload_bytes(self) -> int:
+        return self.max_upload_mb * 1024 * 1024
+
 
 class Settings(AnalysisSettings):
     """Everything the server needs besides."""
@@ -131,10 +135,6 @@ class Settings(AnalysisSettings):
     @property
     def database_location(self) -> str:
         return self.database_url or f'sqlite:///{(self.data_dir / "logsentry.db").resolve()}'
-
-    @property
-    def max_upload_bytes(self) -> int:
-        return self.max_upload_mb * 1024 * 1024
 
 
 def prepare_data_dir(settings: Settings) -> None:

@@ -7,6 +7,7 @@ expires once no worker could still want it, and a worker deletes it as soon as i
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import math
 import time
 import uuid
@@ -14,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from tempfile import TemporaryDirectory
 
-from redis import Redis
+from redis import Redis, RedisError
 from rq import Queue, Worker, get_current_job
 from rq.command import send_stop_job_command
 from rq.exceptions import InvalidJobOperation
@@ -23,6 +24,7 @@ from rq.job import Job, JobStatus
 from parsers import InputError, ReadLimits
 from services.config import Settings
 from services.jobs import STATUS_SECONDS, OnStatus, Parse, Parsed, Status, on_loop
+from services.redis_unavailable import JOB_QUEUE, reaching
 
 CHUNK = 1024 * 1024
 REDIS_STRING_LIMIT = 512 * 1024 * 1024  # the largest value Redis stores under one key
@@ -52,21 +54,28 @@ class AnalysisQueue:
     @classmethod
     def from_settings(cls, settings: Settings) -> AnalysisQueue:
         assert settings.redis_url is not None
-        return cls(Redis.from_url(settings.redis_url), prefix=settings.redis_key_prefix,
+        timeout = settings.redis_timeout_seconds  # the app's calls never block on Redis by design: none waits longer
+        connection = Redis.from_url(settings.redis_url, socket_timeout=timeout, socket_connect_timeout=timeout)
+        return cls(connection, prefix=settings.redis_key_prefix,
                    timeout=settings.analysis_timeout_seconds, wait=settings.queue_wait_seconds)
 
     async def parse(self, path: Path, *, limits: ReadLimits, keep: bool, on_status: OnStatus) -> Parsed:
         loop = asyncio.get_running_loop()
         upload = f'{self._prefix}upload:{uuid.uuid4().hex}'
         try:
-            job = await asyncio.to_thread(self._submit, path, upload, limits, keep)
-            try:
-                return await asyncio.to_thread(self._follow, job, on_loop(on_status))
-            except asyncio.CancelledError:  # nobody waits for the answer any more: free the worker for others
-                loop.run_in_executor(None, _withdraw, job)
-                raise
+            with reaching(JOB_QUEUE):
+                job = await asyncio.to_thread(self._submit, path, upload, limits, keep)
+                try:
+                    return await asyncio.to_thread(self._follow, job, on_loop(on_status))
+                except asyncio.CancelledError:  # nobody waits for the answer any more: free the worker for others
+                    loop.run_in_executor(None, _withdraw, job)
+                    raise
         finally:
-            loop.run_in_executor(None, self._redis.delete, upload)
+            loop.run_in_executor(None, self._delete_upload, upload)
+
+    def _delete_upload(self, upload: str) -> None:
+        with contextlib.suppress(RedisError):  # it expires by itself in any case
+            self._redis.delete(upload)
 
     def _submit(self, path: Path, upload: str, limits: ReadLimits, keep: bool) -> Job:
         if path.stat().st_size > REDIS_STRING_LIMIT:
@@ -158,5 +167,6 @@ def _withdraw(job: Job) -> None:
 def work(settings: Settings) -> None:
     """`python main.py worker`: take logs from the queue until stopped (SIGTERM lets the current one finish)."""
     assert settings.redis_url is not None
-    worker = Worker([queue_name(settings.redis_key_prefix)], connection=Redis.from_url(settings.redis_url))
-    worker.work(logging_level=settings.log_level)
+    with reaching(JOB_QUEUE):  # at start-up; once running, RQ itself waits for a Redis that went away
+        worker = Worker([queue_name(settings.redis_key_prefix)], connection=Redis.from_url(settings.redis_url))
+        worker.work(logging_level=settings.log_level)

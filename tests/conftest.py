@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socket
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -49,3 +50,12 @@ def redis_url() -> str:
     if not url:
         pytest.skip(f'{REDIS_URL_VARIABLE} is not set, so the tests that need Redis do not run')
     return url
+
+
+@pytest.fixture
+def unreachable_redis_url() -> str:
+    """A Redis URL at a port nothing listens on: every connection is refused."""
+    with socket.socket() as probe:
+        probe.bind(('127.0.0.1', 0))
+        port = probe.getsockname()[1]
+    return f'redis://127.0.0.1:{port}/0'

@@ -35,6 +35,33 @@ def test_analyze_reads_standard_input() -> None:
     assert '1 lines, 1 events (ERROR 1)' in result.stdout
 
 
+def test_standard_input_past_the_upload_limit_is_a_clear_error() -> None:
+    result = subprocess.run([sys.executable, str(MAIN), 'analyze', '-'], input=b'ERROR disk full\n' * 100_000,
+                            capture_output=True, env={**os.environ, 'MAX_UPLOAD_MB': '1'}, timeout=20, check=False)
+    assert result.returncode == 1
+    assert result.stderr == b'error: standard input is larger than 1 MB (MAX_UPLOAD_MB)\n'
+
+
+def test_standard_input_that_never_ends_is_given_up_after_the_timeout() -> None:
+    started = time.monotonic()
+    with subprocess.Popen([sys.executable, str(MAIN), 'analyze', '-'], stdin=subprocess.PIPE, stderr=subprocess.PIPE,
+                          stdout=subprocess.DEVNULL, env={**os.environ, 'ANALYSIS_TIMEOUT_SECONDS': '1'}) as cli:
+        assert cli.stdin is not None and cli.stderr is not None
+        cli.stdin.write(b'2026-01-01 00:00:00 ERROR disk full\n')  # and then nothing, with the pipe left open
+        cli.stdin.flush()
+        assert cli.wait(timeout=20) == 1
+        assert cli.stderr.read() == b'error: standard input did not end within 1 seconds (ANALYSIS_TIMEOUT_SECONDS)\n'
+    assert time.monotonic() - started < 10
+
+
+def test_a_worker_without_its_redis_is_a_clear_error(unreachable_redis_url: str) -> None:
+    result = subprocess.run([sys.executable, str(MAIN), 'worker'], capture_output=True, text=True, timeout=60,
+                            env={**os.environ, 'REDIS_URL': unreachable_redis_url}, check=False)
+    assert result.returncode == 1
+    assert result.stderr.startswith('error: cannot reach the Redis of the job queue (REDIS_URL): Error 111 connecting')
+    assert 'Traceback' not in result.stderr
+
+
 def test_missing_file_is_a_clear_error() -> None:
     result = run_cli('analyze', 'no-such.log')
     assert result.returncode == 1

@@ -14,10 +14,12 @@ from nicegui import events, ui
 from parsers import Analysis, Group, InputError
 from services.container import Services
 from services.jobs import Status
+from services.redis_unavailable import RedisUnavailable
 from services.samples import SAMPLES, Sample, sample_path
 from services.store.database import DatabaseUnavailable
 from ui.frame import frame
 from ui.owner import current_owner, quota_text, still_acting_for
+from ui.unavailable import log_unreachable
 
 log = logging.getLogger(__name__)
 PASTE_TITLE_CHARS = 80
@@ -99,6 +101,10 @@ def register(services: Services) -> None:
                 record = await services.ingest(path, name=title or name, owner=owner, on_status=show_status,
                                                may_save=lambda: still_acting_for(services, owner))
             except (InputError, DatabaseUnavailable) as exc:
+                show_error(str(exc))
+                return
+            except RedisUnavailable as exc:
+                log_unreachable(exc)
                 show_error(str(exc))
                 return
             except Exception:

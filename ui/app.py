@@ -16,6 +16,7 @@ from ui import (
     security,
     session,
     share_page,
+    unavailable,
 )
 
 APP_TITLE = 'LogSentry'
@@ -30,6 +31,7 @@ def serve(services: Services) -> None:
     api.register(services)
     info_pages.register(settings)
     session.install(services)
+    unavailable.install()  # after the sign-in check, so that it answers for that check too
     account_pages.register(services)
     api_docs.register(title='LogSentry API', description=api.__doc__, version='1')
     security.install(settings)

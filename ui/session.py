@@ -27,10 +27,12 @@ from services.accounts.audit import audit
 from services.accounts.interface import AccountError, Accounts, Identity, InvalidToken, SignIn
 from services.config import Settings
 from services.container import Services
+from services.redis_unavailable import RedisUnavailable
 from services.state.sign_ins import SignIns
 from services.store.database import DatabaseUnavailable
 from services.store.quota import client_address
 from services.store.saved_analyses import claim_guest_analyses
+from ui.unavailable import log_unreachable
 
 ACCOUNT_KEY = 'account'
 PROTECTED_PATHS = ('/account',)
@@ -130,13 +132,21 @@ def _share_browser_storage(settings: Settings) -> None:
 
 async def finish_login(sign_ins: SignIns, sign_in: SignIn, redirect_to: str | None) -> None:
     """From a page event: hand the verified sign-in to /session/start, which renews the browser id."""
-    token = await run.io_bound(sign_ins.hand_off, _page_browser_id(), sign_in, safe_redirect(redirect_to))
-    ui.navigate.to(f'/session/start?{urlencode({"token": token})}')
+    await _hand_off(sign_ins, sign_in, safe_redirect(redirect_to), '/session/start')
 
 
 async def log_out(sign_ins: SignIns, redirect_to: str = '/') -> None:
-    token = await run.io_bound(sign_ins.hand_off, _page_browser_id(), None, redirect_to)
-    ui.navigate.to(f'/session/end?{urlencode({"token": token})}')
+    await _hand_off(sign_ins, None, redirect_to, '/session/end')
+
+
+async def _hand_off(sign_ins: SignIns, sign_in: SignIn | None, redirect_to: str, route: str) -> None:
+    try:
+        token = await run.io_bound(sign_ins.hand_off, _page_browser_id(), sign_in, redirect_to)
+    except RedisUnavailable as exc:  # the page stays as it is, and says why
+        log_unreachable(exc)
+        ui.notify(str(exc), type='negative')
+        return
+    ui.navigate.to(f'{route}?{urlencode({"token": token})}')
 
 
 def _page_browser_id() -> str:

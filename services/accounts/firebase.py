@@ -7,6 +7,7 @@ import json
 import logging
 import re
 import time
+import types
 import uuid
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -66,10 +67,7 @@ class FirebaseAccounts:
                  timeout_seconds: float, clock_skew_seconds: int) -> None:
         self._database = database
         logging.getLogger('urllib3.connectionpool').addFilter(_HIDE_API_KEY)
-        route_pyrebase(emulator_host, timeout_seconds)
-        config = {'apiKey': api_key, 'authDomain': f'{project_id}.firebaseapp.com', 'databaseURL': None,
-                  'storageBucket': None}
-        self._auth = pyrebase.initialize_app(config).auth()
+        self._auth = PyrebaseAuth(api_key, project_id, emulator_host=emulator_host, timeout_seconds=timeout_seconds)
         # A named app of our own, so several configurations (tests, other projects) can live in one process.
         self._admin = firebase_admin.initialize_app(
             _credential(service_account), {'projectId': project_id, 'httpTimeout': timeout_seconds},
@@ -247,43 +245,71 @@ class FirebaseAccounts:
         raise AccountError(LINK_CONFLICT)
 
 
-def route_pyrebase(emulator_host: str | None, timeout_seconds: float) -> None:
-    """Give pyrebase's calls a timeout, and send them to a Firebase Auth Emulator when one is configured.
+class PyrebaseAuth:
+    """pyrebase4's `Auth`, with every HTTP call going through this instance's session: a timeout, and an emulator.
 
-    pyrebase4 calls the module-level `requests.post` with hard-coded Google URLs and no timeout, so its `requests`
-    name is pointed at a stand-in whose `post` goes through a session of ours with a timeout; with an emulator, that
-    session rewrites `https://<google host>/...` to the emulator's `http://<emulator>/<google host>/...`. Everything
-    else is the real `requests` module. The name is pyrebase's own global: the last configuration made wins.
+    pyrebase4 hands its `Auth` a session but its methods never use it: each calls the module-level `requests.post`,
+    with hard-coded Google URLs and no timeout. So each method runs here with a copy of pyrebase's module globals
+    in which `requests` is the session of this instance; pyrebase's module stays as it is, and instances with
+    different settings live side by side.
     """
-    session = requests.Session()
-    if emulator_host:
-        adapter = _EmulatorAdapter(emulator_host)
-        for host in GOOGLE_AUTH_HOSTS:
-            session.mount(f'https://{host}/', adapter)
-    pyrebase.pyrebase.requests = _RoutedRequests(session, timeout_seconds)
+
+    def __init__(self, api_key: str, project_id: str, *, emulator_host: str | None, timeout_seconds: float) -> None:
+        config = {'apiKey': api_key, 'authDomain': f'{project_id}.firebaseapp.com', 'databaseURL': None,
+                  'storageBucket': None}
+        app = pyrebase.initialize_app(config)
+        session: requests.Session = app.requests
+        adapter = _TimeoutAdapter(timeout_seconds)
+        for scheme in ('http://', 'https://'):
+            session.mount(scheme, adapter)
+        if emulator_host:
+            emulator = _EmulatorAdapter(timeout_seconds, emulator_host)
+            for host in GOOGLE_AUTH_HOSTS:
+                session.mount(f'https://{host}/', emulator)
+        self._auth = app.auth()
+        self._module_globals = {**vars(pyrebase.pyrebase), 'requests': session}
+
+    def create_user_with_email_and_password(self, email: str, password: str) -> dict[str, Any]:
+        return self._call('create_user_with_email_and_password', email, password)
+
+    def sign_in_with_email_and_password(self, email: str, password: str) -> dict[str, Any]:
+        return self._call('sign_in_with_email_and_password', email, password)
+
+    def send_password_reset_email(self, email: str) -> dict[str, Any]:
+        return self._call('send_password_reset_email', email)
+
+    def refresh(self, refresh_token: str) -> dict[str, Any]:
+        return self._call('refresh', refresh_token)
+
+    def _call(self, name: str, *args: str) -> dict[str, Any]:
+        method = getattr(pyrebase.pyrebase.Auth, name)
+        with_our_session = types.FunctionType(method.__code__, self._module_globals, name, method.__defaults__,
+                                              method.__closure__)
+        return dict(with_our_session(self._auth, *args))
 
 
-class _EmulatorAdapter(HTTPAdapter):
-    def __init__(self, emulator_host: str) -> None:
+class _TimeoutAdapter(HTTPAdapter):
+    def __init__(self, timeout_seconds: float) -> None:
         super().__init__()
+        self._timeout = timeout_seconds
+
+    def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:  # type: ignore[override]
+        if kwargs.get('timeout') is None:
+            kwargs['timeout'] = self._timeout
+        return super().send(request, **kwargs)
+
+
+class _EmulatorAdapter(_TimeoutAdapter):
+    """Sends `https://<google host>/...` to the emulator, which serves those paths at `http://<emulator>/<host>/...`."""
+
+    def __init__(self, timeout_seconds: float, emulator_host: str) -> None:
+        super().__init__(timeout_seconds)
         self._emulator_host = emulator_host
 
     def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:  # type: ignore[override]
         url = urlsplit(request.url or '')
         request.url = urlunsplit(('http', self._emulator_host, f'/{url.hostname}{url.path}', url.query, ''))
         return super().send(request, **kwargs)
-
-
-class _RoutedRequests:
-    def __init__(self, session: requests.Session, timeout_seconds: float) -> None:
-        self._session = session
-        self._timeout = timeout_seconds
-
-    def post(self, url: str, **kwargs: Any) -> requests.Response:
-        return self._session.post(url, timeout=self._timeout, **kwargs)
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(requests, name)
 
 
 class _HideApiKey(logging.Filter):

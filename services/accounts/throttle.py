@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from limits import RateLimitItem, RateLimitItemPerSecond
+from limits.errors import StorageError
 from limits.storage import Storage
 from limits.strategies import SlidingWindowCounterRateLimiter
 
-from services.accounts.interface import AccountError
+from services.accounts.interface import UNAVAILABLE, AccountError
 from services.config import Settings
+
+log = logging.getLogger(__name__)
 
 
 class LoginThrottle:
@@ -35,21 +41,34 @@ class LoginThrottle:
 
     def check(self, email: str, client: str) -> None:
         """Raise AccountError while this account from this address, or this address, has too many failures."""
-        for item, key in self._keys(email, client):
-            if not self._limiter.test(item, *key):
-                reset = self._limiter.get_window_stats(item, *key).reset_time
-                wait = max(1, round((reset - time.time()) / 60))
-                raise AccountError(f'Too many failed attempts. Try again in {wait} minute{"s" * (wait != 1)}.')
+        with _counting():
+            for item, key in self._keys(email, client):
+                if not self._limiter.test(item, *key):
+                    reset = self._limiter.get_window_stats(item, *key).reset_time
+                    wait = max(1, round((reset - time.time()) / 60))
+                    raise AccountError(f'Too many failed attempts. Try again in {wait} minute{"s" * (wait != 1)}.')
 
     def failed(self, email: str, client: str) -> None:
-        for item, key in self._keys(email, client):
-            self._limiter.hit(item, *key)
+        with _counting():
+            for item, key in self._keys(email, client):
+                self._limiter.hit(item, *key)
 
     def succeeded(self, email: str, client: str) -> None:
-        self._limiter.clear(self._account, email_key(email), client)
+        with _counting():
+            self._limiter.clear(self._account, email_key(email), client)
 
     def _keys(self, email: str, client: str) -> tuple[tuple[RateLimitItem, tuple[str, ...]], ...]:
         return (self._account, (email_key(email), client)), (self._address, (client,))
+
+
+@contextmanager
+def _counting() -> Iterator[None]:
+    """Without its counts a login cannot be judged: an unreachable store (Redis) stops logins, lets none through."""
+    try:
+        yield
+    except StorageError as exc:
+        log.warning('the login throttling counters are unreachable: %s', exc.storage_error)
+        raise AccountError(UNAVAILABLE) from None
 
 
 def email_key(email: str) -> str:

@@ -30,4 +30,5 @@ def open_state(settings: Settings) -> ProcessState:
     pool = redis.ConnectionPool.from_url(settings.redis_url, socket_timeout=timeout, socket_connect_timeout=timeout)
     prefix = settings.redis_key_prefix
     return ProcessState(SignIns(RedisStore(redis.Redis(connection_pool=pool), prefix=f'{prefix}state:')),
-                        RedisStorage(settings.redis_url, connection_pool=pool, key_prefix=f'{prefix}login'))
+                        RedisStorage(settings.redis_url, connection_pool=pool, key_prefix=f'{prefix}login',
+                                     wrap_exceptions=True))

@@ -7,6 +7,7 @@ from typing import cast
 
 import redis
 
+from services.redis_unavailable import SESSION_STORE, reaching
 from services.state.store import Record
 
 
@@ -18,16 +19,20 @@ class RedisStore:
         self._prefix = prefix
 
     def put(self, key: str, record: Record, ttl_seconds: float) -> None:
-        self._redis.set(self._prefix + key, json.dumps(record), px=max(1, round(ttl_seconds * 1000)))
+        with reaching(SESSION_STORE):
+            self._redis.set(self._prefix + key, json.dumps(record), px=max(1, round(ttl_seconds * 1000)))
 
     def get(self, key: str) -> Record | None:
-        return _loads(cast(bytes | None, self._redis.get(self._prefix + key)))
+        with reaching(SESSION_STORE):
+            return _loads(cast(bytes | None, self._redis.get(self._prefix + key)))
 
     def take(self, key: str) -> Record | None:
-        return _loads(cast(bytes | None, self._redis.getdel(self._prefix + key)))
+        with reaching(SESSION_STORE):
+            return _loads(cast(bytes | None, self._redis.getdel(self._prefix + key)))
 
     def delete(self, key: str) -> None:
-        self._redis.delete(self._prefix + key)
+        with reaching(SESSION_STORE):
+            self._redis.delete(self._prefix + key)
 
 
 def _loads(data: bytes | None) -> Record | None:

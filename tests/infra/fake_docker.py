@@ -31,15 +31,22 @@ def main(program: str, args: list[str]) -> int:
             print(str(containers[name][field]).lower() if field == 'running' else containers[name][field])
         case ['rm', '--force', name]:
             code = 0 if containers.pop(name, None) else 1
-        case ['stop', name]:
-            containers[name]['running'] = False
+        case ['stop', *options_and_names]:
+            names = options_and_names[2:] if options_and_names[0] == '--time' else options_and_names
+            state.setdefault('stops', []).append(options_and_names)
+            for name in names:
+                if name in containers:
+                    containers[name]['running'] = False
+            code = 0 if all(name in containers for name in names) else 1
         case ['rename', old, new]:
             containers[new] = containers.pop(old)
         case ['start', name]:
             containers[name]['running'] = 'broken' not in containers[name]['image']
-        case ['run', *options]:
-            name, image = options[options.index('--name') + 1], options[-1]
-            containers[name] = {'image': image, 'running': 'broken' not in image, 'options': options}
+        case ['run', *arguments]:
+            options, image, command = _split_run(arguments)
+            name = options[options.index('--name') + 1]
+            containers[name] = {'image': image, 'running': 'broken' not in image, 'options': options,
+                                'command': command}
         case ['logs', *_] | ['image', 'prune', *_] | ['login', *_]:
             pass
         case _:
@@ -47,6 +54,15 @@ def main(program: str, args: list[str]) -> int:
             return 2
     state_file.write_text(json.dumps(state))
     return code
+
+
+def _split_run(arguments: list[str]) -> tuple[list[str], str, list[str]]:
+    """`docker run`'s options, image and command: every option but these few flags takes a value."""
+    flags = {'--detach', '--read-only', '--no-healthcheck'}
+    position = 0
+    while arguments[position].startswith('--'):
+        position += 1 if arguments[position] in flags or '=' in arguments[position] else 2
+    return arguments[:position], arguments[position], arguments[position + 1:]
 
 
 if __name__ == '__main__':

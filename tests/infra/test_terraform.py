@@ -242,7 +242,9 @@ def test_user_data_serves_https_through_caddy_and_logs_to_cloudwatch(infra: Infr
     template = (infra.directory / 'user_data.sh.tftpl').read_text()
     assert re.search(r'^\$\{domain_name\} \{$', template, re.MULTILINE)  # Caddy's automatic HTTPS for the domain
     assert 'reverse_proxy 127.0.0.1:${app_port}' in template
-    assert template.count('--log-driver awslogs') == 2  # Caddy and the app
+    for stream in ('caddy', 'app', 'redis', '"worker-$number"'):
+        assert f'--log-opt awslogs-stream={stream}' in template
+    assert template.count('--log-driver awslogs') == 4  # Caddy, the app, Redis and the workers
     assert 'AWS_SECRET_ID=${secret_id}' in template
     assert 'http://127.0.0.1:${app_port}/healthz' in template
     assert '--volume ${data_mount}:/data' in template

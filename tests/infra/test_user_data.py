@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from dockerfile_parse import DockerfileParser
 
 REPO = Path(__file__).parents[2]
 TEMPLATE = REPO / 'infra' / 'user_data.sh.tftpl'
@@ -21,7 +22,10 @@ VALUES: dict[str, Any] = {
     'secret_id': 'arn:aws:secretsmanager:eu-central-1:123456789012:secret:logsentry/app-AbCdEf',
     'log_group': '/logsentry/app', 'app_port': 8080, 'data_mount': '/srv/logsentry/data',
     'data_volume_id': 'vol-0123456789abcdef0', 'app_environment': {'GEMINI_MODEL': 'gemini-2.5-flash'},
+    'workers': 0, 'local_redis_url': '',
 }
+WITH_WORKERS = {'workers': 2, 'local_redis_url': 'redis://127.0.0.1:6379/0'}
+MAIN = REPO / 'main.py'
 
 
 def render(template: str, values: dict[str, Any]) -> str:
@@ -55,9 +59,10 @@ def shellcheck(path: Path) -> subprocess.CompletedProcess[str]:
                           text=True, timeout=60, check=False)
 
 
-@pytest.mark.parametrize('ecr_registry', ['', '123456789012.dkr.ecr.eu-central-1.amazonaws.com'], ids=['hub', 'ecr'])
-def test_user_data_and_deploy_command_pass_shellcheck(tmp_path: Path, ecr_registry: str) -> None:
-    user_data = render(TEMPLATE.read_text(), VALUES | {'ecr_registry': ecr_registry})
+@pytest.mark.parametrize('overrides', [{}, {'ecr_registry': '123456789012.dkr.ecr.eu-central-1.amazonaws.com'},
+                                       WITH_WORKERS], ids=['hub', 'ecr', 'workers'])
+def test_user_data_and_deploy_command_pass_shellcheck(tmp_path: Path, overrides: dict[str, Any]) -> None:
+    user_data = render(TEMPLATE.read_text(), VALUES | overrides)
     (tmp_path / 'user_data.sh').write_text(user_data)
     (tmp_path / 'deploy.sh').write_text(deploy_command(user_data))
     for script in ('user_data.sh', 'deploy.sh'):
@@ -75,6 +80,17 @@ def test_rendered_user_data_configures_caddy_and_the_app(tmp_path: Path) -> None
     assert not render(TEMPLATE.read_text(), VALUES | {'image': ''}).rstrip().endswith('"')
 
 
+def test_workers_without_a_redis_of_their_own_get_one_on_the_instance() -> None:
+    user_data = render(TEMPLATE.read_text(), VALUES | WITH_WORKERS)
+    redis = re.search(r'^docker run .*?redis:\S+ redis-server (.*)$', user_data, re.MULTILINE | re.DOTALL)
+    assert redis is not None
+    assert '--bind 127.0.0.1' in redis.group(1)  # RQ pickles its jobs: only the instance itself may reach Redis
+    assert '--maxmemory-policy noeviction' in redis.group(1)
+    assert "echo 'REDIS_URL=redis://127.0.0.1:6379/0' >> /etc/logsentry/app.env" in user_data
+    assert 'redis-server' not in render(TEMPLATE.read_text(), VALUES)
+    assert 'REDIS_URL' not in render(TEMPLATE.read_text(), VALUES)
+
+
 def test_shellcheck_fails_a_broken_script(tmp_path: Path) -> None:
     broken = deploy_command(render(TEMPLATE.read_text(), VALUES)).replace('docker pull "$image"', 'docker pull $image')
     (tmp_path / 'deploy.sh').write_text(broken)
@@ -84,10 +100,10 @@ def test_shellcheck_fails_a_broken_script(tmp_path: Path) -> None:
 class Instance:
     """The deploy command run against stand-ins for docker and curl."""
 
-    def __init__(self, tmp_path: Path) -> None:
+    def __init__(self, tmp_path: Path, overrides: dict[str, Any] | None = None) -> None:
         self.state = tmp_path / 'docker.json'
         self.script = tmp_path / 'deploy.sh'
-        self.script.write_text(deploy_command(render(TEMPLATE.read_text(), VALUES)))
+        self.script.write_text(deploy_command(render(TEMPLATE.read_text(), VALUES | (overrides or {}))))
         bin_dir = tmp_path / 'bin'
         bin_dir.mkdir()
         fake = Path(__file__).parent / 'fake_docker.py'
@@ -105,6 +121,11 @@ class Instance:
     @property
     def containers(self) -> dict[str, Any]:
         return json.loads(self.state.read_text())['containers'] if self.state.exists() else {}
+
+    @property
+    def stops(self) -> list[list[str]]:
+        """The arguments of every `docker stop`."""
+        return json.loads(self.state.read_text()).get('stops', []) if self.state.exists() else []
 
 
 def test_a_deploy_replaces_the_container(tmp_path: Path) -> None:
@@ -135,3 +156,42 @@ def test_a_failing_first_deploy_leaves_nothing_running(tmp_path: Path) -> None:
     result = instance.deploy('acme/logsentry:broken')
     assert result.returncode == 1
     assert instance.containers == {}
+
+
+def test_a_deploy_replaces_the_workers_with_the_same_image_once_the_app_is_healthy(tmp_path: Path) -> None:
+    instance = Instance(tmp_path, WITH_WORKERS)
+    assert instance.deploy('acme/logsentry:1').returncode == 0
+    result = instance.deploy('acme/logsentry:2')
+    assert result.returncode == 0, result.stderr
+    assert sorted(instance.containers) == ['logsentry', 'logsentry-worker-1', 'logsentry-worker-2']
+    for number in (1, 2):
+        worker = instance.containers[f'logsentry-worker-{number}']
+        assert worker['image'] == 'acme/logsentry:2' and worker['running']
+        assert worker['command'] == ['python', 'main.py', 'worker']
+        for option in ('--read-only', '--cap-drop', 'no-new-privileges', '--no-healthcheck', '/etc/logsentry/app.env',
+                       f'awslogs-stream=worker-{number}'):
+            assert option in worker['options']
+        assert not any(option.endswith(':/data') for option in worker['options'])  # nothing shared on disk
+
+    # Stopped together, each given time to finish the log it is reading.
+    assert ['--time', '120', 'logsentry-worker-1', 'logsentry-worker-2'] in instance.stops
+
+    assert instance.deploy('acme/logsentry:broken').returncode == 1
+    assert {container['image'] for container in instance.containers.values()} == {'acme/logsentry:2'}
+
+
+def test_without_workers_a_deploy_runs_the_app_alone(tmp_path: Path) -> None:
+    instance = Instance(tmp_path)
+    assert instance.deploy('acme/logsentry:1').returncode == 0
+    assert list(instance.containers) == ['logsentry']
+
+
+def test_the_workers_command_is_one_the_image_runs(tmp_path: Path) -> None:
+    instance = Instance(tmp_path, WITH_WORKERS)
+    assert instance.deploy('acme/logsentry:1').returncode == 0
+    command = instance.containers['logsentry-worker-1']['command']
+    image_command = json.loads(DockerfileParser(path=str(REPO / 'Dockerfile')).cmd)
+    assert command == [*image_command, 'worker']  # the app's own command, with the worker subcommand
+    result = subprocess.run([sys.executable, str(MAIN), 'worker', '--help'], capture_output=True, text=True,
+                            timeout=60, check=False)
+    assert result.returncode == 0, result.stderr

@@ -17,8 +17,10 @@ from redis import Redis
 from rq import Queue
 
 from parsers import InputError, ReadLimits
+from services.config import Settings
 from services.jobs import Status
 from services.queue import AnalysisQueue, queue_name
+from services.redis_unavailable import RedisUnavailable
 
 ROOT = Path(__file__).parents[2]
 LOG = '2026-01-01 10:00:00 INFO up\n2026-01-01 10:00:01 ERROR Connection refused to db.internal:5432\n'
@@ -141,3 +143,12 @@ async def test_a_log_nobody_waits_for_any_more_leaves_the_queue(redis_url: str, 
         await asyncio.sleep(0.1)
     assert waiting.count == 0
     assert list(client.scan_iter(f'{prefix}upload:*')) == []
+
+
+async def test_an_unreachable_queue_is_named(unreachable_redis_url: str, tmp_path: Path,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv('REDIS_URL', unreachable_redis_url)
+    with pytest.raises(RedisUnavailable, match=r'^The job queue is unreachable right now') as raised:
+        await AnalysisQueue.from_settings(Settings()).parse(log_file(tmp_path), limits=ReadLimits(), keep=False,
+                                                            on_status=lambda status: None)
+    assert 'Connection refused' in raised.value.reason

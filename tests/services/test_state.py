@@ -10,8 +10,10 @@ import pytest
 import redis
 from limits.storage import MemoryStorage, RedisStorage
 
-from services.accounts.interface import Identity, SignIn
+from services.accounts.interface import UNAVAILABLE, AccountError, Identity, SignIn
+from services.accounts.throttle import LoginThrottle
 from services.config import Settings
+from services.redis_unavailable import RedisUnavailable
 from services.state import open_state
 from services.state.memory import MemoryStore
 from services.state.redis_store import RedisStore
@@ -142,3 +144,20 @@ def test_with_redis_two_instances_share_sign_ins_handoffs_and_counters(redis_url
     assert other.counters.get('counter') == 1
     keys = redis.Redis.from_url(redis_url).keys(f'{redis_prefix}*')
     assert keys and not any(b'refresh' in key or b'ada@' in key for key in keys)  # tokens only in values
+
+
+def test_an_unreachable_redis_is_named_and_stops_logins(unreachable_redis_url: str,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv('REDIS_URL', unreachable_redis_url)
+    settings = Settings()
+    state = open_state(settings)
+    for call in (lambda: state.sign_ins.get('browser'), lambda: state.sign_ins.keep('browser', ADA)):
+        with pytest.raises(RedisUnavailable, match=r'^The session store is unreachable right now') as raised:
+            call()
+        assert 'Connection refused' in raised.value.reason
+    throttle = LoginThrottle.from_settings(settings, state.counters)
+    for call in (lambda: throttle.check('ada@example.com', '198.51.100.7'),
+                 lambda: throttle.failed('ada@example.com', '198.51.100.7')):
+        with pytest.raises(AccountError) as refused:
+            call()
+        assert str(refused.value) == UNAVAILABLE

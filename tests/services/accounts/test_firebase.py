@@ -5,12 +5,16 @@ from __future__ import annotations
 import dataclasses
 import json
 import logging
+import socket
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
+import pyrebase.pyrebase
 import pytest
+import requests
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from firebase_admin import auth
@@ -176,6 +180,33 @@ def test_a_firebase_that_does_not_answer_is_given_up_on_after_the_timeout(
             assert str(raised.value) == UNAVAILABLE, name
             assert time.monotonic() - started < 5, name  # without a timeout pyrebase would wait for ever
     assert accounts.login('ada@example.com', PASSWORD, client=CLIENT).identity.email == 'ada@example.com'
+
+
+def test_each_instance_keeps_its_own_route_and_timeout(firebase_env: Emulator, sqlite: Database,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    reachable = FirebaseAccounts.from_settings(Settings(), sqlite, counters=MemoryStorage())
+    register(reachable)
+    with _server_that_never_answers() as address:
+        monkeypatch.setenv('FIREBASE_AUTH_EMULATOR_HOST', address)
+        monkeypatch.setenv('FIREBASE_TIMEOUT_SECONDS', '0.5')
+        stuck = FirebaseAccounts.from_settings(Settings(), sqlite, counters=MemoryStorage())
+        started = time.monotonic()
+        with pytest.raises(AccountError) as raised:
+            stuck.login('ada@example.com', PASSWORD, client=CLIENT)
+        assert str(raised.value) == UNAVAILABLE
+        assert time.monotonic() - started < 3
+    # The instance made first still reaches its emulator, and pyrebase's own module was left alone.
+    assert reachable.login('ada@example.com', PASSWORD, client=CLIENT).identity.email == 'ada@example.com'
+    assert pyrebase.pyrebase.requests is requests
+
+
+@contextmanager
+def _server_that_never_answers() -> Iterator[str]:
+    """A listening socket that is never read: connections are made, requests sent, and no answer ever comes."""
+    with socket.socket() as listener:
+        listener.bind(('127.0.0.1', 0))
+        listener.listen(8)
+        yield f'127.0.0.1:{listener.getsockname()[1]}'
 
 
 def _emulator_accounts(emulator: Emulator) -> list[object]:
