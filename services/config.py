@@ -30,7 +30,14 @@ class AnalysisSettings(BaseSettings):
     max_group_occurrences: int = Field(1000, ge=1, description='Line numbers of occurrences kept per group.')
     max_example_lines: int = Field(200, ge=1, description="Lines kept of a group's example event (a stack trace).")
     max_example_chars: int = Field(8192, ge=100, description="Characters kept of a group's example event.")
-    context_lines: int = Field(20, ge=0, description="Lines kept from before a group's first occurrence.")
+    context_lines: int = Field(20, ge=0, description='Lines kept from before each kept occurrence of a group.')
+    context_after_lines: int = Field(10, ge=0, description='Lines kept from after each kept occurrence of a group.')
+    kept_occurrences: int = Field(
+        20, ge=1, description='Occurrences of each group kept with the lines around them (its last one besides).'
+    )
+    max_kept_lines: int = Field(
+        10_000, ge=0, description='Most lines kept around occurrences over all groups, for the log view.'
+    )
     template_similarity: float = Field(
         0.7, gt=0, le=1, description='Share of equal words that puts two messages in one group.'
     )
