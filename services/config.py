@@ -77,6 +77,9 @@ class Settings(AnalysisSettings):
         None, ge=0, description='Model diagnoses a day for one registered user. Unset: unlimited.'
     )
     keep_uploads: bool = Field(False, description='Keep each uploaded log, redacted, with its analysis.')
+    log_view_lines: int = Field(
+        2000, ge=100, description='Lines the log view sends to the browser at a time; it loads others as one moves.'
+    )
     database_url: str | None = Field(None, description='SQLAlchemy URL. Unset: SQLite file in DATA_DIR.')
     database_lock_timeout_seconds: float = Field(
         5.0, gt=0, description='How long a change waits for another one holding the database before giving up.'
