@@ -3,6 +3,7 @@ after another; the group detail and the cited lines of an answer open it."""
 
 from __future__ import annotations
 
+import asyncio
 import bisect
 import re
 from collections.abc import Awaitable, Callable, Iterable, Sequence
@@ -10,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from nicegui import ui
+from nicegui import background_tasks, ui
 
 from parsers import Analysis, Group
 from parsers.line_levels import line_levels
@@ -31,6 +32,7 @@ TARGET_CLASSES = 'bg-yellow-100 dark:bg-yellow-900 font-semibold'
 ROW = ('<div :key="props.index" class="flex no-wrap border-l-4 pl-1" :class="props.item.c" :data-line="props.item.n">'
        '<span class="select-none shrink-0 text-right pr-3 opacity-70" style="min-width: 8ch">{{ props.item.n }}</span>'
        '<span :class="props.item.w">{{ props.item.t }}</span></div>')
+SCROLL_DELAY_SECONDS = 0.1
 WRAPPED, UNWRAPPED = 'whitespace-pre-wrap break-all min-w-0', 'whitespace-pre'
 
 
@@ -105,6 +107,10 @@ class LogView:
         ).classes('w-full font-mono text-xs rounded bg-gray-50 dark:bg-gray-900').style('max-height: 60vh').mark(
             'log-lines')
         self.scroll.add_slot('default', ROW)
+        self.target_row = 0
+        # Its rows exist only once it is on the page (a dialog adds it when it opens): then it scrolls to the target.
+        self.scroll.on('vnodeMounted', lambda: self.scroll.run_method('scrollTo', self.target_row, 'center-force'),
+                       args=[])
 
     def show(self, number: int) -> None:
         """Show line `number` (the nearest kept one when it was not kept) with the lines around it."""
@@ -114,11 +120,18 @@ class LogView:
         index = self.lines.nearest(number)
         self.target = self.lines.numbers[index]
         start = max(0, min(index - self.window // 2, len(self.lines.numbers) - self.window))
-        rows, at = self._rows(start, min(start + self.window, len(self.lines.numbers)), index)
+        rows, self.target_row = self._rows(start, min(start + self.window, len(self.lines.numbers)), index)
         self.scroll.props['items'] = rows
         self.scroll.update()
-        self.scroll.run_method('scrollTo', at, 'center-force')
+        background_tasks.create(self._scroll_later(), name='scroll log view')
         self.status.text = self._where(number)
+
+    async def _scroll_later(self) -> None:
+        # The browser draws new rows after the message that sets them: scrolling in that same message would go by
+        # the old rows, so it is asked for in a later one.
+        await asyncio.sleep(SCROLL_DELAY_SECONDS)
+        if not self.scroll.is_deleted:
+            self.scroll.run_method('scrollTo', self.target_row, 'center-force')
 
     def _rows(self, start: int, end: int, target: int) -> tuple[list[dict[str, Any]], int]:
         numbers, texts = self.lines.numbers, self.lines.texts
