@@ -88,7 +88,7 @@ class LogView:
         with ui.row().classes('w-full items-center gap-2 flex-wrap'):
             self.jump = ui.number('Go to line', min=1, max=lines.total or None, precision=0).props(
                 'outlined dense aria-label="Go to line"').classes('w-36').on('keydown.enter', lambda: self._jump())
-            ui.button('Go', on_click=self._jump).props('outline dense no-caps aria-label="Show that line"')
+            ui.button('Go', on_click=self._jump).props('outline dense no-caps aria-label="Go to the line typed"')
             if self.occurrences:
                 ui.button('Previous occurrence', icon='arrow_upward', on_click=lambda: self._step(-1)).props(
                     'flat dense no-caps').mark('previous-occurrence')
