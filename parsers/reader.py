@@ -52,7 +52,7 @@ class ReadLimits:
     # with the lines around them (its last one besides), and all lines kept over all groups.
     context_after_lines: int = 10
     kept_occurrences: int = 20
-    max_kept_lines: int = 10_000
+    max_kept_lines: int = 5_000
     # Template mining: share of equal tokens that joins a message to a template, and bounds on its state.
     similarity: float = 0.7
     max_groups: int = 10_000

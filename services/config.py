@@ -36,7 +36,7 @@ class AnalysisSettings(BaseSettings):
         20, ge=1, description='Occurrences of each group kept with the lines around them (its last one besides).'
     )
     max_kept_lines: int = Field(
-        10_000, ge=0, description='Most lines kept around occurrences over all groups, for the log view.'
+        5_000, ge=0, description='Most lines kept around occurrences over all groups, for the log view.'
     )
     template_similarity: float = Field(
         0.7, gt=0, le=1, description='Share of equal words that puts two messages in one group.'
