@@ -11,9 +11,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from parsers.model import Excerpt, Group
-from parsers.reader import ReadLimits
+from parsers.reader import TRUNCATION_MARKER, ReadLimits
 
-# Each kept line is cut to this many characters, as the lines before a first occurrence are.
+# Each kept line is cut to this many characters (and marked), as the lines before a first occurrence are.
 MAX_KEPT_LINE_CHARS = 1000
 
 
@@ -39,8 +39,7 @@ def keep_excerpts(groups: list[Group], batches: Iterable[list[str]], limits: Rea
             upcoming = next(waiting, None)
         still_open = []
         for window in open_windows:
-            window.lines.extend(line[:MAX_KEPT_LINE_CHARS]
-                                for line in batch[max(window.start, first) - first:min(window.end, last) - first + 1])
+            window.lines.extend(map(_cut, batch[max(window.start, first) - first:min(window.end, last) - first + 1]))
             if window.end > last:
                 still_open.append(window)
         open_windows = still_open
@@ -51,6 +50,10 @@ def keep_excerpts(groups: list[Group], batches: Iterable[list[str]], limits: Rea
     for window in windows:
         if window.lines:
             window.group.excerpts.append(Excerpt(window.start, window.lines))
+
+
+def _cut(line: str) -> str:
+    return line if len(line) <= MAX_KEPT_LINE_CHARS else line[:MAX_KEPT_LINE_CHARS] + TRUNCATION_MARKER
 
 
 def _chosen_windows(groups: list[Group], limits: ReadLimits) -> list[_Window]:

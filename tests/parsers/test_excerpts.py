@@ -45,12 +45,12 @@ def test_kept_lines_stay_within_the_limit_and_every_group_keeps_its_first_occurr
         assert any(excerpt.first_line <= group.last_line <= excerpt.last_line for excerpt in group.excerpts)
 
 
-def test_a_file_is_read_again_for_its_excerpts_and_long_lines_are_cut() -> None:
+def test_a_file_is_read_again_for_its_excerpts_and_long_lines_are_cut_and_marked() -> None:
     log = numbered_log(50, {25})
     log[25] = '2026-11-26 10:00:00 INFO [web] ' + 'x' * 5000
     analysis = analyze_stream(io.BytesIO(('\n'.join(log) + '\n').encode()), LIMITS)
     errors = next(group for group in analysis.groups if group.level == 'ERROR')
-    assert errors.excerpts == [Excerpt(23, [*log[22:25], log[25][:1000], log[26]])]
+    assert errors.excerpts == [Excerpt(23, [*log[22:25], log[25][:1000] + ' …[line truncated]', log[26]])]
 
 
 class Pipe(io.BytesIO):
