@@ -4,7 +4,9 @@ import pytest
 from nicegui import ui
 from nicegui.testing import User
 
+from parsers import Excerpt, Group
 from tests.ui.test_diagnosis_panel import paste_and_analyze
+from ui.log_view import LogLines
 
 # A timeout three times among routine lines, each followed by a retry line.
 LOG = '\n'.join(
@@ -92,3 +94,15 @@ async def test_without_kept_uploads_the_log_view_shows_the_kept_lines_and_says_s
     user.find(marker='open-log').click()
     await user.should_see("The lines the analysis kept around each group's occurrences", retries=50)
     assert shown_rows(user)[1]['t'].endswith('request 1 served')
+
+
+def test_kept_lines_are_found_by_number_and_the_nearest_one_stands_in_for_a_missing_one() -> None:
+    group = Group(id=1, template='t', level='ERROR', count=2, first_line=10, example='e',
+                  excerpts=[Excerpt(9, ['a', 'b', 'c']), Excerpt(40, ['x'])])
+    lines = LogLines.kept([group], 100)
+    assert list(lines.numbers) == [9, 10, 11, 40] and list(lines.texts) == ['a', 'b', 'c', 'x']
+    assert 10 in lines and 12 not in lines
+    assert lines.numbers[lines.nearest(20)] == 11 and lines.numbers[lines.nearest(30)] == 40
+    assert lines.numbers[lines.nearest(1)] == 9 and lines.numbers[lines.nearest(500)] == 40
+    whole = LogLines.of_log('one\ntwo\nthree')
+    assert (whole.total, whole.texts[whole.nearest(2)], 4 in whole) == (3, 'two', False)
