@@ -14,10 +14,10 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from parsers.examples import OMITTED, weight
+from parsers.examples import weight
 from parsers.incidents import is_incident_like, ranked, top_incidents
 from parsers.masking import WILDCARD
-from parsers.model import ERROR_LEVELS, Analysis, Bucket, Group
+from parsers.model import ERROR_LEVELS, OMITTED, Analysis, Bucket, Group
 
 DEFAULT_BUDGET = 12_000
 MIN_BUDGET = 1_000

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from typing import BinaryIO
 
 from parsers.engine import Engine, EventSink, Progress
+from parsers.excerpts import keep_excerpts
 from parsers.model import Analysis
 from parsers.parallel import analyze_parallel, plan
 from parsers.reader import ReadLimits, ReadStats, iter_batches
@@ -16,8 +17,18 @@ def analyze_stream(stream: BinaryIO, limits: ReadLimits | None = None, *, progre
     """Read a whole log from a byte stream and return its grouped summary.
 
     A big file read without callbacks uses `limits.workers` processes; the result is the same but for group ids.
+    A stream that can be read again (a file, not a pipe) is, for the lines around each group's occurrences.
     """
     limits = limits or ReadLimits()
+    start = stream.tell() if stream.seekable() else None
+    analysis = _analyze(stream, limits, progress, on_event)
+    if start is not None:
+        stream.seek(start)
+        keep_excerpts(analysis.groups, iter_batches(stream, limits), limits)
+    return analysis
+
+
+def _analyze(stream: BinaryIO, limits: ReadLimits, progress: Progress | None, on_event: EventSink | None) -> Analysis:
     if progress is None and on_event is None:
         ranges = plan(stream, limits)
         if ranges is not None:
@@ -33,6 +44,10 @@ def analyze_stream(stream: BinaryIO, limits: ReadLimits | None = None, *, progre
 
 def analyze_lines(lines: Iterable[str], limits: ReadLimits | None = None) -> Analysis:
     """Analyze lines already decoded (without line endings)."""
-    engine = Engine(limits or ReadLimits(), None)
-    engine.feed(list(lines))
-    return engine.result(ReadStats())
+    limits = limits or ReadLimits()
+    batch = list(lines)
+    engine = Engine(limits, None)
+    engine.feed(batch)
+    analysis = engine.result(ReadStats())
+    keep_excerpts(analysis.groups, [batch], limits)
+    return analysis

@@ -12,7 +12,6 @@ from collections.abc import Sequence
 
 from parsers.incidents import CAUSE_WORDS, ERROR_WORDS
 
-OMITTED = re.compile(r'\[\.\.\. (\d+) line\(s\) left out \.\.\.\]')
 # A line of a stack trace that only says where: a frame, its source line, a "... N more".
 _FRAME = re.compile(r'\s+(?:at |File "|\.\.\. \d+ more|/|[\w./*()-]+\(|\S+\.\w+:\d+)|\s{4}\S')
 

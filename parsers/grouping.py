@@ -95,6 +95,7 @@ class Grouping:
         group = tally.group
         group.count += 1
         group.lines += event.last - event.first + 1
+        group.last_line = event.first
         if group.count <= self.max_occurrences:
             group.occurrences.append(event.first)
         ts = event.timestamp

@@ -51,6 +51,7 @@ def absorb(engine: Engine, part: Partial) -> None:
             else portable
         group.first_line += offset
         group.occurrences = [line + offset for line in group.occurrences]
+        group.last_line += offset
         tally = grouping.by_key.get(key)
         if tally is None:
             tally = grouping.insert(key, group, title)
@@ -61,6 +62,7 @@ def absorb(engine: Engine, part: Partial) -> None:
             mine.lines += group.lines
             room = engine.limits.max_occurrences - len(mine.occurrences)
             mine.occurrences.extend(group.occurrences[:max(room, 0)])
+            mine.last_line = group.last_line
             tally.first_ts = tally.first_ts or first_ts
         tally.last_ts = last_ts or tally.last_ts
     engine.timeline.absorb(part.timeline)

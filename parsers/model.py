@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, fields
 from datetime import datetime
@@ -10,8 +11,10 @@ from typing import Any
 LEVELS = ('TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'FATAL')
 ERROR_LEVELS = frozenset({'ERROR', 'FATAL'})
 # The shape to_dict() writes. Raise it when a change needs from_dict() to convert older data; data saved before
-# versions were written has none and reads as version 1.
-SCHEMA_VERSION = 1
+# versions were written has none and reads as version 1. Version 2 added each group's last line and excerpts.
+SCHEMA_VERSION = 2
+# The line that stands for lines left out of a shortened example: part of what is saved.
+OMITTED = re.compile(r'\[\.\.\. (\d+) line\(s\) left out \.\.\.\]')
 
 
 @dataclass(slots=True)
@@ -40,6 +43,10 @@ class Group:
     lines: int = 0
     # 'written' when the log wrote the level, 'inferred' when the message or a crash said it, '' for none.
     level_source: str = ''
+    # The first line of its last event (0 when unknown: saved before it was kept).
+    last_line: int = 0
+    # The log lines around its first occurrences and its last one, as they were: what the log view can show.
+    excerpts: list[Excerpt] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -54,7 +61,34 @@ class Group:
         values = {name: value for name, value in data.items() if name in known}
         values['first_seen'] = _moment(values.get('first_seen'))
         values['last_seen'] = _moment(values.get('last_seen'))
-        return cls(**values)
+        group = cls(**values)
+        if 'excerpts' in data:
+            group.excerpts = [Excerpt(each['first_line'], list(each['lines'])) for each in data['excerpts']]
+        else:  # saved before excerpts were kept: its first occurrence and the lines before it are what it has
+            group.excerpts = [first_occurrence(group)]
+            if 'last_line' not in data and group.occurrences and len(group.occurrences) >= group.count:
+                group.last_line = group.occurrences[-1]
+        return group
+
+
+@dataclass(frozen=True, slots=True)
+class Excerpt:
+    """Consecutive log lines as they were, the first of them line `first_line`."""
+
+    first_line: int
+    lines: list[str]
+
+    @property
+    def last_line(self) -> int:
+        return self.first_line + len(self.lines) - 1
+
+
+def first_occurrence(group: Group) -> Excerpt:
+    """A group's first event and the lines before it, numbered; a shortened example keeps only its first line (the
+    lines after a `[... left out ...]` marker are not where their place says)."""
+    example = group.example.split('\n')
+    cut = next((index for index, line in enumerate(example) if OMITTED.match(line)), len(example))
+    return Excerpt(group.first_line - len(group.context_before), [*group.context_before, *example[:cut]])
 
 
 @dataclass(frozen=True, slots=True)

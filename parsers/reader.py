@@ -48,6 +48,11 @@ class ReadLimits:
     max_example_lines: int = 200
     max_example_chars: int = 8192
     context_lines: int = 20
+    # What the log view can show without the log: lines kept after each kept occurrence, occurrences kept per group
+    # with the lines around them (its last one besides), and all lines kept over all groups.
+    context_after_lines: int = 10
+    kept_occurrences: int = 20
+    max_kept_lines: int = 5_000
     # Template mining: share of equal tokens that joins a message to a template, and bounds on its state.
     similarity: float = 0.7
     max_groups: int = 10_000

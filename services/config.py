@@ -30,7 +30,14 @@ class AnalysisSettings(BaseSettings):
     max_group_occurrences: int = Field(1000, ge=1, description='Line numbers of occurrences kept per group.')
     max_example_lines: int = Field(200, ge=1, description="Lines kept of a group's example event (a stack trace).")
     max_example_chars: int = Field(8192, ge=100, description="Characters kept of a group's example event.")
-    context_lines: int = Field(20, ge=0, description="Lines kept from before a group's first occurrence.")
+    context_lines: int = Field(20, ge=0, description='Lines kept from before each kept occurrence of a group.')
+    context_after_lines: int = Field(10, ge=0, description='Lines kept from after each kept occurrence of a group.')
+    kept_occurrences: int = Field(
+        20, ge=1, description='Occurrences of each group kept with the lines around them (its last one besides).'
+    )
+    max_kept_lines: int = Field(
+        5_000, ge=0, description='Most lines kept around occurrences over all groups, for the log view.'
+    )
     template_similarity: float = Field(
         0.7, gt=0, le=1, description='Share of equal words that puts two messages in one group.'
     )
@@ -74,6 +81,9 @@ class Settings(AnalysisSettings):
         None, ge=0, description='Model diagnoses a day for one registered user. Unset: unlimited.'
     )
     keep_uploads: bool = Field(False, description='Keep each uploaded log, redacted, with its analysis.')
+    log_view_lines: int = Field(
+        2000, ge=100, description='Lines the log view sends to the browser at a time; it loads others as one moves.'
+    )
     database_url: str | None = Field(None, description='SQLAlchemy URL. Unset: SQLite file in DATA_DIR.')
     database_lock_timeout_seconds: float = Field(
         5.0, gt=0, description='How long a change waits for another one holding the database before giving up.'

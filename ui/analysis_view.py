@@ -11,6 +11,7 @@ from nicegui import ui
 
 from parsers import ERROR_LEVELS, LEVELS, Analysis, Group, top_incidents
 from ui.frame import follow_theme
+from ui.log_view import clock, group_detail
 
 GROUPS_SHOWN = 500
 LEVEL_COLOURS = {
@@ -24,9 +25,7 @@ ANY_LEVEL = 'Any level'
 _WIDE_ONLY = {'classes': 'max-sm:hidden', 'headerClasses': 'max-sm:hidden'}
 ROW_CHECKBOX = '<q-checkbox v-model="props.selected" dense :aria-label="`Details of ${props.row.template}`" />'
 NO_LEVEL = 'No level'
-# "line 42", "lines 42-45", "lines 42 and 57", "L42": how answers cite the log.
 _CODE = re.compile(r'(```.*?(?:```|$)|~~~.*?(?:~~~|$)|`[^`\n]*`)', re.DOTALL)
-_CITATION = re.compile(r'\b(?:lines?\s+((?:\d+(?:\s*(?:-|–|,|and|to)\s*)?)+)|L(\d+)\b)', re.IGNORECASE)
 INCIDENTS_SHOWN = 3
 # Enough of a message to recognise it; the group's detail has the whole event.
 HEADLINE_CHARS = 300
@@ -72,12 +71,12 @@ def _when(group: Group) -> str:
     # Times when the log has them; line numbers otherwise (the last one only when every occurrence was kept).
     first = f'line {group.first_line:,}'
     if group.first_seen:
-        first = f'{_clock(group.first_seen)} (line {group.first_line:,})'
+        first = f'{clock(group.first_seen)} (line {group.first_line:,})'
     if group.count == 1:
         return f'at {first}'
     last_line = group.occurrences[-1] if group.occurrences and len(group.occurrences) >= group.count else None
     if group.first_seen and group.last_seen:
-        return f'first at {first}, last at {_clock(group.last_seen)}'
+        return f'first at {first}, last at {clock(group.last_seen)}'
     if last_line is not None:
         return f'first at {first}, last at line {last_line:,}'
     return f'first at {first}'
@@ -257,8 +256,8 @@ def groups_explorer(groups: list[dict[str, Any]], *, on_diagnose: Callable[[int]
     def show_detail(group_id: int) -> None:
         detail.clear()
         with detail, ui.card().classes('w-full max-w-4xl'):
-            group_detail(by_id[group_id], on_diagnose=on_diagnose and (lambda chosen: diagnose(chosen)),
-                         close=detail.close)
+            group_detail(Group.from_dict(by_id[group_id]),
+                         on_diagnose=on_diagnose and (lambda chosen: diagnose(chosen)), close=detail.close)
         detail.open()
         table.selected = []
 
@@ -287,53 +286,7 @@ def _level_text(group: dict[str, Any], inferred: str, missing: str) -> str:
 
 
 def _moment(value: str | None) -> str:
-    return _clock(datetime.fromisoformat(value)) if value else ''
-
-
-def _clock(moment: datetime) -> str:
-    return moment.strftime('%Y-%m-%d %H:%M:%S')
-
-
-def group_detail(group: dict[str, Any], *, on_diagnose: Callable[[int], Any] | None = None,
-                 close: Callable[[], Any] | None = None) -> None:
-    """One group in full: what it is, its first event with the lines before it, and where else it happened."""
-    with ui.row().classes('w-full items-start gap-2 no-wrap'):
-        ui.label(group['template']).classes('font-mono text-sm grow break-all')
-        if close:
-            ui.button(icon='close', on_click=close).props('flat round dense aria-label="Close"')
-    facts = [_level_text(group, ' (inferred from the message: the log writes no level)', NO_LEVEL),
-             f'{group["count"]:,} times']
-    if group.get('first_seen'):
-        facts.append(f'first {_moment(group["first_seen"])}, last {_moment(group.get("last_seen"))}')
-    for name in ('format', 'component', 'exception'):
-        if group.get(name):
-            facts.append(f'{name}: {group[name]}')
-    ui.label(' · '.join(facts)).classes('text-sm text-gray-600 break-all')
-    first_line = group['first_line']
-    context = group.get('context_before') or []
-    if context:
-        with ui.expansion(f'{len(context)} lines before the first occurrence', icon='history').classes('w-full'):
-            numbered_lines(context, first_line - len(context))
-    example_lines = group['example'].split('\n')
-    with ui.expansion(f'First occurrence, line {first_line} ({len(example_lines)} lines)', icon='article',
-                      value=True).classes('w-full'):
-        numbered_lines(example_lines, first_line)
-    occurrences = group.get('occurrences') or []
-    listed = ', '.join(str(line) for line in occurrences)
-    more = f' (the first {len(occurrences):,} of {group["count"]:,})' if group['count'] > len(occurrences) else ''
-    ui.label(f'Seen at lines{more}: {listed}').classes('text-sm break-words')
-    if on_diagnose:
-        ui.button('Diagnose this group', icon='auto_awesome', on_click=lambda: on_diagnose(group['id'])).props(
-            'outline'
-        )
-
-
-def numbered_lines(lines: list[str], first_number: int) -> None:
-    width = len(str(first_number + len(lines)))
-    text = '\n'.join(f'{number:>{width}} │ {line}' for number, line in enumerate(lines, start=first_number))
-    # Log text is shown as text, never as HTML.
-    ui.label(text).classes('font-mono text-xs whitespace-pre overflow-x-auto w-full p-2 rounded bg-gray-100 '
-                           'dark:bg-gray-800')
+    return clock(datetime.fromisoformat(value)) if value else ''
 
 
 def diagnosis_text(markdown: str) -> ui.markdown:
@@ -348,69 +301,3 @@ def html_as_text(markdown: str) -> str:
     """
     parts = _CODE.split(markdown)
     return ''.join(part if index % 2 else part.replace('<', '&lt;') for index, part in enumerate(parts))
-
-
-def cited_lines(markdown: str) -> list[int]:
-    """The line numbers an answer cites, in order of first mention."""
-    found: dict[int, None] = {}
-    for match in _CITATION.finditer(markdown):
-        if match.group(2):
-            found[int(match.group(2))] = None
-            continue
-        numbers = [int(number) for number in re.findall(r'\d+', match.group(1))]
-        ranged = re.search(r'\d+\s*(?:-|–|to)\s*\d+', match.group(1))
-        if ranged and len(numbers) == 2 and 0 <= numbers[1] - numbers[0] <= 50:
-            numbers = list(range(numbers[0], numbers[1] + 1))
-        found.update(dict.fromkeys(numbers))
-    return list(found)
-
-
-def known_lines(groups: list[dict[str, Any]]) -> dict[int, str]:
-    """Every log line the analysis kept, by number: each group's first event and the lines before it."""
-    lines: dict[int, str] = {}
-    for group in groups:
-        context = group.get('context_before') or []
-        start = group['first_line'] - len(context)
-        for offset, line in enumerate([*context, *group['example'].split('\n')]):
-            lines.setdefault(start + offset, line)
-    return lines
-
-
-def citation_links(markdown: str, groups: list[dict[str, Any]]) -> None:
-    """Buttons for the lines an answer cites, each opening those lines with what surrounds them."""
-    cited = cited_lines(markdown)
-    if not cited:
-        return
-    lines = known_lines(groups)
-    viewer = ui.dialog().props('aria-label="Cited lines"')
-    with ui.row().classes('items-center gap-1 flex-wrap'):
-        ui.label('Cited lines:').classes('text-sm text-gray-600')
-        for number in cited[:30]:
-            ui.button(f'Line {number}', on_click=lambda number=number: open_line(number)).props(
-                f'flat dense no-caps size=sm aria-label="Open line {number}"'
-            )
-
-    def open_line(number: int) -> None:
-        viewer.clear()
-        nearby = [n for n in range(number - 5, number + 6) if n in lines]
-        with viewer, ui.card().classes('w-full max-w-4xl'):
-            with ui.row().classes('w-full items-center'):
-                ui.label(f'Line {number}').classes('text-lg font-semibold grow')
-                ui.button(icon='close', on_click=viewer.close).props('flat round dense aria-label="Close"')
-            if number not in lines:
-                ui.label('This line is not among the lines the analysis kept (each group keeps its first event '
-                         'and the lines before it).').classes('text-sm')
-            runs = _consecutive(nearby)
-            for run in runs:
-                numbered_lines([lines[n] for n in run], run[0])
-        viewer.open()
-
-
-def _consecutive(numbers: list[int]) -> list[list[int]]:
-    runs: list[list[int]] = []
-    for number in numbers:
-        if runs and runs[-1][-1] == number - 1:
-            runs[-1].append(number)
-        else:
-            runs.append([number])
-    return runs

@@ -12,7 +12,8 @@ from services.diagnosis.analyzer import Analyzer, Diagnosis, DiagnosisError
 from services.diagnosis.redaction import describe_counts, placeholder_counts
 from services.store.database import DatabaseUnavailable
 from services.store.quota import QuotaExceeded
-from ui.analysis_view import citation_links, diagnosis_text, html_as_text
+from ui.analysis_view import diagnosis_text, html_as_text
+from ui.log_view import OpenLine, citation_links
 
 log = logging.getLogger(__name__)
 # Asks for the diagnosis (through quota, cache and store), streaming the answer into the callback.
@@ -20,11 +21,12 @@ Ask = Callable[[Callable[[str], None]], Awaitable[Diagnosis]]
 
 
 async def diagnosis_panel(
-    analyzer: Analyzer, analysis: Analysis, group: Group | None, ask: Ask, *,
+    analyzer: Analyzer, analysis: Analysis, group: Group | None, ask: Ask, *, open_line: OpenLine,
     answered: Diagnosis | None = None, after: Callable[[], Awaitable[None]] | None = None,
 ) -> None:
     """The panel, in the current container. The offline analyzer answers at once; a model only when asked, after
-    the person could see what it will be sent. An earlier answer (`answered`) is shown instead of asking again.
+    the person could see what it will be sent. An earlier answer (`answered`) is shown instead of asking again; the
+    lines it cites open with `open_line`.
 
     `after` runs when an attempt ended, so the caller can show what is left of the quota. A failure is shown in
     the panel; nothing else on the page changes.
@@ -47,12 +49,11 @@ async def diagnosis_panel(
     answer = diagnosis_text(answered.markdown if answered else '').props('aria-live=polite')
     citations = ui.column().classes('w-full')
     usage = ui.label().classes('text-xs text-gray-500')
-    group_dicts = [each.to_dict() for each in analysis.groups]
 
     def show_citations(markdown: str) -> None:
         citations.clear()
         with citations:
-            citation_links(markdown, group_dicts)
+            citation_links(markdown, analysis.lines, open_line)
             ui.button('Copy answer', icon='content_copy', on_click=lambda: copy(markdown)).props(
                 'flat dense no-caps aria-label="Copy answer"'
             )

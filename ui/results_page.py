@@ -23,6 +23,7 @@ from ui.analysis_view import GROUPS_SHOWN, groups_explorer, summary_cards, timel
 from ui.compare_view import compare_card
 from ui.diagnosis_panel import diagnosis_panel
 from ui.frame import frame
+from ui.log_view import OpenLine, log_dialog
 from ui.owner import current_owner, limits_for, quota_text, still_acting_for
 
 log = logging.getLogger(__name__)
@@ -48,10 +49,12 @@ def register(services: Services) -> None:
             # The story comes first on the page, though it opens groups through the explorer built last.
             story = ui.element('div').classes('w-full')
             summary_cards(record.file_name, record.summary)
-            await _actions(services, record, owner)
-            timeline_card(record.summary)
             analysis = record.to_analysis()
-            choose_group = await _diagnosis_section(services, record, analysis, owner)
+            open_line = log_dialog(analysis, window=services.settings.log_view_lines,
+                                   whole_log=lambda: _kept_log(services, record.id, owner))
+            await _actions(services, record, owner, open_line)
+            timeline_card(record.summary)
+            choose_group = await _diagnosis_section(services, record, analysis, owner, open_line)
             await compare_card(services, record, owner)
             open_group = groups_explorer(record.groups, on_diagnose=choose_group)
             with story:
@@ -59,7 +62,7 @@ def register(services: Services) -> None:
 
 
 async def _diagnosis_section(services: Services, record: AnalysisRecord, analysis: Analysis, owner: Caller,
-                             ) -> Callable[[int], None]:
+                             open_line: OpenLine) -> Callable[[int], None]:
     """The diagnosis card; returns how to point it at another group."""
     choices = analysis.groups[:GROUPS_SHOWN]  # the groups the table lists, so each can be chosen there
     chosen = pick_group(analysis, record.diagnosis_group_id)
@@ -98,7 +101,7 @@ async def _diagnosis_section(services: Services, record: AnalysisRecord, analysi
                 answers[group_id] = result.diagnosis
                 return result.diagnosis
 
-            await diagnosis_panel(services.analyzer, analysis, group, ask,
+            await diagnosis_panel(services.analyzer, analysis, group, ask, open_line=open_line,
                                   answered=answers.get(group_id), after=show_quota)
 
         async def show_quota() -> None:
@@ -114,7 +117,7 @@ async def _diagnosis_section(services: Services, record: AnalysisRecord, analysi
     return choose
 
 
-async def _actions(services: Services, record: AnalysisRecord, owner: Caller) -> None:
+async def _actions(services: Services, record: AnalysisRecord, owner: Caller, open_line: OpenLine) -> None:
     database = services.database
     token = await run.io_bound(share_token, database, analysis_id=record.id, owner=owner)
     vote = await run.io_bound(get_feedback, database, analysis_id=record.id, owner=owner)
@@ -126,6 +129,7 @@ async def _actions(services: Services, record: AnalysisRecord, owner: Caller) ->
     with ui.card().classes('w-full'):
         with ui.row().classes('items-center gap-2 flex-wrap'):
             buttons = (
+                ('Log lines', 'subject', lambda: open_line(1), 'open-log'),
                 ('Export Markdown', 'description', lambda: export('md'), 'export-md'),
                 ('Export JSON', 'data_object', lambda: export('json'), 'export-json'),
                 ('Share', 'share', lambda: share(), 'share'),
@@ -193,6 +197,12 @@ async def _reload(services: Services, analysis_id: str, owner: Caller, *, with_r
     if record is None:
         ui.notify('This analysis was deleted.', type='warning')
     return record
+
+
+async def _kept_log(services: Services, analysis_id: str, owner: Caller) -> str | None:
+    """The redacted log kept with the analysis (KEEP_UPLOADS), or None."""
+    record = await _reload(services, analysis_id, owner, with_raw_log=True)
+    return record.raw_log if record else None
 
 
 async def _attempt(function: Callable[..., T], *args: Any, **kwargs: Any) -> T | None:

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from nicegui import run, ui
 
+from parsers import Analysis
 from services.container import Services
 from services.store.database import DatabaseUnavailable
 from services.store.sharing import redacted_view, shared_analysis
-from ui.analysis_view import citation_links, diagnosis_text, groups_explorer, summary_cards, timeline_card
+from ui.analysis_view import diagnosis_text, groups_explorer, summary_cards, timeline_card
 from ui.frame import frame
+from ui.log_view import citation_links, log_dialog
 
 
 def register(services: Services) -> None:
@@ -33,6 +35,8 @@ def register(services: Services) -> None:
                 with ui.card().classes('w-full'):
                     ui.label('Diagnosis').classes('text-lg font-semibold')
                     diagnosis_text(view['diagnosis']['markdown'])
-                    citation_links(view['diagnosis']['markdown'], view['groups'])
+                    analysis = Analysis.from_dict({**view['summary'], 'groups': view['groups']})
+                    open_line = log_dialog(analysis, window=services.settings.log_view_lines)
+                    citation_links(view['diagnosis']['markdown'], analysis.lines, open_line)
                     ui.label(f'Answered by {view["diagnosis"]["model"]}').classes('text-xs text-gray-500')
             groups_explorer(view['groups'])

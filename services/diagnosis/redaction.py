@@ -28,7 +28,7 @@ from typing import Any
 
 import re2
 
-from parsers import Analysis
+from parsers import Analysis, Excerpt
 from parsers.digest import plain_template
 
 # Kinds, in the order people read them in the summary.
@@ -215,6 +215,8 @@ def redact_analysis(analysis: Analysis, *, redact_ips: bool = False) -> Analysis
         replace(
             group, template=redactor.redact(plain_template(group.template)), example=redactor.redact(group.example),
             context_before=redactor.redact('\n'.join(group.context_before)).split('\n') if group.context_before else [],
+            excerpts=[Excerpt(excerpt.first_line, [redactor.redact(line) for line in excerpt.lines])
+                      for excerpt in group.excerpts],
         )
         for group in analysis.groups
     ]

@@ -66,6 +66,8 @@ def redacted_view(record: AnalysisRecord) -> dict[str, Any]:
         group['template'] = redactor.redact(group['template'])
         group['example'] = redactor.redact(group['example'])
         group['context_before'] = [redactor.redact(line) for line in group.get('context_before', [])]
+        for excerpt in group.get('excerpts', []):
+            excerpt['lines'] = [redactor.redact(line) for line in excerpt['lines']]
     if view['diagnosis']:
         view['diagnosis']['markdown'] = redactor.redact(view['diagnosis']['markdown'])
     return view

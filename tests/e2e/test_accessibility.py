@@ -67,7 +67,7 @@ def test_no_page_has_a_serious_accessibility_violation(
     audit('group detail')
     page.keyboard.press('Escape')
     page.get_by_role('button', name='Open line').first.click()
-    expect(page.get_by_role('dialog', name='Cited lines')).to_be_visible()
+    expect(page.get_by_role('dialog', name='Log lines')).to_be_visible()
     audit('cited line')
     page.keyboard.press('Escape')
     page.get_by_role('button', name='Share').click()

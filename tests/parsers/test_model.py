@@ -2,7 +2,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from parsers import Analysis, Group, analyze_lines
+from parsers import Analysis, Excerpt, Group, analyze_lines
 from parsers.model import SCHEMA_VERSION
 
 LOG = [
@@ -44,8 +44,19 @@ def test_an_analysis_saved_without_a_schema_version_still_opens() -> None:
     [group] = analysis.groups
     assert group == Group(id=7, template='Disk <*> full', level='ERROR', count=1, first_line=3,
                           example='2025-06-01 08:05:00 ERROR Disk /var full',
-                          first_seen=datetime(2025, 6, 1, 8, 5, tzinfo=UTC), fingerprint='abc', occurrences=[3])
+                          first_seen=datetime(2025, 6, 1, 8, 5, tzinfo=UTC), fingerprint='abc', occurrences=[3],
+                          last_line=3, excerpts=[Excerpt(3, ['2025-06-01 08:05:00 ERROR Disk /var full'])])
     assert [each.template for each in analysis.error_groups] == ['Disk <*> full']
+
+
+def test_a_group_saved_before_excerpts_shows_its_first_event_and_the_lines_before_it() -> None:
+    condensed = '\n'.join(['ERROR boom', 'Traceback (most recent call last):', '[... 40 line(s) left out ...]',
+                           'ValueError: bad'])
+    group = Group.from_dict({**UNVERSIONED['groups'][0], 'count': 2, 'first_line': 12, 'example': condensed,
+                             'context_before': ['a', 'b']})
+    # The lines after the marker are not where their place in the example says: they are left out.
+    assert group.excerpts == [Excerpt(10, ['a', 'b', 'ERROR boom', 'Traceback (most recent call last):'])]
+    assert group.last_line == 0  # one of its two occurrences is not listed: where the last one is, is unknown
 
 
 def test_a_group_ignores_keys_it_does_not_know() -> None:

@@ -33,8 +33,8 @@ def test_two_workers_give_the_same_summary_as_one(tmp_path: Path) -> None:
     assert two.bytes_read == one.bytes_read == log.stat().st_size
     assert two.timeline == one.timeline
 
-    def summary(groups: list) -> list[tuple[str, str, int, int, str]]:  # type: ignore[type-arg]
-        return sorted((g.level, g.template, g.count, g.first_line, g.example) for g in groups)
+    def summary(groups: list) -> list[tuple[str, str, int, int, int, str, list]]:  # type: ignore[type-arg]
+        return sorted((g.level, g.template, g.count, g.first_line, g.last_line, g.example, g.excerpts) for g in groups)
 
     assert summary(two.groups) == summary(one.groups)
     top = two.groups[0]

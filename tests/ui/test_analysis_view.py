@@ -4,7 +4,8 @@ from nicegui.testing import User
 
 from services.samples import SAMPLES
 from tests.ui.waits import WAIT
-from ui.analysis_view import cited_lines, html_as_text, known_lines
+from ui.analysis_view import html_as_text
+from ui.log_view import cited_lines
 
 
 async def open_sample(user: User, title: str) -> None:
@@ -46,8 +47,10 @@ async def test_a_group_opens_with_its_full_event_and_context(user: User) -> None
     crash = next(row for row in table.rows if 'Unhandled exception' in row['template'])
     user.find(kind=ui.table).trigger('rowClick', [{}, crash, 0])
     await user.should_see('First occurrence, line 6')
-    await user.should_see('ConnectionError: could not connect to server: Connection refused')
-    await user.should_see('lines before the first occurrence')
+    rows = user.find(marker='log-lines').elements.pop().props['items']
+    shown = {row['n']: row['t'] for row in rows}
+    assert 'ConnectionError: could not connect to server: Connection refused' in '\n'.join(shown.values())
+    assert 5 in shown and 7 in shown  # the lines before the first occurrence and after it
     user.find(kind=ui.button, content='Diagnose this group').click()
     await user.should_see('The diagnosis panel now shows that group.')
     assert user.find(kind=ui.select, content='Problem to diagnose').elements.pop().value == crash['id']
@@ -65,9 +68,10 @@ def test_citations_are_read_in_the_shapes_answers_use() -> None:
     assert cited_lines(answer) == [12, 40, 41, 42, 7, 9, 100]
 
 
-def test_known_lines_number_context_and_example() -> None:
-    group = {'first_line': 10, 'example': 'boom\n  at x', 'context_before': ['a', 'b']}
-    assert known_lines([group]) == {8: 'a', 9: 'b', 10: 'boom', 11: '  at x'}
+def test_source_line_numbers_of_a_traceback_and_numbers_past_the_log_are_not_citations() -> None:
+    answer = ('The crash at line 12 comes from `File "app/db.py", line 88, in connect` (see also\n'
+              '```\n  File "/srv/app.py", line 7, in main\n```\nand lines 40-41; line 9000 is past the end.')
+    assert cited_lines(answer, 100) == [12, 40, 41]
 
 
 def test_raw_html_in_answers_reads_as_text_but_code_is_untouched() -> None:

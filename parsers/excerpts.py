@@ -1,0 +1,95 @@
+"""The lines the log view shows without the log: around each group's first occurrences and its last one.
+
+Chosen once the groups are known and read in a second pass over the log, which costs a plain read of it and keeps
+the engine's pass free of bookkeeping for lines that may never be wanted. Memory stays within the kept lines.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from parsers.model import Excerpt, Group
+from parsers.reader import TRUNCATION_MARKER, ReadLimits
+
+# Each kept line is cut to this many characters (and marked), as the lines before a first occurrence are.
+MAX_KEPT_LINE_CHARS = 1000
+
+
+@dataclass(slots=True)
+class _Window:
+    group: Group
+    start: int
+    end: int
+    lines: list[str] = field(default_factory=list)
+
+
+def keep_excerpts(groups: list[Group], batches: Iterable[list[str]], limits: ReadLimits) -> None:
+    """Fill each group's excerpts from a second read of the log (`batches` from its first line on)."""
+    windows = sorted(_chosen_windows(groups, limits), key=lambda window: window.start)
+    waiting = iter(windows)
+    upcoming = next(waiting, None)
+    open_windows: list[_Window] = []
+    last = 0  # the number of the last line read
+    for batch in batches:
+        first, last = last + 1, last + len(batch)
+        while upcoming is not None and upcoming.start <= last:
+            open_windows.append(upcoming)
+            upcoming = next(waiting, None)
+        still_open = []
+        for window in open_windows:
+            window.lines.extend(map(_cut, batch[max(window.start, first) - first:min(window.end, last) - first + 1]))
+            if window.end > last:
+                still_open.append(window)
+        open_windows = still_open
+        if upcoming is None and not open_windows:
+            break  # the rest of the log holds no wanted line
+    for group in groups:
+        group.excerpts = []
+    for window in windows:
+        if window.lines:
+            window.group.excerpts.append(Excerpt(window.start, window.lines))
+
+
+def _cut(line: str) -> str:
+    return line if len(line) <= MAX_KEPT_LINE_CHARS else line[:MAX_KEPT_LINE_CHARS] + TRUNCATION_MARKER
+
+
+def _chosen_windows(groups: list[Group], limits: ReadLimits) -> list[_Window]:
+    """Each group's windows, merged where they meet: first every group's first and last occurrence (in the groups'
+    order, errors first), then its next occurrences, as long as the kept lines stay within the limit."""
+    wanted: dict[int, list[tuple[int, int]]] = {id(group): [] for group in groups}
+    budget = limits.max_kept_lines
+    rounds = [[(group, group.first_line), (group, group.last_line)] for group in groups]
+    rounds.append([(group, line) for group in groups for line in group.occurrences[1:limits.kept_occurrences]])
+    for group, line in (pair for one_round in rounds for pair in one_round):
+        if line <= 0:
+            continue
+        window = _around(group, line, limits)
+        size = window[1] - window[0] + 1
+        if size <= budget and window not in wanted[id(group)]:
+            wanted[id(group)].append(window)
+            budget -= size
+    chosen = []
+    for group in groups:
+        for start, end in _merged(wanted[id(group)]):
+            chosen.append(_Window(group, start, end))
+    return chosen
+
+
+def _around(group: Group, line: int, limits: ReadLimits) -> tuple[int, int]:
+    # Another occurrence's last line is not known: it is taken to span as many lines as the group's events do on
+    # average, so the lines kept after a stack trace follow the trace.
+    span = min(math.ceil(group.lines / group.count), limits.max_example_lines) if group.count else 1
+    return max(1, line - limits.context_lines), line + max(span, 1) - 1 + limits.context_after_lines
+
+
+def _merged(windows: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(windows):
+        if merged and start <= merged[-1][1] + 1:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
