@@ -3,7 +3,6 @@ about the rest: the most incident-like event, the remedy its message gives and t
 
 from __future__ import annotations
 
-import bisect
 import hashlib
 import json
 import re
@@ -14,7 +13,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from parsers import ERROR_LEVELS, Analysis, Group, top_incidents
+from parsers import ERROR_LEVELS, Analysis, Group, shows_failure, top_incidents
 from parsers.digest import plain_template
 from services.diagnosis.analyzer import Diagnosis, answer_key
 from services.diagnosis.redaction import redact
@@ -36,16 +35,11 @@ CITED_OCCURRENCES = 10
 LINES_AFTER = 8
 LINES_BEFORE = 3
 REMEDIES_QUOTED = 3
-# An error this many lines or fewer after another belongs to its burst: the burst's first error is the likelier cause.
-BURST_GAP_LINES = 20
 REMEDY_CHARS = 300
 CONFIDENCE = ('high', 'medium', 'low')
 # Part of every offline cache key: raise it when the answers' wording changes.
 OFFLINE_VERSION = '3'
 _PLACEHOLDER = re.compile(r'\{(\w+)\}')
-# Severity of an event for the incident choice: a written or inferred level, or failure words on a WARN or an
-# unleveled line.
-_SEVERITY = {'FATAL': 4, 'ERROR': 3, 'WARN': 2, '': 1}
 _FRAME = re.compile(r'^\s+(?:at |File "|\.\.\. \d+ more)')
 _SENTENCE_END = re.compile(r'(?<=[.!?])\s+(?=[A-Z`\'"(])')
 _HINT = re.compile(r'\bHINT:\s+(.+)')
@@ -167,15 +161,16 @@ def offline_diagnosis(analysis: Analysis, group: Group | None) -> Diagnosis:
     """About the chosen group, or the most incident-like event: a known failure, else a class of failure, else what
     the message itself says; "no errors" only when no event is an error or incident-like."""
     view = read_log(analysis)
-    ranked = incident_ranking(view)
+    scanned = {candidate.id for candidate in view.groups}
+    ranked = [candidate for candidate in top_incidents(analysis) if candidate.id in scanned]
     event = group or (ranked[0] if ranked else None)
     match = find_match(view, event, ranked) or find_class(view, event, ranked)
     if match is not None:
         signature_id = match.signature.id if match.signature.kind == 'signature' else None
         return Diagnosis(markdown=_answer(analysis, event, match), model=OFFLINE_MODEL, signature_id=signature_id)
-    if event is not None:
+    if event is not None and (group is not None or shows_failure(event)):
         return Diagnosis(markdown=_unknown_answer(analysis, event, window(view, event)), model=OFFLINE_MODEL)
-    return Diagnosis(markdown=_no_errors_answer(analysis), model=OFFLINE_MODEL)
+    return Diagnosis(markdown=_no_errors_answer(analysis, event), model=OFFLINE_MODEL)
 
 
 def offline_evidence(analysis: Analysis, group: Group | None) -> str:
@@ -209,31 +204,6 @@ def _contexts(groups: Iterable[Group]) -> frozenset[str]:
     texts = [group.example[:MATCH_CHARS] for group in groups]
     return frozenset(name for name, patterns in load_contexts().items()
                      if any(pattern.search(text) for pattern in patterns for text in texts))
-
-
-def incident_ranking(view: LogView) -> list[Group]:
-    """The error and incident-like groups, the most incident-like first: the most severe, then the one that starts
-    a burst of errors (no error in the lines before it), then the rarest, then the first in time. The one place that
-    decides which event is the incident."""
-    scored = [(severity, group) for group in view.groups if (severity := _severity(group))]
-    errors = sorted({line for group in view.groups if group.level in ERROR_LEVELS for line in group.occurrences})
-
-    def follows_an_error(group: Group) -> bool:
-        at = bisect.bisect_left(errors, group.first_line)
-        return at > 0 and group.first_line - errors[at - 1] <= BURST_GAP_LINES
-
-    scored.sort(key=lambda pair: (-pair[0], follows_an_error(pair[1]), pair[1].count, pair[1].first_line))
-    return [group for _, group in scored]
-
-
-def _severity(group: Group) -> int:
-    # An error by its level; a warning or an unleveled line when its words name a class of failure.
-    if group.level in ERROR_LEVELS:
-        return _SEVERITY[group.level]
-    if group.level in ('WARN', '') and any(pattern.search(group.example[:MATCH_CHARS])
-                                           for failure in load_classes() for pattern in failure.patterns):
-        return _SEVERITY[group.level]
-    return 0
 
 
 def window(view: LogView, group: Group) -> Window:
@@ -465,8 +435,12 @@ def _unknown_answer(analysis: Analysis, group: Group, around: Window) -> str:
     ])
 
 
-def _no_errors_answer(analysis: Analysis) -> str:
-    return f'## Summary\nNo errors and no known failure found in {analysis.lines} lines.\n\n{OFFLINE_NOTE}'
+def _no_errors_answer(analysis: Analysis, warning: Group | None) -> str:
+    noted = ''
+    if warning is not None:
+        noted = (f' The most notable warning, {_code(plain_template(warning.template))} ({warning.count} '
+                 f'occurrence(s), first at line {warning.first_line}), names no failure.')
+    return f'## Summary\nNo errors and no known failure found in {analysis.lines} lines.{noted}\n\n{OFFLINE_NOTE}'
 
 
 def _confidence(level: str, why: str) -> str:

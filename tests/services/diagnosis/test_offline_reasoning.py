@@ -3,9 +3,9 @@ remedy the message gives, and signatures held to their context. Every log here i
 
 import pytest
 
-from parsers import ReadLimits
+from parsers import ReadLimits, top_incidents
 from services.diagnosis.analyzer import Diagnosis
-from services.diagnosis.offline import OfflineAnalyzer, incident_ranking, read_log
+from services.diagnosis.offline import OfflineAnalyzer
 from services.parsing import analyze_text
 
 
@@ -152,7 +152,9 @@ async def test_a_message_without_a_level_is_still_an_incident() -> None:
 
 async def test_no_errors_only_when_no_event_is_an_error_or_incident_like() -> None:
     log = '2026-11-26 10:00:00 INFO started\n2026-11-26 10:00:01 WARN cache is cold, warming up\n'
-    assert (await diagnose(log)).markdown.startswith('## Summary\nNo errors and no known failure found in 2 lines.')
+    markdown = (await diagnose(log)).markdown
+    assert markdown.startswith('## Summary\nNo errors and no known failure found in 2 lines. The most notable warning, '
+                               '` cache is cold, warming up `')
 
 
 async def test_an_unknown_error_is_stated_with_low_confidence() -> None:
@@ -161,19 +163,18 @@ async def test_an_unknown_error_is_stated_with_low_confidence() -> None:
     assert 'Confidence: **low**' in markdown
 
 
-def test_the_incident_is_the_most_severe_then_the_start_of_a_burst_then_the_rarest() -> None:
-    quiet = '2026-11-26 10:00:00 INFO web: request served\n' * 25
-    log = ('2026-11-26 10:00:00 ERROR web: request failed\n' * 5
-           + '2026-11-26 10:00:01 ERROR db: replica lag too high\n'
-           + '2026-11-26 10:00:02 ERROR db: replica stopped\n'
+async def test_the_diagnosed_event_is_the_top_incident_of_the_one_ranking() -> None:
+    quiet = '2026-11-26 10:00:00 INFO web: request served\n' * 60
+    log = ('2026-11-26 10:00:00 ERROR web: request failed, retrying\n' * 40
            + quiet
-           + '2026-11-26 10:00:03 WARN disk: No space left on device while rotating logs\n'
-           + '2026-11-26 10:00:04 ERROR cache: eviction failed\n' * 2
-           + quiet
-           + '2026-11-26 10:00:05 FATAL web: shutting down\n')
-    ranked = incident_ranking(read_log(analyze_text(log, ReadLimits())))
-    # FATAL first; then the errors that start a burst (the rarer first); then those inside a burst; then the warning
-    assert [group.first_line for group in ranked] == [61, 34, 1, 6, 7, 33]
+           + '2026-11-26 10:00:03 ERROR billing: ledger total does not add up\n'
+           + quiet)
+    analysis = analyze_text(log, ReadLimits())
+    top = top_incidents(analysis)[0]
+    markdown = (await OfflineAnalyzer().diagnose(analysis)).markdown
+    # the rare new error the page shows first, not the frequent one
+    assert top.first_line == 101
+    assert f'first at line {top.first_line}' in markdown
 
 
 async def test_a_container_fact_needs_container_evidence() -> None:
