@@ -40,6 +40,10 @@ CONFIDENCE = ('high', 'medium', 'low')
 # Part of every offline cache key: raise it when the answers' wording changes.
 OFFLINE_VERSION = '3'
 _PLACEHOLDER = re.compile(r'\{(\w+)\}')
+# Versions a message names ("version 10", "protoc >= 3.19.0"), for the answer to name them back.
+_VERSION = re.compile(r'\bversions?:?\s+[`\'"]?v?(?P<number>\d+(?:\.\d+)*)\b'
+                      r'|\b(?P<name>[A-Za-z][\w.-]*)\s*(?P<bound>(?:>=|<=|==|~=)\s*\d+(?:\.\d+)*)', re.IGNORECASE)
+VERSIONS_NAMED = 4
 _FRAME = re.compile(r'^\s+(?:at |File "|\.\.\. \d+ more)')
 _SENTENCE_END = re.compile(r'(?<=[.!?])\s+(?=[A-Z`\'"(])')
 _HINT = re.compile(r'\bHINT:\s+(.+)')
@@ -52,11 +56,13 @@ _HEADER = re.compile(
 # Words with which a message tells the reader what to do; a clause quoted from its cue to the sentence's end.
 _REMEDY_CUE = re.compile(
     r'\b(?:please|try|consider|make sure|ensure (?:that|the|you)|did you mean'
-    r'|you (?:may|might|should|must|can|need to|will need to)(?![\'’]t| not)|to (?:fix|resolve|solve) this)\b'
+    r'|you (?:may|might|should|must|can|need to|will need to)(?![\'’]t| not)|to (?:fix|resolve|solve) this'
+    r'|must be (?:regenerated|recompiled|rebuilt|reinstalled|upgraded|downgraded|updated)|workarounds? (?:is|are))\b'
     # "... is too low, increase to at least ...": the sentence from its start, as it says what is too low.
     r'|^[^\n]*\b(?:too (?:low|small|high|large|few|many)|not enough)\b[^\n]*\b(?:increase|raise|decrease|reduce|set)\b'
     # An imperative after a colon or semicolon: "bad file format: make a backup ..., then use ...".
-    r'|(?<=[:;] )(?:make|run|use|set|increase|raise|install|upgrade|downgrade|rebuild|reinstall|restart|remove|delete'
+    r'|(?:(?<=[:;] )|(?<=^\d\. )|(?<=\s\d\. ))(?:make|run|use|set|regenerate|recompile|increase|raise|install'
+    r'|upgrade|downgrade|rebuild|reinstall|restart|remove|delete'
     r'|add|enable|disable|specify|check|update|change|create|grant)\s+(?!(?:failed|error|of|to|is|was)\b)\w',
     re.IGNORECASE,
 )
@@ -164,7 +170,7 @@ def offline_diagnosis(analysis: Analysis, group: Group | None) -> Diagnosis:
     scanned = {candidate.id for candidate in view.groups}
     ranked = [candidate for candidate in top_incidents(analysis) if candidate.id in scanned]
     event = group or (ranked[0] if ranked else None)
-    match = find_match(view, event, ranked) or find_class(view, event, ranked)
+    match = find_match(view, event, ranked)
     if match is not None:
         signature_id = match.signature.id if match.signature.kind == 'signature' else None
         return Diagnosis(markdown=_answer(analysis, event, match), model=OFFLINE_MODEL, signature_id=signature_id)
@@ -220,25 +226,25 @@ def window(view: LogView, group: Group) -> Window:
 
 
 def find_match(view: LogView, event: Group | None, ranked: list[Group]) -> Match | None:
-    """The event's signature; failing that, the first recognized failure in the log: errors first, then other
-    incident-like events, then the rest."""
+    """The event's signature; failing that, the first recognized failure in the log (errors first, then other
+    incident-like events, then the rest); failing that, the class of failure the event's words name, else the first
+    the other incident-like events name."""
+    signatures, classes = load_signatures(), load_classes()
     by_line = sorted(view.groups, key=lambda candidate: candidate.first_line)
     incident_like = {candidate.id for candidate in ranked}
     errors = [candidate for candidate in by_line if candidate.level in ERROR_LEVELS]
     likely = [candidate for candidate in by_line if candidate.id in incident_like and candidate not in errors]
     others = [candidate for candidate in by_line if candidate.id not in incident_like]
-    return _first(view, event, (*errors, *likely, *others), load_signatures())
+    for known, candidates in ((signatures, (*errors, *likely, *others)), (classes, ranked)):
+        if event is not None and (match := _match(event, window(view, event), known, view.contexts)):
+            return match
+        if match := _elsewhere(view, event, candidates, known):
+            return match
+    return None
 
 
-def find_class(view: LogView, event: Group | None, ranked: list[Group]) -> Match | None:
-    """The class of failure the event's words name; failing that, the first the other incident-like events name."""
-    return _first(view, event, ranked, load_classes())
-
-
-def _first(view: LogView, event: Group | None, candidates: Iterable[Group],
-           signatures: tuple[Signature, ...]) -> Match | None:
-    if event is not None and (match := _match(event, window(view, event), signatures, view.contexts)):
-        return match
+def _elsewhere(view: LogView, event: Group | None, candidates: Iterable[Group],
+               signatures: tuple[Signature, ...]) -> Match | None:
     for candidate in candidates:
         if event is not None and candidate.id == event.id:
             continue
@@ -266,11 +272,12 @@ def _match(group: Group, around: Window, signatures: tuple[Signature, ...], cont
                 confidence = _lower(confidence)  # the last, catch-all pattern: the words, not their specifics
             number, line = around.lines[text.count('\n', 0, found.start())]
             values = dict(signature.defaults)
-            detail = next((more for pattern in signature.details if (more := pattern.search(around.around))), None)
-            for named in (detail, found):
-                if named is not None:
-                    values.update({name: _clean(value) for name, value in named.groupdict().items() if value})
+            # Each details pattern fills the values it finds; the matched line's own groups go over them.
+            details = (more for pattern in reversed(signature.details) if (more := pattern.search(around.around)))
+            for named in (*details, found):
+                values.update({name: _clean(value) for name, value in named.groupdict().items() if value})
             values['count'] = str(group.count)
+            values.setdefault('versions', _versions(around.around))
             notes = tuple(note for name, note in signature.when.items() if name in contexts)
             return Match(signature, group, number, line, values, around, confidence, _WHY[signature.kind, confidence],
                          notes)
@@ -286,6 +293,12 @@ _WHY = {
                          'checks below tell its usual causes apart',
     ('class', 'low'): 'no known failure matches; the words of the message loosely name this class of failure',
 }
+
+
+def _versions(text: str) -> str:
+    named = dict.fromkeys(f'version {found["number"]}' if found['number'] else f'{found["name"]} {found["bound"]}'
+                          for found in _VERSION.finditer(text))
+    return ', '.join(_clean(each) for each in list(named)[:VERSIONS_NAMED]) or 'the message names no version number'
 
 
 def _lower(confidence: str) -> str:
