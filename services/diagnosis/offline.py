@@ -45,7 +45,8 @@ _VERSION = re.compile(r'\bversions?:?\s+[`\'"]?v?(?P<number>\d+(?:\.\d+)*)\b'
                       r'|\b(?P<name>[A-Za-z][\w.-]*)\s*(?P<bound>(?:>=|<=|==|~=)\s*\d+(?:\.\d+)*)', re.IGNORECASE)
 VERSIONS_NAMED = 4
 _FRAME = re.compile(r'^\s+(?:at |File "|\.\.\. \d+ more)')
-_SENTENCE_END = re.compile(r'(?<=[.!?])\s+(?=[A-Z`\'"(])')
+# A list's number ("1. Downgrade ...") ends no sentence.
+_SENTENCE_END = re.compile(r'(?<=[.!?])(?<!^\d\.)(?<!\s\d\.)\s+(?=[A-Z`\'"(])')
 _HINT = re.compile(r'\bHINT:\s+(.+)')
 # What goes before a message on its line: timestamps, bracketed fields, a level word, a compose or syslog prefix.
 _HEADER = re.compile(
@@ -57,7 +58,7 @@ _HEADER = re.compile(
 _REMEDY_CUE = re.compile(
     r'\b(?:please|try|consider|make sure|ensure (?:that|the|you)|did you mean'
     r'|you (?:may|might|should|must|can|need to|will need to)(?![\'’]t| not)|to (?:fix|resolve|solve) this'
-    r'|must be (?:regenerated|recompiled|rebuilt|reinstalled|upgraded|downgraded|updated)|workarounds? (?:is|are))\b'
+    r'|must be (?:regenerated|recompiled|rebuilt|reinstalled|upgraded|downgraded|updated))\b'
     # "... is too low, increase to at least ...": the sentence from its start, as it says what is too low.
     r'|^[^\n]*\b(?:too (?:low|small|high|large|few|many)|not enough)\b[^\n]*\b(?:increase|raise|decrease|reduce|set)\b'
     # An imperative after a colon or semicolon: "bad file format: make a backup ..., then use ...".
@@ -218,7 +219,7 @@ def window(view: LogView, group: Group) -> Window:
     last = lines[-1][0]
     for number in range(last + 1, last + 1 + LINES_AFTER):
         found = view.lines.get(number)
-        if found is None or found[1].level:
+        if found is None or (found[1].level and found[1].level_source != 'inferred'):
             break
         lines.append((number, found[0]))
     before = group.context_before[-LINES_BEFORE:]
