@@ -27,7 +27,7 @@ TEMPLATE_CHARS = 500
 # Shares of the budget: the chosen problem at most (its context at most a quarter of that), the top candidates
 # together, each of them, and what is kept back for the most frequent groups at the end.
 CHOSEN_SHARE, CONTEXT_SHARE = 0.4, 0.25
-CANDIDATES_SHARE, CANDIDATE_SHARE = 0.3, 0.06
+CANDIDATES_SHARE, CANDIDATE_SHARE = 0.3, 0.035
 COMMON_SHARE = 0.08
 TOP_CANDIDATES = 8
 CANDIDATE_CONTEXT_LINES = 5
@@ -240,8 +240,8 @@ def _compact(group: Group, transform: Transform) -> list[str]:
     seen = f', {_moment(group.first_seen)} to {_moment(group.last_seen)}' if group.first_seen else ''
     why = ', '.join(group.incident_reasons)
     head = f'#{group.id} {group.level or "no level"} x{group.count}, line {group.first_line}{seen}'
-    template = [f'  template: {_cut(transform(plain_template(group.template)), TEMPLATE_CHARS)}'] if group.count > 1 else []
-    return [head + (f' ({why})' if why else ''), *template, *example]
+    template = f'  template: {_cut(transform(plain_template(group.template)), TEMPLATE_CHARS)}'
+    return [head + (f' ({why})' if why else ''), *([template] if group.count > 1 else []), *example]
 
 
 def plain_template(template: str) -> str:

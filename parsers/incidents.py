@@ -21,7 +21,8 @@ _NOTEWORTHY = frozenset({'severity', 'error_words', 'crash', 'cause'})
 _FAILURE = frozenset({'error_words', 'crash', 'cause'})
 CAUSE_WORDS = re.compile(
     r"\b(?:refused|denied|cannot|can't|could not|couldn't|unable to|failed to|no space|too many open files"
-    r'|out of memory|oom|permission|timed out|timeout|not found|no such|invalid|corrupt(?:ed|ion)?|mismatch'
+    r'|out of memory|oom|permission|ownership|owned by|timed out|timeout|not found|no such|invalid'
+    r'|corrupt(?:ed|ion)?|mismatch'
     r'|locked|deadlock|lock ?file|(?:get|acquire|obtain|hold|holds|held) (?:the |a )?(?:\w+ )?lock'
     r'|unreachable|reset by peer|killed|exhausted|exceeded|too (?:low|small|large|many|old|new)'
     r'|not (?:allowed|permitted|supported|writable|configured|specified|recognized|compatible)'
