@@ -52,9 +52,17 @@ CLASSES = [
     ('2026-11-26 10:00:00 ERROR cache: index file /var/cache/app/index.bin has a checksum mismatch\n',
      'Corrupt or damaged data', ['backup']),
     ('2026-11-26 10:00:00 ERROR gateway: could not bind 0.0.0.0:8443, is another gateway still up?\n',
-     'Port already in use', ['ss -ltnp']),
+     'Port 8443 already in use', ["ss -ltnp | grep ':8443 '"]),
     ('2026-11-26 10:00:00 ERROR loader: /opt/lib/libvec.so: wrong ELF class: ELFCLASS32\n',
      'A program built for another CPU architecture', ['uname -m']),
+    ('2026-11-26 10:00:00 ERROR web: (13)Permission denied: could not bind to address 0.0.0.0:443\n',
+     'Not allowed to listen on privileged port 443', ['port above 1024', 'cap_net_bind_service']),
+    ('2026-11-26 10:00:00 ERROR deploy: Host key verification failed.\n',
+     'SSH host key not known or changed', ['ssh-keyscan', 'known_hosts']),
+    ("./agent: /lib/x86_64-linux-gnu/libc.so.6: version `GLIBC_2.34' not found (required by ./agent)\n",
+     'A program needs a newer system library (GLIBC_2.34)', ['link statically', 'oldest system']),
+    ("2026-11-26 10:00:00 ERROR migrate: Can't locate revision identified by '4f2a9c'\n",
+     'Database schema not at the revision the code expects', ['run the pending migrations']),
 ]
 
 
@@ -77,6 +85,46 @@ async def test_a_lock_names_its_holder() -> None:
     assert '**A lock is held by nightly-sync**' in diagnosis.markdown
     assert 'Wait for nightly-sync to finish, or stop it' in diagnosis.markdown
     assert 'ps -o pid,etime,cmd -p 812' in diagnosis.markdown
+
+
+async def test_a_consequence_is_traced_to_the_cause_its_neighbour_names() -> None:
+    log = ('2026-11-26 10:00:00 ERROR deploy: Host key verification failed.\n'
+           '2026-11-26 10:00:00 ERROR deploy: fatal: Could not read from remote repository.\n')
+    markdown = (await diagnose(log)).markdown
+    assert markdown.startswith('## Summary\n**SSH host key not known or changed**')
+    assert 'which may be its cause' in markdown and 'Confidence: **low**' in markdown
+
+
+async def test_a_lock_names_its_lock_file() -> None:
+    markdown = (await diagnose("2026-11-26 10:00:00 ERROR sync: Unable to create '/srv/repo/.state/index.lock': "
+                               'File exists.\n')).markdown
+    assert 'sudo lsof /srv/repo/.state/index.lock' in markdown
+    assert 'remove the stale lock file (/srv/repo/.state/index.lock)' in markdown
+
+
+async def test_a_port_class_names_the_port_and_no_timestamp_passes_for_one() -> None:
+    markdown = (await diagnose('2026-11-26 10:00:00 ERROR api: failed to bind [::]:8080\n')).markdown
+    assert markdown.startswith('## Summary\n**Port 8080 already in use**')
+    assert "sudo ss -ltnp | grep ':8080 '" in markdown
+
+
+async def test_a_version_mismatch_names_the_versions_the_message_gives() -> None:
+    markdown = (await diagnose('2026-11-26 10:00:00 FATAL store: files written by version 7 are not compatible with '
+                               'this server, version 9.1\n')).markdown
+    assert '**Version mismatch**' in markdown
+    assert 'different versions of each other (version 7, version 9.1)' in markdown
+
+
+async def test_a_message_s_numbered_workarounds_are_quoted() -> None:
+    markdown = (await diagnose(
+        'TypeError: schema objects cannot be built directly.\n'
+        'Your generated code is out of date and must be regenerated with schemac >= 4.2.0.\n'
+        'If you cannot regenerate it now, the possible workarounds are:\n'
+        ' 1. Downgrade the schema package to 4.1.x or lower.\n'
+    )).markdown
+    assert '**Version mismatch**' in markdown and 'schemac >= 4.2.0' in markdown
+    assert ('> must be regenerated with schemac \\>= 4.2.0.\n> Downgrade the schema package to 4.1.x or lower.'
+            in markdown)
 
 
 async def test_a_remedy_is_quoted_from_a_hint_line() -> None:
