@@ -53,6 +53,8 @@ LINE_CHARS = 200
 _WORD = re.compile(r'[A-Za-z][A-Za-z0-9_.:/-]{2,}')
 _FENCE = re.compile(r'```.*?```', re.DOTALL)
 _CODE_SPAN = re.compile(r'`([^`\n]+)`')
+# A numbered log line as answers quote them: `    12 | text`.
+_EXCERPT_LINE = re.compile(r'^\s*\d+ \|')
 _HIGH_CONFIDENCE = re.compile(r'^Confidence: \*\*high\*\*', re.MULTILINE)
 
 
@@ -127,15 +129,22 @@ def missing_terms(answer: str, incident: Incident) -> list[str]:
 
 
 def own_words(answer: str, log: str) -> str:
-    """The answer without what it quotes from the log: code blocks, code spans made of log words, log lines."""
+    """The answer without what it quotes from the log: excerpt lines, and code spans, code lines and lines made of
+    log words. The commands an answer writes in a code block are its own words, as its prose is."""
     log_words = set(log.split())
 
-    def span(found: re.Match[str]) -> str:
-        tokens = found[1].split()
-        quoted = sum(token in log_words for token in tokens) * 2 >= len(tokens)
-        return ' ' if quoted else found[1]
+    def quoted(text: str) -> bool:
+        tokens = text.split()
+        return sum(token in log_words for token in tokens) * 2 >= len(tokens)
 
-    text = _CODE_SPAN.sub(span, _FENCE.sub(' ', answer))
+    def span(found: re.Match[str]) -> str:
+        return ' ' if quoted(found[1]) else found[1]
+
+    def block(found: re.Match[str]) -> str:
+        lines = found[0].split('\n')[1:-1]
+        return '\n'.join(line for line in lines if not _EXCERPT_LINE.match(line) and not quoted(line))
+
+    text = _CODE_SPAN.sub(span, _FENCE.sub(block, answer))
     for line in sorted({line.strip() for line in log.splitlines() if len(line.strip()) >= 20}, key=len, reverse=True):
         text = text.replace(line, ' ')
     return text

@@ -27,7 +27,7 @@ TEMPLATE_CHARS = 500
 # Shares of the budget: the chosen problem at most (its context at most a quarter of that), the top candidates
 # together, each of them, and what is kept back for the most frequent groups at the end.
 CHOSEN_SHARE, CONTEXT_SHARE = 0.4, 0.25
-CANDIDATES_SHARE, CANDIDATE_SHARE = 0.3, 0.06
+CANDIDATES_SHARE, CANDIDATE_SHARE = 0.3, 0.035
 COMMON_SHARE = 0.08
 TOP_CANDIDATES = 8
 CANDIDATE_CONTEXT_LINES = 5
@@ -234,14 +234,14 @@ def _troubles(bucket: Bucket) -> int:
 
 
 def _compact(group: Group, transform: Transform) -> list[str]:
+    # As few tokens as tell the group apart, so many candidates fit: the reasons' short names, no unknown times, and
+    # no template for a single occurrence (its example is the template).
     example = _fit_event(_numbered(transform(group.example), group.first_line), 0, COMPACT_EXAMPLE_LINES)
-    why = '; '.join(group.incident_reasons.values())
-    return [
-        f'#{group.id} {group.level or "no level"} x{group.count}, first seen {_moment(group.first_seen)} '
-        f'(line {group.first_line}), last seen {_moment(group.last_seen)}' + (f'; {why}' if why else ''),
-        f'  template: {_cut(transform(plain_template(group.template)), TEMPLATE_CHARS)}',
-        *example,
-    ]
+    seen = f', {_moment(group.first_seen)} to {_moment(group.last_seen)}' if group.first_seen else ''
+    why = ', '.join(group.incident_reasons)
+    head = f'#{group.id} {group.level or "no level"} x{group.count}, line {group.first_line}{seen}'
+    template = f'  template: {_cut(transform(plain_template(group.template)), TEMPLATE_CHARS)}'
+    return [head + (f' ({why})' if why else ''), *([template] if group.count > 1 else []), *example]
 
 
 def plain_template(template: str) -> str:

@@ -17,9 +17,12 @@ from parsers.model import ERROR_LEVELS, Analysis, Group
 SEVERITY = {'FATAL': 3.0, 'ERROR': 2.0, 'WARN': 1.0, '': 0.3, 'INFO': 0.0, 'DEBUG': -0.5, 'TRACE': -0.5}
 # Signals that make a group a candidate at all; rarity, novelty and timing only order the candidates.
 _NOTEWORTHY = frozenset({'severity', 'error_words', 'crash', 'cause'})
+# Those of them that show a failure: a warning alone may be routine.
+_FAILURE = frozenset({'error_words', 'crash', 'cause'})
 CAUSE_WORDS = re.compile(
     r"\b(?:refused|denied|cannot|can't|could not|couldn't|unable to|failed to|no space|too many open files"
-    r'|out of memory|oom|permission|timed out|timeout|not found|no such|invalid|corrupt(?:ed|ion)?|mismatch'
+    r'|out of memory|oom|permission|ownership|owned by|timed out|timeout|not found|no such|invalid'
+    r'|corrupt(?:ed|ion)?|mismatch'
     r'|locked|deadlock|lock ?file|(?:get|acquire|obtain|hold|holds|held) (?:the |a )?(?:\w+ )?lock'
     r'|unreachable|reset by peer|killed|exhausted|exceeded|too (?:low|small|large|many|old|new)'
     r'|not (?:allowed|permitted|supported|writable|configured|specified|recognized|compatible)'
@@ -32,7 +35,8 @@ CAUSE_WORDS = re.compile(
 # Words of a failure in a group whose level does not say so (none written, or a record another program's output
 # was glued to).
 ERROR_WORDS = re.compile(
-    r'\b(?:\w*(?:error|exception)s?|fatal|panic|fail(?:ed|ure|s)?|crash(?:ed)?|abort(?:ed)?)\b', re.IGNORECASE)
+    r'\b(?:\w*(?:error|exception)s?|fatal|panic|fail(?:ed|ure|s)?|crash(?:ed)?|abort(?:ed)?|terminate called'
+    r'|uncaught|unhandled|core dumped)\b', re.IGNORECASE)
 # How much of an event the cause words are looked for in: the message and the head of its trace.
 CAUSE_CHARS = 2_000
 # Below this many lines a log is an excerpt: where in it something happens says little.
@@ -75,6 +79,11 @@ def top_incidents(analysis: Analysis, limit: int | None = None) -> list[Group]:
 
 def is_incident_like(group: Group) -> bool:
     return group.level in ERROR_LEVELS or not _NOTEWORTHY.isdisjoint(group.incident_reasons)
+
+
+def shows_failure(group: Group) -> bool:
+    """An error by its level, or a crash or a failure in its words; a warning for its level alone is not."""
+    return group.level in ERROR_LEVELS or not _FAILURE.isdisjoint(group.incident_reasons)
 
 
 class _Context:

@@ -3,7 +3,6 @@ about the rest: the most incident-like event, the remedy its message gives and t
 
 from __future__ import annotations
 
-import bisect
 import hashlib
 import json
 import re
@@ -14,7 +13,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from parsers import ERROR_LEVELS, Analysis, Group, top_incidents
+from parsers import ERROR_LEVELS, Analysis, Group, shows_failure, top_incidents
 from parsers.digest import plain_template
 from services.diagnosis.analyzer import Diagnosis, answer_key
 from services.diagnosis.redaction import redact
@@ -36,18 +35,18 @@ CITED_OCCURRENCES = 10
 LINES_AFTER = 8
 LINES_BEFORE = 3
 REMEDIES_QUOTED = 3
-# An error this many lines or fewer after another belongs to its burst: the burst's first error is the likelier cause.
-BURST_GAP_LINES = 20
 REMEDY_CHARS = 300
 CONFIDENCE = ('high', 'medium', 'low')
 # Part of every offline cache key: raise it when the answers' wording changes.
-OFFLINE_VERSION = '3'
+OFFLINE_VERSION = '4'
 _PLACEHOLDER = re.compile(r'\{(\w+)\}')
-# Severity of an event for the incident choice: a written or inferred level, or failure words on a WARN or an
-# unleveled line.
-_SEVERITY = {'FATAL': 4, 'ERROR': 3, 'WARN': 2, '': 1}
+# Versions a message names ("version 10", "protoc >= 3.19.0"), for the answer to name them back.
+_VERSION = re.compile(r'\bversions?:?\s+[`\'"]?v?(?P<number>\d+(?:\.\d+)*)\b'
+                      r'|\b(?P<name>[A-Za-z][\w.-]*)\s*(?P<bound>(?:>=|<=|==|~=)\s*\d+(?:\.\d+)*)', re.IGNORECASE)
+VERSIONS_NAMED = 4
 _FRAME = re.compile(r'^\s+(?:at |File "|\.\.\. \d+ more)')
-_SENTENCE_END = re.compile(r'(?<=[.!?])\s+(?=[A-Z`\'"(])')
+# A list's number ("1. Downgrade ...") ends no sentence.
+_SENTENCE_END = re.compile(r'(?<=[.!?])(?<!^\d\.)(?<!\s\d\.)\s+(?=[A-Z`\'"(])')
 _HINT = re.compile(r'\bHINT:\s+(.+)')
 # What goes before a message on its line: timestamps, bracketed fields, a level word, a compose or syslog prefix.
 _HEADER = re.compile(
@@ -58,11 +57,13 @@ _HEADER = re.compile(
 # Words with which a message tells the reader what to do; a clause quoted from its cue to the sentence's end.
 _REMEDY_CUE = re.compile(
     r'\b(?:please|try|consider|make sure|ensure (?:that|the|you)|did you mean'
-    r'|you (?:may|might|should|must|can|need to|will need to)(?![\'’]t| not)|to (?:fix|resolve|solve) this)\b'
+    r'|you (?:may|might|should|must|can|need to|will need to)(?![\'’]t| not)|to (?:fix|resolve|solve) this'
+    r'|must be (?:regenerated|recompiled|rebuilt|reinstalled|upgraded|downgraded|updated))\b'
     # "... is too low, increase to at least ...": the sentence from its start, as it says what is too low.
     r'|^[^\n]*\b(?:too (?:low|small|high|large|few|many)|not enough)\b[^\n]*\b(?:increase|raise|decrease|reduce|set)\b'
     # An imperative after a colon or semicolon: "bad file format: make a backup ..., then use ...".
-    r'|(?<=[:;] )(?:make|run|use|set|increase|raise|install|upgrade|downgrade|rebuild|reinstall|restart|remove|delete'
+    r'|(?:(?<=[:;] )|(?<=^\d\. )|(?<=\s\d\. ))(?:make|run|use|set|regenerate|recompile|increase|raise|install'
+    r'|upgrade|downgrade|rebuild|reinstall|restart|remove|delete'
     r'|add|enable|disable|specify|check|update|change|create|grant)\s+(?!(?:failed|error|of|to|is|was)\b)\w',
     re.IGNORECASE,
 )
@@ -167,15 +168,16 @@ def offline_diagnosis(analysis: Analysis, group: Group | None) -> Diagnosis:
     """About the chosen group, or the most incident-like event: a known failure, else a class of failure, else what
     the message itself says; "no errors" only when no event is an error or incident-like."""
     view = read_log(analysis)
-    ranked = incident_ranking(view)
+    scanned = {candidate.id for candidate in view.groups}
+    ranked = [candidate for candidate in top_incidents(analysis) if candidate.id in scanned]
     event = group or (ranked[0] if ranked else None)
-    match = find_match(view, event, ranked) or find_class(view, event, ranked)
+    match = find_match(view, event, ranked)
     if match is not None:
         signature_id = match.signature.id if match.signature.kind == 'signature' else None
         return Diagnosis(markdown=_answer(analysis, event, match), model=OFFLINE_MODEL, signature_id=signature_id)
-    if event is not None:
+    if event is not None and (group is not None or shows_failure(event)):
         return Diagnosis(markdown=_unknown_answer(analysis, event, window(view, event)), model=OFFLINE_MODEL)
-    return Diagnosis(markdown=_no_errors_answer(analysis), model=OFFLINE_MODEL)
+    return Diagnosis(markdown=_no_errors_answer(analysis, event), model=OFFLINE_MODEL)
 
 
 def offline_evidence(analysis: Analysis, group: Group | None) -> str:
@@ -211,38 +213,13 @@ def _contexts(groups: Iterable[Group]) -> frozenset[str]:
                      if any(pattern.search(text) for pattern in patterns for text in texts))
 
 
-def incident_ranking(view: LogView) -> list[Group]:
-    """The error and incident-like groups, the most incident-like first: the most severe, then the one that starts
-    a burst of errors (no error in the lines before it), then the rarest, then the first in time. The one place that
-    decides which event is the incident."""
-    scored = [(severity, group) for group in view.groups if (severity := _severity(group))]
-    errors = sorted({line for group in view.groups if group.level in ERROR_LEVELS for line in group.occurrences})
-
-    def follows_an_error(group: Group) -> bool:
-        at = bisect.bisect_left(errors, group.first_line)
-        return at > 0 and group.first_line - errors[at - 1] <= BURST_GAP_LINES
-
-    scored.sort(key=lambda pair: (-pair[0], follows_an_error(pair[1]), pair[1].count, pair[1].first_line))
-    return [group for _, group in scored]
-
-
-def _severity(group: Group) -> int:
-    # An error by its level; a warning or an unleveled line when its words name a class of failure.
-    if group.level in ERROR_LEVELS:
-        return _SEVERITY[group.level]
-    if group.level in ('WARN', '') and any(pattern.search(group.example[:MATCH_CHARS])
-                                           for failure in load_classes() for pattern in failure.patterns):
-        return _SEVERITY[group.level]
-    return 0
-
-
 def window(view: LogView, group: Group) -> Window:
     """The group's first occurrence, the unleveled lines right after it and the lines right before it."""
     lines = _numbered(group)
     last = lines[-1][0]
     for number in range(last + 1, last + 1 + LINES_AFTER):
         found = view.lines.get(number)
-        if found is None or found[1].level:
+        if found is None or (found[1].level and found[1].level_source != 'inferred'):
             break
         lines.append((number, found[0]))
     before = group.context_before[-LINES_BEFORE:]
@@ -250,25 +227,25 @@ def window(view: LogView, group: Group) -> Window:
 
 
 def find_match(view: LogView, event: Group | None, ranked: list[Group]) -> Match | None:
-    """The event's signature; failing that, the first recognized failure in the log: errors first, then other
-    incident-like events, then the rest."""
+    """The event's signature; failing that, the first recognized failure in the log (errors first, then other
+    incident-like events, then the rest); failing that, the class of failure the event's words name, else the first
+    the other incident-like events name."""
+    signatures, classes = load_signatures(), load_classes()
     by_line = sorted(view.groups, key=lambda candidate: candidate.first_line)
     incident_like = {candidate.id for candidate in ranked}
     errors = [candidate for candidate in by_line if candidate.level in ERROR_LEVELS]
     likely = [candidate for candidate in by_line if candidate.id in incident_like and candidate not in errors]
     others = [candidate for candidate in by_line if candidate.id not in incident_like]
-    return _first(view, event, (*errors, *likely, *others), load_signatures())
+    for known, candidates in ((signatures, (*errors, *likely, *others)), (classes, ranked)):
+        if event is not None and (match := _match(event, window(view, event), known, view.contexts)):
+            return match
+        if match := _elsewhere(view, event, candidates, known):
+            return match
+    return None
 
 
-def find_class(view: LogView, event: Group | None, ranked: list[Group]) -> Match | None:
-    """The class of failure the event's words name; failing that, the first the other incident-like events name."""
-    return _first(view, event, ranked, load_classes())
-
-
-def _first(view: LogView, event: Group | None, candidates: Iterable[Group],
-           signatures: tuple[Signature, ...]) -> Match | None:
-    if event is not None and (match := _match(event, window(view, event), signatures, view.contexts)):
-        return match
+def _elsewhere(view: LogView, event: Group | None, candidates: Iterable[Group],
+               signatures: tuple[Signature, ...]) -> Match | None:
     for candidate in candidates:
         if event is not None and candidate.id == event.id:
             continue
@@ -296,11 +273,12 @@ def _match(group: Group, around: Window, signatures: tuple[Signature, ...], cont
                 confidence = _lower(confidence)  # the last, catch-all pattern: the words, not their specifics
             number, line = around.lines[text.count('\n', 0, found.start())]
             values = dict(signature.defaults)
-            detail = next((more for pattern in signature.details if (more := pattern.search(around.around))), None)
-            for named in (detail, found):
-                if named is not None:
-                    values.update({name: _clean(value) for name, value in named.groupdict().items() if value})
+            # Each details pattern fills the values it finds; the matched line's own groups go over them.
+            details = (more for pattern in reversed(signature.details) if (more := pattern.search(around.around)))
+            for named in (*details, found):
+                values.update({name: _clean(value) for name, value in named.groupdict().items() if value})
             values['count'] = str(group.count)
+            values.setdefault('versions', _versions(around.around))
             notes = tuple(note for name, note in signature.when.items() if name in contexts)
             return Match(signature, group, number, line, values, around, confidence, _WHY[signature.kind, confidence],
                          notes)
@@ -316,6 +294,12 @@ _WHY = {
                          'checks below tell its usual causes apart',
     ('class', 'low'): 'no known failure matches; the words of the message loosely name this class of failure',
 }
+
+
+def _versions(text: str) -> str:
+    named = dict.fromkeys(f'version {found["number"]}' if found['number'] else f'{found["name"]} {found["bound"]}'
+                          for found in _VERSION.finditer(text))
+    return ', '.join(_clean(each) for each in list(named)[:VERSIONS_NAMED]) or 'the message names no version number'
 
 
 def _lower(confidence: str) -> str:
@@ -465,8 +449,12 @@ def _unknown_answer(analysis: Analysis, group: Group, around: Window) -> str:
     ])
 
 
-def _no_errors_answer(analysis: Analysis) -> str:
-    return f'## Summary\nNo errors and no known failure found in {analysis.lines} lines.\n\n{OFFLINE_NOTE}'
+def _no_errors_answer(analysis: Analysis, warning: Group | None) -> str:
+    noted = ''
+    if warning is not None:
+        noted = (f' The most notable warning, {_code(plain_template(warning.template))} ({warning.count} '
+                 f'occurrence(s), first at line {warning.first_line}), names no failure.')
+    return f'## Summary\nNo errors and no known failure found in {analysis.lines} lines.{noted}\n\n{OFFLINE_NOTE}'
 
 
 def _confidence(level: str, why: str) -> str:

@@ -96,6 +96,15 @@ def test_an_answer_is_right_only_in_its_own_words_not_in_the_log_it_quotes() -> 
     assert incidents.missing_terms(reasoning, incident) == []
 
 
+def test_a_command_the_answer_writes_is_its_own_words_but_a_quoted_log_line_in_a_block_is_not() -> None:
+    incident = _incident()
+    command = '## Fix\n```sh\nsudo sysctl -w vm.max_map_count=262144\n```\nOn the host.'
+    quoted = ('## Evidence\n```text\nelasticsearch_1  | max virtual memory areas vm.max_map_count [65530] is too low, '
+              'increase to at least [262144]\n     9 | sysctl\n```\nOn the host.')
+    assert incidents.missing_terms(command, incident) == []
+    assert incidents.missing_terms(quoted, incident) == ['sysctl']
+
+
 def test_a_term_with_options_is_met_by_any_of_them() -> None:
     incident = _incident(must_mention=('sysctl|kernel parameter', 'host'))
     assert incidents.missing_terms('Raise the kernel parameter on the host.', incident) == []

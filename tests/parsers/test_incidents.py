@@ -1,6 +1,6 @@
 from collections.abc import Iterator
 
-from parsers import Analysis, Group, analyze_lines, rank, top_incidents
+from parsers import Analysis, Group, analyze_lines, rank, shows_failure, top_incidents
 
 
 def _service_log(lines: int = 5_000) -> Iterator[str]:
@@ -86,3 +86,12 @@ def test_a_long_event_keeps_its_deep_cause_within_the_example_size() -> None:
     assert 'Caused by: java.net.ConnectException: Connection refused' in kept
     assert kept[1] == frames[0] and kept[-1] == frames[4]
     assert '[... ' in group.example and ' line(s) left out ...]' in group.example
+
+
+def test_a_warning_is_a_candidate_but_shows_a_failure_only_in_its_words() -> None:
+    analysis = analyze_lines(['2026-01-01 10:00:00 INFO started', '2026-01-01 10:00:01 WARN cache is cold, warming up',
+                              '2026-01-01 10:00:02 WARN disk: write to /srv/out failed: No space left on device'])
+    shown = {group.template: shows_failure(group) for group in top_incidents(analysis)}
+    assert shown == {'cache is cold, warming up': False, 'disk: write to <*> failed: No space left on device': True}
+    crash = top_incidents(analyze_lines(["terminate called after throwing an instance of 'std::bad_alloc'"]))
+    assert [shows_failure(group) for group in crash] == [True]

@@ -3,9 +3,9 @@ remedy the message gives, and signatures held to their context. Every log here i
 
 import pytest
 
-from parsers import ReadLimits
+from parsers import ReadLimits, top_incidents
 from services.diagnosis.analyzer import Diagnosis
-from services.diagnosis.offline import OfflineAnalyzer, incident_ranking, read_log
+from services.diagnosis.offline import OfflineAnalyzer
 from services.parsing import analyze_text
 
 
@@ -52,9 +52,17 @@ CLASSES = [
     ('2026-11-26 10:00:00 ERROR cache: index file /var/cache/app/index.bin has a checksum mismatch\n',
      'Corrupt or damaged data', ['backup']),
     ('2026-11-26 10:00:00 ERROR gateway: could not bind 0.0.0.0:8443, is another gateway still up?\n',
-     'Port already in use', ['ss -ltnp']),
+     'Port 8443 already in use', ["ss -ltnp | grep ':8443 '"]),
     ('2026-11-26 10:00:00 ERROR loader: /opt/lib/libvec.so: wrong ELF class: ELFCLASS32\n',
      'A program built for another CPU architecture', ['uname -m']),
+    ('2026-11-26 10:00:00 ERROR web: (13)Permission denied: could not bind to address 0.0.0.0:443\n',
+     'Not allowed to listen on privileged port 443', ['port above 1024', 'cap_net_bind_service']),
+    ('2026-11-26 10:00:00 ERROR deploy: Host key verification failed.\n',
+     'SSH host key not known or changed', ['ssh-keyscan', 'known_hosts']),
+    ("./agent: /lib/x86_64-linux-gnu/libc.so.6: version `GLIBC_2.34' not found (required by ./agent)\n",
+     'A program needs a newer system library (GLIBC_2.34)', ['link statically', 'oldest system']),
+    ("2026-11-26 10:00:00 ERROR migrate: Can't locate revision identified by '4f2a9c'\n",
+     'Database schema not at the revision the code expects', ['run the pending migrations']),
 ]
 
 
@@ -77,6 +85,46 @@ async def test_a_lock_names_its_holder() -> None:
     assert '**A lock is held by nightly-sync**' in diagnosis.markdown
     assert 'Wait for nightly-sync to finish, or stop it' in diagnosis.markdown
     assert 'ps -o pid,etime,cmd -p 812' in diagnosis.markdown
+
+
+async def test_a_consequence_is_traced_to_the_cause_its_neighbour_names() -> None:
+    log = ('2026-11-26 10:00:00 ERROR deploy: Host key verification failed.\n'
+           '2026-11-26 10:00:00 ERROR deploy: fatal: Could not read from remote repository.\n')
+    markdown = (await diagnose(log)).markdown
+    assert markdown.startswith('## Summary\n**SSH host key not known or changed**')
+    assert 'which may be its cause' in markdown and 'Confidence: **low**' in markdown
+
+
+async def test_a_lock_names_its_lock_file() -> None:
+    markdown = (await diagnose("2026-11-26 10:00:00 ERROR sync: Unable to create '/srv/repo/.state/index.lock': "
+                               'File exists.\n')).markdown
+    assert 'sudo lsof /srv/repo/.state/index.lock' in markdown
+    assert 'remove the stale lock file (/srv/repo/.state/index.lock)' in markdown
+
+
+async def test_a_port_class_names_the_port_and_no_timestamp_passes_for_one() -> None:
+    markdown = (await diagnose('2026-11-26 10:00:00 ERROR api: failed to bind [::]:8080\n')).markdown
+    assert markdown.startswith('## Summary\n**Port 8080 already in use**')
+    assert "sudo ss -ltnp | grep ':8080 '" in markdown
+
+
+async def test_a_version_mismatch_names_the_versions_the_message_gives() -> None:
+    markdown = (await diagnose('2026-11-26 10:00:00 FATAL store: files written by version 7 are not compatible with '
+                               'this server, version 9.1\n')).markdown
+    assert '**Version mismatch**' in markdown
+    assert 'different versions of each other (version 7, version 9.1)' in markdown
+
+
+async def test_a_message_s_numbered_workarounds_are_quoted() -> None:
+    markdown = (await diagnose(
+        'TypeError: schema objects cannot be built directly.\n'
+        'Your generated code is out of date and must be regenerated with schemac >= 4.2.0.\n'
+        'If you cannot regenerate it now, the possible workarounds are:\n'
+        ' 1. Downgrade the schema package to 4.1.x or lower.\n'
+    )).markdown
+    assert '**Version mismatch**' in markdown and 'schemac >= 4.2.0' in markdown
+    assert ('> must be regenerated with schemac \\>= 4.2.0.\n> Downgrade the schema package to 4.1.x or lower.'
+            in markdown)
 
 
 async def test_a_remedy_is_quoted_from_a_hint_line() -> None:
@@ -152,7 +200,9 @@ async def test_a_message_without_a_level_is_still_an_incident() -> None:
 
 async def test_no_errors_only_when_no_event_is_an_error_or_incident_like() -> None:
     log = '2026-11-26 10:00:00 INFO started\n2026-11-26 10:00:01 WARN cache is cold, warming up\n'
-    assert (await diagnose(log)).markdown.startswith('## Summary\nNo errors and no known failure found in 2 lines.')
+    markdown = (await diagnose(log)).markdown
+    assert markdown.startswith('## Summary\nNo errors and no known failure found in 2 lines. The most notable warning, '
+                               '` cache is cold, warming up `')
 
 
 async def test_an_unknown_error_is_stated_with_low_confidence() -> None:
@@ -161,19 +211,18 @@ async def test_an_unknown_error_is_stated_with_low_confidence() -> None:
     assert 'Confidence: **low**' in markdown
 
 
-def test_the_incident_is_the_most_severe_then_the_start_of_a_burst_then_the_rarest() -> None:
-    quiet = '2026-11-26 10:00:00 INFO web: request served\n' * 25
-    log = ('2026-11-26 10:00:00 ERROR web: request failed\n' * 5
-           + '2026-11-26 10:00:01 ERROR db: replica lag too high\n'
-           + '2026-11-26 10:00:02 ERROR db: replica stopped\n'
+async def test_the_diagnosed_event_is_the_top_incident_of_the_one_ranking() -> None:
+    quiet = '2026-11-26 10:00:00 INFO web: request served\n' * 60
+    log = ('2026-11-26 10:00:00 ERROR web: request failed, retrying\n' * 40
            + quiet
-           + '2026-11-26 10:00:03 WARN disk: No space left on device while rotating logs\n'
-           + '2026-11-26 10:00:04 ERROR cache: eviction failed\n' * 2
-           + quiet
-           + '2026-11-26 10:00:05 FATAL web: shutting down\n')
-    ranked = incident_ranking(read_log(analyze_text(log, ReadLimits())))
-    # FATAL first; then the errors that start a burst (the rarer first); then those inside a burst; then the warning
-    assert [group.first_line for group in ranked] == [61, 34, 1, 6, 7, 33]
+           + '2026-11-26 10:00:03 ERROR billing: ledger total does not add up\n'
+           + quiet)
+    analysis = analyze_text(log, ReadLimits())
+    top = top_incidents(analysis)[0]
+    markdown = (await OfflineAnalyzer().diagnose(analysis)).markdown
+    # the rare new error the page shows first, not the frequent one
+    assert top.first_line == 101
+    assert f'first at line {top.first_line}' in markdown
 
 
 async def test_a_container_fact_needs_container_evidence() -> None:
