@@ -4,10 +4,10 @@ from parsers.engine import EventSink, Progress
 from parsers.entry_points import analyze_lines, analyze_stream
 from parsers.export import LinesCsv
 from parsers.incidents import rank, top_incidents
-from parsers.model import ERROR_LEVELS, LEVELS, Analysis, Bucket, Group, Segment
+from parsers.model import ERROR_LEVELS, LEVELS, Activity, Analysis, Bucket, Group, Segment
 from parsers.reader import InputError, ReadLimits
 
 __all__ = [
-    'ERROR_LEVELS', 'LEVELS', 'Analysis', 'Bucket', 'EventSink', 'Group', 'InputError', 'LinesCsv', 'Progress',
-    'ReadLimits', 'Segment', 'analyze_lines', 'analyze_stream', 'rank', 'top_incidents',
+    'ERROR_LEVELS', 'LEVELS', 'Activity', 'Analysis', 'Bucket', 'EventSink', 'Group', 'InputError', 'LinesCsv',
+    'Progress', 'ReadLimits', 'Segment', 'analyze_lines', 'analyze_stream', 'rank', 'top_incidents',
 ]

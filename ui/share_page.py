@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from nicegui import run, ui
 
+from parsers import Analysis
 from services.container import Services
 from services.store.database import DatabaseUnavailable
 from services.store.sharing import redacted_view, shared_analysis
-from ui.analysis_view import citation_links, diagnosis_text, groups_explorer, summary_cards, timeline_card
+from ui.analysis_view import citation_links, diagnosis_text, groups_explorer, summary_cards
 from ui.frame import frame
+from ui.timeline_view import TimeFilter, timeline_card
 
 
 def register(services: Services) -> None:
@@ -28,11 +30,12 @@ def register(services: Services) -> None:
                 'text-sm text-gray-600'
             )
             summary_cards(view['file_name'], view['summary'])
-            timeline_card(view['summary'])
+            time_filter = TimeFilter(Analysis.from_dict({**view['summary'], 'groups': view['groups']}))
+            timeline_card(time_filter.analysis, time_filter)
             if view['diagnosis']:
                 with ui.card().classes('w-full'):
                     ui.label('Diagnosis').classes('text-lg font-semibold')
                     diagnosis_text(view['diagnosis']['markdown'])
                     citation_links(view['diagnosis']['markdown'], view['groups'])
                     ui.label(f'Answered by {view["diagnosis"]["model"]}').classes('text-xs text-gray-500')
-            groups_explorer(view['groups'])
+            groups_explorer(view['groups'], time_filter=time_filter)
