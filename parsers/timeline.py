@@ -55,11 +55,13 @@ class Timeline:
         self.by_second = True
 
     def add(self, timestamp: str, minute_len: int, level: str, group_id: int) -> None:
-        """Count an event; `minute_len` leading characters of its timestamp name its minute (0: all of them)."""
-        key = timestamp[: minute_len + _SECONDS_LEN * self.by_second if minute_len else None]
+        """Count an event; without a clock in it, `minute_len` leading characters of its timestamp name its minute
+        (0: all of them)."""
+        end = _minute_end(timestamp, minute_len)
+        key = timestamp if end is None else timestamp[: end + _SECONDS_LEN * self.by_second]
         row = self.rows.get(key)
         if row is None:
-            row = self.rows[key] = Row(timestamp, [0] * len(_NAMES), {}, timestamp[: minute_len or None])
+            row = self.rows[key] = Row(timestamp, [0] * len(_NAMES), {}, timestamp[:end])
             if len(self.rows) > self.max_rows and self.by_second:
                 self.by_minute()
         row.counts[_INDEX[level]] += 1
@@ -135,6 +137,17 @@ def bucket_step(seconds: list[float], max_buckets: int, resolution: int = 1) -> 
         if len({int(second // step) for second in seconds}) <= max_buckets:
             return step
     return STEPS_SECONDS[-1]
+
+
+def _minute_end(timestamp: str, minute_len: int) -> int | None:
+    """Where the minute ends in a timestamp: after the clock's `HH:MM` when it has one (found rather than taken from
+    the format, as one format can read timestamps of several shapes), else after `minute_len` characters."""
+    colon = timestamp.find(':')
+    if colon < 0:
+        return minute_len or None
+    if timestamp[colon + 3:colon + 4] == ':' and timestamp[colon + 6:colon + 7] == ':':
+        colon += 3  # a date that ends in a colon: 26/Nov/2026:09:14:02
+    return colon + 3
 
 
 def _merged(rows: Iterable[tuple[str, Row]], into: dict[str, Row]) -> dict[str, Row]:

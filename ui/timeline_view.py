@@ -36,6 +36,8 @@ TIME_LABELS = {
     'year': '{yyyy}', 'month': '{MMM} {yyyy}', 'day': '{d} {MMM}', 'hour': '{HH}:{mm}', 'minute': '{HH}:{mm}',
     'second': '{HH}:{mm}:{ss}', 'millisecond': '{HH}:{mm}:{ss}.{SSS}',
 }
+BRUSH_CURSOR = {'type': 'takeGlobalCursor', 'key': 'brush',
+                'brushOption': {'brushType': 'lineX', 'brushMode': 'single'}}
 SPARKLINE_WIDTH, SPARKLINE_HEIGHT = 80, 18
 # A Vue template for the table's sparkline cell: a polyline whose points Python worked out (no script of its own).
 SPARKLINE_SLOT = (
@@ -136,8 +138,8 @@ def _zoomable_timeline(analysis: Analysis, time_filter: TimeFilter | None) -> No
         reset.visible = narrowed is not None
         said = f'{_duration(bar_step)} bars.'
         if narrowed is None:
-            status.text = f'{said} Zoom in, or select a stretch of time with the tool above the chart: the groups ' \
-                          'table lists that stretch.'
+            status.text = f'{said} Drag across the bars to select a stretch of time, or zoom with the slider below '\
+                          'them: the groups table lists that stretch.'
         elif time_filter is not None and time_filter.analysis.groups:
             shown = sum(time_filter.admits(group.id) for group in time_filter.analysis.groups)
             status.text = f'{said} Groups seen {narrowed}: {shown:,} of {len(time_filter.analysis.groups):,}.'
@@ -190,6 +192,14 @@ def _zoomable_timeline(analysis: Analysis, time_filter: TimeFilter | None) -> No
         line.run_chart_method('dispatchAction', {'type': 'brush', 'areas': []})
         publish()
 
+    def take_brush() -> None:
+        # Dragging across the bars selects a stretch at once, without first picking the toolbox's brush.
+        if not brush_taken:
+            brush_taken.append(True)
+            line.run_chart_method('dispatchAction', BRUSH_CURSOR)
+
+    brush_taken: list[bool] = []
+    line.on('chart:finished', take_brush)
     line.on('chart:datazoom', zoomed, throttle=0.2)
     line.on('chart:brushEnd', brush_ended)
     line.on('chart:brush', brush_changed)
