@@ -64,6 +64,7 @@ class Timeline:
             row = self.rows[key] = Row(timestamp, [0] * len(_NAMES), {}, timestamp[:end])
             if len(self.rows) > self.max_rows and self.by_second:
                 self.by_minute()
+                row = self.rows[row.minute]
         row.counts[_INDEX[level]] += 1
         row.groups[group_id] = row.groups.get(group_id, 0) + 1
 
