@@ -136,7 +136,7 @@ def _zoomable_timeline(analysis: Analysis, time_filter: TimeFilter | None) -> No
         line.update()
         narrowed = chosen()
         reset.visible = narrowed is not None
-        said = f'{_duration(bar_step)} bars.'
+        said = '{}-{} bars.'.format(*_duration(bar_step))
         if narrowed is None:
             status.text = f'{said} Drag across the bars to select a stretch of time, or zoom with the slider below '\
                           'them: the groups table lists that stretch.'
@@ -242,7 +242,9 @@ def sparkline_text(analysis: Analysis, activity: list[int]) -> str:
         return ''
     busiest = max(range(len(activity)), key=activity.__getitem__)
     start = _moment(_seconds(analysis.activity.start) + busiest * analysis.activity.step_seconds)
-    return f'busiest {start:%Y-%m-%d %H:%M} ({activity[busiest]:,} in {_duration(analysis.activity.step_seconds)})'
+    amount, unit = _duration(analysis.activity.step_seconds)
+    events = f'{activity[busiest]:,} event' + ('s' if activity[busiest] != 1 else '')
+    return f'busiest {start:%Y-%m-%d %H:%M}: {events} in {amount} {unit}' + ('s' if amount != 1 else '')
 
 
 def chart(options: dict[str, Any], description: str) -> ui.echart:
@@ -347,11 +349,11 @@ def _activity_slices(analysis: Analysis) -> int:
     return int((_seconds(end) - _seconds(activity.start)) // activity.step_seconds) + 1
 
 
-def _duration(seconds: int) -> str:
-    for unit, size in (('day', 86400), ('hour', 3600), ('minute', 60), ('second', 1)):
-        if seconds % size == 0:
-            return f'{seconds // size}-{unit}'
-    return f'{seconds}-second'
+def _duration(seconds: int) -> tuple[int, str]:
+    """A width as a whole number of the largest unit that divides it."""
+    unit, size = next((unit, size) for unit, size in (('day', 86400), ('hour', 3600), ('minute', 60), ('second', 1))
+                      if seconds % size == 0)
+    return seconds // size, unit
 
 
 def _seconds(moment: datetime) -> float:
