@@ -140,6 +140,29 @@ def bucket_step(seconds: list[float], max_buckets: int, resolution: int = 1) -> 
     return STEPS_SECONDS[-1]
 
 
+def coarser(buckets: list[Bucket], step: int, window: tuple[float, float], most: int) -> tuple[int, list[Bucket]]:
+    """The buckets inside `window` (seconds since 1970) added into at most `most` buckets of a round width that is a
+    multiple of theirs, the empty ones too: for a chart, whose bars must not be wider than what they count, and for
+    rates, which finer buckets than the span needs would scatter."""
+    span = window[1] - window[0]
+    widths = [s for s in STEPS_SECONDS if s >= step and s % step == 0] or [step]
+    width = next((s for s in widths if span / s <= most), widths[-1])
+    first, last = int(window[0] // width), int((window[1] - 1e-6) // width)
+    totals: dict[int, dict[str, int]] = {index: {} for index in range(first, last + 1)}
+    for bucket in buckets:
+        counts = totals.get(int(sort_key(bucket.start).timestamp() // width))
+        if counts is None:
+            continue
+        for level, count in bucket.counts.items():
+            counts[level] = counts.get(level, 0) + count
+    return width, [Bucket(datetime.fromtimestamp(index * width, UTC), counts) for index, counts in totals.items()]
+
+
+def span_of(buckets: list[Bucket], step: int) -> tuple[float, float]:
+    """From the first bucket's start to the last one's end, in seconds since 1970."""
+    return sort_key(buckets[0].start).timestamp(), sort_key(buckets[-1].start).timestamp() + step
+
+
 def _minute_end(timestamp: str, minute_len: int) -> int | None:
     """Where the minute ends in a timestamp: after the clock's `HH:MM` when it has one (found rather than taken from
     the format, as one format can read timestamps of several shapes), else after `minute_len` characters."""

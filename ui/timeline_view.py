@@ -15,7 +15,7 @@ from typing import Any
 from nicegui import events, ui
 
 from parsers import LEVELS, Analysis, Bucket
-from parsers.timeline import STEPS_SECONDS
+from parsers.timeline import coarser, span_of
 from ui.frame import follow_theme
 
 LEVEL_COLOURS = {
@@ -116,7 +116,7 @@ def timeline_card(analysis: Analysis, time_filter: TimeFilter | None = None) -> 
 def _zoomable_timeline(analysis: Analysis, time_filter: TimeFilter | None) -> None:
     buckets, step = analysis.timeline, analysis.timeline_step_seconds
     levels = _levels_present(buckets)
-    full = (_seconds(buckets[0].start), _seconds(buckets[-1].start) + step)
+    full = span_of(buckets, step)
     window = full
     zoom = [0.0, 100.0]
     brushed: TimeRange | None = None
@@ -128,9 +128,11 @@ def _zoomable_timeline(analysis: Analysis, time_filter: TimeFilter | None) -> No
             'flat dense no-caps aria-label="Show all times"')
 
     def draw() -> None:
-        bar_step, bars = display_bars(buckets, step, window)
+        bar_step, bars = coarser(buckets, step, window, DISPLAY_BARS)
         for series in line.options['series']:
-            series['data'] = [[(start + bar_step / 2) * 1000, bar.get(series['id'], 0)] for start, bar in bars]
+            # Each bar at the middle of the time it counts, as wide as that time.
+            series['data'] = [[(_seconds(bar.start) + bar_step / 2) * 1000, bar.counts.get(series['id'], 0)]
+                              for bar in bars]
         for zoomer in line.options['dataZoom']:
             zoomer['start'], zoomer['end'] = zoom
         line.update()
@@ -204,24 +206,6 @@ def _zoomable_timeline(analysis: Analysis, time_filter: TimeFilter | None) -> No
     line.on('chart:brushEnd', brush_ended)
     line.on('chart:brush', brush_changed)
     draw()
-
-
-def display_bars(buckets: list[Bucket], step: int, window: tuple[float, float],
-                 ) -> tuple[int, list[tuple[float, dict[str, int]]]]:
-    """The saved buckets inside `window` (seconds since 1970) added into at most DISPLAY_BARS bars of a round width
-    that is a multiple of theirs, with empty bars too: a bar is as wide as the time it counts, never wider."""
-    span = window[1] - window[0]
-    widths = [s for s in STEPS_SECONDS if s >= step and s % step == 0] or [step]
-    bar_step = next((s for s in widths if span / s <= DISPLAY_BARS), widths[-1])
-    first, last = int(window[0] // bar_step), int((window[1] - 1e-6) // bar_step)
-    bars: dict[int, dict[str, int]] = {index: {} for index in range(first, last + 1)}
-    for bucket in buckets:
-        counts = bars.get(int(_seconds(bucket.start) // bar_step))
-        if counts is None:
-            continue
-        for level, count in bucket.counts.items():
-            counts[level] = counts.get(level, 0) + count
-    return bar_step, [(index * bar_step, counts) for index, counts in sorted(bars.items())]
 
 
 def sparkline_points(analysis: Analysis, activity: list[int]) -> str:

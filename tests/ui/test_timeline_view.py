@@ -4,9 +4,10 @@ from nicegui import ui
 from nicegui.testing import User
 
 from parsers import Bucket
+from parsers.timeline import coarser
 from tests.e2e.test_timeline_journey import NO_LEVELS, TWO_BURSTS
 from tests.ui.test_saved_analyses import analyze
-from ui.timeline_view import DISPLAY_BARS, display_bars
+from ui.timeline_view import DISPLAY_BARS
 
 NINE = datetime(2026, 11, 26, 9, 0, tzinfo=UTC).timestamp()
 
@@ -73,9 +74,10 @@ async def test_a_log_with_times_but_no_levels_shows_its_volume(user: User) -> No
 def test_display_bars_are_never_wider_than_what_they_count() -> None:
     buckets = [Bucket(datetime.fromtimestamp(NINE, UTC), {'ERROR': 2}),
                Bucket(datetime.fromtimestamp(NINE + 2, UTC), {'ERROR': 1})]
-    step, shown = display_bars(buckets, 1, (NINE, NINE + 3))
+    step, shown = coarser(buckets, 1, (NINE, NINE + 3), DISPLAY_BARS)
     # A two-second paste: three one-second bars, the empty one too, not a block as wide as the gap.
     assert step == 1
-    assert shown == [(NINE, {'ERROR': 2}), (NINE + 1, {}), (NINE + 2, {'ERROR': 1})]
-    step, shown = display_bars(buckets, 1, (NINE, NINE + 86400 * 365))
-    assert len(shown) <= DISPLAY_BARS + 1 and sum(sum(counts.values()) for _, counts in shown) == 3
+    assert [(bar.start.timestamp(), bar.counts) for bar in shown] == [
+        (NINE, {'ERROR': 2}), (NINE + 1, {}), (NINE + 2, {'ERROR': 1})]
+    step, shown = coarser(buckets, 1, (NINE, NINE + 86400 * 365), DISPLAY_BARS)
+    assert len(shown) <= DISPLAY_BARS + 1 and sum(sum(bar.counts.values()) for bar in shown) == 3
