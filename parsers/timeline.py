@@ -55,10 +55,17 @@ class Timeline:
         self.by_second = True
 
     def add(self, timestamp: str, minute_len: int, level: str, group_id: int) -> None:
-        """Count an event; without a clock in it, `minute_len` leading characters of its timestamp name its minute
-        (0: all of them)."""
-        end = _minute_end(timestamp, minute_len)
-        key = timestamp if end is None else timestamp[: end + _SECONDS_LEN * self.by_second]
+        """Count an event. Its minute ends after the clock's `HH:MM` when it has one (found rather than taken from the
+        format, as one format can read timestamps of several shapes), else after `minute_len` characters (0: all)."""
+        # Inline: this runs for every event.
+        colon = timestamp.find(':')
+        if colon < 0:
+            end = minute_len or None
+        elif colon > 4 and timestamp[colon - 5] == '/':
+            end = colon + 6  # a date that ends in a colon: 26/Nov/2026:09:14:02
+        else:
+            end = colon + 3
+        key = timestamp if end is None else timestamp[:end + _SECONDS_LEN] if self.by_second else timestamp[:end]
         row = self.rows.get(key)
         if row is None:
             row = self.rows[key] = Row(timestamp, [0] * len(_NAMES), {}, timestamp[:end])
@@ -66,7 +73,8 @@ class Timeline:
                 self.by_minute()
                 row = self.rows[row.minute]
         row.counts[_INDEX[level]] += 1
-        row.groups[group_id] = row.groups.get(group_id, 0) + 1
+        groups = row.groups
+        groups[group_id] = groups.get(group_id, 0) + 1
 
     def by_minute(self) -> None:
         """Merge the rows of each minute: a log with more seconds than max_rows is charted to the minute."""
@@ -161,17 +169,6 @@ def coarser(buckets: list[Bucket], step: int, window: tuple[float, float], most:
 def span_of(buckets: list[Bucket], step: int) -> tuple[float, float]:
     """From the first bucket's start to the last one's end, in seconds since 1970."""
     return sort_key(buckets[0].start).timestamp(), sort_key(buckets[-1].start).timestamp() + step
-
-
-def _minute_end(timestamp: str, minute_len: int) -> int | None:
-    """Where the minute ends in a timestamp: after the clock's `HH:MM` when it has one (found rather than taken from
-    the format, as one format can read timestamps of several shapes), else after `minute_len` characters."""
-    colon = timestamp.find(':')
-    if colon < 0:
-        return minute_len or None
-    if timestamp[colon + 3:colon + 4] == ':' and timestamp[colon + 6:colon + 7] == ':':
-        colon += 3  # a date that ends in a colon: 26/Nov/2026:09:14:02
-    return colon + 3
 
 
 def _merged(rows: Iterable[tuple[str, Row]], into: dict[str, Row]) -> dict[str, Row]:
