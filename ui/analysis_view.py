@@ -10,21 +10,13 @@ from typing import Any
 from nicegui import ui
 
 from parsers import ERROR_LEVELS, LEVELS, Analysis, Group, top_incidents
-from ui.frame import follow_theme
 from ui.log_view import clock, group_detail
+from ui.timeline_view import NO_LEVEL, SPARKLINE_SLOT, TimeFilter
 
 GROUPS_SHOWN = 500
-LEVEL_COLOURS = {
-    'FATAL': '#862e9c', 'ERROR': '#e03131', 'WARN': '#f08c00', 'INFO': '#1c7ed6', 'DEBUG': '#868e96',
-    'TRACE': '#adb5bd', '': '#ced4da',
-}
-# Chart text at 4.5:1 or more on the card of each theme; axis and grid lines fainter than the text in both.
-CHART_INK = {False: {'text': '#4a5565', 'axis': '#9ca3af', 'grid': '#e5e7eb'},
-             True: {'text': '#c9d1d9', 'axis': '#6b7280', 'grid': '#3a3f47'}}
 ANY_LEVEL = 'Any level'
 _WIDE_ONLY = {'classes': 'max-sm:hidden', 'headerClasses': 'max-sm:hidden'}
 ROW_CHECKBOX = '<q-checkbox v-model="props.selected" dense :aria-label="`Details of ${props.row.template}`" />'
-NO_LEVEL = 'No level'
 _CODE = re.compile(r'(```.*?(?:```|$)|~~~.*?(?:~~~|$)|`[^`\n]*`)', re.DOTALL)
 INCIDENTS_SHOWN = 3
 # Enough of a message to recognise it; the group's detail has the whole event.
@@ -124,88 +116,11 @@ def _time_span(first: str | None, last: str | None) -> str:
     return f'{seconds:.0f} seconds from {start:%Y-%m-%d %H:%M:%S}'
 
 
-def timeline_card(summary: dict[str, Any]) -> None:
-    """Events per level over time, and how the levels add up; nothing to chart is said in words."""
-    counts = {level: count for level, count in summary['level_counts'].items() if count}
-    buckets = summary.get('timeline') or []
-    with ui.card().classes('w-full'):
-        ui.label('Events over time').classes('text-lg font-semibold')
-        with ui.element('div').classes('grid grid-cols-1 md:grid-cols-3 gap-4 w-full'):
-            with ui.element('div').classes('md:col-span-2 min-w-0'):
-                if buckets:
-                    _chart(_timeline_options(buckets), 'Events per level over time').classes('w-full h-64')
-                else:
-                    ui.label('The log has no timestamps to draw a timeline from.').classes('text-sm text-gray-600')
-            with ui.element('div').classes('min-w-0'):
-                if counts:
-                    described = ', '.join(f'{level or NO_LEVEL} {count:,}' for level, count in counts.items())
-                    # On a phone the donut stays small enough to leave room for the groups below it.
-                    _chart(_levels_options(counts), f'Events per level: {described}').classes(
-                        'w-full h-64 max-sm:h-44'
-                    )
-                else:
-                    ui.label('No levels found in this log.').classes('text-sm text-gray-600')
-
-
-def _chart(options: dict[str, Any], description: str) -> ui.echart:
-    """A chart in the theme's colours, described in words for screen readers.
-
-    SVG rather than canvas: the text stays sharp when zoomed, and its colours are in the page for checks to read.
-    """
-    chart = ui.echart(options, renderer='svg').props('role=img')
-    chart.props['aria-label'] = description
-
-    def ink(dark: bool) -> None:
-        colours = CHART_INK[dark]
-        chart.options['legend']['textStyle'] = {'color': colours['text']}
-        for name in ('xAxis', 'yAxis'):
-            if name in chart.options:
-                chart.options[name].update({
-                    'axisLabel': {**chart.options[name].get('axisLabel', {}), 'color': colours['text']},
-                    'axisLine': {'lineStyle': {'color': colours['axis']}},
-                    'axisTick': {'lineStyle': {'color': colours['axis']}},
-                    'splitLine': {'lineStyle': {'color': colours['grid']}},
-                })
-        chart.update()
-
-    follow_theme(ink)
-    return chart
-
-
-def _timeline_options(buckets: list[dict[str, Any]]) -> dict[str, Any]:
-    # Events without a level are drawn too: a log that writes none still shows when things happened.
-    present = [level for level in ('NONE', *LEVELS) if any(bucket['counts'].get(level) for bucket in buckets)]
-    return {
-        'tooltip': {'trigger': 'axis'},
-        'legend': {'top': 0},
-        'grid': {'left': 40, 'right': 10, 'top': 30, 'bottom': 30},
-        'xAxis': {'type': 'time'},
-        'yAxis': {'type': 'value', 'minInterval': 1},
-        'series': [
-            {'name': NO_LEVEL if level == 'NONE' else level, 'type': 'bar', 'stack': 'events',
-             'color': LEVEL_COLOURS['' if level == 'NONE' else level],
-             'data': [[bucket['start'], bucket['counts'].get(level, 0)] for bucket in buckets]}
-            for level in present
-        ],
-    }
-
-
-def _levels_options(counts: dict[str, int]) -> dict[str, Any]:
-    return {
-        'tooltip': {'trigger': 'item'},
-        'legend': {'bottom': 0},
-        'series': [{
-            'type': 'pie', 'radius': ['40%', '70%'], 'label': {'show': False},
-            'data': [{'name': level or NO_LEVEL, 'value': count, 'itemStyle': {'color': LEVEL_COLOURS[level]}}
-                     for level, count in counts.items()],
-        }],
-    }
-
-
 def groups_explorer(groups: list[dict[str, Any]], *, on_diagnose: Callable[[int], Any] | None = None,
-                    ) -> Callable[[int], None]:
+                    time_filter: TimeFilter | None = None) -> Callable[[int], None]:
     """Every group, filterable by level and text, sortable; a row opens the group's full detail.
 
+    With a time filter, each row has its sparkline and the table lists the groups of the stretch of time it holds.
     Returns how to open any group's detail, listed or not.
     """
     shown = groups[:GROUPS_SHOWN]
@@ -234,11 +149,16 @@ def groups_explorer(groups: list[dict[str, Any]], *, on_diagnose: Callable[[int]
             {'name': 'first_line', 'label': 'First line', 'field': 'first_line', 'sortable': True, 'align': 'right',
              **_WIDE_ONLY},
         ]
+        if time_filter is not None:
+            columns.insert(2, {'name': 'activity', 'label': 'Over time', 'field': 'activity', **_WIDE_ONLY})
         table = ui.table(columns=columns, rows=[], row_key='id', selection='single',
                          pagination={'rowsPerPage': 25, 'sortBy': None}).classes('w-full')
         table.props('flat dense wrap-cells aria-label="Event groups" no-data-label="No group matches the filter"')
         # Each row's checkbox opens the group: named after it, where Quasar's own has no name.
         table.add_slot('body-selection', ROW_CHECKBOX)
+        if time_filter is not None:
+            table.add_slot('body-cell-activity', SPARKLINE_SLOT)
+            time_filter.on_change(lambda: refilter())
         table.on('rowClick', lambda event: show_detail(event.args[1]['id']))
         table.on_select(lambda event: show_detail(event.selection[0]['id']) if event.selection else None)
         detail = ui.dialog().props('maximized-on-mobile aria-label="Group details"')
@@ -250,7 +170,11 @@ def groups_explorer(groups: list[dict[str, Any]], *, on_diagnose: Callable[[int]
             _row(group) for group in shown
             if (wanted_level == ANY_LEVEL or (group['level'] or NO_LEVEL) == wanted_level)
             and (not needle or needle in group['template'].lower())
+            and (time_filter is None or time_filter.admits(group['id']))
         ]
+        if time_filter is not None:
+            for row in table.rows:
+                row['activity'], row['activity_text'] = time_filter.sparkline(row['id'])
         table.update()
 
     def show_detail(group_id: int) -> None:

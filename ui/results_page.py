@@ -19,12 +19,13 @@ from services.store.database import DatabaseUnavailable
 from services.store.saved_analyses import delete_analysis, get_analysis, get_feedback, set_feedback
 from services.store.sharing import revoke_sharing, share_analysis, share_token
 from services.store.tables import AnalysisRecord
-from ui.analysis_view import GROUPS_SHOWN, groups_explorer, summary_cards, timeline_card, what_went_wrong
+from ui.analysis_view import GROUPS_SHOWN, groups_explorer, summary_cards, what_went_wrong
 from ui.compare_view import compare_card
 from ui.diagnosis_panel import diagnosis_panel
 from ui.frame import frame
 from ui.log_view import OpenLine, log_dialog
 from ui.owner import current_owner, limits_for, quota_text, still_acting_for
+from ui.timeline_view import TimeFilter, timeline_card
 
 log = logging.getLogger(__name__)
 T = TypeVar('T')
@@ -53,10 +54,11 @@ def register(services: Services) -> None:
             open_line = log_dialog(analysis, window=services.settings.log_view_lines,
                                    whole_log=lambda: _kept_log(services, record.id, owner))
             await _actions(services, record, owner, open_line)
-            timeline_card(record.summary)
+            time_filter = TimeFilter(analysis)
+            timeline_card(analysis, time_filter)
             choose_group = await _diagnosis_section(services, record, analysis, owner, open_line)
             await compare_card(services, record, owner)
-            open_group = groups_explorer(record.groups, on_diagnose=choose_group)
+            open_group = groups_explorer(record.groups, on_diagnose=choose_group, time_filter=time_filter)
             with story:
                 what_went_wrong(analysis, open_group)
 
