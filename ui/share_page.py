@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from nicegui import run, ui
 
+from parsers import Analysis
 from services.container import Services
 from services.store.database import DatabaseUnavailable
 from services.store.sharing import redacted_view, shared_analysis
-from ui.analysis_view import citation_links, diagnosis_text, groups_explorer, summary_cards, timeline_card
+from ui.analysis_view import citation_links, diagnosis_text, summary_cards, timeline_card, what_went_wrong
 from ui.frame import frame
+from ui.groups_view import GroupsTable
 
 
 def register(services: Services) -> None:
@@ -27,6 +29,8 @@ def register(services: Services) -> None:
             ui.label('Shared analysis (read-only; secrets and personal data are redacted)').classes(
                 'text-sm text-gray-600'
             )
+            # The story comes first, as on the results page, though it opens groups through the table built last.
+            story = ui.element('div').classes('w-full')
             summary_cards(view['file_name'], view['summary'])
             timeline_card(view['summary'])
             if view['diagnosis']:
@@ -35,4 +39,7 @@ def register(services: Services) -> None:
                     diagnosis_text(view['diagnosis']['markdown'])
                     citation_links(view['diagnosis']['markdown'], view['groups'])
                     ui.label(f'Answered by {view["diagnosis"]["model"]}').classes('text-xs text-gray-500')
-            groups_explorer(view['groups'])
+            analysis = Analysis.from_dict({**view['summary'], 'groups': view['groups']})
+            groups = GroupsTable(analysis.groups)
+            with story:
+                what_went_wrong(analysis, groups.open)

@@ -1,0 +1,108 @@
+from datetime import datetime, timedelta, timezone
+
+from nicegui import ui
+from nicegui.testing import User
+
+from tests.ui.test_diagnosis_panel import paste_and_analyze
+from tests.ui.waits import WAIT
+from ui.groups_view import GroupsTable
+
+GROUPS = 1018
+SPRING_CRASH = (
+    '2026-11-26 10:00:00.000 ERROR 1 --- [nio-8080-exec-2] o.a.c.c.C.[.[.[/].[dispatcherServlet] : '
+    'Servlet.service() threw exception\n'
+    'java.lang.NullPointerException: Cannot invoke "com.acme.Customer.discount()" because "this.customer" is null\n'
+    '\tat com.acme.orders.OrderService.total(OrderService.java:57)\n'
+)
+
+
+def many_groups_log() -> str:
+    """One error, then GROUPS - 1 kinds of INFO line, each a group of its own (a different first word each);
+    the last of them names a host that the template masks."""
+    lines = ['2026-11-26 10:00:00 ERROR payment gateway refused the charge']
+    for n in range(1, GROUPS - 1):
+        lines.append(f'2026-11-26 10:{n // 60 % 60:02d}:{n % 60:02d} INFO {_word(n)} queue drained')
+    lines.append('2026-11-26 11:00:00 INFO rebalance moved shards to db-replica-17')
+    return '\n'.join(lines) + '\n'
+
+
+async def analyzed(user: User, log: str) -> None:
+    await paste_and_analyze(user, log)
+    await user.should_see('Event groups', retries=WAIT)  # the table comes after the diagnosis
+
+
+def _word(n: int) -> str:
+    # Letters only: a digit would make the word a value, and every line one group.
+    letters = ''
+    while True:
+        n, digit = divmod(n, 26)
+        letters += 'abcdefghijklmnopqrstuvwxyz'[digit]
+        if not n:
+            return 'job' + letters
+
+
+async def test_every_group_is_listed_in_pages_and_sorted_on_the_server(user: User) -> None:
+    await analyzed(user, many_groups_log())
+    await user.should_see(f'{GROUPS:,} groups.')
+    table = user.find(kind=ui.table).elements.pop()
+    assert table.pagination['rowsNumber'] == GROUPS and len(table.rows) == 25
+    assert table.rows[0]['template'] == 'payment gateway refused the charge'
+    last_page = -(-GROUPS // 100)
+    user.find(kind=ui.table).trigger('request', {'pagination': {'page': last_page, 'rowsPerPage': 100}})
+    assert table.pagination['page'] == last_page
+    assert len(table.rows) == GROUPS - 100 * (last_page - 1)
+    assert table.rows[-1]['template'] == 'rebalance moved shards to <*>'  # past the 500 largest: listed too
+    user.find(kind=ui.table).trigger('request', {'pagination': {
+        'page': 1, 'rowsPerPage': 10, 'sortBy': 'first_line', 'descending': True}})
+    assert [row['first_line'] for row in table.rows] == list(range(GROUPS, GROUPS - 10, -1))
+    user.find(kind=ui.table).trigger('request', {'pagination': {'page': 1, 'rowsPerPage': 10, 'sortBy': 'level',
+                                                                'descending': True}})
+    assert table.rows[0]['level'] == 'ERROR'
+
+
+async def test_a_value_from_the_log_finds_its_group_and_shows_as_a_value(user: User) -> None:
+    await analyzed(user, many_groups_log())
+    table = user.find(kind=ui.table).elements.pop()
+    user.find(kind=ui.input, content='Search messages and values').type('DB-replica-17')
+    await user.should_see(f'1 of {GROUPS:,} groups.')
+    [row] = table.rows
+    assert row['template'] == 'rebalance moved shards to <*>'
+    assert row['parts'] == [{'text': 'rebalance moved shards to ', 'slot': False},
+                            {'text': 'db-replica-17', 'slot': True}]
+    user.find(kind=ui.input, content='Search messages and values').clear()
+    await user.should_see(f'{GROUPS:,} groups.')
+    assert table.pagination['rowsNumber'] == GROUPS
+
+
+async def test_a_crash_reads_as_its_exception_and_opens_from_any_page(user: User) -> None:
+    await analyzed(user, SPRING_CRASH + many_groups_log())
+    table = user.find(kind=ui.table).elements.pop()
+    crash = table.rows[0]
+    assert crash['title'] == ('java.lang.NullPointerException: Cannot invoke "com.acme.Customer.discount()" '
+                              'because "this.customer" is null')
+    assert 'dispatcherServlet' in crash['template']
+    user.find(kind=ui.input, content='Search messages and values').type('db-replica-17')
+    [found] = table.rows
+    user.find(kind=ui.table).trigger('rowClick', [{}, found, 0])
+    await user.should_see('First occurrence, line')
+    user.find(kind=ui.button, content='Diagnose this group').click()
+    await user.should_see('The diagnosis panel now shows that group.')
+    assert user.find(kind=ui.select, content='Problem to diagnose').elements.pop().value == found['id']
+
+
+async def test_a_time_range_keeps_the_groups_seen_in_it(user: User) -> None:
+    log = ('2026-11-26 10:00:00 ERROR disk quota exceeded on /srv\n'
+           '2026-11-26 10:30:00 WARN slow response from billing\n'
+           '2026-11-26 11:00:00 INFO nightly export finished\n')
+    await analyzed(user, log)
+    table = user.find(kind=ui.table).elements.pop()
+    groups = user.find(kind=GroupsTable).elements.pop()
+    with user.client:
+        groups.set_time_range(datetime(2026, 11, 26, 10, 15), datetime(2026, 11, 26, 10, 45))
+    assert [row['template'] for row in table.rows] == ['slow response from billing']
+    await user.should_see('1 of 3 groups seen between 2026-11-26 10:15:00 and 2026-11-26 10:45:00.')
+    user.find(kind=ui.button, content='Show any time').click()
+    assert len(table.rows) == 3
+    with user.client:  # a zone on the range: compared in UTC
+        groups.set_time_range(datetime(2026, 11, 26, 11, 45, tzinfo=timezone(timedelta(hours=1))), None)
+    assert [row['template'] for row in table.rows] == ['nightly export finished']
