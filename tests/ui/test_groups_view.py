@@ -1,9 +1,11 @@
+from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 
 from nicegui import ui
 from nicegui.testing import User
 
 from tests.ui.test_diagnosis_panel import paste_and_analyze
+from tests.ui.test_saved_analyses import SECRET_LOG, analyze
 from tests.ui.waits import WAIT
 from ui.groups_view import GroupsTable
 
@@ -106,3 +108,20 @@ async def test_a_time_range_keeps_the_groups_seen_in_it(user: User) -> None:
     with user.client:  # a zone on the range: compared in UTC
         groups.set_time_range(datetime(2026, 11, 26, 11, 45, tzinfo=timezone(timedelta(hours=1))), None)
     assert [row['template'] for row in table.rows] == ['nightly export finished']
+
+
+async def test_a_share_link_opens_with_what_went_wrong_redacted(user: User, create_user: Callable[[], User]) -> None:
+    await analyze(user, SECRET_LOG)
+    user.find(marker='share').click()
+    await user.should_see('Share link', retries=WAIT)
+    link = user.find('Share link').elements.pop().value
+    visitor = create_user()
+    await visitor.open('/share/' + link.rsplit('/share/', 1)[1])
+    await visitor.should_see('What went wrong', retries=WAIT)
+    story = visitor.find(marker='incident-1', kind=ui.label).elements.pop().text
+    assert story.startswith('ERROR "login failed for <EMAIL_1> password=<*>" happened 2 times')
+    [row] = visitor.find(kind=ui.table).elements.pop().rows
+    shown = ' '.join(part['text'] for part in row['parts'])
+    assert 'ops-lead@acme-corp.com' not in shown and 'Tr0ub4dor-3' not in shown
+    visitor.find(marker='open-incident-1').click()
+    await visitor.should_see('First occurrence, line 1')
