@@ -149,17 +149,19 @@ class GroupsTable(ui.card):
 
     def _status_text(self) -> str:
         total = len(self.groups)
-        text = f'{total:,} groups' if len(self._matching) == total else f'{len(self._matching):,} of {total:,} groups'
+        text = f'{total:,} group{"" if total == 1 else "s"}'
+        if len(self._matching) < total:
+            text = f'{len(self._matching):,} of {text}'
         start, end = self.time_range
         if start or end:
             text += f' seen {_range_text(start, end)}'
         return text + '.'
 
     def _search_texts(self) -> list[str]:
-        # Made on the first search: what a person may type is in the title, the template or the example's lines.
+        # Made on the first search: what a person may type is in the template or the example's lines (which hold
+        # the title and the values).
         if self._searchable is None:
-            self._searchable = [f'{group_title(group)}\n{group.template}\n{group.example}'.lower()
-                                for group in self.groups]
+            self._searchable = [f'{group.template}\n{group.example}'.lower() for group in self.groups]
         return self._searchable
 
     def _diagnose(self, group_id: int) -> None:
