@@ -8,8 +8,9 @@ from parsers import Analysis
 from services.container import Services
 from services.store.database import DatabaseUnavailable
 from services.store.sharing import redacted_view, shared_analysis
-from ui.analysis_view import diagnosis_text, groups_explorer, summary_cards
+from ui.analysis_view import diagnosis_text, summary_cards, what_went_wrong
 from ui.frame import frame
+from ui.groups_view import GroupsTable
 from ui.log_view import citation_links, log_dialog
 from ui.timeline_view import TimeFilter, timeline_card
 
@@ -30,6 +31,8 @@ def register(services: Services) -> None:
             ui.label('Shared analysis (read-only; secrets and personal data are redacted)').classes(
                 'text-sm text-gray-600'
             )
+            # The story comes first, as on the results page, though it opens groups through the table built last.
+            story = ui.element('div').classes('w-full')
             summary_cards(view['file_name'], view['summary'])
             analysis = Analysis.from_dict({**view['summary'], 'groups': view['groups']})
             time_filter = TimeFilter(analysis)
@@ -41,4 +44,6 @@ def register(services: Services) -> None:
                     open_line = log_dialog(analysis, window=services.settings.log_view_lines)
                     citation_links(view['diagnosis']['markdown'], analysis.lines, open_line)
                     ui.label(f'Answered by {view["diagnosis"]["model"]}').classes('text-xs text-gray-500')
-            groups_explorer(view['groups'], time_filter=time_filter)
+            groups = GroupsTable(analysis.groups, time_filter=time_filter)
+            with story:
+                what_went_wrong(analysis, groups.open)
