@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from parsers.events import Event, EventReader
 from parsers.grouping import Grouping
 from parsers.incidents import rank
-from parsers.model import Analysis
+from parsers.model import Analysis, Group
 from parsers.reader import ReadLimits, ReadStats
 from parsers.segments import Segments
 from parsers.timeline import Timeline
@@ -61,7 +61,7 @@ class Engine:
         self.close()
         year = datetime.now(UTC).year
         groups = self.grouping.groups(year)
-        seen = [moment for group in groups for moment in (group.first_seen, group.last_seen) if moment]
+        seen = _one_kind_of_time(groups)
         timeline, step = self.timeline.buckets(year, self.limits.timeline_buckets)
         analysis = Analysis(
             lines=self.lines,
@@ -70,8 +70,8 @@ class Engine:
             inferred_level_counts=self.grouping.level_counts('inferred'),
             formats=self.segments.formats,
             groups=groups,
-            first_timestamp=min(seen, key=sort_key) if seen else None,
-            last_timestamp=max(seen, key=sort_key) if seen else None,
+            first_timestamp=min(seen) if seen else None,
+            last_timestamp=max(seen) if seen else None,
             truncated_lines=stats.truncated_lines,
             bytes_read=stats.bytes_read,
             timeline=timeline,
@@ -89,3 +89,20 @@ class Engine:
         self._segment(event)
         if self.on_event is not None:
             self.on_event(event.first, event.last, group.id, event.level, ts)
+
+
+def _one_kind_of_time(groups: list[Group]) -> list[datetime]:
+    """The groups' times, of one kind so that any two compare and subtract: as the log writes them when all are
+    naive or all carry the same offset; otherwise all in UTC, those written without a zone read as UTC (as the
+    timeline orders them)."""
+    seen = [moment for group in groups for moment in (group.first_seen, group.last_seen) if moment]
+    if len({moment.utcoffset() for moment in seen}) > 1:
+        for group in groups:
+            group.first_seen = group.first_seen and _utc(group.first_seen)
+            group.last_seen = group.last_seen and _utc(group.last_seen)
+        seen = [_utc(moment) for moment in seen]
+    return seen
+
+
+def _utc(moment: datetime) -> datetime:
+    return sort_key(moment).astimezone(UTC)

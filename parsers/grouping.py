@@ -6,6 +6,7 @@ Also decides the level of an event whose log writes none, from its crash or its 
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime
 
 from parsers.crashes import TRACEBACK, is_crash_opening
 from parsers.events import Event
@@ -16,7 +17,7 @@ from parsers.masking import mask
 from parsers.model import ERROR_LEVELS, LEVELS, Group
 from parsers.reader import ReadLimits
 from parsers.templates import TemplateMiner
-from parsers.timestamps import parse_timestamp
+from parsers.timestamps import Chronology, parse_timestamp
 
 # Each context line kept is cut to this many characters.
 MAX_CONTEXT_CHARS = 1000
@@ -27,7 +28,7 @@ Key = tuple[object, ...]
 
 
 class Tally:
-    """A group while the log is read: the public Group plus the raw timestamps of its first and last event."""
+    """A group while the log is read: the public Group plus the raw timestamps of its earliest and latest event."""
 
     __slots__ = ('first_ts', 'group', 'key', 'last_ts', 'title')
 
@@ -48,6 +49,7 @@ class Grouping:
         self.miner = TemplateMiner(limits.similarity, limits.template_cache_size, limits.max_groups)
         self.crash_of = Fingerprints(limits.template_cache_size)
         self.by_key: dict[Key, Tally] = {}
+        self.chronology = Chronology(datetime.now(UTC).year)
         # In the order they were found: a group's id is its place here plus one.
         self.tallies: list[Tally] = []
 
@@ -99,10 +101,19 @@ class Grouping:
             group.occurrences.append(event.first)
         ts = event.timestamp
         if ts is not None:
-            tally.last_ts = ts
-            if tally.first_ts is None:
-                tally.first_ts = ts
+            self.see(tally, ts, fmt.minute_len)
         return group
+
+    def see(self, tally: Tally, ts: str, minute_len: int) -> None:
+        """Keep the group's earliest and latest time: a log is not always in time order."""
+        last = tally.last_ts
+        if last is None or tally.first_ts is None:
+            tally.first_ts = tally.last_ts = ts
+        elif ts != last:
+            if self.chronology.later(ts, last, minute_len):
+                tally.last_ts = ts
+            elif self.chronology.later(tally.first_ts, ts, minute_len):
+                tally.first_ts = ts
 
     def insert(self, key: Key, group: Group, title: str) -> Tally:
         """A new group, numbered after the others."""

@@ -54,15 +54,15 @@ def absorb(engine: Engine, part: Partial) -> None:
         tally = grouping.by_key.get(key)
         if tally is None:
             tally = grouping.insert(key, group, title)
-            tally.first_ts = first_ts
         else:
             mine = tally.group
             mine.count += group.count
             mine.lines += group.lines
             room = engine.limits.max_occurrences - len(mine.occurrences)
             mine.occurrences.extend(group.occurrences[:max(room, 0)])
-            tally.first_ts = tally.first_ts or first_ts
-        tally.last_ts = last_ts or tally.last_ts
+        for ts in (first_ts, last_ts):
+            if ts is not None:
+                grouping.see(tally, ts, 0)
     engine.timeline.absorb(part.timeline)
     engine.segments.absorb(part.segments, part.formats, offset)
     engine.merged_lines += part.lines

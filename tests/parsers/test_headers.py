@@ -120,10 +120,19 @@ def test_a_line_unlike_the_rest_does_not_change_the_header_of_the_lines_after_it
         ('2026-11-26 09:14:05 CET', datetime(2026, 11, 26, 9, 14, 5)),
         ('26/Nov/2026:09:14:05 +0100', datetime(2026, 11, 26, 8, 14, 5, tzinfo=UTC)),
         ('2026-11-26 09:14:05 +01:00', datetime(2026, 11, 26, 8, 14, 5, tzinfo=UTC)),
+        ('26-Nov-2026 09:14:02.101', datetime(2026, 11, 26, 9, 14, 2, 101000)),
+        ('11.10.2018 10:39:30', datetime(2018, 10, 11, 10, 39, 30)),
+        ('091112 18:13:56', datetime(2009, 11, 12, 18, 13, 56)),
+        ('161126  9:14:02', datetime(2016, 11, 26, 9, 14, 2)),
     ],
 )
 def test_timestamp_shapes(raw: str, moment: datetime) -> None:
     assert parse_timestamp(raw, 2020) == moment
+
+
+def test_a_written_offset_is_kept_so_the_time_reads_as_the_log_wrote_it() -> None:
+    moment = parse_timestamp('2017-04-04 13:43:09 +0200', 2020)
+    assert moment is not None and moment.isoformat() == '2017-04-04T13:43:09+02:00'
 
 
 def test_a_header_with_two_component_like_columns_is_learned_without_failing() -> None:
@@ -170,7 +179,8 @@ def test_day_and_month_without_a_year_after_a_bracketed_pid() -> None:
     name, records = _parsed(lines)
     assert name == 'learned'
     assert records[3] is not None and records[3][0] == '4 May 04:32:03'
-    assert analyze_lines(lines).last_timestamp == datetime(datetime.now(UTC).year, 5, 2, 4, 32, 29)
+    # The latest time, not the last line's: the days go round from the 28th to the 1st.
+    assert analyze_lines(lines).last_timestamp == datetime(datetime.now(UTC).year, 5, 28, 4, 32, 27)
 
 
 def test_w3c_directives_are_records_of_their_own_and_do_not_hide_the_header() -> None:
