@@ -1,7 +1,7 @@
 import pytest
 
 from parsers import analyze_lines
-from parsers.formats import CONTINUES, FORMATS, Format, detect
+from parsers.formats import CONTINUES, FORMATS, Format, detect, logfmt
 from parsers.formats.generic import learn
 from parsers.levels import LEVEL_OF
 
@@ -48,6 +48,9 @@ def test_each_format_wins_detection_on_its_own_samples(fmt: Format) -> None:
         ('2026-11-26 09:14:02 CET FATAL:  the database system is shutting down', 'FATAL',
          'the database system is shutting down'),
         ('time=2026-11-26T09:14:02Z level=50 msg="charge failed"', 'ERROR', 'charge failed'),
+        ('Timestamp=2026-11-26T09:14:02.101Z SeverityText=WARN Body="pool is full" service.name=api', 'WARN',
+         'pool is full'),
+        ('level="fatal"', 'FATAL', 'level'),
         ('127.0.0.1 - - [26/Nov/2026 09:14:02] "GET /x HTTP/1.1" 500 12 0.01', 'ERROR', 'GET /x 500'),
     ],
 )
@@ -121,3 +124,8 @@ def test_postgresql_without_a_pid_keeps_hint_and_detail_with_their_error() -> No
     analysis = analyze_lines(lines)
     assert analysis.formats == {'postgresql': 2}
     assert [(group.level, group.lines) for group in analysis.groups] == [('ERROR', 2), ('INFO', 1)]
+
+
+def test_one_pair_is_a_logfmt_record_only_under_a_known_key() -> None:
+    assert logfmt.parse('retries=3') is None
+    assert logfmt.parse('lvl=warn') == (None, 'WARN', None, 'lvl')
