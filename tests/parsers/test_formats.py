@@ -128,4 +128,4 @@ def test_postgresql_without_a_pid_keeps_hint_and_detail_with_their_error() -> No
 
 def test_one_pair_is_a_logfmt_record_only_under_a_known_key() -> None:
     assert logfmt.parse('retries=3') is None
-    assert logfmt.parse('lvl=warn') == (None, 'WARN', None, 'lvl')
+    assert logfmt.parse('lvl="warn"') == (None, 'WARN', None, 'lvl')
