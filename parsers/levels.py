@@ -28,6 +28,10 @@ LEVEL_WORDS = frozenset(word for word in LEVEL_OF if len(word) > 2)
 # glog, klog, logcat and MongoDB letters (`I`, `W`, `E`), trusted only in a column that holds nothing else.
 LEVEL_LETTERS = frozenset(word for word in LEVEL_OF if len(word) == 1 and word.isupper())
 
+# One-character marks some logs write for the level, weakest to strongest: `.` and `-` detail, `*` and `+` notice,
+# `#` and `!` warning. Read only in a column of the learned header that holds two of them or more.
+LEVEL_MARKS = {'.': 'DEBUG', '-': 'DEBUG', '*': 'INFO', '+': 'INFO', '#': 'WARN', '!': 'WARN'}
+
 # A level that opens a message behind a header that has none (a journal or syslog line, a learned header): glog and
 # klog's letter, date and time (`I0612 09:14:02.101`), a letter and a number (`W110:`), or a level word in capitals
 # among the first three words (`[ERROR]`, `ERROR/MainProcess]`, `LOG:`). The capitals of each word are captured and

@@ -16,7 +16,7 @@ from collections import Counter
 from collections.abc import Sequence
 
 from parsers.formats.base import Format, Record, regex_format
-from parsers.levels import LEVEL_LETTERS, LEVEL_OF, LEVEL_WORDS, leading_level
+from parsers.levels import LEVEL_LETTERS, LEVEL_MARKS, LEVEL_OF, LEVEL_WORDS, leading_level
 from parsers.timestamps import TS_SHAPES
 
 NAME = 'learned'
@@ -47,6 +47,8 @@ _FIELD_PATTERNS = {
     'level': r'(?:\s+|\s*(?=[\[(<]))[\[(<]? *(?P<level>' + '|'.join(sorted(LEVEL_WORDS, key=len, reverse=True))
              + r'|[' + ''.join(sorted(LEVEL_LETTERS)) + r'](?=[\s\])>]))(?![A-Za-z\d])'
              + r'(?:[^\s\[\]()<>]*(?: *[\])>])?(?=[\s\[(]|$)|\S*)',
+    # A column of one-character marks (`*`, `#`, `-`) that says how bad each line is.
+    'mark': r'\s+(?P<level>[' + re.escape(''.join(LEVEL_MARKS)) + r'])(?=\s)',
     'bracket': r'\s*' + _BRACKETED,
     'sep': r'\s*(?:[-:|,>=]{1,3})',
     # `component:`, `program[pid]:`, `Two Words[pid]:`; a line without it still parses.
@@ -59,7 +61,7 @@ _FIELD_PATTERNS = {
     'csv': r',(?:"(?:[^"]|"")*"|[^,"]*)',
     'csv_level': r',(?P<level>' + '|'.join(sorted(LEVEL_WORDS, key=len, reverse=True)) + r')(?:,|$)',
 }
-_LEVEL_KINDS = ('level', 'pipe_level', 'csv_level')
+_LEVEL_KINDS = ('level', 'mark', 'pipe_level', 'csv_level')
 # A CSV row's cells after the timestamp: quoted (with "" inside) or bare.
 _csv_cells = re.compile(r',("(?:[^"]|"")*"|[^,"]*)').findall
 MAX_CSV_FIELDS = 30
@@ -98,7 +100,8 @@ def learn(sample: Sequence[str]) -> Format | None:
     if not any(kind in ('comp', 'comp_word', 'pipe_comp') for kind in fields):
         body += '(?P<comp>)'
     minute_len = TS_SHAPES[name][1]
-    full = regex_format(NAME, ts_part + body + r'\s*(?P<msg>.*)', lines[:3], minute_len=minute_len)
+    full = regex_format(NAME, ts_part + body + r'\s*(?P<msg>.*)', lines[:3], minute_len=minute_len,
+                        levels=LEVEL_OF | LEVEL_MARKS if 'mark' in fields else None)
     if not _agree(sum(1 for line in lines if full.parse(line) is not None), len(rests)):
         return None
     # A line with the timestamp but not the rest of the header still starts a record: the rest is its message.
@@ -175,7 +178,7 @@ def _token_fields(rests: list[str]) -> list[str]:
         kind = _column_kind([row[position][0] if position < len(row) else '' for row in rows], total)
         if kind is None and _comp_column(rows, position, total):
             kind = 'comp'
-        if kind is None or (anchor and fields[anchor - 1] == 'level' and words_since):
+        if kind is None or (anchor and fields[anchor - 1] in ('level', 'mark') and words_since):
             # After a level only brackets, separators and a `component:` belong to the header.
             break
         values = [row[position][0] for row in rows if position < len(row)]
@@ -184,7 +187,7 @@ def _token_fields(rests: list[str]) -> list[str]:
             words_since += 1
             plain_since = plain_since or not _header_like(values, total)
             continue
-        if kind == 'level' and fields.count('level') == 1 and not plain_since:
+        if kind in ('level', 'mark') and fields.count(kind) == 1 and not plain_since:
             anchor = len(fields)
         elif kind == 'comp' and not plain_since:
             anchor = len(fields)
@@ -199,7 +202,7 @@ def _token_fields(rests: list[str]) -> list[str]:
             continue
         words_since, plain_since = 0, False
     fields = fields[:anchor]
-    if fields and fields[-1] == 'level':
+    if fields and fields[-1] in ('level', 'mark'):
         _component_after_level(rows, fields, total)
     return fields
 
@@ -236,6 +239,10 @@ def _tokens(rest: str) -> list[tuple[str, bool]]:
 
 
 def _column_kind(tokens: list[str], total: int) -> str | None:
+    marks = [token for token in tokens if token in LEVEL_MARKS]
+    if _agree(len(marks), total) and len(set(marks)) > 1:
+        # Two marks or more: a level column, not a separator.
+        return 'mark'
     kinds = Counter(_kind(token) for token in tokens)
     kind, count = kinds.most_common(1)[0]
     if kind != 'none' and _agree(count, total):

@@ -229,3 +229,19 @@ def test_indented_continuations_do_not_hide_the_header_of_the_lines_they_follow(
     assert analysis.formats == {'learned': 12}
     assert analysis.events == 12
     assert analysis.level_counts['WARN'] == 6
+
+
+def test_a_column_of_one_character_marks_is_the_level() -> None:
+    marks = ('*', '-', '-', '#', '.')
+    lines = [f'[{300 + n % 2}] {n % 28 + 1} Jun 10:00:{n:02d} {marks[n % 5]} worker {n} checked in' for n in range(30)]
+    name, records = _parsed(lines)
+    assert name == 'learned'
+    assert [record[1] if record else None for record in records[:5]] == ['INFO', 'DEBUG', 'DEBUG', 'WARN', 'DEBUG']
+    assert records[3] is not None and records[3][3] == 'worker 3 checked in'
+
+
+def test_a_column_of_one_repeated_dash_is_a_separator_not_a_level() -> None:
+    lines = [f'2026-11-26 10:00:{n:02d} - worker {n} checked in' for n in range(30)]
+    name, records = _parsed(lines)
+    assert name == 'learned'
+    assert records[0] is not None and records[0][1] == ''
