@@ -14,8 +14,9 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Sequence
+from itertools import pairwise
 
-from parsers.formats.base import Format, Record, regex_format
+from parsers.formats.base import CONTINUES, Format, Record, regex_format
 from parsers.levels import LEVEL_LETTERS, LEVEL_MARKS, LEVEL_OF, LEVEL_WORDS, leading_level
 from parsers.timestamps import TS_SHAPES
 
@@ -68,7 +69,7 @@ MAX_CSV_FIELDS = 30
 
 
 def learn(sample: Sequence[str]) -> Format | None:
-    """The learned format of the sample, or None when its lines share no timestamped header.
+    """The learned format of the sample, or None when its lines share no timestamped or numbered header.
 
     Indented lines continue records and `#` lines are comments or directives (W3C's `#Fields:`): neither has the
     header, so neither counts against it.
@@ -78,7 +79,7 @@ def learn(sample: Sequence[str]) -> Format | None:
         return None
     shape = _timestamp_shape(lines)
     if shape is None:
-        return None
+        return _numbered(lines)
     name, prefix = shape
     ts_part = r'(?:\S+\s+){' + str(prefix) + r'}[\[(]?(?P<ts>' + TS_SHAPES[name][0] + r')[\])]?'
     head = re.compile(ts_part + r'(?P<rest>.*)')
@@ -122,6 +123,35 @@ def learn(sample: Sequence[str]) -> Format | None:
         return (record[0], level, record[2], record[3]) if level else record
 
     return Format(name=NAME, parse=parse, samples=tuple(lines[:3]), weight=0.9, minute_len=minute_len)
+
+
+_NUMBERED = re.compile(r'(\d+) ([A-Za-z]+)\b:? ?(.*)').match
+
+
+def _numbered(lines: list[str]) -> Format | None:
+    """`25 silly message` (npm's debug log and the like): a sequence number, mostly a level word, the message.
+
+    A line that repeats the number of the line before continues its record (an object printed over several lines).
+    """
+    found = [match for line in lines if (match := _NUMBERED(line))]
+    numbers = [int(match.group(1)) for match in found]
+    if not (_agree(len(found), len(lines)) and len(set(numbers)) < len(numbers)
+            and all(one <= two for one, two in pairwise(numbers))
+            and sum(1 for match in found if match.group(2) in LEVEL_WORDS) * 2 >= len(found)):
+        return None
+    previous = ['']
+
+    def parse(line: str) -> Record | None:
+        match = _NUMBERED(line)
+        if match is None:
+            return None
+        number, word, message = match.groups()
+        if number == previous[0]:
+            return CONTINUES
+        previous[0] = number
+        return None, LEVEL_OF.get(word, ''), None, message
+
+    return Format(name=NAME, parse=parse, samples=tuple(lines[:3]), weight=0.9)
 
 
 def _body(fields: list[str]) -> str:

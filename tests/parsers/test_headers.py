@@ -7,6 +7,7 @@ import pytest
 from parsers import analyze_lines
 from parsers.formats import detect
 from parsers.formats.base import Record
+from parsers.formats.generic import learn as learn_format
 from parsers.timestamps import parse_timestamp
 
 
@@ -245,3 +246,17 @@ def test_a_column_of_one_repeated_dash_is_a_separator_not_a_level() -> None:
     name, records = _parsed(lines)
     assert name == 'learned'
     assert records[0] is not None and records[0][1] == ''
+
+
+def test_a_line_repeating_the_sequence_number_before_it_continues_that_record() -> None:
+    lines = ['0 info it worked if it ends with ok', '1 verbose cli [ "node", "publish" ]', '2 silly headers {',
+             "2 silly headers   'content-type': 'application/json',", "2 silly headers   via: '1.1 varnish' }",
+             '3 error publish failed', '4 verbose exit [ 1, true ]']
+    analysis = analyze_lines(lines)
+    assert analysis.events == 5
+    assert analysis.level_counts['ERROR'] == 1
+    assert analysis.level_counts['TRACE'] == 1
+
+
+def test_numbered_lines_that_never_repeat_a_number_are_not_a_numbered_header() -> None:
+    assert learn_format([f'{n} error step {n} failed' for n in range(10)]) is None
