@@ -56,6 +56,22 @@ def leading_level(message: str) -> str:
     return ''
 
 
+# Message identifiers that end in their severity (`AMQ6287I:`, `CWWKF0011I:`, `DSNT500I:`), at the start of a line.
+_MESSAGE_ID = re.compile(r'\s*[A-Z]{3,5}\d{3,5}([IWES]):').match
+_MESSAGE_ID_LEVELS = {'I': 'INFO', 'W': 'WARN', 'E': 'ERROR', 'S': 'ERROR'}
+# Lines of an event searched for one.
+MESSAGE_ID_LINES = 20
+
+
+def message_id_level(lines: Sequence[str]) -> str:
+    """The level of the first message identifier among an event's first lines, or ''."""
+    for line in lines[:MESSAGE_ID_LINES]:
+        found = _MESSAGE_ID(line)
+        if found is not None:
+            return _MESSAGE_ID_LEVELS[found.group(1)]
+    return ''
+
+
 # syslog severities 0..7 (RFC 5424 table 2).
 SYSLOG_SEVERITY = ('FATAL', 'FATAL', 'FATAL', 'ERROR', 'WARN', 'INFO', 'INFO', 'DEBUG')
 

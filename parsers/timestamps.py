@@ -21,8 +21,9 @@ TS_SHAPES: dict[str, tuple[str, int]] = {
     'ymd_other': (r'\d{4}[/.]\d\d?[/.]\d\d?[T :]\d\d?:\d\d:\d\d(?:[.,]\d+)?(?: ?(?:Z|[+-]\d\d:?\d\d)(?![\w:]))?', 0),
     'yy_slash': (r'\d\d/\d\d/\d\d \d\d:\d\d:\d\d(?:[.,]\d+)?', 14),
     'us_date': (r'\d\d?/\d\d?/\d{4},? \d\d?:\d\d:\d\d(?:[.,]\d+)?(?: ?[AP]M)?', 0),
-    # Day first wherever the date is dotted: 26.11.2026 09:14:02
-    'dotted_dmy': (r'\d\d?\.\d\d?\.\d{4},? \d\d?:\d\d:\d\d(?:[.,]\d+)?', 0),
+    # Day first: 26.11.2026 09:14:02, and 26/11/2026 in a file that also writes the dotted form (us_date wins
+    # where only slashes are written)
+    'dmy': (r'\d\d?[./]\d\d?[./]\d{4},? \d\d?:\d\d:\d\d(?:[.,]\d+)?', 0),
     'compact': (r'\d{6} \d{6}', 11),
     # MySQL 5: 091112 18:13:56 and 091112  8:13:56
     'yymmdd': (r'\d{6} {1,2}\d\d?:\d\d:\d\d(?:\.\d+)?', 0),

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from itertools import pairwise
 
 from parsers.formats.base import CONTINUES, Format, Record, regex_format
-from parsers.levels import LEVEL_LETTERS, LEVEL_MARKS, LEVEL_OF, LEVEL_WORDS, leading_level
+from parsers.levels import LEVEL_LETTERS, LEVEL_MARKS, LEVEL_OF, LEVEL_WORDS, leading_level, message_id_level
 from parsers.timestamps import TS_SHAPES
 
 NAME = 'learned'
@@ -29,6 +29,12 @@ TS_AGREEMENT = 0.6
 MAX_PREFIX = 6
 MAX_FIELDS = 10
 MAX_PIPE_FIELDS = 6
+# Records of many lines: at least this many openings, and this share of the lines; words before the timestamp.
+MIN_OPENINGS = 3
+SPARSE_SHARE = 0.02
+MAX_SPARSE_PREFIX = 2
+# Shapes without a date, too common inside messages to open records.
+_UNDATED = frozenset(('time', 'epoch'))
 # Any words allowed between the last anchor and a separator (`name - message`).
 MAX_WORDS_BEFORE_SEPARATOR = 2
 # A header word has at most this many distinct values (or this share of the sample), or digits.
@@ -79,7 +85,7 @@ def learn(sample: Sequence[str]) -> Format | None:
         return None
     shape = _timestamp_shape(lines)
     if shape is None:
-        return _numbered(lines)
+        return _sparse([line for line in sample if line.strip() and line[0] not in ' \t']) or _numbered(lines)
     name, prefix = shape
     ts_part = r'(?:\S+\s+){' + str(prefix) + r'}[\[(]?(?P<ts>' + TS_SHAPES[name][0] + r')[\])]?'
     head = re.compile(ts_part + r'(?P<rest>.*)')
@@ -123,6 +129,41 @@ def learn(sample: Sequence[str]) -> Format | None:
         return (record[0], level, record[2], record[3]) if level else record
 
     return Format(name=NAME, parse=parse, samples=tuple(lines[:3]), weight=0.9, minute_len=minute_len)
+
+
+def _sparse(lines: list[str]) -> Format | None:
+    """Records of many lines (an error log's entries, a slow-query log's queries): a few lines open with the same
+    words and a dated timestamp, and every line up to the next such one belongs to the record."""
+    openings: Counter[tuple[str, str]] = Counter()
+    for line in lines:
+        hits = [(hit.start(), order, name) for order, (name, search) in enumerate(_SHAPE_SEARCHES.items())
+                if name not in _UNDATED and (hit := search(line, 0, 200)) is not None]
+        if hits:
+            start, _, name = min(hits)
+            if len(line[:start].split()) <= MAX_SPARSE_PREFIX:
+                openings[name, line[:start]] += 1
+    if not openings:
+        return None
+    (name, prefix), count = openings.most_common(1)[0]
+    if count < MIN_OPENINGS or count < SPARSE_SHARE * len(lines):
+        return None
+    # A file that writes day-first dates writes them so with slashes too: read as the dotted form.
+    day_first = (lambda ts: ts.replace('/', '.')) if name == 'dmy' else str
+    opening = re.compile(re.escape(prefix) + r'(?P<ts>' + TS_SHAPES[name][0] + r')[\])]?\s*(?P<msg>.*)').match
+
+    def parse(line: str) -> Record | None:
+        found = opening(line)
+        if found is None:
+            return None
+        message = found.group('msg')
+        return day_first(found.group('ts')), leading_level(message), None, message
+
+    def assemble(event_lines: Sequence[str]) -> Record:
+        record = parse(event_lines[0]) or (None, '', None, event_lines[0])
+        return record if record[1] else (record[0], message_id_level(event_lines), record[2], record[3])
+
+    return Format(name=NAME, parse=parse, samples=tuple(lines[:3]), weight=0.9, minute_len=TS_SHAPES[name][1],
+                  assemble=assemble)
 
 
 _NUMBERED = re.compile(r'(\d+) ([A-Za-z]+)\b:? ?(.*)').match

@@ -260,3 +260,32 @@ def test_a_line_repeating_the_sequence_number_before_it_continues_that_record() 
 
 def test_numbered_lines_that_never_repeat_a_number_are_not_a_numbered_header() -> None:
     assert learn_format([f'{n} error step {n} failed' for n in range(10)]) is None
+
+
+def test_records_of_many_lines_open_at_each_line_that_starts_with_the_shared_timestamp() -> None:
+    entry = ['{day}.10.2018 10:39:{n:02d} - Process({n}.1) User(app) Program(setup.exe)',
+             '                      Host(HOST-1) Installation(Installation1)',
+             '', '{msgid}: Queue manager {n} changed state.', '', 'EXPLANATION:',
+             'The queue manager {n} changed state.', 'ACTION:', 'None.', '----- amqxeida.c : 6278 -----']
+    ids = ('AMQ6287I', 'AMQ6776E', 'AMQ6184W')
+    lines = [text.format(day=11 + n % 2, n=n, msgid=ids[n % 3]) for n in range(6) for text in entry]
+    lines[20] = lines[20].replace('11.10.2018', '11/10/2018')  # the same file, day first, with slashes
+    analysis = analyze_lines(lines)
+    assert analysis.events == 6
+    assert (analysis.level_counts['INFO'], analysis.level_counts['ERROR'], analysis.level_counts['WARN']) == (2, 2, 2)
+    assert analysis.first_timestamp == datetime(2018, 10, 11, 10, 39, 0)
+    assert analysis.last_timestamp == datetime(2018, 10, 12, 10, 39, 5)
+
+
+def test_a_comment_opening_with_a_timestamp_opens_a_record_of_many_lines() -> None:
+    query = ['# Time: 0911{day} 18:13:56', '# User@Host: admin[admin] @ db1 [10.0.0.1]',
+             '# Query_time: 10  Lock_time: 0  Rows_sent: 1  Rows_examined: 1', 'use shop;', 'SELECT * FROM orders;']
+    lines = [text.format(day=10 + n) for n in range(4) for text in query]
+    analysis = analyze_lines(lines)
+    assert analysis.events == 4
+    assert analysis.last_timestamp == datetime(2009, 11, 13, 18, 13, 56)
+
+
+def test_a_time_repeated_in_a_few_messages_does_not_open_records() -> None:
+    lines = [f'job {n} finished' if n % 5 else 'backup started at 10:00:00 as planned' for n in range(40)]
+    assert analyze_lines(lines).events == 40

@@ -4,7 +4,7 @@ import pytest
 
 from parsers import analyze_lines
 from parsers.formats import detect
-from parsers.levels import infer_level, leading_level
+from parsers.levels import infer_level, leading_level, message_id_level
 
 
 @pytest.mark.parametrize(
@@ -101,3 +101,16 @@ def test_a_letter_and_number_level_after_pipe_separated_columns() -> None:
     fmt = detect(lines)[0]
     assert fmt.name == 'learned'
     assert [record[1] for record in map(fmt.parse, lines[:4]) if record] == ['INFO', 'INFO', 'WARN', 'ERROR']
+
+
+@pytest.mark.parametrize(
+    ('lines', 'level'),
+    [
+        (['header', '', 'AMQ9999E: Channel program ended abnormally.'], 'ERROR'),
+        (['CWWKF0011I: The server is ready to run a smarter planet.'], 'INFO'),
+        (['  DSNT404W: SQLCODE = 100'], 'WARN'),
+        (['ABC1234X: not a severity letter', 'SQL code 1234 returned'], ''),
+    ],
+)
+def test_a_message_identifier_that_ends_in_its_severity(lines: list[str], level: str) -> None:
+    assert message_id_level(lines) == level
