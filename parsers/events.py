@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from parsers import wrappers
-from parsers.crashes import CHAINED, CONTINUATION, TRACEBACK, crash_start_level
+from parsers.crashes import CHAINED, CONTINUATION, FRAME, TRACEBACK, crash_start_level
 from parsers.formats import CONTINUES, Format, Record, detect, plain
 
 SAMPLE_LINES = 400
@@ -196,7 +196,7 @@ class EventReader:
             if record is not None and record is not CONTINUES:
                 self._switch(fmt, index, line)
                 return record
-        if self.fmt is plain.FORMAT or event is None:
+        if self.fmt is plain.FORMAT or event is None or FRAME.match(self.recent[-2]):
             return plain.FORMAT.parse(line) or (None, '', None, line)
         if self.line_no - event.first >= RELEARN_AFTER:
             # A long run of lines nothing reads: a new segment in an unknown format. Learn it from the next chunk.

@@ -197,3 +197,16 @@ def test_a_control_character_glued_to_a_record_is_no_failure() -> None:
     analysis = analyze_lines(['2026-11-26 09:00:00,000 DEBUG [web] request served 0', '\x1f',
                               '2026-11-26 09:00:01,000 INFO [web] request 1 served'])
     assert analysis.lines == 3
+
+
+def test_a_line_after_a_java_trace_that_continues_nothing_is_an_event_of_its_own() -> None:
+    text = ('Dec 14 06:41:08 web-1 app[7]: Exception in thread "main" java.lang.RuntimeException: gone wrong\n'
+            '    at com.shop.Orders.charge(Orders.java:22)\n'
+            '    at com.shop.Orders.main(Orders.java:6)\n'
+            'Caused by: java.io.IOException: disk full\n'
+            '    at com.shop.Disk.write(Disk.java:9)\n'
+            '    ... 2 more\n'
+            'another line of plain text\n')
+    analysis, _ = analyze(text)
+    assert analysis.events == 2
+    assert analysis.groups[-1].example == 'another line of plain text'
