@@ -77,10 +77,10 @@ MAX_CSV_FIELDS = 30
 def learn(sample: Sequence[str]) -> Format | None:
     """The learned format of the sample, or None when its lines share no timestamped or numbered header.
 
-    Indented lines continue records and `#` lines are comments or directives (W3C's `#Fields:`): neither has the
-    header, so neither counts against it.
+    Indented lines continue records, `#` lines are comments or directives (W3C's `#Fields:`) and a JSON object's
+    header is its keys: none has the header, so none counts against it.
     """
-    lines = [line for line in sample if line.strip() and line[0] not in ' \t#']
+    lines = [line for line in sample if line.strip() and line[0] not in ' \t#{']
     if len(lines) < 2:
         return None
     shape = _timestamp_shape(lines)

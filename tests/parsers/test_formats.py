@@ -1,3 +1,5 @@
+from datetime import UTC, datetime
+
 import pytest
 
 from parsers import analyze_lines
@@ -129,3 +131,19 @@ def test_postgresql_without_a_pid_keeps_hint_and_detail_with_their_error() -> No
 def test_one_pair_is_a_logfmt_record_only_under_a_known_key() -> None:
     assert logfmt.parse('retries=3') is None
     assert logfmt.parse('lvl="warn"') == (None, 'WARN', None, 'lvl')
+
+
+def test_a_json_record_with_a_stray_brace_after_it_or_cut_short_is_still_a_record() -> None:
+    fmt = next(fmt for fmt in FORMATS if fmt.name == 'json')
+    assert fmt.parse('{"time":"2026-11-26T09:14:02Z","level":"warn","msg":"slow"}}') == (
+        '2026-11-26T09:14:02Z', 'WARN', None, 'slow')
+    assert fmt.parse('{"date":"2026-11-26T09:14:02Z","log":"GET /index.html 200 0 ') == (
+        '2026-11-26T09:14:02Z', '', None, '{"date":"2026-11-26T09:14:02Z","log":"GET /index.html 200 0 ')
+    assert fmt.parse('{not json at all') is None
+
+
+def test_a_timestamp_inside_json_messages_is_not_learned_as_a_header() -> None:
+    lines = [f'{{"message":"ACCESS [2026-11-26T09:14:{n:02d}.000Z] GET /status 200","time":"2026-11-26T10:00:00Z"}}'
+             for n in range(10)]
+    assert learn(lines) is None
+    assert analyze_lines(lines).first_timestamp == datetime(2026, 11, 26, 10, 0, tzinfo=UTC)
