@@ -231,6 +231,24 @@ def _timestamp_shape(lines: list[str]) -> tuple[str, int] | None:
     return (name, prefix) if count >= TS_AGREEMENT * len(lines) else None
 
 
+def opening_record(line: str) -> Record | None:
+    """A line no format of the file reads that opens with a dated timestamp (after at most one word, or seconds
+    since 1970 in brackets) starts a record of its own: continuation lines do not begin with the time. A lone mark
+    after the time (`*`, `#`; not the dash that also separates) is its level."""
+    found = _opening(line, 0, 300)
+    if found is None:
+        return None
+    message = found.group('msg')
+    mark = found.group('mark')
+    return found.group('ts'), LEVEL_MARKS[mark] if mark else leading_level(message), None, message
+
+
+_opening = re.compile(
+    r'(?:\S+\s+)?[\[(]?(?P<ts>' + '|'.join(pattern for name, (pattern, _) in TS_SHAPES.items() if name not in _UNDATED)
+    + r'|(?<=[\[(])' + TS_SHAPES['epoch'][0] + r')[\])]?(?=[\s,:]|$)\s*(?:(?P<mark>[.*#!+])\s)?(?P<msg>.*)'
+).match
+
+
 # Each shape found at the start of a word (or just inside a bracket).
 _SHAPE_SEARCHES = {
     name: re.compile(r'(?:^|(?<=[\s\[(]))(?:' + pattern + r')(?=[\s\])|,:]|$)').search
