@@ -160,12 +160,18 @@ def _sparse(lines: list[str]) -> Format | None:
 
     def assemble(event_lines: Sequence[str]) -> Record:
         record = parse(event_lines[0]) or (None, '', None, event_lines[0])
-        return record if record[1] else (record[0], message_id_level(event_lines), record[2], record[3])
+        if record[1]:
+            return record
+        # java.util.logging writes the level to open the second line: `SEVERE: message`.
+        second = _LEVEL_OPENING(event_lines[1]) if len(event_lines) > 1 else None
+        level = LEVEL_OF.get(second.group(1), '') if second else ''
+        return record[0], level or message_id_level(event_lines), record[2], record[3]
 
     return Format(name=NAME, parse=parse, samples=tuple(lines[:3]), weight=0.9, minute_len=TS_SHAPES[name][1],
                   assemble=assemble)
 
 
+_LEVEL_OPENING = re.compile(r'([A-Z]{3,11}):(?=\s)').match
 _NUMBERED = re.compile(r'(\d+) ([A-Za-z]+)\b:? ?(.*)').match
 
 
@@ -344,7 +350,7 @@ def _column_kind(tokens: list[str], total: int) -> str | None:
 def _kind(token: str) -> str:
     if not token:
         return 'none'
-    if token in LEVEL_LETTERS:
+    if token in LEVEL_LETTERS or (len(token) == 3 and token[0] in '[(<' and token[1] in LEVEL_LETTERS):
         return 'level'
     core = _LEVEL_CORE(token)
     if core is not None and core.group(1) in LEVEL_WORDS and (len(core.group(0)) == len(token)

@@ -125,6 +125,7 @@ def test_a_line_unlike_the_rest_does_not_change_the_header_of_the_lines_after_it
         ('11.10.2018 10:39:30', datetime(2018, 10, 11, 10, 39, 30)),
         ('091112 18:13:56', datetime(2009, 11, 12, 18, 13, 56)),
         ('161126  9:14:02', datetime(2016, 11, 26, 9, 14, 2)),
+        ('Nov 28, 2017 2:11:20 PM', datetime(2017, 11, 28, 14, 11, 20)),
     ],
 )
 def test_timestamp_shapes(raw: str, moment: datetime) -> None:
@@ -289,3 +290,22 @@ def test_a_comment_opening_with_a_timestamp_opens_a_record_of_many_lines() -> No
 def test_a_time_repeated_in_a_few_messages_does_not_open_records() -> None:
     lines = [f'job {n} finished' if n % 5 else 'backup started at 10:00:00 as planned' for n in range(40)]
     assert analyze_lines(lines).events == 40
+
+
+def test_java_util_logging_records_of_two_lines_take_the_level_opening_the_second() -> None:
+    levels = ('INFO', 'SEVERE', 'WARNING')
+    lines = [text for n in range(6) for text in (
+        f'Nov 28, 2017 {n + 1}:11:20 PM org.apache.catalina.startup.Catalina start',
+        f'{levels[n % 3]}: Server step {n} done')]
+    analysis = analyze_lines(lines)
+    assert analysis.events == 6
+    assert (analysis.level_counts['INFO'], analysis.level_counts['ERROR'], analysis.level_counts['WARN']) == (2, 2, 2)
+    assert analysis.last_timestamp == datetime(2017, 11, 28, 18, 11, 20)
+
+
+def test_a_bracketed_level_letter_after_the_timestamp_is_the_level() -> None:
+    letters = ('E', 'W', 'I')
+    lines = [f'2017/5/3:10:11:{n:02d} [{letters[n % 3]}] disk {n} checked' for n in range(30)]
+    name, records = _parsed(lines)
+    assert name == 'learned'
+    assert [record[1] if record else None for record in records[:3]] == ['ERROR', 'WARN', 'INFO']
