@@ -22,6 +22,8 @@ _WORDS = {
 LEVEL_OF: dict[str, str] = {}
 for _word, _level in _WORDS.items():
     LEVEL_OF[_word] = LEVEL_OF[_word.lower()] = LEVEL_OF[_word.capitalize()] = _level
+# npmlog's levels between info and warn, in lower case only: `HTTP/1.1` opening a message is no level.
+LEVEL_OF.update(http='INFO', timing='INFO')
 
 # Words long enough to be trusted when a learned header has a level position.
 LEVEL_WORDS = frozenset(word for word in LEVEL_OF if len(word) > 2)
