@@ -19,6 +19,8 @@ from parsers.reader import ReadLimits
 from parsers.templates import TemplateMiner
 from parsers.timestamps import Chronology, parse_timestamp
 
+# After every ASCII character: the minute's text plus it bounds every time written in that minute.
+_MINUTE_END = '\x7f'
 # Each context line kept is cut to this many characters.
 MAX_CONTEXT_CHARS = 1000
 # An event's example text and the lines before it.
@@ -30,7 +32,7 @@ Key = tuple[object, ...]
 class Tally:
     """A group while the log is read: the public Group plus the raw timestamps of its earliest and latest event."""
 
-    __slots__ = ('first_ts', 'group', 'key', 'last_ts', 'title')
+    __slots__ = ('first_ts', 'group', 'key', 'last_ts', 'minute_end', 'title')
 
     def __init__(self, group: Group, key: Key, title: str = '') -> None:
         self.group = group
@@ -39,6 +41,9 @@ class Tally:
         self.title = title
         self.first_ts: str | None = None
         self.last_ts: str | None = None
+        # Above every time written in the minute of last_ts ('' before the first): a time between the two is the
+        # latest without parsing, by two comparisons of text.
+        self.minute_end = ''
 
 
 class Grouping:
@@ -101,19 +106,23 @@ class Grouping:
             group.occurrences.append(event.first)
         ts = event.timestamp
         if ts is not None:
-            self.see(tally, ts, fmt.minute_len)
+            if ts < tally.minute_end and ts >= (tally.last_ts or ''):
+                tally.last_ts = ts  # later in the minute of the latest time so far, the usual case: no call
+            else:
+                self.see(tally, ts, fmt.minute_len)
         return group
 
     def see(self, tally: Tally, ts: str, minute_len: int) -> None:
         """Keep the group's earliest and latest time: a log is not always in time order."""
         last = tally.last_ts
         if last is None or tally.first_ts is None:
-            tally.first_ts = tally.last_ts = ts
+            tally.first_ts = tally.last_ts = last = ts
         elif ts != last:
             if self.chronology.later(ts, last, minute_len):
-                tally.last_ts = ts
+                tally.last_ts = last = ts
             elif self.chronology.later(tally.first_ts, ts, minute_len):
                 tally.first_ts = ts
+        tally.minute_end = last[:minute_len] + _MINUTE_END if minute_len else ''
 
     def insert(self, key: Key, group: Group, title: str) -> Tally:
         """A new group, numbered after the others."""

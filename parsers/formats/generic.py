@@ -134,14 +134,8 @@ def learn(sample: Sequence[str]) -> Format | None:
 def _sparse(lines: list[str]) -> Format | None:
     """Records of many lines (an error log's entries, a slow-query log's queries): a few lines open with the same
     words and a dated timestamp, and every line up to the next such one belongs to the record."""
-    openings: Counter[tuple[str, str]] = Counter()
-    for line in lines:
-        hits = [(hit.start(), order, name) for order, (name, search) in enumerate(_SHAPE_SEARCHES.items())
-                if name not in _UNDATED and (hit := search(line, 0, 200)) is not None]
-        if hits:
-            start, _, name = min(hits)
-            if len(line[:start].split()) <= MAX_SPARSE_PREFIX:
-                openings[name, line[:start]] += 1
+    openings = Counter((found.lastgroup or '', found.group('prefix'))
+                       for line in lines if (found := _dated_opening(line)) is not None)
     if not openings:
         return None
     (name, prefix), count = openings.most_common(1)[0]
@@ -171,6 +165,12 @@ def _sparse(lines: list[str]) -> Format | None:
                   assemble=assemble)
 
 
+# A dated timestamp after the fewest words (at most MAX_SPARSE_PREFIX), the shape named by its group.
+_dated_opening = re.compile(
+    r'(?P<prefix>(?:\S+\s+){0,' + str(MAX_SPARSE_PREFIX) + r'}?[\[(]?)(?:'
+    + '|'.join(f'(?P<{name}>{pattern})' for name, (pattern, _) in TS_SHAPES.items() if name not in _UNDATED)
+    + r')(?=[\s\])|,:]|$)'
+).match
 _LEVEL_OPENING = re.compile(r'([A-Z]{3,11}):(?=\s)').match
 _NUMBERED = re.compile(r'(\d+) ([A-Za-z]+)\b:? ?(.*)').match
 
