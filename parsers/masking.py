@@ -13,11 +13,18 @@ import re
 WILDCARD = '<*>'
 # What separates the pieces of a word; a piece is masked or kept as a whole.
 _CUT = r'\s\[\](){}<>=,;|"\''
+_FILE_TYPES = ('exe|dll|so|sys|jar|war|class|py|rb|js|ts|go|java|c|cc|cpp|h|sh|bat|ps1|conf|cfg|ini|yml|yaml|json|xml|'
+               'toml|properties|txt|log|csv|html?|css|png|jpe?g|gif|svg|pdf|zip|t?gz|bz2|xz|tar|deb|rpm|bak|bk|tmp|'
+               'pid|sock|lock|db|sqlite|sql|dat|bin|img|iso')
 _VARIABLE = re.compile(
     r'\b[a-zA-Z][a-zA-Z0-9+.-]{0,15}://[^\s"\'<>]*'  # URL (bounded scheme: no quadratic scan)
     # base64 with its padding: 16 characters or more, a digit among them, `=` or `==` at the end of the piece
     r'|(?:^|(?<=[' + _CUT + r']))(?=[\w+/-]{16,}={1,2}(?:[^\w+/=-]|$))[A-Za-z+/_-]*+\d[\w+/-]*+={1,2}'
     r'|(?<==)(?:[^' + _CUT + r']|\([^\s()]*\)|\{[^\s{}]*\}|\[[^\s\[\]]*\])++'  # the value of key=value
+    # A file name with a common extension (`chrome.exe`, `app.yml`): a value even without a digit
+    r'|(?:^|(?<=[' + _CUT + r']))[\w.-]+\.(?i:' + _FILE_TYPES + r')(?=[' + _CUT + r']|$)'
+    # A MAC address, whose bytes may hold no digit
+    r'|\b[0-9A-Fa-f]{2}(?::[0-9A-Fa-f]{2}){5}\b'
     # A piece holding a digit (`/10.0.0.1:80` too): it starts after a cut or at the start, scanned once.
     r'|(?:^|(?<=[' + _CUT + r']))[^' + _CUT + r'\d]*+\d[^' + _CUT + r']*+'
     r'|(?<![\w/.~\\])(?:~|\.{1,2})?(?:/[^' + _CUT + r'/]+){2,}/?'  # absolute or relative path of 2+ parts
@@ -25,7 +32,15 @@ _VARIABLE = re.compile(
     r'|\b[A-Za-z]:\\[^' + _CUT + r']*'  # Windows path
 )
 _sub = _VARIABLE.sub
-_quoted = re.compile(r'(?<![\w\\])"[^"]*"|(?<!\w)\'[^\']*\'(?!\w)').sub
+_quoted = re.compile(r'(?<![\w\\])"(?P<verb>[A-Z]{2,} )?[^"]*"|(?<!\w)\'(?P<word>[A-Z]{2,} )?[^\']*\'(?!\w)').sub
+
+
+def _quoted_value(match: re.Match[str]) -> str:
+    """A quoted value whole, but for a capital first word: the verb of a request (`"GET /x HTTP/1.1"`) says what
+    happened."""
+    quote = match.group()[0]
+    verb = match.group('verb') or match.group('word')
+    return f'{quote}{verb}{WILDCARD}{quote}' if verb else WILDCARD
 
 
 def mask(message: str) -> str:
@@ -36,6 +51,16 @@ def _joined(masked: str) -> str:
     # Two values side by side (`/24` after an address) read as one.
     while '<*><*>' in masked:
         masked = masked.replace('<*><*>', WILDCARD)
+    return masked
+
+
+_has_word = re.compile(r'[^\W_]').search
+
+
+def _whole(masked: str) -> str:
+    """A word made of several values and punctuation alone (`[::1]:8080`, `(10,0,2,1)`) is one value."""
+    if masked.count(WILDCARD) > 1 and _has_word(masked.replace(WILDCARD, '')) is None:
+        return WILDCARD
     return masked
 
 
@@ -56,14 +81,25 @@ class TokenMasker:
     def tokens(self, message: str) -> list[str]:
         if '"' in message or "'" in message:
             # A quoted value may hold spaces: one wildcard for all of it, before the message is split into words.
-            message = _quoted(WILDCARD, message)
+            message = _quoted(_quoted_value, message)
         cache = self._cache
-        out = []
+        out: list[str] = []
+        runs = worded = False
         for token in message.split():
             masked = cache.get(token)
             if masked is None:
-                masked = _joined(_sub(WILDCARD, token))
+                masked = _whole(_joined(_sub(WILDCARD, token)))
                 if len(cache) < self._cache_size and len(token) < MAX_CACHED_TOKEN:
                     cache[token] = masked
+            if masked == WILDCARD:
+                runs = runs or (bool(out) and out[-1] == WILDCARD)
+            else:
+                worded = True
             out.append(masked)
+        if runs and worded:
+            # A value written as several words (a date, `name *64`, a version and its build) is one wildcard, so
+            # the number of its words does not change the message's length. Not in a message of values alone,
+            # which would then match any other.
+            out = [token for index, token in enumerate(out)
+                   if token != WILDCARD or index == 0 or out[index - 1] != WILDCARD]
         return out
