@@ -49,7 +49,7 @@ class ReadLimits:
     max_example_chars: int = 8192
     context_lines: int = 20
     # Template mining: share of equal tokens that joins a message to a template, and bounds on its state.
-    similarity: float = 0.7
+    similarity: float = 0.75
     max_groups: int = 10_000
     template_cache_size: int = 200_000
     # The timeline has at most this many buckets; segments listed at most this many.

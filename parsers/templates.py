@@ -35,7 +35,7 @@ class Cluster:
 
 
 class TemplateMiner:
-    def __init__(self, similarity: float = 0.7, cache_size: int = 100_000, max_clusters: int = 10_000) -> None:
+    def __init__(self, similarity: float = 0.75, cache_size: int = 100_000, max_clusters: int = 10_000) -> None:
         self.similarity = similarity
         self.cache_size = cache_size
         self.max_clusters = max_clusters
