@@ -21,12 +21,12 @@ _VARIABLE = re.compile(
     # base64 with its padding: 16 characters or more, a digit among them, `=` or `==` at the end of the piece
     r'|(?:^|(?<=[' + _CUT + r']))(?=[\w+/-]{16,}={1,2}(?:[^\w+/=-]|$))[A-Za-z+/_-]*+\d[\w+/-]*+={1,2}'
     r'|(?<==)(?:[^' + _CUT + r']|\([^\s()]*\)|\{[^\s{}]*\}|\[[^\s\[\]]*\])++'  # the value of key=value
-    # A file name with a common extension (`chrome.exe`, `app.yml`): a value even without a digit
-    r'|(?:^|(?<=[' + _CUT + r']))[\w.-]+\.(?i:' + _FILE_TYPES + r')(?=[' + _CUT + r']|$)'
-    # A MAC address, whose bytes may hold no digit
-    r'|\b[0-9A-Fa-f]{2}(?::[0-9A-Fa-f]{2}){5}\b'
     # A piece holding a digit (`/10.0.0.1:80` too): it starts after a cut or at the start, scanned once.
     r'|(?:^|(?<=[' + _CUT + r']))[^' + _CUT + r'\d]*+\d[^' + _CUT + r']*+'
+    # A file name with a common extension (`chrome.exe`, `app.yml`): a value even without a digit
+    r'|(?:^|(?<=[' + _CUT + r']))(?:[\w-]++\.)++(?i:' + _FILE_TYPES + r')(?=[' + _CUT + r']|$)'
+    # A MAC address, whose bytes may hold no digit
+    r'|\b[0-9A-Fa-f]{2}(?::[0-9A-Fa-f]{2}){5}\b'
     r'|(?<![\w/.~\\])(?:~|\.{1,2})?(?:/[^' + _CUT + r'/]+){2,}/?'  # absolute or relative path of 2+ parts
     r'|(?<![\w/.~\\])~?/[^' + _CUT + r'/]+\.\w+'  # /file.ext
     r'|\b[A-Za-z]:\\[^' + _CUT + r']*'  # Windows path
@@ -64,6 +64,8 @@ def _whole(masked: str) -> str:
     return masked
 
 
+# Two values side by side as words.
+_RUN = f' {WILDCARD} {WILDCARD} '
 # Longer words are masked every time rather than remembered.
 MAX_CACHED_TOKEN = 64
 
@@ -78,28 +80,27 @@ class TokenMasker:
         self._cache: dict[str, str] = {}
         self._cache_size = cache_size
 
-    def tokens(self, message: str) -> list[str]:
+    def tokens(self, message: str) -> tuple[list[str], str]:
+        """The message's words masked, and the same words joined by one space."""
         if '"' in message or "'" in message:
             # A quoted value may hold spaces: one wildcard for all of it, before the message is split into words.
             message = _quoted(_quoted_value, message)
-        cache = self._cache
-        out: list[str] = []
-        runs = worded = False
-        for token in message.split():
-            masked = cache.get(token)
-            if masked is None:
-                masked = _whole(_joined(_sub(WILDCARD, token)))
-                if len(cache) < self._cache_size and len(token) < MAX_CACHED_TOKEN:
-                    cache[token] = masked
-            if masked == WILDCARD:
-                runs = runs or (bool(out) and out[-1] == WILDCARD)
-            else:
-                worded = True
-            out.append(masked)
-        if runs and worded:
+        get, masked = self._cache.get, self._masked
+        out = [get(token) or masked(token) for token in message.split()]
+        joined = ' '.join(out)
+        if _RUN in f' {joined} ' and any(token != WILDCARD for token in out):
             # A value written as several words (a date, `name *64`, a version and its build) is one wildcard, so
             # the number of its words does not change the message's length. Not in a message of values alone,
             # which would then match any other.
             out = [token for index, token in enumerate(out)
                    if token != WILDCARD or index == 0 or out[index - 1] != WILDCARD]
-        return out
+            joined = ' '.join(out)
+        return out, joined
+
+    def _masked(self, token: str) -> str:
+        if token.isdigit():  # the commonest value, and mostly a new one: not worth a regex or a place in the cache
+            return WILDCARD
+        masked = _whole(_joined(_sub(WILDCARD, token)))
+        if len(self._cache) < self._cache_size and len(token) < MAX_CACHED_TOKEN:
+            self._cache[token] = masked
+        return masked

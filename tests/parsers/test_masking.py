@@ -73,7 +73,7 @@ def test_one_unmasked_value_in_a_long_message_does_not_split_its_template_at_any
     ],
 )
 def test_the_words_a_message_is_matched_by(message: str, tokens: list[str]) -> None:
-    assert TokenMasker(100).tokens(message) == tokens
+    assert TokenMasker(100).tokens(message) == (tokens, ' '.join(tokens))
 
 
 def test_a_value_of_several_words_does_not_split_a_template() -> None:
@@ -88,3 +88,11 @@ def test_a_request_template_keeps_its_verb() -> None:
     first = miner.add('10.0.0.1 "GET /v2/servers/detail HTTP/1.1" status: 200 len: 1893 time: 0.24')
     assert miner.add('10.0.0.3 "GET /v2/flavors HTTP/1.1" status: 404 len: 12 time: 0.1') is first
     assert first.template == '<*> "GET <*>" status: <*> len: <*> time: <*>'
+
+
+def test_a_message_without_values_seen_again_keeps_its_template() -> None:
+    miner = TemplateMiner()
+    first = miner.add('job finished')
+    assert miner.add('job finished') is first
+    assert miner.add('job 12 finished') is not first
+    assert miner.add('job finished') is first
