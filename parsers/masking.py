@@ -23,15 +23,14 @@ _VARIABLE = re.compile(
     r'|(?<==)(?:[^' + _CUT + r']|\([^\s()]*\)|\{[^\s{}]*\}|\[[^\s\[\]]*\])++'  # the value of key=value
     # A piece holding a digit (`/10.0.0.1:80` too): it starts after a cut or at the start, scanned once.
     r'|(?:^|(?<=[' + _CUT + r']))[^' + _CUT + r'\d]*+\d[^' + _CUT + r']*+'
-    # A file name with a common extension (`chrome.exe`, `app.yml`): a value even without a digit
-    r'|(?:^|(?<=[' + _CUT + r']))(?:[\w-]++\.)++(?i:' + _FILE_TYPES + r')(?=[' + _CUT + r']|$)'
-    # A MAC address, whose bytes may hold no digit
-    r'|\b[0-9A-Fa-f]{2}(?::[0-9A-Fa-f]{2}){5}\b'
     r'|(?<![\w/.~\\])(?:~|\.{1,2})?(?:/[^' + _CUT + r'/]+){2,}/?'  # absolute or relative path of 2+ parts
     r'|(?<![\w/.~\\])~?/[^' + _CUT + r'/]+\.\w+'  # /file.ext
     r'|\b[A-Za-z]:\\[^' + _CUT + r']*'  # Windows path
 )
 _sub = _VARIABLE.sub
+# A file name with a common extension (`chrome.exe`, `app.yml`): a value even without a digit. Matched only when a
+# word is first seen by the template miner, which is where a value without a digit splits templates.
+_file_name = re.compile(r'(?:^|(?<=[' + _CUT + r']))(?:[\w-]++\.)++(?i:' + _FILE_TYPES + r')(?=[' + _CUT + r']|$)').sub
 _quoted = re.compile(r'(?<![\w\\])"(?P<verb>[A-Z]{2,} )?[^"]*"|(?<!\w)\'(?P<word>[A-Z]{2,} )?[^\']*\'(?!\w)').sub
 
 
@@ -100,7 +99,10 @@ class TokenMasker:
     def _masked(self, token: str) -> str:
         if token.isdigit():  # the commonest value, and mostly a new one: not worth a regex or a place in the cache
             return WILDCARD
-        masked = _whole(_joined(_sub(WILDCARD, token)))
+        masked = _sub(WILDCARD, token)
+        if '.' in masked:
+            masked = _file_name(WILDCARD, masked)
+        masked = _whole(_joined(masked))
         if len(self._cache) < self._cache_size and len(token) < MAX_CACHED_TOKEN:
             self._cache[token] = masked
         return masked
