@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from parsers.crashes import TRACEBACK, is_crash_opening
 from parsers.events import Event
 from parsers.examples import condense
-from parsers.fingerprint import DIGITS, Fingerprints
+from parsers.fingerprint import DIGITS, Crash, Fingerprints
 from parsers.levels import infer_level
 from parsers.masking import mask
 from parsers.model import ERROR_LEVELS, LEVELS, Group
@@ -60,45 +60,30 @@ class Grouping:
 
     def add(self, event: Event) -> Group:
         """Count an event in its group; an event without a level gets the one its crash or its words say."""
-        level, msg, fmt = event.level, event.message, event.format
-        crash = None if event.lines is None else self.crash_of(event.lines)
-        source = 'written' if level else ''
-        if crash is not None:
-            if not level or (level in ('TRACE', 'DEBUG', 'INFO') and msg.startswith(TRACEBACK)):
-                level, source = 'ERROR', 'inferred'
-            key: Key = (level, self.miner.add(msg).id, crash.fingerprint)
+        level, fmt, lines = event.level, event.format, event.lines
+        crash = None
+        inferred = False
+        if lines is not None and (crash := self.crash_of(lines)) is not None:
+            if not level or (level in ('TRACE', 'DEBUG', 'INFO') and event.message.startswith(TRACEBACK)):
+                level, inferred = 'ERROR', True
+            key: Key = (level, self.miner.add(event.message).id, crash.fingerprint)
         elif fmt.exact:
-            key = (level, msg)
+            key = (level, event.message)
         else:
-            cluster = self.miner.add(msg)
+            cluster = self.miner.add(event.message)
             if not level:
                 said = cluster.said_level
                 if said is None:
                     said = cluster.said_level = infer_level(cluster.tokens)
                 if said:
-                    level, source = said, 'inferred'
+                    level, inferred = said, True
             key = (level, cluster.id)
-        if event.lines is not None and crash is None and fmt.assemble is None and (body := _body_shape(event.lines)):
+        if lines is not None and crash is None and fmt.assemble is None and (body := _body_shape(lines)):
             key = (*key, body)
         event.level = level
         tally = self.by_key.get(key)
         if tally is None:
-            if fmt.exact and len(self.by_key) >= self.limits.max_groups:
-                # Too many routes to keep apart: the rest share one group per method and status.
-                key = (level, f'{msg.partition(" ")[0]} <*> {msg.rpartition(" ")[2]}')
-                tally = self.by_key.get(key)
-            if tally is None:
-                example, context = self.example(event)
-                if event.lines is not None:  # the lines that say what happened, when the whole is too long
-                    example = condense(event.lines, self.limits.max_example_chars)
-                tally = self.insert(key, Group(
-                    id=0, template='', level=level, count=0, first_line=event.first,
-                    example=example[: self.limits.max_example_chars],
-                    fingerprint=crash.fingerprint if crash else '',
-                    context_before=[text[:MAX_CONTEXT_CHARS] for text in context],
-                    format=fmt.name, component=event.component or '', exception=crash.type if crash else '',
-                    level_source=source,
-                ), crash.title if crash else '')
+            tally = self._tally_for(event, key, 'inferred' if inferred else 'written' if level else '', crash)
         group = tally.group
         group.count += 1
         group.lines += event.last - event.first + 1
@@ -124,6 +109,27 @@ class Grouping:
             elif self.chronology.later(tally.first_ts, ts, minute_len):
                 tally.first_ts = ts
         tally.minute_end = last[:minute_len] + _MINUTE_END if minute_len else ''
+
+    def _tally_for(self, event: Event, key: Key, source: str, crash: Crash | None) -> Tally:
+        """The group of an event whose key has none yet: a new one, or for too many exact keys a shared one."""
+        level, fmt, msg = event.level, event.format, event.message
+        if fmt.exact and len(self.by_key) >= self.limits.max_groups:
+            # Too many routes to keep apart: the rest share one group per method and status.
+            key = (level, f'{msg.partition(" ")[0]} <*> {msg.rpartition(" ")[2]}')
+            tally = self.by_key.get(key)
+            if tally is not None:
+                return tally
+        example, context = self.example(event)
+        if event.lines is not None:  # the lines that say what happened, when the whole is too long
+            example = condense(event.lines, self.limits.max_example_chars)
+        return self.insert(key, Group(
+            id=0, template='', level=level, count=0, first_line=event.first,
+            example=example[: self.limits.max_example_chars],
+            fingerprint=crash.fingerprint if crash else '',
+            context_before=[text[:MAX_CONTEXT_CHARS] for text in context],
+            format=fmt.name, component=event.component or '', exception=crash.type if crash else '',
+            level_source=source,
+        ), crash.title if crash else '')
 
     def insert(self, key: Key, group: Group, title: str) -> Tally:
         """A new group, numbered after the others."""

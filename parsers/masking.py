@@ -13,6 +13,9 @@ import re
 WILDCARD = '<*>'
 # What separates the pieces of a word; a piece is masked or kept as a whole.
 _CUT = r'\s\[\](){}<>=,;|"\''
+_FILE_TYPES = ('exe|dll|so|sys|jar|war|class|py|rb|js|ts|go|java|c|cc|cpp|h|sh|bat|ps1|conf|cfg|ini|yml|yaml|json|xml|'
+               'toml|properties|txt|log|csv|html?|css|png|jpe?g|gif|svg|pdf|zip|t?gz|bz2|xz|tar|deb|rpm|bak|bk|tmp|'
+               'pid|sock|lock|db|sqlite|sql|dat|bin|img|iso')
 _VARIABLE = re.compile(
     r'\b[a-zA-Z][a-zA-Z0-9+.-]{0,15}://[^\s"\'<>]*'  # URL (bounded scheme: no quadratic scan)
     # base64 with its padding: 16 characters or more, a digit among them, `=` or `==` at the end of the piece
@@ -25,7 +28,18 @@ _VARIABLE = re.compile(
     r'|\b[A-Za-z]:\\[^' + _CUT + r']*'  # Windows path
 )
 _sub = _VARIABLE.sub
-_quoted = re.compile(r'(?<![\w\\])"[^"]*"|(?<!\w)\'[^\']*\'(?!\w)').sub
+# A file name with a common extension (`chrome.exe`, `app.yml`): a value even without a digit. Matched only when a
+# word is first seen by the template miner, which is where a value without a digit splits templates.
+_file_name = re.compile(r'(?:^|(?<=[' + _CUT + r']))(?:[\w-]++\.)++(?i:' + _FILE_TYPES + r')(?=[' + _CUT + r']|$)').sub
+_quoted = re.compile(r'(?<![\w\\])"(?P<verb>[A-Z]{2,} )?[^"]*"|(?<!\w)\'(?P<word>[A-Z]{2,} )?[^\']*\'(?!\w)').sub
+
+
+def _quoted_value(match: re.Match[str]) -> str:
+    """A quoted value whole, but for a capital first word: the verb of a request (`"GET /x HTTP/1.1"`) says what
+    happened."""
+    quote = match.group()[0]
+    verb = match.group('verb') or match.group('word')
+    return f'{quote}{verb}{WILDCARD}{quote}' if verb else WILDCARD
 
 
 def mask(message: str) -> str:
@@ -39,6 +53,18 @@ def _joined(masked: str) -> str:
     return masked
 
 
+_has_word = re.compile(r'[^\W_]').search
+
+
+def _whole(masked: str) -> str:
+    """A word made of several values and punctuation alone (`[::1]:8080`, `(10,0,2,1)`) is one value."""
+    if masked.count(WILDCARD) > 1 and _has_word(masked.replace(WILDCARD, '')) is None:
+        return WILDCARD
+    return masked
+
+
+# Two values side by side as words.
+_RUN = f' {WILDCARD} {WILDCARD} '
 # Longer words are masked every time rather than remembered.
 MAX_CACHED_TOKEN = 64
 
@@ -53,17 +79,30 @@ class TokenMasker:
         self._cache: dict[str, str] = {}
         self._cache_size = cache_size
 
-    def tokens(self, message: str) -> list[str]:
+    def tokens(self, message: str) -> tuple[list[str], str]:
+        """The message's words masked, and the same words joined by one space."""
         if '"' in message or "'" in message:
             # A quoted value may hold spaces: one wildcard for all of it, before the message is split into words.
-            message = _quoted(WILDCARD, message)
-        cache = self._cache
-        out = []
-        for token in message.split():
-            masked = cache.get(token)
-            if masked is None:
-                masked = _joined(_sub(WILDCARD, token))
-                if len(cache) < self._cache_size and len(token) < MAX_CACHED_TOKEN:
-                    cache[token] = masked
-            out.append(masked)
-        return out
+            message = _quoted(_quoted_value, message)
+        get, masked = self._cache.get, self._masked
+        out = [get(token) or masked(token) for token in message.split()]
+        joined = ' '.join(out)
+        if _RUN in f' {joined} ' and any(token != WILDCARD for token in out):
+            # A value written as several words (a date, `name *64`, a version and its build) is one wildcard, so
+            # the number of its words does not change the message's length. Not in a message of values alone,
+            # which would then match any other.
+            out = [token for index, token in enumerate(out)
+                   if token != WILDCARD or index == 0 or out[index - 1] != WILDCARD]
+            joined = ' '.join(out)
+        return out, joined
+
+    def _masked(self, token: str) -> str:
+        if token.isdigit():  # the commonest value, and mostly a new one: not worth a regex or a place in the cache
+            return WILDCARD
+        masked = _sub(WILDCARD, token)
+        if '.' in masked:
+            masked = _file_name(WILDCARD, masked)
+        masked = _whole(_joined(masked))
+        if len(self._cache) < self._cache_size and len(token) < MAX_CACHED_TOKEN:
+            self._cache[token] = masked
+        return masked

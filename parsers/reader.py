@@ -54,7 +54,7 @@ class ReadLimits:
     kept_occurrences: int = 20
     max_kept_lines: int = 5_000
     # Template mining: share of equal tokens that joins a message to a template, and bounds on its state.
-    similarity: float = 0.7
+    similarity: float = 0.75
     max_groups: int = 10_000
     template_cache_size: int = 200_000
     # The timeline has at most this many non-empty buckets, each group's activity at most this many slices, and

@@ -35,26 +35,32 @@ class Cluster:
 
 
 class TemplateMiner:
-    def __init__(self, similarity: float = 0.7, cache_size: int = 100_000, max_clusters: int = 10_000) -> None:
+    def __init__(self, similarity: float = 0.75, cache_size: int = 100_000, max_clusters: int = 10_000) -> None:
         self.similarity = similarity
         self.cache_size = cache_size
         self.max_clusters = max_clusters
         self.clusters: list[Cluster] = []
         self._overflow: Cluster | None = None
         self._cache: dict[str, Cluster] = {}
+        self._by_message: dict[str, Cluster] = {}
         self._masker = TokenMasker(cache_size // 4)
         self._buckets: dict[tuple[int, str], list[Cluster]] = {}
 
     def add(self, message: str) -> Cluster:
         """The cluster of one message; its template generalizes as different values arrive."""
-        tokens = self._masker.tokens(message)
-        masked = ' '.join(tokens)
-        cluster = self._cache.get(masked)
+        cluster = self._by_message.get(message)
         if cluster is not None:
             return cluster
-        cluster = self._match(tokens)
-        if len(self._cache) < self.cache_size and len(masked) < MAX_CACHED_MESSAGE:
+        tokens, masked = self._masker.tokens(message)
+        cluster = self._cache.get(masked)
+        if cluster is None:
+            cluster = self._match(tokens)
+            if len(self._cache) >= self.cache_size or len(masked) >= MAX_CACHED_MESSAGE:
+                return cluster
             self._cache[masked] = cluster
+        if WILDCARD not in masked and len(self._by_message) < self.cache_size:
+            # A message without values, seen again, costs one lookup rather than a masking.
+            self._by_message[message] = cluster
         return cluster
 
     def add_tokens(self, tokens: list[str]) -> Cluster:

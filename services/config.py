@@ -39,7 +39,7 @@ class AnalysisSettings(BaseSettings):
         5_000, ge=0, description='Most lines kept around occurrences over all groups, for the log view.'
     )
     template_similarity: float = Field(
-        0.7, gt=0, le=1, description='Share of equal words that puts two messages in one group.'
+        0.75, gt=0, le=1, description='Share of equal words that puts two messages in one group.'
     )
     max_groups: int = Field(10000, ge=1, description='Templates kept; past it, new messages join the closest one.')
     template_cache_size: int = Field(200000, ge=0, description='Masked messages remembered for their group.')

@@ -26,7 +26,7 @@ def test_file_name_prefix_then_timestamp_pid_level_logger_and_request() -> None:
                           '10.0.0.5 "GET /v1/items/5 HTTP/1.1" status: 200 len: 35')
     analysis = analyze_lines(lines)
     assert analysis.level_counts['ERROR'] == 8
-    assert {group.template for group in analysis.groups} == {'<*> <*> status: <*> len: <*>'}
+    assert {group.template for group in analysis.groups} == {'<*> "GET <*>" status: <*> len: <*>'}
 
 
 def test_label_epoch_date_node_and_level_deep_in_the_header() -> None:

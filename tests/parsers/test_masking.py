@@ -2,7 +2,7 @@
 
 import pytest
 
-from parsers.masking import mask
+from parsers.masking import TokenMasker, mask
 from parsers.templates import TemplateMiner
 
 
@@ -50,3 +50,49 @@ def test_one_unmasked_value_in_a_long_message_does_not_split_its_template_at_any
     assert miner.add('Invalid user admin from 10.0.0.2 port 22') is first
     assert first.template == 'Invalid user <*> from <*> port <*>'
     assert miner.add('Connection closed') is not miner.add('Connection opened')
+
+
+@pytest.mark.parametrize(
+    ('message', 'tokens'),
+    [
+        # A word of values and punctuation alone is one value, whatever its shape.
+        ('2018/05/18 [::1]:64961 false PARSING_ERROR', ['<*>', 'false', 'PARSING_ERROR']),
+        ('Entering Passive Mode (192,0,2,208,180,139).', ['Entering', 'Passive', 'Mode', '<*>']),
+        # File names with a common extension vary without holding a digit.
+        ('chrome.exe - proxy.example.org:5070 open through proxy HTTPS', ['<*>', '-', '<*>', 'open', 'through', 'proxy',
+                                                                          'HTTPS']),
+        ('cp packetbeat.yml /build/packetbeat-win.yml', ['cp', '<*>']),
+        # A MAC address is one value, as a word holding a digit.
+        ('link de:ad:be:ef:00:01 up', ['link', '<*>', 'up']),
+        # A quoted value is one wildcard, but a request keeps its verb.
+        ('10.0.0.1 "GET /v2/servers/detail HTTP/1.1" status: 200', ['<*>', '"GET', '<*>"', 'status:', '<*>']),
+        ('database "users" does not exist', ['database', '<*>', 'does', 'not', 'exist']),
+        # Values side by side are one value once a word has been read; a message of values alone keeps its length.
+        ('WeChat.exe *64 - proxy.example.org:5070 close', ['<*>', '-', '<*>', 'close']),
+        ('onExtend:1514038530000 14 0 4', ['<*>', '<*>', '<*>', '<*>']),
+    ],
+)
+def test_the_words_a_message_is_matched_by(message: str, tokens: list[str]) -> None:
+    assert TokenMasker(100).tokens(message) == (tokens, ' '.join(tokens))
+
+
+def test_a_value_of_several_words_does_not_split_a_template() -> None:
+    miner = TemplateMiner()
+    first = miner.add('Listening on 10.0.0.1 10.0.0.2 port 80 for carol')
+    assert miner.add('Listening on 10.0.0.3 port 8080 for carol') is first
+    assert first.template == 'Listening on <*> port <*> for carol'
+
+
+def test_a_request_template_keeps_its_verb() -> None:
+    miner = TemplateMiner()
+    first = miner.add('10.0.0.1 "GET /v2/servers/detail HTTP/1.1" status: 200 len: 1893 time: 0.24')
+    assert miner.add('10.0.0.3 "GET /v2/flavors HTTP/1.1" status: 404 len: 12 time: 0.1') is first
+    assert first.template == '<*> "GET <*>" status: <*> len: <*> time: <*>'
+
+
+def test_a_message_without_values_seen_again_keeps_its_template() -> None:
+    miner = TemplateMiner()
+    first = miner.add('job finished')
+    assert miner.add('job finished') is first
+    assert miner.add('job 12 finished') is not first
+    assert miner.add('job finished') is first
