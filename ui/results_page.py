@@ -56,7 +56,8 @@ def register(services: Services) -> None:
             timeline_card(record.summary)
             choose_group = await _diagnosis_section(services, record, analysis, owner, open_line)
             await compare_card(services, record, owner)
-            open_group = groups_explorer(record.groups, on_diagnose=choose_group)
+            # Each group with its own lines: the saved groups name the analysis' kept lines by number.
+            open_group = groups_explorer([group.to_dict() for group in analysis.groups], on_diagnose=choose_group)
             with story:
                 what_went_wrong(analysis, open_group)
 
