@@ -18,6 +18,7 @@ from parsers.examples import weight
 from parsers.incidents import is_incident_like, ranked, top_incidents
 from parsers.masking import WILDCARD
 from parsers.model import ERROR_LEVELS, OMITTED, Analysis, Bucket, Group
+from parsers.timeline import coarser, span_of
 
 DEFAULT_BUDGET = 12_000
 MIN_BUDGET = 1_000
@@ -36,6 +37,8 @@ COMPACT_EXAMPLE_LINES = 4
 RATE_CHANGES_SHOWN = 6
 # A time slice whose errors and warnings reach this many and this many times the usual slice is a change of rate.
 RATE_MIN, RATE_FACTOR = 5, 4.0
+# Slices of the log's span that rates are compared over.
+RATE_SLICES = 120
 # Beyond this many lines an event keeps its head and tail plus the unindented lines between (messages, causes).
 EVENT_LINES_SCANNED = 2_000
 # Blocks in a row that do not fit before the filling stops.
@@ -214,12 +217,14 @@ def _before_crash(out: _Sections, analysis: Analysis, transform: Transform) -> N
 def _rate_changes(analysis: Analysis) -> list[str]:
     """Time slices where errors and warnings jump past their usual rate, and groups that came in bursts."""
     lines = []
-    slices = [(bucket, _troubles(bucket)) for bucket in analysis.timeline]
+    timeline, step = analysis.timeline, analysis.timeline_step_seconds
+    if timeline:  # the timeline keeps detail for zooming in: rates are read over slices of the span
+        step, timeline = coarser(timeline, step, span_of(timeline, step), RATE_SLICES)
+    slices = [(bucket, _troubles(bucket)) for bucket in timeline if bucket.counts]
     if len(slices) >= 3:
         usual = sorted(count for _, count in slices)[len(slices) // 2]
         jumps = [(bucket, count) for bucket, count in slices
                  if count >= RATE_MIN and count >= RATE_FACTOR * max(usual, 1)]
-        step = analysis.timeline_step_seconds
         for bucket, count in sorted(jumps, key=lambda item: -item[1])[:RATE_CHANGES_SHOWN]:
             levels = ', '.join(f'{level} {n}' for level, n in bucket.counts.items() if n)
             lines.append(f'{bucket.start.isoformat()} (+{step} s): {count} errors and warnings, usually {usual} '

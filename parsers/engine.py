@@ -13,10 +13,10 @@ from datetime import UTC, datetime
 from parsers.events import Event, EventReader
 from parsers.grouping import Grouping
 from parsers.incidents import rank
-from parsers.model import Analysis
+from parsers.model import Analysis, Group
 from parsers.reader import ReadLimits, ReadStats
 from parsers.segments import Segments
-from parsers.timeline import Timeline
+from parsers.timeline import Timeline, Times
 from parsers.timestamps import sort_key
 
 # Called after each chunk with (bytes read so far, events so far).
@@ -34,7 +34,7 @@ class Engine:
         self.on_event = on_event
         self.reader = EventReader(self._count, context_lines=limits.context_lines, max_lines=limits.max_example_lines)
         self.grouping = Grouping(limits, self.reader.example)
-        self.timeline = Timeline()
+        self.timeline = Timeline(limits.timeline_rows)
         self.segments = Segments(limits.max_segments)
         # Lines read by other engines and merged into this one's results.
         self.merged_lines = 0
@@ -61,8 +61,10 @@ class Engine:
         self.close()
         year = datetime.now(UTC).year
         groups = self.grouping.groups(year)
+        times = self.timeline.times(year, self.limits.timeline_buckets, self.limits.activity_slices)
+        for group in groups:
+            _place_in_time(group, times)
         seen = [moment for group in groups for moment in (group.first_seen, group.last_seen) if moment]
-        timeline, step = self.timeline.buckets(year, self.limits.timeline_buckets)
         analysis = Analysis(
             lines=self.lines,
             events=self.events,
@@ -74,9 +76,10 @@ class Engine:
             last_timestamp=max(seen, key=sort_key) if seen else None,
             truncated_lines=stats.truncated_lines,
             bytes_read=stats.bytes_read,
-            timeline=timeline,
-            timeline_step_seconds=step,
+            timeline=times.buckets,
+            timeline_step_seconds=times.step_seconds,
             segments=self.segments.segments,
+            activity=times.activity,
         )
         rank(analysis)
         return analysis
@@ -85,7 +88,26 @@ class Engine:
         group = self._group(event)
         ts = event.timestamp
         if ts is not None:
-            self._time(ts, event.format.minute_len, event.level)
+            self._time(ts, event.format.minute_len, event.level, group.id)
         self._segment(event)
         if self.on_event is not None:
             self.on_event(event.first, event.last, group.id, event.level, ts)
+
+
+def _place_in_time(group: Group, times: Times) -> None:
+    """The group's activity, and its first and last seen as its earliest and latest times: in joined files the first
+    and the last line need not be. A time from the timeline is that of its row's first event, so it replaces the
+    group's own only when it falls in an earlier (or later) row."""
+    group.activity = times.group_activity.get(group.id, [])
+    if group.id not in times.seen:
+        return
+    earliest, latest = times.seen[group.id]
+    row = times.resolution_seconds
+
+    def place(moment: datetime) -> int:
+        return int(sort_key(moment).timestamp() // row)
+
+    if group.first_seen is None or place(earliest) < place(group.first_seen):
+        group.first_seen = earliest
+    if group.last_seen is None or place(latest) > place(group.last_seen):
+        group.last_seen = latest

@@ -22,6 +22,7 @@ class Partial:
     formats: dict[str, int]
     segments: list[Segment]
     timeline: dict[str, Row]
+    timeline_by_second: bool
     # (key with the template as words, group, first and last raw timestamp, crash title)
     groups: list[tuple[Key, Group, str | None, str | None, str]]
 
@@ -37,7 +38,8 @@ def partial(engine: Engine) -> Partial:
             key = (key[0], tuple(grouping.miner.clusters[key[1]].tokens), *key[2:])
         groups.append((key, tally.group, tally.first_ts, tally.last_ts, tally.title))
     segments = engine.segments
-    return Partial(engine.lines, segments.formats, segments.segments, engine.timeline.rows, groups)
+    timeline = engine.timeline
+    return Partial(engine.lines, segments.formats, segments.segments, timeline.rows, timeline.by_second, groups)
 
 
 def absorb(engine: Engine, part: Partial) -> None:
@@ -45,7 +47,9 @@ def absorb(engine: Engine, part: Partial) -> None:
     engine.close()
     offset = engine.lines
     grouping = engine.grouping
+    group_ids: dict[int, int] = {}  # the part's group ids, as this engine numbers them
     for portable, group, first_ts, last_ts, title in part.groups:
+        part_id = group.id
         words = portable[1]
         key = (portable[0], grouping.miner.add_tokens(list(words)).id, *portable[2:]) if isinstance(words, tuple) \
             else portable
@@ -65,6 +69,7 @@ def absorb(engine: Engine, part: Partial) -> None:
             mine.last_line = group.last_line
             tally.first_ts = tally.first_ts or first_ts
         tally.last_ts = last_ts or tally.last_ts
-    engine.timeline.absorb(part.timeline)
+        group_ids[part_id] = tally.group.id
+    engine.timeline.absorb(part.timeline, part.timeline_by_second, group_ids)
     engine.segments.absorb(part.segments, part.formats, offset)
     engine.merged_lines += part.lines

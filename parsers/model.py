@@ -5,15 +5,18 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, fields
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
+
+from parsers.timestamps import sort_key
 
 LEVELS = ('TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'FATAL')
 ERROR_LEVELS = frozenset({'ERROR', 'FATAL'})
 # The shape to_dict() writes. Raise it when a change needs from_dict() to convert older data; data saved before
-# versions were written has none and reads as version 1. Version 2 added each group's last line and excerpts.
-# Version 3 writes each kept line once per analysis (`kept_lines`, by number) and a group's excerpts as line ranges,
-# leaving out a group's first occurrence where the kept lines hold it: one line near many groups was written per group.
+# versions were written has none and reads as version 1.
+# 2: each group's last line and excerpts; groups carry their activity over time (Group.activity, Analysis.activity).
+# 3: each kept line once per analysis (`kept_lines`, by number), a group's excerpts as line ranges, and its first
+#    occurrence left out where the kept lines hold it: a line near many groups was written once per group.
 SCHEMA_VERSION = 3
 # The line that stands for lines left out of a shortened example: part of what is saved.
 OMITTED = re.compile(r'\[\.\.\. (\d+) line\(s\) left out \.\.\.\]')
@@ -49,6 +52,8 @@ class Group:
     last_line: int = 0
     # The log lines around its first occurrences and its last one, as they were: what the log view can show.
     excerpts: list[Excerpt] = field(default_factory=list)
+    # Events per slice of Analysis.activity, from its start; the slices after the last non-zero one are left out.
+    activity: list[int] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -151,6 +156,15 @@ class Bucket:
     counts: dict[str, int]
 
 
+@dataclass(frozen=True, slots=True)
+class Activity:
+    """The slices of time that each group's activity counts in: the same for every group, a few dozen over the
+    log's whole span, so a group's counts stay small whatever the log's length."""
+
+    start: datetime | None
+    step_seconds: int
+
+
 @dataclass(slots=True)
 class Analysis:
     lines: int
@@ -167,10 +181,34 @@ class Analysis:
     segments: list[Segment] = field(default_factory=list)
     # The part of level_counts that no line wrote: inferred from the messages and crashes.
     inferred_level_counts: dict[str, int] = field(default_factory=dict)
+    activity: Activity = Activity(None, 0)
 
     @property
     def error_groups(self) -> list[Group]:
         return [group for group in self.groups if group.level in ERROR_LEVELS]
+
+    def active_groups(self, start: datetime, end: datetime) -> set[int]:
+        """The ids of the groups with events between `start` and `end`: seen before its end and after its start, and
+        with events in a slice of their activity that overlaps it (to the slice: a group with events early and late
+        in a slice counts for all of it). Groups without times are in no stretch of time."""
+        begin, finish = sort_key(start), sort_key(end)
+        active = set()
+        for group in self.groups:
+            if group.first_seen is None or group.last_seen is None:
+                continue
+            if sort_key(group.first_seen) > finish or sort_key(group.last_seen) < begin:
+                continue
+            if self._active_in_a_slice(group, begin, finish):
+                active.add(group.id)
+        return active
+
+    def _active_in_a_slice(self, group: Group, begin: datetime, finish: datetime) -> bool:
+        slice_start, step = self.activity.start, timedelta(seconds=self.activity.step_seconds)
+        if not group.activity or slice_start is None or not step:
+            return True  # saved before groups kept their activity: their first and last seen are all there is
+        slice_start = sort_key(slice_start)
+        return any(count and slice_start + index * step <= finish and slice_start + (index + 1) * step > begin
+                   for index, count in enumerate(group.activity))
 
     def to_dict(self) -> dict[str, Any]:
         kept = kept_lines(self.groups)
@@ -188,6 +226,7 @@ class Analysis:
             'timeline_step_seconds': self.timeline_step_seconds,
             'timeline': [{'start': _iso(bucket.start), 'counts': bucket.counts} for bucket in self.timeline],
             'segments': [asdict(segment) for segment in self.segments],
+            'activity': {'start': _iso(self.activity.start), 'step_seconds': self.activity.step_seconds},
             'kept_lines': {str(number): kept[number] for number in sorted(kept)},
             'groups': [group.to_stored_dict(kept) for group in self.groups],
         }
@@ -216,11 +255,18 @@ class Analysis:
                       for bucket in data.get('timeline', [])],
             timeline_step_seconds=data.get('timeline_step_seconds', 0),
             segments=[Segment(**segment) for segment in data.get('segments', [])],
+            activity=_activity(data.get('activity')),
         )
 
 
 def _iso(moment: datetime | None) -> str | None:
     return moment.isoformat() if moment else None
+
+
+def _activity(data: Mapping[str, Any] | None) -> Activity:
+    if not data:  # saved before version 2
+        return Activity(None, 0)
+    return Activity(_moment(data.get('start')), data.get('step_seconds', 0))
 
 
 def _moment(value: str | None) -> datetime | None:

@@ -57,8 +57,12 @@ class ReadLimits:
     similarity: float = 0.7
     max_groups: int = 10_000
     template_cache_size: int = 200_000
-    # The timeline has at most this many buckets; segments listed at most this many.
-    timeline_buckets: int = 120
+    # The timeline has at most this many non-empty buckets, each group's activity at most this many slices, and
+    # the timeline counts per second until the log has this many distinct seconds (per minute after that).
+    timeline_buckets: int = 1000
+    activity_slices: int = 40
+    timeline_rows: int = 50_000
+    # Segments listed at most this many.
     max_segments: int = 1000
     # Processes reading one big file (a file of at least parallel_min_bytes, read without callbacks).
     workers: int = 1

@@ -43,7 +43,11 @@ class AnalysisSettings(BaseSettings):
     )
     max_groups: int = Field(10000, ge=1, description='Templates kept; past it, new messages join the closest one.')
     template_cache_size: int = Field(200000, ge=0, description='Masked messages remembered for their group.')
-    timeline_buckets: int = Field(120, ge=1, description='Most time slices in the level timeline.')
+    timeline_buckets: int = Field(1000, ge=1, description='Most non-empty time slices kept for the level timeline: '
+                                  'the detail a zoomed-in chart can show.')
+    activity_slices: int = Field(40, ge=1, description="Time slices in each group's activity (its sparkline).")
+    timeline_rows: int = Field(50_000, ge=1, description='Distinct seconds the timeline counts apart while reading; '
+                               'a log with more is counted per minute.')
     analysis_workers: int = Field(2, ge=1, description='Processes that read one big log file in parallel.')
     parallel_min_mb: int = Field(32, ge=1, description='Files from this size on are read in parallel, in MB.')
     analysis_timeout_seconds: float = Field(600, gt=0, description='Parsing that takes longer is stopped.')

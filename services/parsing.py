@@ -29,6 +29,8 @@ def read_limits(settings: AnalysisSettings) -> ReadLimits:
         max_groups=settings.max_groups,
         template_cache_size=settings.template_cache_size,
         timeline_buckets=settings.timeline_buckets,
+        activity_slices=settings.activity_slices,
+        timeline_rows=settings.timeline_rows,
         workers=settings.analysis_workers,
         parallel_min_bytes=settings.parallel_min_mb * 1024 * 1024,
     )

@@ -1,4 +1,5 @@
-"""How a saved analysis looks: summary cards, timeline, groups and their details; shared by results and share pages."""
+"""How a saved analysis opens: what went wrong, the summary cards and the diagnosis text; shared by the results and
+share pages (the groups table, timeline and log view have modules of their own)."""
 
 from __future__ import annotations
 
@@ -9,22 +10,10 @@ from typing import Any
 
 from nicegui import ui
 
-from parsers import ERROR_LEVELS, LEVELS, Analysis, Group, top_incidents
-from ui.frame import follow_theme
-from ui.log_view import clock, group_detail
+from parsers import ERROR_LEVELS, Analysis, Group, top_incidents
+from parsers.titles import group_title
+from ui.log_view import clock
 
-GROUPS_SHOWN = 500
-LEVEL_COLOURS = {
-    'FATAL': '#862e9c', 'ERROR': '#e03131', 'WARN': '#f08c00', 'INFO': '#1c7ed6', 'DEBUG': '#868e96',
-    'TRACE': '#adb5bd', '': '#ced4da',
-}
-# Chart text at 4.5:1 or more on the card of each theme; axis and grid lines fainter than the text in both.
-CHART_INK = {False: {'text': '#4a5565', 'axis': '#9ca3af', 'grid': '#e5e7eb'},
-             True: {'text': '#c9d1d9', 'axis': '#6b7280', 'grid': '#3a3f47'}}
-ANY_LEVEL = 'Any level'
-_WIDE_ONLY = {'classes': 'max-sm:hidden', 'headerClasses': 'max-sm:hidden'}
-ROW_CHECKBOX = '<q-checkbox v-model="props.selected" dense :aria-label="`Details of ${props.row.template}`" />'
-NO_LEVEL = 'No level'
 _CODE = re.compile(r'(```.*?(?:```|$)|~~~.*?(?:~~~|$)|`[^`\n]*`)', re.DOTALL)
 INCIDENTS_SHOWN = 3
 # Enough of a message to recognise it; the group's detail has the whole event.
@@ -59,11 +48,7 @@ def incident_sentence(group: Group) -> str:
 
 
 def _headline(group: Group) -> str:
-    """The exception and its message when the event carries them (a trace ends with them), else the template."""
-    text = group.template
-    if group.exception:
-        stated = [line.strip() for line in group.example.split('\n') if group.exception in line]
-        text = stated[-1] if stated else group.template
+    text = group_title(group)
     return text if len(text) <= HEADLINE_CHARS else text[:HEADLINE_CHARS - 1] + '…'
 
 
@@ -122,171 +107,6 @@ def _time_span(first: str | None, last: str | None) -> str:
             amount = seconds / size
             return f'{amount:.1f} {unit}s from {start:%Y-%m-%d %H:%M}'
     return f'{seconds:.0f} seconds from {start:%Y-%m-%d %H:%M:%S}'
-
-
-def timeline_card(summary: dict[str, Any]) -> None:
-    """Events per level over time, and how the levels add up; nothing to chart is said in words."""
-    counts = {level: count for level, count in summary['level_counts'].items() if count}
-    buckets = summary.get('timeline') or []
-    with ui.card().classes('w-full'):
-        ui.label('Events over time').classes('text-lg font-semibold')
-        with ui.element('div').classes('grid grid-cols-1 md:grid-cols-3 gap-4 w-full'):
-            with ui.element('div').classes('md:col-span-2 min-w-0'):
-                if buckets:
-                    _chart(_timeline_options(buckets), 'Events per level over time').classes('w-full h-64')
-                else:
-                    ui.label('The log has no timestamps to draw a timeline from.').classes('text-sm text-gray-600')
-            with ui.element('div').classes('min-w-0'):
-                if counts:
-                    described = ', '.join(f'{level or NO_LEVEL} {count:,}' for level, count in counts.items())
-                    # On a phone the donut stays small enough to leave room for the groups below it.
-                    _chart(_levels_options(counts), f'Events per level: {described}').classes(
-                        'w-full h-64 max-sm:h-44'
-                    )
-                else:
-                    ui.label('No levels found in this log.').classes('text-sm text-gray-600')
-
-
-def _chart(options: dict[str, Any], description: str) -> ui.echart:
-    """A chart in the theme's colours, described in words for screen readers.
-
-    SVG rather than canvas: the text stays sharp when zoomed, and its colours are in the page for checks to read.
-    """
-    chart = ui.echart(options, renderer='svg').props('role=img')
-    chart.props['aria-label'] = description
-
-    def ink(dark: bool) -> None:
-        colours = CHART_INK[dark]
-        chart.options['legend']['textStyle'] = {'color': colours['text']}
-        for name in ('xAxis', 'yAxis'):
-            if name in chart.options:
-                chart.options[name].update({
-                    'axisLabel': {**chart.options[name].get('axisLabel', {}), 'color': colours['text']},
-                    'axisLine': {'lineStyle': {'color': colours['axis']}},
-                    'axisTick': {'lineStyle': {'color': colours['axis']}},
-                    'splitLine': {'lineStyle': {'color': colours['grid']}},
-                })
-        chart.update()
-
-    follow_theme(ink)
-    return chart
-
-
-def _timeline_options(buckets: list[dict[str, Any]]) -> dict[str, Any]:
-    # Events without a level are drawn too: a log that writes none still shows when things happened.
-    present = [level for level in ('NONE', *LEVELS) if any(bucket['counts'].get(level) for bucket in buckets)]
-    return {
-        'tooltip': {'trigger': 'axis'},
-        'legend': {'top': 0},
-        'grid': {'left': 40, 'right': 10, 'top': 30, 'bottom': 30},
-        'xAxis': {'type': 'time'},
-        'yAxis': {'type': 'value', 'minInterval': 1},
-        'series': [
-            {'name': NO_LEVEL if level == 'NONE' else level, 'type': 'bar', 'stack': 'events',
-             'color': LEVEL_COLOURS['' if level == 'NONE' else level],
-             'data': [[bucket['start'], bucket['counts'].get(level, 0)] for bucket in buckets]}
-            for level in present
-        ],
-    }
-
-
-def _levels_options(counts: dict[str, int]) -> dict[str, Any]:
-    return {
-        'tooltip': {'trigger': 'item'},
-        'legend': {'bottom': 0},
-        'series': [{
-            'type': 'pie', 'radius': ['40%', '70%'], 'label': {'show': False},
-            'data': [{'name': level or NO_LEVEL, 'value': count, 'itemStyle': {'color': LEVEL_COLOURS[level]}}
-                     for level, count in counts.items()],
-        }],
-    }
-
-
-def groups_explorer(groups: list[dict[str, Any]], *, on_diagnose: Callable[[int], Any] | None = None,
-                    ) -> Callable[[int], None]:
-    """Every group, filterable by level and text, sortable; a row opens the group's full detail.
-
-    Returns how to open any group's detail, listed or not.
-    """
-    shown = groups[:GROUPS_SHOWN]
-    by_id = {group['id']: group for group in groups}
-    levels = [level for level in LEVELS if any(group['level'] == level for group in shown)]
-    if any(not group['level'] for group in shown):
-        levels.append(NO_LEVEL)
-    with ui.card().classes('w-full max-sm:px-1'):
-        with ui.row().classes('w-full items-center gap-3 flex-wrap'):
-            ui.label('Event groups').classes('text-lg font-semibold grow')
-            level_filter = ui.select([ANY_LEVEL, *levels], value=ANY_LEVEL, label='Level',
-                                     on_change=lambda: refilter()).props('outlined dense aria-label="Filter by level"')
-            text_filter = ui.input('Search messages', on_change=lambda: refilter()).props(
-                'outlined dense clearable debounce=200 aria-label="Search messages"'
-            ).classes('w-64 max-sm:w-full')
-        if len(groups) > len(shown):
-            ui.label(f'The {len(shown)} largest of {len(groups)} groups are listed.').classes('text-sm text-gray-600')
-        columns: list[dict[str, Any]] = [
-            {'name': 'level', 'label': 'Level', 'field': 'level', 'sortable': True, 'align': 'left'},
-            {'name': 'count', 'label': 'Count', 'field': 'count', 'sortable': True, 'align': 'right'},
-            {'name': 'template', 'label': 'Message', 'field': 'template', 'align': 'left',
-             'classes': 'font-mono text-xs whitespace-pre-wrap break-all min-w-64 max-sm:min-w-0'},
-            # A phone shows the message instead of these; the group's detail has them.
-            {'name': 'first_seen', 'label': 'First seen', 'field': 'first_seen', 'sortable': True, **_WIDE_ONLY},
-            {'name': 'last_seen', 'label': 'Last seen', 'field': 'last_seen', 'sortable': True, **_WIDE_ONLY},
-            {'name': 'first_line', 'label': 'First line', 'field': 'first_line', 'sortable': True, 'align': 'right',
-             **_WIDE_ONLY},
-        ]
-        table = ui.table(columns=columns, rows=[], row_key='id', selection='single',
-                         pagination={'rowsPerPage': 25, 'sortBy': None}).classes('w-full')
-        table.props('flat dense wrap-cells aria-label="Event groups" no-data-label="No group matches the filter"')
-        # Each row's checkbox opens the group: named after it, where Quasar's own has no name.
-        table.add_slot('body-selection', ROW_CHECKBOX)
-        table.on('rowClick', lambda event: show_detail(event.args[1]['id']))
-        table.on_select(lambda event: show_detail(event.selection[0]['id']) if event.selection else None)
-        detail = ui.dialog().props('maximized-on-mobile aria-label="Group details"')
-
-    def refilter() -> None:
-        wanted_level = level_filter.value
-        needle = (text_filter.value or '').lower()
-        table.rows = [
-            _row(group) for group in shown
-            if (wanted_level == ANY_LEVEL or (group['level'] or NO_LEVEL) == wanted_level)
-            and (not needle or needle in group['template'].lower())
-        ]
-        table.update()
-
-    def show_detail(group_id: int) -> None:
-        detail.clear()
-        with detail, ui.card().classes('w-full max-w-4xl'):
-            group_detail(Group.from_dict(by_id[group_id]),
-                         on_diagnose=on_diagnose and (lambda chosen: diagnose(chosen)), close=detail.close)
-        detail.open()
-        table.selected = []
-
-    def diagnose(group_id: int) -> None:
-        detail.close()
-        if on_diagnose:
-            on_diagnose(group_id)
-
-    refilter()
-    return show_detail
-
-
-def _row(group: dict[str, Any]) -> dict[str, Any]:
-    return {
-        'id': group['id'], 'level': _level_text(group, ' (inferred)', '-'), 'count': group['count'],
-        'template': group['template'],
-        'first_seen': _moment(group.get('first_seen')), 'last_seen': _moment(group.get('last_seen')),
-        'first_line': group['first_line'],
-    }
-
-
-def _level_text(group: dict[str, Any], inferred: str, missing: str) -> str:
-    if not group['level']:
-        return missing
-    return str(group['level']) + (inferred if group.get('level_source') == 'inferred' else '')
-
-
-def _moment(value: str | None) -> str:
-    return clock(datetime.fromisoformat(value)) if value else ''
 
 
 def diagnosis_text(markdown: str) -> ui.markdown:

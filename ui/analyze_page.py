@@ -43,7 +43,7 @@ def register(services: Services) -> None:
                 max_file_size=settings.max_upload_bytes,
                 on_upload=lambda e: handle_upload(e),
             ).props('aria-label="Log file"').classes('w-full')
-            upload.add_slot('header', _upload_header(upload.props['label']))
+            upload.add_slot('header', upload_header(upload.props['label']))
             upload.on('rejected', lambda e: show_error(_rejection(e.args, settings.max_upload_mb)))
             upload.on('failed', lambda: show_error(
                 f'The upload did not complete: a file over {settings.max_upload_mb} MB is refused, or the connection '
@@ -141,7 +141,7 @@ def _error_title(group: Group) -> str:
     return title if len(title) <= PASTE_TITLE_CHARS else title[:PASTE_TITLE_CHARS - 1] + '…'
 
 
-def _upload_header(label: str) -> str:
+def upload_header(label: str, chooser: str = 'Choose a log file') -> str:
     """Quasar's header with a named file chooser: its own "add" button reads "add_box" to a screen reader and wraps
     the file input in a second control. Here the input itself, laid over the icon, is the one named control."""
     return (
@@ -149,7 +149,7 @@ def _upload_header(label: str) -> str:
         f'<div class="col q-uploader__title">{html.escape(label)}</div>'
         '<q-spinner v-if="props.isUploading" aria-hidden="true" />'
         '<div class="relative-position q-pa-xs"><q-icon name="add_box" size="sm" aria-hidden="true" />'
-        '<q-uploader-add-trigger aria-label="Choose a log file" tabindex="0" /></div>'
+        f'<q-uploader-add-trigger aria-label="{html.escape(chooser)}" tabindex="0" /></div>'
         '</div>'
     )
 

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import logging
+import tempfile
 from datetime import datetime
+from pathlib import Path
 
-from nicegui import run, ui
+from nicegui import events, run, ui
 
+from parsers import InputError
 from parsers.compare import Basis, Change, Comparison, GroupChange
 from services.comparison import compare_saved
 from services.container import Services
@@ -13,8 +17,10 @@ from services.identity import Caller
 from services.store.database import DatabaseUnavailable
 from services.store.saved_analyses import list_analyses
 from services.store.tables import AnalysisRecord
+from ui.analyze_page import upload_header
 from ui.owner import still_acting_for
 
+log = logging.getLogger(__name__)
 # Changes listed in the table; the rest are counted. Unchanged groups are counted only.
 ROWS_SHOWN = 200
 CHANGE_NAMES = {Change.NEW: 'New', Change.GONE: 'Gone', Change.GROWING: 'Growing', Change.SHRINKING: 'Shrinking'}
@@ -23,6 +29,8 @@ GROWING_CLASSES = 'bg-orange-50 dark:bg-orange-950'
 
 
 async def compare_card(services: Services, record: AnalysisRecord, owner: Caller) -> None:
+    """A baseline chosen from the person's earlier analyses, or uploaded here (it is analyzed and saved like any
+    upload, so it is listed next time too)."""
     with ui.card().classes('w-full'):
         ui.label('Compare with a good run').classes('text-lg font-semibold')
         try:
@@ -30,17 +38,44 @@ async def compare_card(services: Services, record: AnalysisRecord, owner: Caller
         except DatabaseUnavailable as exc:
             ui.label(str(exc)).props('role=alert')
             return
-        others = [other for other in listed if other.id != record.id]
-        if not others:
-            ui.label('Analyze a log of a good run of the same system too: it will be listed here, and this page will '
-                     'show which problems are new since then.').classes('text-sm text-gray-600')
-            return
-        names = {other.id: _choice(other) for other in others}
-        ui.select(names, label='Compare with…', on_change=lambda event: show(event.value)).props(
-            'outlined aria-label="Compare with an earlier analysis"'
-        ).classes('w-full')
+        names = {other.id: _choice(other) for other in listed if other.id != record.id}
+        ui.label('Choose an earlier analysis of a good run of the same system, or upload its log: this page will show '
+                 'which problems are new since then.').classes('text-sm text-gray-600')
+        with ui.row().classes('w-full items-center gap-2 no-wrap max-sm:flex-wrap'):
+            chooser = ui.select(names, label='Compare with…', on_change=lambda event: show(event.value)).props(
+                'outlined aria-label="Compare with an earlier analysis"'
+            ).classes('grow')
+            upload = ui.upload(label="Or upload the good run's log", auto_upload=True,
+                               max_file_size=services.settings.max_upload_bytes,
+                               on_upload=lambda event: upload_baseline(event)).props('flat bordered')
+            upload.add_slot('header', upload_header(upload.props['label'], "Choose the good run's log"))
+            upload.classes('max-sm:w-full').mark('baseline-upload')
+        chooser.visible = bool(names)
         status = ui.label().props('role=status aria-live=polite').classes('text-sm')
         result = ui.column().classes('w-full gap-2')
+
+    async def upload_baseline(event: events.UploadEventArguments) -> None:
+        if not await still_acting_for(services, owner):
+            return
+        status.text = f'Analyzing {event.file.name}…'
+        try:
+            with tempfile.TemporaryDirectory(dir=services.settings.data_dir) as workdir:
+                path = Path(workdir) / 'baseline'
+                await event.file.save(path)
+                baseline = await services.ingest(path, name=event.file.name, owner=owner,
+                                                 may_save=lambda: still_acting_for(services, owner))
+        except (InputError, DatabaseUnavailable) as exc:
+            status.text = f'Error: {exc}'
+            return
+        except Exception:
+            log.exception('analysis of the baseline %s failed', event.file.name)
+            status.text = 'Error: the analysis of that log failed unexpectedly; the problem has been logged.'
+            return
+        if baseline is None:  # the session it was uploaded in has ended
+            return
+        names[baseline.id] = _choice(baseline)
+        chooser.set_options(names, value=baseline.id)  # shows the comparison through the select's on_change
+        chooser.visible = True
 
     async def show(baseline_id: str | None) -> None:
         result.clear()

@@ -8,7 +8,8 @@ from typing import Any, TypeVar
 
 from nicegui import context, run, ui
 
-from parsers import Analysis
+from parsers import Analysis, Group
+from parsers.titles import group_title
 from services.accounts.interface import SESSION_OVER
 from services.container import Services
 from services.diagnosis.analyzer import Diagnosis, DiagnosisError
@@ -19,15 +20,19 @@ from services.store.database import DatabaseUnavailable
 from services.store.saved_analyses import delete_analysis, get_analysis, get_feedback, set_feedback
 from services.store.sharing import revoke_sharing, share_analysis, share_token
 from services.store.tables import AnalysisRecord
-from ui.analysis_view import GROUPS_SHOWN, groups_explorer, summary_cards, timeline_card, what_went_wrong
+from ui.analysis_view import summary_cards, what_went_wrong
 from ui.compare_view import compare_card
 from ui.diagnosis_panel import diagnosis_panel
 from ui.frame import frame
+from ui.groups_view import GroupsTable
 from ui.log_view import OpenLine, log_dialog
 from ui.owner import current_owner, limits_for, quota_text, still_acting_for
+from ui.timeline_view import TimeFilter, timeline_card
 
 log = logging.getLogger(__name__)
 T = TypeVar('T')
+# The largest groups offered to diagnose at once; the groups table offers any other.
+DIAGNOSIS_CHOICES = 500
 
 
 def register(services: Services) -> None:
@@ -53,19 +58,19 @@ def register(services: Services) -> None:
             open_line = log_dialog(analysis, window=services.settings.log_view_lines,
                                    whole_log=lambda: _kept_log(services, record.id, owner))
             await _actions(services, record, owner, open_line)
-            timeline_card(record.summary)
+            time_filter = TimeFilter(analysis)
+            timeline_card(analysis, time_filter)
             choose_group = await _diagnosis_section(services, record, analysis, owner, open_line)
             await compare_card(services, record, owner)
-            # Each group with its own lines: the saved groups name the analysis' kept lines by number.
-            open_group = groups_explorer([group.to_dict() for group in analysis.groups], on_diagnose=choose_group)
+            groups = GroupsTable(analysis.groups, on_diagnose=choose_group, time_filter=time_filter)
             with story:
-                what_went_wrong(analysis, open_group)
+                what_went_wrong(analysis, groups.open)
 
 
 async def _diagnosis_section(services: Services, record: AnalysisRecord, analysis: Analysis, owner: Caller,
                              open_line: OpenLine) -> Callable[[int], None]:
     """The diagnosis card; returns how to point it at another group."""
-    choices = analysis.groups[:GROUPS_SHOWN]  # the groups the table lists, so each can be chosen there
+    choices = analysis.groups[:DIAGNOSIS_CHOICES]
     chosen = pick_group(analysis, record.diagnosis_group_id)
     if chosen is not None and chosen not in choices:  # the top incident can be rarer than every listed group
         choices = [chosen, *choices]
@@ -78,8 +83,9 @@ async def _diagnosis_section(services: Services, record: AnalysisRecord, analysi
     with ui.card().classes('w-full'):
         ui.label('Diagnosis').classes('text-lg font-semibold')
         quota_label = ui.label().props('aria-live=polite').classes('text-sm text-gray-600')
+        options = {group.id: _choice(group) for group in choices}
         group_select = ui.select(
-            {group.id: f'{group.level or "-"} × {group.count}: {group.template[:90]}' for group in choices},
+            options,
             value=chosen.id if chosen else None, label='Problem to diagnose', on_change=lambda: panel.refresh(),
         ).props('outlined aria-label="Problem to diagnose"').classes('w-full')
         group_select.visible = bool(choices)
@@ -112,10 +118,17 @@ async def _diagnosis_section(services: Services, record: AnalysisRecord, analysi
         await panel()
 
     def choose(group_id: int) -> None:
+        if group_id not in options:  # a group past the largest ones, chosen in the groups table
+            options[group_id] = _choice(next(group for group in analysis.groups if group.id == group_id))
+            group_select.set_options(options)
         group_select.value = group_id
         ui.notify('The diagnosis panel now shows that group.')
 
     return choose
+
+
+def _choice(group: Group) -> str:
+    return f'{group.level or "-"} × {group.count}: {group_title(group)[:90]}'
 
 
 async def _actions(services: Services, record: AnalysisRecord, owner: Caller, open_line: OpenLine) -> None:

@@ -33,6 +33,15 @@ def test_the_set_holds_forty_incidents_of_varied_classes_with_twenty_five_held_o
     assert max(Counter(incident.failure_class for incident in loaded).values()) <= len(loaded) // 4
 
 
+def test_the_fresh_half_holds_at_least_fifteen_incidents_of_varied_classes_and_systems() -> None:
+    fresh = [incident for incident in incidents.load() if incident.half == 'fresh']
+    classes = Counter(incident.failure_class for incident in fresh)
+    assert len(fresh) >= 15
+    assert len(classes) >= 8
+    assert max(classes.values()) <= len(fresh) // 3
+    assert len({incident.system for incident in fresh}) == len(fresh)
+
+
 def test_every_incident_comes_from_its_own_thread() -> None:
     sources = Counter(incident.source for incident in incidents.load())
     assert [source for source, count in sources.items() if count > 1] == []
@@ -77,7 +86,7 @@ def test_an_incident_without_its_fix_is_refused(copy: Path) -> None:
 
 def test_an_unknown_half_is_refused(copy: Path) -> None:
     _edit(copy, "half = 'held-out'", "half = 'heldout'")
-    with pytest.raises(incidents.IncidentError, match="half 'heldout' is not one of tune, held-out"):
+    with pytest.raises(incidents.IncidentError, match="half 'heldout' is not one of tune, held-out, fresh"):
         incidents.load(copy)
 
 

@@ -161,9 +161,12 @@ def test_timeline_counts_events_per_level_and_timestamps_are_utc() -> None:
     )
     analysis, _ = analyze(text)
     assert analysis.first_timestamp is not None and analysis.first_timestamp.isoformat() == '2026-11-26T09:00:00+00:00'
-    assert analysis.timeline_step_seconds == 60
-    assert analysis.timeline[0].counts == {'INFO': 1, 'ERROR': 1}
-    assert analysis.timeline[-1].counts == {'ERROR': 1}
+    # Three moments a few minutes apart: one-second buckets keep each apart.
+    assert analysis.timeline_step_seconds == 1
+    assert [(bucket.start.isoformat(), bucket.counts) for bucket in analysis.timeline] == [
+        ('2026-11-26T09:00:00+00:00', {'INFO': 1}), ('2026-11-26T09:00:30+00:00', {'ERROR': 1}),
+        ('2026-11-26T09:05:00+00:00', {'ERROR': 1}),
+    ]
 
 
 def test_crlf_and_unicode_line_separator_inside_json() -> None:

@@ -1,5 +1,6 @@
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -37,9 +38,29 @@ def test_two_workers_give_the_same_summary_as_one(tmp_path: Path) -> None:
         return sorted((g.level, g.template, g.count, g.first_line, g.last_line, g.example, g.excerpts) for g in groups)
 
     assert summary(two.groups) == summary(one.groups)
+    # Each group's activity and times, merged from both parts (group ids differ between the parts).
+    assert sorted((g.template, g.activity, g.first_seen, g.last_seen) for g in two.groups) == sorted(
+        (g.template, g.activity, g.first_seen, g.last_seen) for g in one.groups)
+    assert two.activity == one.activity
     top = two.groups[0]
     assert top.exception == 'TimeoutError'
     assert top.occurrences == one.groups[0].occurrences
+
+
+@pytest.mark.parametrize('rows', [1000, 2000])
+def test_a_timeline_counted_per_minute_merges_like_one_read_whole(tmp_path: Path, rows: int) -> None:
+    log = tmp_path / 'big.log'
+    write_log(log)
+    # The log's 3,000 seconds are too many rows: counted per minute. With 2,000, each part alone still fits and the
+    # merge turns to minutes; with 1,000, each part turns to minutes itself.
+    limits = {'timeline_rows': rows, 'timeline_buckets': 100}
+    with log.open('rb') as stream:
+        one = analyze_stream(stream, ReadLimits(workers=1, **limits))  # type: ignore[arg-type]
+    with log.open('rb') as stream:
+        two = analyze_stream(stream, ReadLimits(workers=2, parallel_min_bytes=1024, **limits))  # type: ignore[arg-type]
+    assert one.timeline_step_seconds == two.timeline_step_seconds == 60
+    assert two.timeline == one.timeline
+    assert sorted((g.template, g.activity) for g in two.groups) == sorted((g.template, g.activity) for g in one.groups)
 
 
 def summary(analysis: Analysis) -> tuple[object, ...]:

@@ -4,6 +4,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from nicegui import ui
+from nicegui.elements.upload_files import SmallFileUpload
 from nicegui.testing import User
 from sqlalchemy import delete
 
@@ -61,7 +62,7 @@ async def test_only_the_persons_own_analyses_are_offered(user: User, create_user
     await analyze(stranger, '2026-01-01 10:00:00 ERROR the stranger log\n')
     path = await analyze(user, '2026-01-01 10:00:00 ERROR disk full\n')
     await user.open(path)
-    await user.should_see('Analyze a log of a good run of the same system too')
+    await user.should_see('Choose an earlier analysis of a good run of the same system, or upload its log')
     await user.should_not_see(COMPARE)
     await analyze(user, '2026-01-01 10:00:00 INFO all good\n')
     await user.open(path)
@@ -86,3 +87,30 @@ async def test_a_sign_in_that_ended_compares_nothing(user: User, fixtures_dir: P
     user.find(choice).click()
     await user.should_see('Log in to LogSentry', retries=WAIT)
     await user.should_not_see('new errors:')
+
+
+async def test_a_good_run_uploaded_on_the_page_becomes_the_baseline(user: User, fixtures_dir: Path) -> None:
+    bad = await analyze(user, (fixtures_dir / 'bad_run.log').read_text())
+    await user.open(bad)
+    await user.should_not_see(COMPARE)  # nothing earlier to choose from
+    upload = user.find(marker='baseline-upload').elements.pop()
+    assert isinstance(upload, ui.upload)
+    data = (fixtures_dir / 'good_run.log').read_bytes()
+    await upload.handle_uploads([SmallFileUpload('good_run.log', 'text/plain', data)])
+    await user.should_see('1 new, 1 gone, 1 growing, 0 shrinking, 2 unchanged; new errors: 1', retries=WAIT)
+    await user.should_see('Against good_run.log')
+    assert table_rows(user)[1][:2] == ['New', 'ERROR']
+    # It is saved like any upload: the next visit offers it.
+    await user.open(bad)
+    user.find(COMPARE).click()
+    assert option(user).startswith('good_run.log · ')
+
+
+async def test_a_baseline_that_is_not_a_log_says_why(user: User) -> None:
+    path = await analyze(user, '2026-01-01 10:00:00 ERROR disk full\n')
+    await user.open(path)
+    upload = user.find(marker='baseline-upload').elements.pop()
+    assert isinstance(upload, ui.upload)
+    await upload.handle_uploads([SmallFileUpload('photo.png', 'image/png', b'\x89PNG\r\n\x1a\n' + bytes(4096))])
+    await user.should_see('Error: this looks like a PNG image, not a text log', retries=WAIT)
+    await user.should_not_see('1 new')
