@@ -33,6 +33,9 @@ CONTINUATION = re.compile(
     r'|[\w.$/*()-]+\((?:0x[0-9a-f]+|\.\.\.|, )*\)$'
     r'|' + _EXCEPTION_NAME + r'(?::|$)'
 )
+# A Java, .NET or JavaScript stack frame (or Java's `... 2 more`): what follows the last one and continues nothing
+# is a record of its own.
+FRAME = re.compile(r'[ \t]+(?:at [\w$.<>]|\.\.\. \d+ (?:more|common frames omitted))')
 # The line that names an exception, the type in group 1.
 EXCEPTION = re.compile(
     r'(?:Exception in thread "[^"]*" |Caused by: |Suppressed: |\s*)?(' + _EXCEPTION_NAME + r')(?::|$)'

@@ -16,7 +16,7 @@ from parsers.incidents import rank
 from parsers.model import Analysis, Group
 from parsers.reader import ReadLimits, ReadStats
 from parsers.segments import Segments
-from parsers.timeline import Timeline, Times
+from parsers.timeline import Timeline
 from parsers.timestamps import sort_key
 
 # Called after each chunk with (bytes read so far, events so far).
@@ -61,10 +61,10 @@ class Engine:
         self.close()
         year = datetime.now(UTC).year
         groups = self.grouping.groups(year)
+        seen = _one_kind_of_time(groups)
         times = self.timeline.times(year, self.limits.timeline_buckets, self.limits.activity_slices)
         for group in groups:
-            _place_in_time(group, times)
-        seen = [moment for group in groups for moment in (group.first_seen, group.last_seen) if moment]
+            group.activity = times.group_activity.get(group.id, [])
         analysis = Analysis(
             lines=self.lines,
             events=self.events,
@@ -72,8 +72,8 @@ class Engine:
             inferred_level_counts=self.grouping.level_counts('inferred'),
             formats=self.segments.formats,
             groups=groups,
-            first_timestamp=min(seen, key=sort_key) if seen else None,
-            last_timestamp=max(seen, key=sort_key) if seen else None,
+            first_timestamp=min(seen) if seen else None,
+            last_timestamp=max(seen) if seen else None,
             truncated_lines=stats.truncated_lines,
             bytes_read=stats.bytes_read,
             timeline=times.buckets,
@@ -94,20 +94,18 @@ class Engine:
             self.on_event(event.first, event.last, group.id, event.level, ts)
 
 
-def _place_in_time(group: Group, times: Times) -> None:
-    """The group's activity, and its first and last seen as its earliest and latest times: in joined files the first
-    and the last line need not be. A time from the timeline is that of its row's first event, so it replaces the
-    group's own only when it falls in an earlier (or later) row."""
-    group.activity = times.group_activity.get(group.id, [])
-    if group.id not in times.seen:
-        return
-    earliest, latest = times.seen[group.id]
-    row = times.resolution_seconds
+def _one_kind_of_time(groups: list[Group]) -> list[datetime]:
+    """The groups' times, of one kind so that any two compare and subtract: as the log writes them when all are
+    naive or all carry the same offset; otherwise all in UTC, those written without a zone read as UTC (as the
+    timeline orders them)."""
+    seen = [moment for group in groups for moment in (group.first_seen, group.last_seen) if moment]
+    if len({moment.utcoffset() for moment in seen}) > 1:
+        for group in groups:
+            group.first_seen = group.first_seen and _utc(group.first_seen)
+            group.last_seen = group.last_seen and _utc(group.last_seen)
+        seen = [_utc(moment) for moment in seen]
+    return seen
 
-    def place(moment: datetime) -> int:
-        return int(sort_key(moment).timestamp() // row)
 
-    if group.first_seen is None or place(earliest) < place(group.first_seen):
-        group.first_seen = earliest
-    if group.last_seen is None or place(latest) > place(group.last_seen):
-        group.last_seen = latest
+def _utc(moment: datetime) -> datetime:
+    return sort_key(moment).astimezone(UTC)

@@ -9,8 +9,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from parsers import wrappers
-from parsers.crashes import CHAINED, CONTINUATION, TRACEBACK, crash_start_level
+from parsers.crashes import CHAINED, CONTINUATION, FRAME, TRACEBACK, crash_start_level
 from parsers.formats import CONTINUES, Format, Record, detect, plain
+from parsers.formats.generic import opening_record
 
 SAMPLE_LINES = 400
 # After this many lines that no format reads, the format is detected again from what follows.
@@ -196,8 +197,11 @@ class EventReader:
             if record is not None and record is not CONTINUES:
                 self._switch(fmt, index, line)
                 return record
-        if self.fmt is plain.FORMAT or event is None:
+        if self.fmt is plain.FORMAT or event is None or FRAME.match(self.recent[-2]):
             return plain.FORMAT.parse(line) or (None, '', None, line)
+        opened = opening_record(line)
+        if opened is not None:
+            return opened
         if self.line_no - event.first >= RELEARN_AFTER:
             # A long run of lines nothing reads: a new segment in an unknown format. Learn it from the next chunk.
             self.fmt = plain.FORMAT

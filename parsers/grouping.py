@@ -6,6 +6,7 @@ Also decides the level of an event whose log writes none, from its crash or its 
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime
 
 from parsers.crashes import TRACEBACK, is_crash_opening
 from parsers.events import Event
@@ -16,8 +17,10 @@ from parsers.masking import mask
 from parsers.model import ERROR_LEVELS, LEVELS, Group
 from parsers.reader import ReadLimits
 from parsers.templates import TemplateMiner
-from parsers.timestamps import parse_timestamp
+from parsers.timestamps import Chronology, parse_timestamp
 
+# After every ASCII character: the minute's text plus it bounds every time written in that minute.
+_MINUTE_END = '\x7f'
 # Each context line kept is cut to this many characters.
 MAX_CONTEXT_CHARS = 1000
 # An event's example text and the lines before it.
@@ -27,9 +30,9 @@ Key = tuple[object, ...]
 
 
 class Tally:
-    """A group while the log is read: the public Group plus the raw timestamps of its first and last event."""
+    """A group while the log is read: the public Group plus the raw timestamps of its earliest and latest event."""
 
-    __slots__ = ('first_ts', 'group', 'key', 'last_ts', 'title')
+    __slots__ = ('first_ts', 'group', 'key', 'last_ts', 'minute_end', 'title')
 
     def __init__(self, group: Group, key: Key, title: str = '') -> None:
         self.group = group
@@ -38,6 +41,9 @@ class Tally:
         self.title = title
         self.first_ts: str | None = None
         self.last_ts: str | None = None
+        # Above every time written in the minute of last_ts ('' before the first): a time between the two is the
+        # latest without parsing, by two comparisons of text.
+        self.minute_end = ''
 
 
 class Grouping:
@@ -48,6 +54,7 @@ class Grouping:
         self.miner = TemplateMiner(limits.similarity, limits.template_cache_size, limits.max_groups)
         self.crash_of = Fingerprints(limits.template_cache_size)
         self.by_key: dict[Key, Tally] = {}
+        self.chronology = Chronology(datetime.now(UTC).year)
         # In the order they were found: a group's id is its place here plus one.
         self.tallies: list[Tally] = []
 
@@ -100,10 +107,23 @@ class Grouping:
             group.occurrences.append(event.first)
         ts = event.timestamp
         if ts is not None:
-            tally.last_ts = ts
-            if tally.first_ts is None:
-                tally.first_ts = ts
+            if ts < tally.minute_end and ts >= (tally.last_ts or ''):
+                tally.last_ts = ts  # later in the minute of the latest time so far, the usual case: no call
+            else:
+                self.see(tally, ts, fmt.minute_len)
         return group
+
+    def see(self, tally: Tally, ts: str, minute_len: int) -> None:
+        """Keep the group's earliest and latest time: a log is not always in time order."""
+        last = tally.last_ts
+        if last is None or tally.first_ts is None:
+            tally.first_ts = tally.last_ts = last = ts
+        elif ts != last:
+            if self.chronology.later(ts, last, minute_len):
+                tally.last_ts = last = ts
+            elif self.chronology.later(tally.first_ts, ts, minute_len):
+                tally.first_ts = ts
+        tally.minute_end = last[:minute_len] + _MINUTE_END if minute_len else ''
 
     def insert(self, key: Key, group: Group, title: str) -> Tally:
         """A new group, numbered after the others."""

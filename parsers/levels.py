@@ -22,11 +22,17 @@ _WORDS = {
 LEVEL_OF: dict[str, str] = {}
 for _word, _level in _WORDS.items():
     LEVEL_OF[_word] = LEVEL_OF[_word.lower()] = LEVEL_OF[_word.capitalize()] = _level
+# npmlog's levels between info and warn, in lower case only: `HTTP/1.1` opening a message is no level.
+LEVEL_OF.update(http='INFO', timing='INFO')
 
 # Words long enough to be trusted when a learned header has a level position.
 LEVEL_WORDS = frozenset(word for word in LEVEL_OF if len(word) > 2)
 # glog, klog, logcat and MongoDB letters (`I`, `W`, `E`), trusted only in a column that holds nothing else.
 LEVEL_LETTERS = frozenset(word for word in LEVEL_OF if len(word) == 1 and word.isupper())
+
+# One-character marks some logs write for the level, weakest to strongest: `.` and `-` detail, `*` and `+` notice,
+# `#` and `!` warning. Read only in a column of the learned header that holds two of them or more.
+LEVEL_MARKS = {'.': 'DEBUG', '-': 'DEBUG', '*': 'INFO', '+': 'INFO', '#': 'WARN', '!': 'WARN'}
 
 # A level that opens a message behind a header that has none (a journal or syslog line, a learned header): glog and
 # klog's letter, date and time (`I0612 09:14:02.101`), a letter and a number (`W110:`), or a level word in capitals
@@ -49,6 +55,22 @@ def leading_level(message: str) -> str:
     for word in found.groups():
         if word is not None and word in _CAPITAL_LEVELS:
             return _CAPITAL_LEVELS[word]
+    return ''
+
+
+# Message identifiers that end in their severity (`AMQ6287I:`, `CWWKF0011I:`, `DSNT500I:`), at the start of a line.
+_MESSAGE_ID = re.compile(r'\s*[A-Z]{3,5}\d{3,5}([IWES]):').match
+_MESSAGE_ID_LEVELS = {'I': 'INFO', 'W': 'WARN', 'E': 'ERROR', 'S': 'ERROR'}
+# Lines of an event searched for one.
+MESSAGE_ID_LINES = 20
+
+
+def message_id_level(lines: Sequence[str]) -> str:
+    """The level of the first message identifier among an event's first lines, or ''."""
+    for line in lines[:MESSAGE_ID_LINES]:
+        found = _MESSAGE_ID(line)
+        if found is not None:
+            return _MESSAGE_ID_LEVELS[found.group(1)]
     return ''
 
 

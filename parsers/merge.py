@@ -59,7 +59,6 @@ def absorb(engine: Engine, part: Partial) -> None:
         tally = grouping.by_key.get(key)
         if tally is None:
             tally = grouping.insert(key, group, title)
-            tally.first_ts = first_ts
         else:
             mine = tally.group
             mine.count += group.count
@@ -67,8 +66,9 @@ def absorb(engine: Engine, part: Partial) -> None:
             room = engine.limits.max_occurrences - len(mine.occurrences)
             mine.occurrences.extend(group.occurrences[:max(room, 0)])
             mine.last_line = group.last_line
-            tally.first_ts = tally.first_ts or first_ts
-        tally.last_ts = last_ts or tally.last_ts
+        for ts in (first_ts, last_ts):
+            if ts is not None:
+                grouping.see(tally, ts, 0)
         group_ids[part_id] = tally.group.id
     engine.timeline.absorb(part.timeline, part.timeline_by_second, group_ids)
     engine.segments.absorb(part.segments, part.formats, offset)

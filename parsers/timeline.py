@@ -37,15 +37,12 @@ class Row:
 
 @dataclass(frozen=True, slots=True)
 class Times:
-    """What the timeline says at the end: the buckets, each group's activity and its earliest and latest rows."""
+    """What the timeline says at the end: the buckets and each group's activity."""
 
     buckets: list[Bucket]
     step_seconds: int
     activity: Activity
     group_activity: dict[int, list[int]]
-    # Each group's earliest and latest moment, to the row (second or minute): joined files can be out of order.
-    seen: dict[int, tuple[datetime, datetime]]
-    resolution_seconds: int
 
 
 class Timeline:
@@ -103,7 +100,7 @@ class Timeline:
             if moment is not None:
                 moments.append((moment, sort_key(moment).timestamp(), row))
         if not moments:
-            return Times([], 0, Activity(None, 0), {}, {}, resolution)
+            return Times([], 0, Activity(None, 0), {})
         seconds = [second for _, second, _ in moments]
         step = bucket_step(seconds, max_buckets, resolution)
         buckets: dict[int, list[int]] = {}
@@ -114,14 +111,11 @@ class Timeline:
                           STEPS_SECONDS[-1])
         first_slice = int(first // slice_step)
         group_activity: dict[int, list[int]] = {}
-        seen: dict[int, tuple[datetime, datetime]] = {}
         slices = int(last // slice_step) - first_slice + 1
-        for moment, second, row in moments:
+        for _, second, row in moments:
             place = int(second // slice_step) - first_slice
             for group_id, count in row.groups.items():
                 group_activity.setdefault(group_id, [0] * slices)[place] += count
-                earliest, latest = seen.get(group_id, (moment, moment))
-                seen[group_id] = (min(earliest, moment, key=sort_key), max(latest, moment, key=sort_key))
         return Times(
             buckets=[Bucket(datetime.fromtimestamp(index * step, UTC),
                             {_NAMES[place] or 'NONE': count for place, count in enumerate(counts) if count})
@@ -129,8 +123,6 @@ class Timeline:
             step_seconds=step,
             activity=Activity(datetime.fromtimestamp(first_slice * slice_step, UTC), slice_step),
             group_activity={group_id: _trimmed(counts) for group_id, counts in group_activity.items()},
-            seen=seen,
-            resolution_seconds=resolution,
         )
 
 

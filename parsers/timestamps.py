@@ -1,4 +1,4 @@
-"""Timestamps as logs write them, turned into datetimes (offsets normalized to UTC, naive ones kept naive).
+"""Timestamps as logs write them, turned into datetimes (a written offset kept, naive ones kept naive).
 
 Parsing happens once per distinct minute and per group boundary, never per line: formats hand over the raw
 text and the engine only converts what the summary shows.
@@ -21,12 +21,19 @@ TS_SHAPES: dict[str, tuple[str, int]] = {
     'ymd_other': (r'\d{4}[/.]\d\d?[/.]\d\d?[T :]\d\d?:\d\d:\d\d(?:[.,]\d+)?(?: ?(?:Z|[+-]\d\d:?\d\d)(?![\w:]))?', 0),
     'yy_slash': (r'\d\d/\d\d/\d\d \d\d:\d\d:\d\d(?:[.,]\d+)?', 14),
     'us_date': (r'\d\d?/\d\d?/\d{4},? \d\d?:\d\d:\d\d(?:[.,]\d+)?(?: ?[AP]M)?', 0),
+    # Day first: 26.11.2026 09:14:02, and 26/11/2026 in a file that also writes the dotted form (us_date wins
+    # where only slashes are written)
+    'dmy': (r'\d\d?[./]\d\d?[./]\d{4},? \d\d?:\d\d:\d\d(?:[.,]\d+)?', 0),
     'compact': (r'\d{6} \d{6}', 11),
+    # MySQL 5: 091112 18:13:56 and 091112  8:13:56
+    'yymmdd': (r'\d{6} {1,2}\d\d?:\d\d:\d\d(?:\.\d+)?', 0),
     'compact_dash': (r'\d{8}-\d\d?:\d\d?:\d\d?(?:[:.,]\d+)?', 14),
     # glog and klog: the level letter, then 1126 09:14:02.101234
     'glog': (r'[IWEF]\d{4} \d\d:\d\d:\d\d(?:\.\d+)?', 11),
     # logcat 11-26 09:14:02.101 and 11.26 09:14:02
     'month_day': (r'\d\d[-.]\d\d \d\d:\d\d:\d\d(?:[.,]\d+)?', 11),
+    # java.util.logging's default: Nov 28, 2017 2:11:20 PM
+    'month_day_year': (r'[A-Z][a-z]{2} \d\d?, \d{4},? \d\d?:\d\d:\d\d(?: ?[AP]M)?', 0),
     'ctime': (r'[A-Z][a-z]{2} [A-Z][a-z]{2} {1,2}\d\d? \d\d:\d\d:\d\d(?:\.\d+)?(?: [A-Z]{3,4})? \d{4}', 0),
     # syslog, no year: Nov  6 09:14:02, Nov 26 09:14:02
     'syslog': (r'[A-Z][a-z]{2} {1,2}\d\d? \d\d:\d\d:\d\d(?:\.\d+)?', 12),
@@ -34,6 +41,8 @@ TS_SHAPES: dict[str, tuple[str, int]] = {
     'day_month': (r'\d\d? [A-Z][a-z]{2}(?: \d{4})? \d\d:\d\d:\d\d(?:[.,]\d+)?', 0),
     # 26/Nov/2026:09:14:02 +0000 and, as WEBrick and Sinatra write it, 26/Nov/2026 09:14:02
     'clf': (r'\d\d/[A-Z][a-z]{2}/\d{4}[: ]\d\d:\d\d:\d\d(?: [+-]\d{4})?', 17),
+    # Java's java.util.logging and Tomcat: 26-Nov-2026 09:14:02.101
+    'day_mon_year': (r'\d\d-[A-Z][a-z]{2}-\d{4} \d\d:\d\d:\d\d(?:[.,]\d+)?', 17),
     'time': (r'\d\d:\d\d:\d\d(?:[.,]\d+)?', 5),
     # seconds (with a fraction) or milliseconds since 1970, between 2001 and 2033
     'epoch': (r'1\d{9}(?:\.\d+|\d{3})?(?!\d)', 0),
@@ -49,10 +58,13 @@ _PARSERS = [
     re.compile(r'(?P<y>\d{4})(?P<mo>\d\d)(?P<d>\d\d)-' + _CLOCK + _FRACTION + _ZONE),
     re.compile(r'(?P<y>\d\d)/(?P<mo>\d\d)/(?P<d>\d\d) ' + _CLOCK + _FRACTION),
     re.compile(r'(?P<mo>\d\d?)/(?P<d>\d\d?)/(?P<y>\d{4}),? ' + _CLOCK + _FRACTION + r'(?: ?(?P<ampm>[AP]M))?'),
+    re.compile(r'(?P<d>\d\d?)\.(?P<mo>\d\d?)\.(?P<y>\d{4}),? ' + _CLOCK + _FRACTION),
     re.compile(r'(?P<y>\d\d)(?P<mo>\d\d)(?P<d>\d\d) (?P<h>\d\d)(?P<mi>\d\d)(?P<s>\d\d)'),
+    re.compile(r'(?<!\d)(?P<y>\d\d)(?P<mo>\d\d)(?P<d>\d\d) {1,2}' + _CLOCK + _FRACTION),
     re.compile(r'(?P<mo>\d\d)[-.](?P<d>\d\d) ' + _CLOCK + _FRACTION),
-    re.compile(r'(?P<d>\d\d)/(?P<mon>[A-Z][a-z]{2})/(?P<y>\d{4})[: ]' + _CLOCK + _FRACTION + _ZONE),
+    re.compile(r'(?P<d>\d\d)([/-])(?P<mon>[A-Z][a-z]{2})\2(?P<y>\d{4})[: ]' + _CLOCK + _FRACTION + _ZONE),
     re.compile(r'(?P<d>\d\d?) (?P<mon>[A-Z][a-z]{2}) (?:(?P<y>\d{4}) )?' + _CLOCK + _FRACTION),
+    re.compile(r'(?P<mon>[A-Z][a-z]{2}) (?P<d>\d\d?), (?P<y>\d{4}),? ' + _CLOCK + r'(?: ?(?P<ampm>[AP]M))?'),
     re.compile(
         r'\[?(?:[A-Z][a-z]{2} )?(?P<mon>[A-Z][a-z]{2}) +(?P<d>\d\d?) ' + _CLOCK + _FRACTION
         + r'(?: [A-Z]{3,4})?(?: (?P<y>\d{4}))?'
@@ -116,10 +128,45 @@ def _build(parts: dict[str, str | None], year: int) -> datetime | None:
     sign = -1 if zone[0] == '-' else 1
     digits = zone[1:].replace(':', '')
     offset = timedelta(hours=int(digits[:2]), minutes=int(digits[2:4]))
-    return moment.replace(tzinfo=timezone(sign * offset)).astimezone(UTC)
+    # The offset as written: the moment compares with any other, and reads as the log's own clock.
+    return moment.replace(tzinfo=timezone(sign * offset))
 
 
 def sort_key(moment: datetime) -> datetime:
     """Naive and aware moments in one ordering: a naive time is taken as UTC."""
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
+
+
+class Chronology:
+    """Orders the raw timestamps of one log without parsing each: a minute is parsed once, and two times of the same
+    minute compare by the text after it (the seconds), which one format writes at one width."""
+
+    def __init__(self, year: int, max_minutes: int = 100_000) -> None:
+        self.year = year
+        self.max_minutes = max_minutes
+        self.minutes: dict[str, datetime | None] = {}
+
+    def later(self, raw: str, than: str, minute_len: int) -> bool:
+        """Whether `raw` is a later time than `than`; a time that cannot be read is never later nor earlier."""
+        if minute_len and raw[:minute_len] == than[:minute_len]:
+            return raw[minute_len:] > than[minute_len:]
+        mine, theirs = self._minute(raw, minute_len), self._minute(than, minute_len)
+        if mine is None or theirs is None:
+            return False
+        if mine != theirs or not minute_len:
+            return mine > theirs
+        return raw[minute_len:] > than[minute_len:]
+
+    def _minute(self, raw: str, minute_len: int) -> datetime | None:
+        minute = raw[:minute_len] if minute_len else raw
+        if minute in self.minutes:
+            return self.minutes[minute]
+        moment = parse_timestamp(raw, self.year)
+        found = None if moment is None else sort_key(moment)
+        if found is not None and minute_len:
+            found = found.replace(second=0, microsecond=0)
+        if len(self.minutes) >= self.max_minutes:
+            self.minutes.clear()
+        self.minutes[minute] = found
+        return found

@@ -14,9 +14,10 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Sequence
+from itertools import pairwise
 
-from parsers.formats.base import Format, Record, regex_format
-from parsers.levels import LEVEL_LETTERS, LEVEL_OF, LEVEL_WORDS, leading_level
+from parsers.formats.base import CONTINUES, Format, Record, regex_format
+from parsers.levels import LEVEL_LETTERS, LEVEL_MARKS, LEVEL_OF, LEVEL_WORDS, leading_level, message_id_level
 from parsers.timestamps import TS_SHAPES
 
 NAME = 'learned'
@@ -28,6 +29,12 @@ TS_AGREEMENT = 0.6
 MAX_PREFIX = 6
 MAX_FIELDS = 10
 MAX_PIPE_FIELDS = 6
+# Records of many lines: at least this many openings, and this share of the lines; words before the timestamp.
+MIN_OPENINGS = 3
+SPARSE_SHARE = 0.02
+MAX_SPARSE_PREFIX = 2
+# Shapes without a date, too common inside messages to open records.
+_UNDATED = frozenset(('time', 'epoch'))
 # Any words allowed between the last anchor and a separator (`name - message`).
 MAX_WORDS_BEFORE_SEPARATOR = 2
 # A header word has at most this many distinct values (or this share of the sample), or digits.
@@ -47,6 +54,8 @@ _FIELD_PATTERNS = {
     'level': r'(?:\s+|\s*(?=[\[(<]))[\[(<]? *(?P<level>' + '|'.join(sorted(LEVEL_WORDS, key=len, reverse=True))
              + r'|[' + ''.join(sorted(LEVEL_LETTERS)) + r'](?=[\s\])>]))(?![A-Za-z\d])'
              + r'(?:[^\s\[\]()<>]*(?: *[\])>])?(?=[\s\[(]|$)|\S*)',
+    # A column of one-character marks (`*`, `#`, `-`) that says how bad each line is.
+    'mark': r'\s+(?P<level>[' + re.escape(''.join(LEVEL_MARKS)) + r'])(?=\s)',
     'bracket': r'\s*' + _BRACKETED,
     'sep': r'\s*(?:[-:|,>=]{1,3})',
     # `component:`, `program[pid]:`, `Two Words[pid]:`; a line without it still parses.
@@ -59,24 +68,24 @@ _FIELD_PATTERNS = {
     'csv': r',(?:"(?:[^"]|"")*"|[^,"]*)',
     'csv_level': r',(?P<level>' + '|'.join(sorted(LEVEL_WORDS, key=len, reverse=True)) + r')(?:,|$)',
 }
-_LEVEL_KINDS = ('level', 'pipe_level', 'csv_level')
+_LEVEL_KINDS = ('level', 'mark', 'pipe_level', 'csv_level')
 # A CSV row's cells after the timestamp: quoted (with "" inside) or bare.
 _csv_cells = re.compile(r',("(?:[^"]|"")*"|[^,"]*)').findall
 MAX_CSV_FIELDS = 30
 
 
 def learn(sample: Sequence[str]) -> Format | None:
-    """The learned format of the sample, or None when its lines share no timestamped header.
+    """The learned format of the sample, or None when its lines share no timestamped or numbered header.
 
-    Indented lines continue records and `#` lines are comments or directives (W3C's `#Fields:`): neither has the
-    header, so neither counts against it.
+    Indented lines continue records, `#` lines are comments or directives (W3C's `#Fields:`) and a JSON object's
+    header is its keys: none has the header, so none counts against it.
     """
-    lines = [line for line in sample if line.strip() and line[0] not in ' \t#']
+    lines = [line for line in sample if line.strip() and line[0] not in ' \t#{']
     if len(lines) < 2:
         return None
     shape = _timestamp_shape(lines)
     if shape is None:
-        return None
+        return _sparse([line for line in sample if line.strip() and line[0] not in ' \t']) or _numbered(lines)
     name, prefix = shape
     ts_part = r'(?:\S+\s+){' + str(prefix) + r'}[\[(]?(?P<ts>' + TS_SHAPES[name][0] + r')[\])]?'
     head = re.compile(ts_part + r'(?P<rest>.*)')
@@ -98,7 +107,8 @@ def learn(sample: Sequence[str]) -> Format | None:
     if not any(kind in ('comp', 'comp_word', 'pipe_comp') for kind in fields):
         body += '(?P<comp>)'
     minute_len = TS_SHAPES[name][1]
-    full = regex_format(NAME, ts_part + body + r'\s*(?P<msg>.*)', lines[:3], minute_len=minute_len)
+    full = regex_format(NAME, ts_part + body + r'\s*(?P<msg>.*)', lines[:3], minute_len=minute_len,
+                        levels=LEVEL_OF | LEVEL_MARKS if 'mark' in fields else None)
     if not _agree(sum(1 for line in lines if full.parse(line) is not None), len(rests)):
         return None
     # A line with the timestamp but not the rest of the header still starts a record: the rest is its message.
@@ -119,6 +129,76 @@ def learn(sample: Sequence[str]) -> Format | None:
         return (record[0], level, record[2], record[3]) if level else record
 
     return Format(name=NAME, parse=parse, samples=tuple(lines[:3]), weight=0.9, minute_len=minute_len)
+
+
+def _sparse(lines: list[str]) -> Format | None:
+    """Records of many lines (an error log's entries, a slow-query log's queries): a few lines open with the same
+    words and a dated timestamp, and every line up to the next such one belongs to the record."""
+    openings = Counter((found.lastgroup or '', found.group('prefix'))
+                       for line in lines if (found := _dated_opening(line)) is not None)
+    if not openings:
+        return None
+    (name, prefix), count = openings.most_common(1)[0]
+    if count < MIN_OPENINGS or count < SPARSE_SHARE * len(lines):
+        return None
+    # A file that writes day-first dates writes them so with slashes too: read as the dotted form.
+    day_first = (lambda ts: ts.replace('/', '.')) if name == 'dmy' else str
+    opening = re.compile(re.escape(prefix) + r'(?P<ts>' + TS_SHAPES[name][0] + r')[\])]?\s*(?P<msg>.*)').match
+
+    def parse(line: str) -> Record | None:
+        found = opening(line)
+        if found is None:
+            return None
+        message = found.group('msg')
+        return day_first(found.group('ts')), leading_level(message), None, message
+
+    def assemble(event_lines: Sequence[str]) -> Record:
+        record = parse(event_lines[0]) or (None, '', None, event_lines[0])
+        if record[1]:
+            return record
+        # java.util.logging writes the level to open the second line: `SEVERE: message`.
+        second = _LEVEL_OPENING(event_lines[1]) if len(event_lines) > 1 else None
+        level = LEVEL_OF.get(second.group(1), '') if second else ''
+        return record[0], level or message_id_level(event_lines), record[2], record[3]
+
+    return Format(name=NAME, parse=parse, samples=tuple(lines[:3]), weight=0.9, minute_len=TS_SHAPES[name][1],
+                  assemble=assemble)
+
+
+# A dated timestamp after the fewest words (at most MAX_SPARSE_PREFIX), the shape named by its group.
+_dated_opening = re.compile(
+    r'(?P<prefix>(?:\S+\s+){0,' + str(MAX_SPARSE_PREFIX) + r'}?[\[(]?)(?:'
+    + '|'.join(f'(?P<{name}>{pattern})' for name, (pattern, _) in TS_SHAPES.items() if name not in _UNDATED)
+    + r')(?=[\s\])|,:]|$)'
+).match
+_LEVEL_OPENING = re.compile(r'([A-Z]{3,11}):(?=\s)').match
+_NUMBERED = re.compile(r'(\d+) ([A-Za-z]+)\b:? ?(.*)').match
+
+
+def _numbered(lines: list[str]) -> Format | None:
+    """`25 silly message` (npm's debug log and the like): a sequence number, mostly a level word, the message.
+
+    A line that repeats the number of the line before continues its record (an object printed over several lines).
+    """
+    found = [match for line in lines if (match := _NUMBERED(line))]
+    numbers = [int(match.group(1)) for match in found]
+    if not (_agree(len(found), len(lines)) and len(set(numbers)) < len(numbers)
+            and all(one <= two for one, two in pairwise(numbers))
+            and sum(1 for match in found if match.group(2) in LEVEL_WORDS) * 2 >= len(found)):
+        return None
+    previous = ['']
+
+    def parse(line: str) -> Record | None:
+        match = _NUMBERED(line)
+        if match is None:
+            return None
+        number, word, message = match.groups()
+        if number == previous[0]:
+            return CONTINUES
+        previous[0] = number
+        return None, LEVEL_OF.get(word, ''), None, message
+
+    return Format(name=NAME, parse=parse, samples=tuple(lines[:3]), weight=0.9)
 
 
 def _body(fields: list[str]) -> str:
@@ -157,6 +237,24 @@ def _timestamp_shape(lines: list[str]) -> tuple[str, int] | None:
     return (name, prefix) if count >= TS_AGREEMENT * len(lines) else None
 
 
+def opening_record(line: str) -> Record | None:
+    """A line no format of the file reads that opens with a dated timestamp (after at most one word, or seconds
+    since 1970 in brackets) starts a record of its own: continuation lines do not begin with the time. A lone mark
+    after the time (`*`, `#`; not the dash that also separates) is its level."""
+    found = _opening(line, 0, 300)
+    if found is None:
+        return None
+    message = found.group('msg')
+    mark = found.group('mark')
+    return found.group('ts'), LEVEL_MARKS[mark] if mark else leading_level(message), None, message
+
+
+_opening = re.compile(
+    r'(?:\S+\s+)?[\[(]?(?P<ts>' + '|'.join(pattern for name, (pattern, _) in TS_SHAPES.items() if name not in _UNDATED)
+    + r'|(?<=[\[(])' + TS_SHAPES['epoch'][0] + r')[\])]?(?=[\s,:]|$)\s*(?:(?P<mark>[.*#!+])\s)?(?P<msg>.*)'
+).match
+
+
 # Each shape found at the start of a word (or just inside a bracket).
 _SHAPE_SEARCHES = {
     name: re.compile(r'(?:^|(?<=[\s\[(]))(?:' + pattern + r')(?=[\s\])|,:]|$)').search
@@ -175,7 +273,7 @@ def _token_fields(rests: list[str]) -> list[str]:
         kind = _column_kind([row[position][0] if position < len(row) else '' for row in rows], total)
         if kind is None and _comp_column(rows, position, total):
             kind = 'comp'
-        if kind is None or (anchor and fields[anchor - 1] == 'level' and words_since):
+        if kind is None or (anchor and fields[anchor - 1] in ('level', 'mark') and words_since):
             # After a level only brackets, separators and a `component:` belong to the header.
             break
         values = [row[position][0] for row in rows if position < len(row)]
@@ -184,7 +282,7 @@ def _token_fields(rests: list[str]) -> list[str]:
             words_since += 1
             plain_since = plain_since or not _header_like(values, total)
             continue
-        if kind == 'level' and fields.count('level') == 1 and not plain_since:
+        if kind in ('level', 'mark') and fields.count(kind) == 1 and not plain_since:
             anchor = len(fields)
         elif kind == 'comp' and not plain_since:
             anchor = len(fields)
@@ -199,7 +297,7 @@ def _token_fields(rests: list[str]) -> list[str]:
             continue
         words_since, plain_since = 0, False
     fields = fields[:anchor]
-    if fields and fields[-1] == 'level':
+    if fields and fields[-1] in ('level', 'mark'):
         _component_after_level(rows, fields, total)
     return fields
 
@@ -236,6 +334,10 @@ def _tokens(rest: str) -> list[tuple[str, bool]]:
 
 
 def _column_kind(tokens: list[str], total: int) -> str | None:
+    marks = [token for token in tokens if token in LEVEL_MARKS]
+    if _agree(len(marks), total) and len(set(marks)) > 1:
+        # Two marks or more: a level column, not a separator.
+        return 'mark'
     kinds = Counter(_kind(token) for token in tokens)
     kind, count = kinds.most_common(1)[0]
     if kind != 'none' and _agree(count, total):
@@ -248,7 +350,7 @@ def _column_kind(tokens: list[str], total: int) -> str | None:
 def _kind(token: str) -> str:
     if not token:
         return 'none'
-    if token in LEVEL_LETTERS:
+    if token in LEVEL_LETTERS or (len(token) == 3 and token[0] in '[(<' and token[1] in LEVEL_LETTERS):
         return 'level'
     core = _LEVEL_CORE(token)
     if core is not None and core.group(1) in LEVEL_WORDS and (len(core.group(0)) == len(token)

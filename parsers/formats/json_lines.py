@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from parsers.formats.base import Format, Record
@@ -11,9 +12,11 @@ from parsers.model import LEVELS
 from parsers.timestamps import epoch_text
 
 _loads = json.loads
+_decode = json.JSONDecoder().raw_decode
 _TIME_KEYS = ('time', 'timestamp', 'ts', '@timestamp', '@t', 't', 'date', 'datetime', 'asctime', '__REALTIME_TIMESTAMP')
 _LEVEL_KEYS = ('level', 'severity', 'log.level', 'lvl', 'levelname', 'loglevel', 'log_level', '@l', 'status')
 _MESSAGE_KEYS = ('msg', 'message', '@m', '@mt', 'event', 'MESSAGE', 'log', 'error', 'err')
+_time_value = re.compile(r'"(?:' + '|'.join(map(re.escape, _TIME_KEYS)) + r')"\s*:\s*"([^"]+)"').search
 _SOURCE_KEYS = ('logger', 'logger_name', 'name', 'component', 'module', 'source', 'SYSLOG_IDENTIFIER', 'caller')
 
 
@@ -23,10 +26,22 @@ def parse(line: str) -> Record | None:
     try:
         obj = _loads(line)
     except (ValueError, RecursionError):
-        return None
+        try:
+            # Text after the object (a stray closing brace) does not hide the record.
+            obj = _decode(line)[0]
+        except (ValueError, RecursionError):
+            return _cut_short(line)
     if not isinstance(obj, dict):
         return None
     return _time_of(obj), _level_of(obj), _text(obj, _SOURCE_KEYS), _message_of(obj)
+
+
+def _cut_short(line: str) -> Record | None:
+    """An object cut off mid-way (its rest on the next line) is still a record, with the time it names."""
+    if line[:2] != '{"':
+        return None
+    found = _time_value(line, 0, 300)
+    return (found.group(1) if found else None), '', None, line
 
 
 def _time_of(obj: dict[str, Any]) -> str | None:

@@ -14,16 +14,19 @@ _start = _START.match
 # No time key: seconds since 1970 in parentheses or brackets stand for it (auditd's `msg=audit(1485893834.891:1):`).
 _bracketed_epoch = re.compile(r'[\[(](' + TS_PATTERNS['epoch'] + r')[:\])]').search
 _pairs = _PAIR.findall
+# Keys are matched in lower case: OpenTelemetry writes `Timestamp=... SeverityText=INFO Body="..."`.
 _TIME_KEYS = ('time', 'ts', 't', 'timestamp', '@timestamp')
-_LEVEL_KEYS = ('level', 'lvl', 'severity', 'loglevel')
-_MESSAGE_KEYS = ('msg', 'message', 'event', 'err', 'error')
+_LEVEL_KEYS = ('level', 'lvl', 'severity', 'loglevel', 'severitytext')
+_MESSAGE_KEYS = ('msg', 'message', 'body', 'event', 'err', 'error')
+# A line of one pair is a record when its key is one of these (`level=fatal`), not a stray `a=b` in prose.
+_KNOWN_KEYS = frozenset((*_TIME_KEYS, *_LEVEL_KEYS, *_MESSAGE_KEYS))
 
 
 def parse(line: str) -> Record | None:
     if _start(line) is None:
         return None
-    fields = dict(_pairs(line))
-    if len(fields) < 2:
+    fields = {key.lower(): value for key, value in _pairs(line)}
+    if len(fields) < 2 and not fields.keys() & _KNOWN_KEYS:
         return None
     ts = next((fields[key] for key in _TIME_KEYS if key in fields), None)
     if ts is None:

@@ -23,3 +23,27 @@ def test_traceback_stays_in_one_event() -> None:
     analysis = analyze_stream(io.BytesIO(log))
     assert analysis.events == 1
     assert analysis.groups[0].example.endswith('KeyError: 1')
+
+
+def test_times_with_and_without_a_zone_in_one_log_are_all_read_as_utc() -> None:
+    log = (b'2026-11-26 09:00:00 INFO started\n'
+           b'2026-11-26T09:30:00+02:00 ERROR disk full on /var\n'
+           b'2026-11-26 09:10:00 INFO stopped\n')
+    analysis = analyze_stream(io.BytesIO(log))
+    first, last = analysis.first_timestamp, analysis.last_timestamp
+    assert first is not None and last is not None
+    assert (first.isoformat(), last.isoformat()) == ('2026-11-26T07:30:00+00:00', '2026-11-26T09:10:00+00:00')
+    assert all(moment.tzinfo is not None for group in analysis.groups for moment in (group.first_seen, group.last_seen)
+               if moment)
+
+
+def test_first_and_last_seen_are_the_earliest_and_latest_times_not_the_first_and_last_lines() -> None:
+    log = (b'Nov 26 09:14:02 web-1 app[1]: job 1 failed\n'
+           b'Nov 26 09:12:00 web-1 app[1]: job 2 failed\n'
+           b'Dec  1 00:00:05 web-1 app[1]: job 3 failed\n'
+           b'Nov 30 23:59:59 web-1 app[1]: job 4 failed\n')
+    group = analyze_stream(io.BytesIO(log)).groups[0]
+    assert group.count == 4
+    assert group.first_seen is not None and group.last_seen is not None
+    assert (group.first_seen.strftime('%m-%d %H:%M:%S'), group.last_seen.strftime('%m-%d %H:%M:%S')) == (
+        '11-26 09:12:00', '12-01 00:00:05')

@@ -200,3 +200,29 @@ def test_a_control_character_glued_to_a_record_is_no_failure() -> None:
     analysis = analyze_lines(['2026-11-26 09:00:00,000 DEBUG [web] request served 0', '\x1f',
                               '2026-11-26 09:00:01,000 INFO [web] request 1 served'])
     assert analysis.lines == 3
+
+
+def test_a_line_after_a_java_trace_that_continues_nothing_is_an_event_of_its_own() -> None:
+    text = ('Dec 14 06:41:08 web-1 app[7]: Exception in thread "main" java.lang.RuntimeException: gone wrong\n'
+            '    at com.shop.Orders.charge(Orders.java:22)\n'
+            '    at com.shop.Orders.main(Orders.java:6)\n'
+            'Caused by: java.io.IOException: disk full\n'
+            '    at com.shop.Disk.write(Disk.java:9)\n'
+            '    ... 2 more\n'
+            'another line of plain text\n')
+    analysis, _ = analyze(text)
+    assert analysis.events == 2
+    assert analysis.groups[-1].example == 'another line of plain text'
+
+
+def test_a_line_of_another_shape_that_opens_with_a_timestamp_starts_an_event() -> None:
+    text = ('98738:M 30 May 12:23:52.442 * Saving the final RDB snapshot before exiting.\n'
+            '30 May 10:05:20 . 0 clients connected (0 slaves), 618932 bytes in use\n'
+            '[2932] 31 May 04:32:08 # Open data file dump.rdb: No such file or directory\n'
+            '5092:signal-handler (1496141844) Received SIGINT scheduling shutdown...\n'
+            'Traceback-free plain continuation text\n')
+    events: list[tuple[int, int, str, str | None]] = []
+    analyze_stream(io.BytesIO(text.encode()),
+                   on_event=lambda first, last, _group, level, ts: events.append((first, last, level, ts)))
+    assert sorted(events) == [(1, 1, 'INFO', '30 May 12:23:52.442'), (2, 2, 'DEBUG', '30 May 10:05:20'),
+                              (3, 3, 'WARN', '31 May 04:32:08'), (4, 5, '', '1496141844')]

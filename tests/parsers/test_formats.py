@@ -1,7 +1,9 @@
+from datetime import UTC, datetime
+
 import pytest
 
 from parsers import analyze_lines
-from parsers.formats import CONTINUES, FORMATS, Format, detect
+from parsers.formats import CONTINUES, FORMATS, Format, detect, logfmt
 from parsers.formats.generic import learn
 from parsers.levels import LEVEL_OF
 
@@ -48,6 +50,9 @@ def test_each_format_wins_detection_on_its_own_samples(fmt: Format) -> None:
         ('2026-11-26 09:14:02 CET FATAL:  the database system is shutting down', 'FATAL',
          'the database system is shutting down'),
         ('time=2026-11-26T09:14:02Z level=50 msg="charge failed"', 'ERROR', 'charge failed'),
+        ('Timestamp=2026-11-26T09:14:02.101Z SeverityText=WARN Body="pool is full" service.name=api', 'WARN',
+         'pool is full'),
+        ('level="fatal"', 'FATAL', 'level'),
         ('127.0.0.1 - - [26/Nov/2026 09:14:02] "GET /x HTTP/1.1" 500 12 0.01', 'ERROR', 'GET /x 500'),
     ],
 )
@@ -121,3 +126,24 @@ def test_postgresql_without_a_pid_keeps_hint_and_detail_with_their_error() -> No
     analysis = analyze_lines(lines)
     assert analysis.formats == {'postgresql': 2}
     assert [(group.level, group.lines) for group in analysis.groups] == [('ERROR', 2), ('INFO', 1)]
+
+
+def test_one_pair_is_a_logfmt_record_only_under_a_known_key() -> None:
+    assert logfmt.parse('retries=3') is None
+    assert logfmt.parse('lvl="warn"') == (None, 'WARN', None, 'lvl')
+
+
+def test_a_json_record_with_a_stray_brace_after_it_or_cut_short_is_still_a_record() -> None:
+    fmt = next(fmt for fmt in FORMATS if fmt.name == 'json')
+    assert fmt.parse('{"time":"2026-11-26T09:14:02Z","level":"warn","msg":"slow"}}') == (
+        '2026-11-26T09:14:02Z', 'WARN', None, 'slow')
+    assert fmt.parse('{"date":"2026-11-26T09:14:02Z","log":"GET /index.html 200 0 ') == (
+        '2026-11-26T09:14:02Z', '', None, '{"date":"2026-11-26T09:14:02Z","log":"GET /index.html 200 0 ')
+    assert fmt.parse('{not json at all') is None
+
+
+def test_a_timestamp_inside_json_messages_is_not_learned_as_a_header() -> None:
+    lines = [f'{{"message":"ACCESS [2026-11-26T09:14:{n:02d}.000Z] GET /status 200","time":"2026-11-26T10:00:00Z"}}'
+             for n in range(10)]
+    assert learn(lines) is None
+    assert analyze_lines(lines).first_timestamp == datetime(2026, 11, 26, 10, 0, tzinfo=UTC)

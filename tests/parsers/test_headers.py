@@ -7,6 +7,7 @@ import pytest
 from parsers import analyze_lines
 from parsers.formats import detect
 from parsers.formats.base import Record
+from parsers.formats.generic import learn as learn_format
 from parsers.timestamps import parse_timestamp
 
 
@@ -120,10 +121,20 @@ def test_a_line_unlike_the_rest_does_not_change_the_header_of_the_lines_after_it
         ('2026-11-26 09:14:05 CET', datetime(2026, 11, 26, 9, 14, 5)),
         ('26/Nov/2026:09:14:05 +0100', datetime(2026, 11, 26, 8, 14, 5, tzinfo=UTC)),
         ('2026-11-26 09:14:05 +01:00', datetime(2026, 11, 26, 8, 14, 5, tzinfo=UTC)),
+        ('26-Nov-2026 09:14:02.101', datetime(2026, 11, 26, 9, 14, 2, 101000)),
+        ('11.10.2018 10:39:30', datetime(2018, 10, 11, 10, 39, 30)),
+        ('091112 18:13:56', datetime(2009, 11, 12, 18, 13, 56)),
+        ('161126  9:14:02', datetime(2016, 11, 26, 9, 14, 2)),
+        ('Nov 28, 2017 2:11:20 PM', datetime(2017, 11, 28, 14, 11, 20)),
     ],
 )
 def test_timestamp_shapes(raw: str, moment: datetime) -> None:
     assert parse_timestamp(raw, 2020) == moment
+
+
+def test_a_written_offset_is_kept_so_the_time_reads_as_the_log_wrote_it() -> None:
+    moment = parse_timestamp('2017-04-04 13:43:09 +0200', 2020)
+    assert moment is not None and moment.isoformat() == '2017-04-04T13:43:09+02:00'
 
 
 def test_a_header_with_two_component_like_columns_is_learned_without_failing() -> None:
@@ -170,7 +181,7 @@ def test_day_and_month_without_a_year_after_a_bracketed_pid() -> None:
     name, records = _parsed(lines)
     assert name == 'learned'
     assert records[3] is not None and records[3][0] == '4 May 04:32:03'
-    # The latest time is the 28th's (line 28), not the last line's (the 2nd).
+    # The latest time, not the last line's: the days go round from the 28th to the 1st.
     assert analyze_lines(lines).last_timestamp == datetime(datetime.now(UTC).year, 5, 28, 4, 32, 27)
 
 
@@ -220,3 +231,81 @@ def test_indented_continuations_do_not_hide_the_header_of_the_lines_they_follow(
     assert analysis.formats == {'learned': 12}
     assert analysis.events == 12
     assert analysis.level_counts['WARN'] == 6
+
+
+def test_a_column_of_one_character_marks_is_the_level() -> None:
+    marks = ('*', '-', '-', '#', '.')
+    lines = [f'[{300 + n % 2}] {n % 28 + 1} Jun 10:00:{n:02d} {marks[n % 5]} worker {n} checked in' for n in range(30)]
+    name, records = _parsed(lines)
+    assert name == 'learned'
+    assert [record[1] if record else None for record in records[:5]] == ['INFO', 'DEBUG', 'DEBUG', 'WARN', 'DEBUG']
+    assert records[3] is not None and records[3][3] == 'worker 3 checked in'
+
+
+def test_a_column_of_one_repeated_dash_is_a_separator_not_a_level() -> None:
+    lines = [f'2026-11-26 10:00:{n:02d} - worker {n} checked in' for n in range(30)]
+    name, records = _parsed(lines)
+    assert name == 'learned'
+    assert records[0] is not None and records[0][1] == ''
+
+
+def test_a_line_repeating_the_sequence_number_before_it_continues_that_record() -> None:
+    lines = ['0 info it worked if it ends with ok', '1 verbose cli [ "node", "publish" ]', '2 silly headers {',
+             "2 silly headers   'content-type': 'application/json',", "2 silly headers   via: '1.1 varnish' }",
+             '3 error publish failed', '4 verbose exit [ 1, true ]']
+    analysis = analyze_lines(lines)
+    assert analysis.events == 5
+    assert analysis.level_counts['ERROR'] == 1
+    assert analysis.level_counts['TRACE'] == 1
+
+
+def test_numbered_lines_that_never_repeat_a_number_are_not_a_numbered_header() -> None:
+    assert learn_format([f'{n} error step {n} failed' for n in range(10)]) is None
+
+
+def test_records_of_many_lines_open_at_each_line_that_starts_with_the_shared_timestamp() -> None:
+    entry = ['{day}.10.2018 10:39:{n:02d} - Process({n}.1) User(app) Program(setup.exe)',
+             '                      Host(HOST-1) Installation(Installation1)',
+             '', '{msgid}: Queue manager {n} changed state.', '', 'EXPLANATION:',
+             'The queue manager {n} changed state.', 'ACTION:', 'None.', '----- amqxeida.c : 6278 -----']
+    ids = ('AMQ6287I', 'AMQ6776E', 'AMQ6184W')
+    lines = [text.format(day=11 + n % 2, n=n, msgid=ids[n % 3]) for n in range(6) for text in entry]
+    lines[20] = lines[20].replace('11.10.2018', '11/10/2018')  # the same file, day first, with slashes
+    analysis = analyze_lines(lines)
+    assert analysis.events == 6
+    assert (analysis.level_counts['INFO'], analysis.level_counts['ERROR'], analysis.level_counts['WARN']) == (2, 2, 2)
+    assert analysis.first_timestamp == datetime(2018, 10, 11, 10, 39, 0)
+    assert analysis.last_timestamp == datetime(2018, 10, 12, 10, 39, 5)
+
+
+def test_a_comment_opening_with_a_timestamp_opens_a_record_of_many_lines() -> None:
+    query = ['# Time: 0911{day} 18:13:56', '# User@Host: admin[admin] @ db1 [10.0.0.1]',
+             '# Query_time: 10  Lock_time: 0  Rows_sent: 1  Rows_examined: 1', 'use shop;', 'SELECT * FROM orders;']
+    lines = [text.format(day=10 + n) for n in range(4) for text in query]
+    analysis = analyze_lines(lines)
+    assert analysis.events == 4
+    assert analysis.last_timestamp == datetime(2009, 11, 13, 18, 13, 56)
+
+
+def test_a_time_repeated_in_a_few_messages_does_not_open_records() -> None:
+    lines = [f'job {n} finished' if n % 5 else 'backup started at 10:00:00 as planned' for n in range(40)]
+    assert analyze_lines(lines).events == 40
+
+
+def test_java_util_logging_records_of_two_lines_take_the_level_opening_the_second() -> None:
+    levels = ('INFO', 'SEVERE', 'WARNING')
+    lines = [text for n in range(6) for text in (
+        f'Nov 28, 2017 {n + 1}:11:20 PM org.apache.catalina.startup.Catalina start',
+        f'{levels[n % 3]}: Server step {n} done')]
+    analysis = analyze_lines(lines)
+    assert analysis.events == 6
+    assert (analysis.level_counts['INFO'], analysis.level_counts['ERROR'], analysis.level_counts['WARN']) == (2, 2, 2)
+    assert analysis.last_timestamp == datetime(2017, 11, 28, 18, 11, 20)
+
+
+def test_a_bracketed_level_letter_after_the_timestamp_is_the_level() -> None:
+    letters = ('E', 'W', 'I')
+    lines = [f'2017/5/3:10:11:{n:02d} [{letters[n % 3]}] disk {n} checked' for n in range(30)]
+    name, records = _parsed(lines)
+    assert name == 'learned'
+    assert [record[1] if record else None for record in records[:3]] == ['ERROR', 'WARN', 'INFO']

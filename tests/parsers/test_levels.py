@@ -4,7 +4,7 @@ import pytest
 
 from parsers import analyze_lines
 from parsers.formats import detect
-from parsers.levels import infer_level, leading_level
+from parsers.levels import infer_level, leading_level, message_id_level
 
 
 @pytest.mark.parametrize(
@@ -53,7 +53,8 @@ def test_a_written_level_is_never_replaced_by_the_words() -> None:
         (['[E] disk full', '[W] disk nearly full', '[I] disk checked'], {'ERROR', 'WARN', 'INFO'}),
         (['<11>disk full', '<12>disk nearly full', '<14>disk checked'], {'ERROR', 'WARN', 'INFO'}),
         (['38 error publish failed', '39 verbose stack trace follows', '40 silly tarball has no local data',
-          '41 warn package deprecated'], {'ERROR', 'DEBUG', 'TRACE', 'WARN'}),
+          '41 warn package deprecated', '42 http fetch GET 200 /left-pad'],
+         {'ERROR', 'DEBUG', 'TRACE', 'WARN', 'INFO'}),
         (['web_1     | 2026-11-26 09:14:02 [ERROR] upstream gone',
           'web_1     | 2026-11-26 09:14:03 [WARN] upstream slow',
           'worker_1  | [2026-11-26 09:14:04,101: INFO/MainProcess] Task t1 succeeded'], {'ERROR', 'WARN', 'INFO'}),
@@ -78,6 +79,7 @@ def test_written_levels_after_a_prefix_or_in_brackets(lines: list[str], levels: 
         ('E2E tests passed', ''),
         ('W3C fields follow', ''),
         ('Information about the disk', ''),
+        ('HTTP/1.1 GET /index.html', ''),
     ],
 )
 def test_a_level_written_at_the_start_of_a_message(message: str, level: str) -> None:
@@ -101,3 +103,16 @@ def test_a_letter_and_number_level_after_pipe_separated_columns() -> None:
     fmt = detect(lines)[0]
     assert fmt.name == 'learned'
     assert [record[1] for record in map(fmt.parse, lines[:4]) if record] == ['INFO', 'INFO', 'WARN', 'ERROR']
+
+
+@pytest.mark.parametrize(
+    ('lines', 'level'),
+    [
+        (['header', '', 'AMQ9999E: Channel program ended abnormally.'], 'ERROR'),
+        (['CWWKF0011I: The server is ready to run a smarter planet.'], 'INFO'),
+        (['  DSNT404W: SQLCODE = 100'], 'WARN'),
+        (['ABC1234X: not a severity letter', 'SQL code 1234 returned'], ''),
+    ],
+)
+def test_a_message_identifier_that_ends_in_its_severity(lines: list[str], level: str) -> None:
+    assert message_id_level(lines) == level
