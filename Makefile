@@ -143,7 +143,7 @@ clean:
 # Benchmarks (not part of `make test`): grouping accuracy on Loghub-2k, levels, timestamps, event boundaries and grouping
 # on the evaluation corpus of public sample logs (bench/corpus), throughput against Drain3 and lnav, memory, and the
 # real incidents from public threads (bench/incidents): offline diagnosis and digest, alone and buried in Loghub-2k;
-# planted secrets against redaction.
+# planted secrets against redaction; the size of the saved analysis JSON.
 LOGHUB ?= ../shared/loghub-2k
 DRAIN3_VENV := .cache/drain3-venv
 
@@ -154,6 +154,7 @@ bench: $(RUN_STAMP) $(DRAIN3_VENV)/bin/drain3-installed lnav
 	$(PY) bench/digest.py
 	$(PY) bench/incidents.py --loghub $(LOGHUB)
 	$(PY) bench/redaction.py
+	$(PY) bench/stored_size.py $(LOGHUB)
 
 # Drain3 only for the comparison, in its own virtualenv so it never becomes a dependency.
 $(DRAIN3_VENV)/bin/drain3-installed:

@@ -15,7 +15,9 @@ ERROR_LEVELS = frozenset({'ERROR', 'FATAL'})
 # The shape to_dict() writes. Raise it when a change needs from_dict() to convert older data; data saved before
 # versions were written has none and reads as version 1.
 # 2: each group's last line and excerpts; groups carry their activity over time (Group.activity, Analysis.activity).
-SCHEMA_VERSION = 2
+# 3: each kept line once per analysis (`kept_lines`, by number), a group's excerpts as line ranges, and its first
+#    occurrence left out where the kept lines hold it: a line near many groups was written once per group.
+SCHEMA_VERSION = 3
 # The line that stands for lines left out of a shortened example: part of what is saved.
 OMITTED = re.compile(r'\[\.\.\. (\d+) line\(s\) left out \.\.\.\]')
 
@@ -59,16 +61,35 @@ class Group:
         data['last_seen'] = _iso(self.last_seen)
         return data
 
+    def to_stored_dict(self, kept: Mapping[int, str]) -> dict[str, Any]:
+        """As to_dict(), within an analysis that writes its kept lines once: an excerpt is a line range where those
+        lines are its own, and the first occurrence (`example`, `context_before`) is left out where they hold it."""
+        data = self.to_dict()
+        data['excerpts'] = [[excerpt.first_line, excerpt.last_line] if _kept_as(kept, excerpt.first_line, excerpt.lines)
+                            else data['excerpts'][index] for index, excerpt in enumerate(self.excerpts)]
+        example = self.example.split('\n')
+        if _kept_as(kept, self.first_line - len(self.context_before), [*self.context_before, *example]):
+            del data['example'], data['context_before']
+            data['first_occurrence'] = {'lines_before': len(self.context_before), 'lines': len(example)}
+        return data
+
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> Group:
+    def from_dict(cls, data: Mapping[str, Any], kept: Mapping[int, str] | None = None) -> Group:
+        """The group to_dict() or to_stored_dict() wrote; `kept` is the analysis' kept lines by number."""
+        kept = kept or {}
         # Keys this version does not know are left out, so data written by a newer engine still reads.
         known = {each.name for each in fields(cls)}
         values = {name: value for name, value in data.items() if name in known}
         values['first_seen'] = _moment(values.get('first_seen'))
         values['last_seen'] = _moment(values.get('last_seen'))
+        if 'first_occurrence' in data:
+            before, length = data['first_occurrence']['lines_before'], data['first_occurrence']['lines']
+            lines = _kept_range(kept, data['first_line'] - before, data['first_line'] + length - 1)
+            values['context_before'], values['example'] = lines[:before], '\n'.join(lines[before:])
         group = cls(**values)
         if 'excerpts' in data:
-            group.excerpts = [Excerpt(each['first_line'], list(each['lines'])) for each in data['excerpts']]
+            group.excerpts = [Excerpt(each['first_line'], list(each['lines'])) if isinstance(each, Mapping)
+                              else Excerpt(each[0], _kept_range(kept, each[0], each[1])) for each in data['excerpts']]
         else:  # saved before excerpts were kept: its first occurrence and the lines before it are what it has
             group.excerpts = [first_occurrence(group)]
             if 'last_line' not in data and group.occurrences and len(group.occurrences) >= group.count:
@@ -86,6 +107,27 @@ class Excerpt:
     @property
     def last_line(self) -> int:
         return self.first_line + len(self.lines) - 1
+
+
+def kept_lines(groups: list[Group]) -> dict[int, str]:
+    """The lines the groups' excerpts keep, by number (a line near several groups is one of them)."""
+    kept: dict[int, str] = {}
+    for group in groups:
+        for excerpt in group.excerpts:
+            for number, line in enumerate(excerpt.lines, excerpt.first_line):
+                kept.setdefault(number, line)
+    return kept
+
+
+def _kept_as(kept: Mapping[int, str], first_line: int, lines: list[str]) -> bool:
+    return all(kept.get(number) == line for number, line in enumerate(lines, first_line))
+
+
+def _kept_range(kept: Mapping[int, str], first_line: int, last_line: int) -> list[str]:
+    try:
+        return [kept[number] for number in range(first_line, last_line + 1)]
+    except KeyError as exc:
+        raise ValueError(f'analysis data names kept line {exc.args[0]} but does not hold it') from exc
 
 
 def first_occurrence(group: Group) -> Excerpt:
@@ -169,6 +211,7 @@ class Analysis:
                    for index, count in enumerate(group.activity))
 
     def to_dict(self) -> dict[str, Any]:
+        kept = kept_lines(self.groups)
         return {
             'schema_version': SCHEMA_VERSION,
             'lines': self.lines,
@@ -184,7 +227,8 @@ class Analysis:
             'timeline': [{'start': _iso(bucket.start), 'counts': bucket.counts} for bucket in self.timeline],
             'segments': [asdict(segment) for segment in self.segments],
             'activity': {'start': _iso(self.activity.start), 'step_seconds': self.activity.step_seconds},
-            'groups': [group.to_dict() for group in self.groups],
+            'kept_lines': {str(number): kept[number] for number in sorted(kept)},
+            'groups': [group.to_stored_dict(kept) for group in self.groups],
         }
 
     @classmethod
@@ -194,13 +238,15 @@ class Analysis:
         version = data.get('schema_version', 1)
         if not isinstance(version, int) or version > SCHEMA_VERSION:
             raise ValueError(f'analysis schema version {version!r} is newer than this LogSentry reads')
+        # Saved apart from the rest (services.store) and JSON's keys are text: hence the numbers read back here.
+        kept = {int(number): line for number, line in data.get('kept_lines', {}).items()}
         return cls(
             lines=data['lines'],
             events=data['events'],
             level_counts=dict(data['level_counts']),
             inferred_level_counts=dict(data.get('inferred_level_counts', {})),
             formats=dict(data['formats']),
-            groups=[Group.from_dict(group) for group in data['groups']],
+            groups=[Group.from_dict(group, kept) for group in data['groups']],
             first_timestamp=_moment(data.get('first_timestamp')),
             last_timestamp=_moment(data.get('last_timestamp')),
             truncated_lines=data.get('truncated_lines', 0),

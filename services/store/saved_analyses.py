@@ -23,6 +23,7 @@ def save_analysis(
     analysis = redact_analysis(analysis)  # nothing stored keeps a secret from the log
     summary = analysis.to_dict()
     groups = summary.pop('groups')
+    kept_lines = summary.pop('kept_lines')
     record = AnalysisRecord(
         owner_user_id=owner.user_id,
         guest_id=None if owner.user_id is not None else owner.guest_id,
@@ -31,6 +32,7 @@ def save_analysis(
         formats=dict(analysis.formats),
         summary=summary,
         groups=groups,
+        kept_lines=kept_lines,
         search_text=_search_text(file_name, analysis),
         parse_seconds=parse_seconds,
         raw_log=raw_log,

@@ -96,6 +96,9 @@ class AnalysisRecord(Base):
     formats: Mapped[dict[str, int]] = mapped_column(JSON)
     summary: Mapped[dict[str, Any]] = mapped_column(JSON)
     groups: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    # The log lines kept around the groups' occurrences, by number: not in `summary`, which the history list loads.
+    # Null for analyses saved before they were kept apart (their groups hold their own lines).
+    kept_lines: Mapped[dict[str, str] | None] = mapped_column(JSON)
     # Lower-cased file name and error templates: what history search looks in.
     search_text: Mapped[str] = mapped_column(Text)
     parse_seconds: Mapped[float] = mapped_column(Float, default=0.0)
@@ -118,8 +121,8 @@ class AnalysisRecord(Base):
     )
 
     def to_analysis(self) -> Analysis:
-        """The engine's result as it was saved (its summary and its groups are two columns)."""
-        return Analysis.from_dict({**self.summary, 'groups': self.groups})
+        """The engine's result as it was saved (its summary, its groups and its kept lines are three columns)."""
+        return Analysis.from_dict({**self.summary, 'groups': self.groups, 'kept_lines': self.kept_lines or {}})
 
 
 class Feedback(Base):

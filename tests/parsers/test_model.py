@@ -1,9 +1,12 @@
+import json
+from dataclasses import replace
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
-from parsers import Analysis, Excerpt, Group, analyze_lines
-from parsers.model import SCHEMA_VERSION
+from parsers import Analysis, Excerpt, Group, ReadLimits, analyze_lines
+from parsers.model import SCHEMA_VERSION, first_occurrence
 
 LOG = [
     '2026-01-01 10:00:00 INFO service started',
@@ -34,6 +37,70 @@ def test_an_analysis_reads_back_exactly_what_it_wrote() -> None:
     data = analysis.to_dict()
     assert data['schema_version'] == SCHEMA_VERSION
     assert Analysis.from_dict(data) == analysis
+
+
+FIXTURES = Path(__file__).resolve().parents[1] / 'fixtures'
+# tests/fixtures/app.log as versions 1 and 2 saved it (two lines kept before and after each occurrence).
+APP_LOG_LIMITS = ReadLimits(context_lines=2, context_after_lines=2)
+
+
+def app_log_analysis() -> Analysis:
+    return analyze_lines((FIXTURES / 'app.log').read_text().splitlines(), APP_LOG_LIMITS)
+
+
+def test_an_analysis_saved_at_version_2_opens_as_it_was_and_is_saved_again_smaller() -> None:
+    saved = json.loads((FIXTURES / 'analysis_v2.json').read_text())
+    assert saved['schema_version'] == 2
+    analysis = Analysis.from_dict(saved)
+    assert analysis == app_log_analysis()
+    again = analysis.to_dict()
+    assert Analysis.from_dict(json.loads(json.dumps(again))) == analysis
+    assert len(json.dumps(again)) < len(json.dumps(saved))
+
+
+def test_an_analysis_saved_at_version_1_opens_with_its_first_occurrences_as_excerpts() -> None:
+    analysis = Analysis.from_dict(json.loads((FIXTURES / 'analysis_v1.json').read_text()))
+    current = app_log_analysis()
+    assert [(group.template, group.example, group.context_before) for group in analysis.groups] == [
+        (group.template, group.example, group.context_before) for group in current.groups]
+    for group in analysis.groups:
+        assert group.excerpts == [first_occurrence(group)]
+    assert Analysis.from_dict(json.loads(json.dumps(analysis.to_dict()))) == analysis
+
+
+def test_a_line_kept_near_several_groups_is_written_once_and_groups_name_line_ranges() -> None:
+    analysis = analyze_lines(LOG, ReadLimits(context_lines=2, context_after_lines=2))
+    data = analysis.to_dict()
+    assert data['kept_lines'] == {str(number): line for number, line in enumerate(LOG, 1)}
+    for group in data['groups']:
+        assert all(isinstance(excerpt, list) for excerpt in group['excerpts'])
+        # Its first occurrence and the lines before it are among the kept lines, so they are not written again.
+        assert 'example' not in group and 'context_before' not in group
+    assert Analysis.from_dict(json.loads(json.dumps(data))) == analysis
+
+
+def test_a_first_occurrence_the_kept_lines_do_not_hold_is_written_with_its_group() -> None:
+    analysis = analyze_lines(LOG, ReadLimits(context_lines=2, context_after_lines=2, max_kept_lines=0))
+    data = analysis.to_dict()
+    assert data['kept_lines'] == {}
+    assert [group['example'] for group in data['groups']] == [group.example for group in analysis.groups]
+    assert Analysis.from_dict(json.loads(json.dumps(data))) == analysis
+
+
+def test_an_excerpt_whose_lines_differ_from_the_kept_ones_keeps_its_own() -> None:
+    analysis = analyze_lines(LOG, ReadLimits(context_lines=2, context_after_lines=2))
+    first, second = analysis.groups[:2]
+    analysis.groups[1] = replace(second, excerpts=[Excerpt(1, ['another text of line 1'])])
+    data = analysis.to_dict()
+    assert data['groups'][1]['excerpts'] == [{'first_line': 1, 'lines': ['another text of line 1']}]
+    assert Analysis.from_dict(json.loads(json.dumps(data))).groups[:2] == [first, analysis.groups[1]]
+
+
+def test_data_naming_a_kept_line_it_does_not_hold_is_refused_with_a_clear_error() -> None:
+    data = analyze_lines(LOG, ReadLimits(context_lines=2, context_after_lines=2)).to_dict()
+    del data['kept_lines']['1']
+    with pytest.raises(ValueError, match='names kept line 1 but does not hold it'):
+        Analysis.from_dict(data)
 
 
 def test_an_analysis_saved_without_a_schema_version_still_opens() -> None:

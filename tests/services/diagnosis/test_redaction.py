@@ -1,3 +1,4 @@
+import json
 import subprocess
 import sys
 import tomllib
@@ -130,6 +131,8 @@ def test_an_analysis_is_redacted_with_one_set_of_placeholders() -> None:
     kept = [line for g in redacted.groups for excerpt in g.excerpts for line in excerpt.lines]
     assert 'example.com' not in texts + '\n'.join(kept) and 'hunter2' not in texts + '\n'.join(kept)
     assert len(kept) == sum(len(excerpt.lines) for g in analysis.groups for excerpt in g.excerpts)  # line for line
+    stored = json.dumps(redacted.to_dict())  # as saved: each kept line once, first occurrences read from them
+    assert 'example.com' not in stored and 'hunter2' not in stored and '<EMAIL_1>' in stored
     error = next(group for group in redacted.groups if group.level == 'ERROR')
     assert error.example.startswith('2026-01-01 10:00:01 ERROR reset failed for <EMAIL_1> password=<PASSWORD_')
     assert error.context_before == ['2026-01-01 10:00:00 INFO login ok for <EMAIL_1>']

@@ -76,6 +76,29 @@ def test_an_analysis_saved_before_schema_versions_still_opens_and_exports(databa
     assert '| 2 | ERROR | 2 | ` Connection refused to <*> ` |' in export_markdown(stored)
 
 
+def test_kept_lines_are_stored_once_apart_from_the_summary_the_history_list_loads(database: Database) -> None:
+    analysis_id = save(database, ALICE)
+    stored = get_analysis(database, analysis_id=analysis_id, owner=ALICE)
+    assert stored is not None and stored.kept_lines == {str(number): line for number, line in
+                                                        enumerate(LOG.splitlines(), 1)}
+    assert 'kept_lines' not in stored.summary
+    [listed] = list_analyses(database, owner=ALICE)
+    assert 'kept_lines' in inspect(listed).unloaded
+
+
+def test_an_analysis_saved_at_schema_version_2_opens_from_its_columns(database: Database, fixtures_dir: Path) -> None:
+    saved = json.loads((fixtures_dir / 'analysis_v2.json').read_text())
+    analysis_id = save(database, ALICE)
+    with database.write() as session:  # as version 2 saved it: each group holds its own lines, no kept_lines
+        record = session.get_one(AnalysisRecord, analysis_id)
+        record.summary = {name: value for name, value in saved.items() if name != 'groups'}
+        record.groups, record.kept_lines = saved['groups'], None
+    stored = get_analysis(database, analysis_id=analysis_id, owner=ALICE)
+    assert stored is not None
+    assert stored.to_analysis() == Analysis.from_dict(saved)
+    assert export_json(stored)['groups'][0]['excerpts'] == saved['groups'][0]['excerpts']
+
+
 def test_the_kept_upload_is_loaded_only_when_asked_for(database: Database) -> None:
     analysis_id = save_analysis(database, owner=ALICE, file_name='app.log', size_bytes=len(LOG), analysis=analyzed(),
                                 raw_log=LOG).id
@@ -211,9 +234,9 @@ def test_no_secret_from_the_log_is_stored(database: Database) -> None:
     text = '2026-01-01 10:00:01 ERROR login failed for ann@example.com with password=hunter22\n'
     record = save_analysis(database, owner=Caller(guest_id='g'), file_name='a.log', size_bytes=len(text),
                            analysis=analyzed(text))
-    stored = json.dumps(record.groups) + json.dumps(record.summary) + record.search_text
+    stored = json.dumps(record.groups) + json.dumps(record.summary) + json.dumps(record.kept_lines) + record.search_text
     assert 'hunter22' not in stored and 'ann@example.com' not in stored
-    assert '<PASSWORD_1>' in stored
+    assert '<PASSWORD_1>' in json.dumps(record.kept_lines)
 
 
 def test_a_kept_log_is_decoded_and_redacted(tmp_path: Path) -> None:
