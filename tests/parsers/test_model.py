@@ -39,30 +39,31 @@ def test_an_analysis_reads_back_exactly_what_it_wrote() -> None:
     assert Analysis.from_dict(data) == analysis
 
 
-FIXTURES = Path(__file__).resolve().parents[1] / 'fixtures'
 # tests/fixtures/app.log as versions 1 and 2 saved it (two lines kept before and after each occurrence).
-APP_LOG_LIMITS = ReadLimits(context_lines=2, context_after_lines=2)
-
-
-def app_log_analysis() -> Analysis:
-    return analyze_lines((FIXTURES / 'app.log').read_text().splitlines(), APP_LOG_LIMITS)
+FIXTURES = Path(__file__).resolve().parents[1] / 'fixtures'
 
 
 def test_an_analysis_saved_at_version_2_opens_as_it_was_and_is_saved_again_smaller() -> None:
     saved = json.loads((FIXTURES / 'analysis_v2.json').read_text())
     assert saved['schema_version'] == 2
     analysis = Analysis.from_dict(saved)
-    assert analysis == app_log_analysis()
+    # Compared with what was saved, not with today's engine: templates may change, saved analyses must not.
+    assert [(group.template, group.example, group.context_before, group.last_line, group.activity)
+            for group in analysis.groups] == [
+        (group['template'], group['example'], group['context_before'], group['last_line'], group['activity'])
+        for group in saved['groups']]
+    assert [[(excerpt.first_line, excerpt.lines) for excerpt in group.excerpts] for group in analysis.groups] == [
+        [(excerpt['first_line'], excerpt['lines']) for excerpt in group['excerpts']] for group in saved['groups']]
     again = analysis.to_dict()
     assert Analysis.from_dict(json.loads(json.dumps(again))) == analysis
     assert len(json.dumps(again)) < len(json.dumps(saved))
 
 
 def test_an_analysis_saved_at_version_1_opens_with_its_first_occurrences_as_excerpts() -> None:
-    analysis = Analysis.from_dict(json.loads((FIXTURES / 'analysis_v1.json').read_text()))
-    current = app_log_analysis()
+    saved = json.loads((FIXTURES / 'analysis_v1.json').read_text())
+    analysis = Analysis.from_dict(saved)
     assert [(group.template, group.example, group.context_before) for group in analysis.groups] == [
-        (group.template, group.example, group.context_before) for group in current.groups]
+        (group['template'], group['example'], group['context_before']) for group in saved['groups']]
     for group in analysis.groups:
         assert group.excerpts == [first_occurrence(group)]
     assert Analysis.from_dict(json.loads(json.dumps(analysis.to_dict()))) == analysis
