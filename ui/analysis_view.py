@@ -11,6 +11,7 @@ from typing import Any
 from nicegui import ui
 
 from parsers import ERROR_LEVELS, Analysis, Group, top_incidents
+from parsers.timestamps import sort_key
 from parsers.titles import group_title
 from ui.log_view import clock
 
@@ -67,26 +68,26 @@ def _when(group: Group) -> str:
     return f'first at {first}'
 
 
-def summary_cards(file_name: str, summary: dict[str, Any]) -> None:
-    counts = summary['level_counts']
+def summary_cards(file_name: str, analysis: Analysis) -> None:
+    counts = analysis.level_counts
     errors = sum(counts.get(level, 0) for level in ERROR_LEVELS)
     warnings = counts.get('WARN', 0)
-    span = _time_span(summary.get('first_timestamp'), summary.get('last_timestamp'))
-    formats = ', '.join(summary['formats']) or 'not recognized'
+    span = _time_span(analysis.first_timestamp, analysis.last_timestamp)
+    formats = ', '.join(analysis.formats) or 'not recognized'
     ui.label(file_name).classes('text-2xl font-semibold break-all')
-    inferred = sum(summary.get('inferred_level_counts', {}).get(level, 0) for level in ERROR_LEVELS)
+    inferred = sum(analysis.inferred_level_counts.get(level, 0) for level in ERROR_LEVELS)
     said = f' ({inferred} inferred from the messages)' if inferred else ''
-    sentence = f'{summary["lines"]} lines, {summary["events"]} events, {errors} errors{said}, {warnings} warnings'
+    sentence = f'{analysis.lines} lines, {analysis.events} events, {errors} errors{said}, {warnings} warnings'
     ui.label(sentence + (f', {span}' if span else '') + '.').props('role=status').classes('text-gray-600')
     with ui.element('div').classes('grid grid-cols-2 sm:grid-cols-3 lg:grid-cols-6 gap-3 w-full'):
-        _stat('Lines', f'{summary["lines"]:,}', 'notes')
-        _stat('Events', f'{summary["events"]:,}', 'view_agenda')
+        _stat('Lines', f'{analysis.lines:,}', 'notes')
+        _stat('Events', f'{analysis.events:,}', 'view_agenda')
         _stat('Errors', f'{errors:,}', 'error', 'text-red-700 dark:text-red-400' if errors else '')
         _stat('Warnings', f'{warnings:,}', 'warning', 'text-orange-700 dark:text-orange-400' if warnings else '')
         _stat('Time span', span or 'no timestamps', 'schedule')
         _stat('Formats', formats, 'category')
-    if summary.get('truncated_lines'):
-        ui.label(f'{summary["truncated_lines"]} over-long lines were cut.').classes('text-sm text-gray-600')
+    if analysis.truncated_lines:
+        ui.label(f'{analysis.truncated_lines} over-long lines were cut.').classes('text-sm text-gray-600')
 
 
 def _stat(name: str, value: str, icon: str, value_classes: str = '') -> None:
@@ -97,11 +98,11 @@ def _stat(name: str, value: str, icon: str, value_classes: str = '') -> None:
         ui.label(value).classes(f'text-lg font-semibold break-words {value_classes}')
 
 
-def _time_span(first: str | None, last: str | None) -> str:
-    if not first or not last:
+def _time_span(start: datetime | None, end: datetime | None) -> str:
+    if start is None or end is None:
         return ''
-    start, end = datetime.fromisoformat(first), datetime.fromisoformat(last)
-    seconds = (end - start).total_seconds()
+    # Saved before one analysis held one kind of time, the two can differ in having a zone: compare them in UTC.
+    seconds = (sort_key(end) - sort_key(start)).total_seconds()
     for unit, size in (('day', 86400), ('hour', 3600), ('minute', 60)):
         if seconds >= size:
             amount = seconds / size

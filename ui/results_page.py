@@ -53,8 +53,8 @@ def register(services: Services) -> None:
                 return
             # The story comes first on the page, though it opens groups through the explorer built last.
             story = ui.element('div').classes('w-full')
-            summary_cards(record.file_name, record.summary)
             analysis = record.to_analysis()
+            summary_cards(record.file_name, analysis)
             open_line = log_dialog(analysis, window=services.settings.log_view_lines,
                                    whole_log=lambda: _kept_log(services, record.id, owner))
             await _actions(services, record, owner, open_line)

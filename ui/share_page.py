@@ -33,8 +33,8 @@ def register(services: Services) -> None:
             )
             # The story comes first, as on the results page, though it opens groups through the table built last.
             story = ui.element('div').classes('w-full')
-            summary_cards(view['file_name'], view['summary'])
             analysis = Analysis.from_dict({**view['summary'], 'groups': view['groups']})
+            summary_cards(view['file_name'], analysis)
             time_filter = TimeFilter(analysis)
             timeline_card(analysis, time_filter)
             if view['diagnosis']:

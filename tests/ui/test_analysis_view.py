@@ -1,10 +1,12 @@
+from datetime import UTC, datetime
+
 from nicegui import ui
 from nicegui.elements.markdown import prepare_content
 from nicegui.testing import User
 
 from services.samples import SAMPLES
 from tests.ui.waits import WAIT
-from ui.analysis_view import html_as_text
+from ui.analysis_view import _time_span, html_as_text
 from ui.log_view import cited_lines
 
 
@@ -120,3 +122,10 @@ async def test_levels_said_by_the_messages_are_shown_as_inferred(user: User) -> 
     assert [row['level'] for row in table.rows] == ['ERROR (inferred)', '-']
     timeline = next(chart for chart in user.find(kind=ui.echart).elements if 'xAxis' in chart.options)
     assert [series['name'] for series in timeline.options['series']] == ['No level', 'ERROR']
+
+
+def test_a_time_span_from_a_time_without_a_zone_to_one_with_it_is_read_in_utc() -> None:
+    # Analyses saved before one analysis held one kind of time can mix the two.
+    assert _time_span(datetime(2026, 11, 26, 9, 0), datetime(2026, 11, 26, 10, 30, tzinfo=UTC)) == \
+        '1.5 hours from 2026-11-26 09:00'
+    assert _time_span(None, datetime(2026, 11, 26, 10, 30)) == ''
