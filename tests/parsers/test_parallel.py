@@ -88,6 +88,19 @@ def test_a_long_line_at_the_split_point_loses_no_line(tmp_path: Path) -> None:
     assert summary(two) == summary(one)
 
 
+def test_a_line_of_a_shorter_header_reads_alike_in_one_process_and_in_parallel(tmp_path: Path) -> None:
+    """A comment turns the reading to the learned header; a line without milliseconds and [component] after it
+    has its level taken out of its message, read in one process or in parts."""
+    debug, info = ('2026-11-26 09:00:00,000 DEBUG [web] request served 0',
+                   '2026-11-26 09:00:01,000 INFO [web] request 0 served in 0ms')
+    log = tmp_path / 'shorter.log'
+    log.write_text('\n'.join([debug, info] * 10 + ['', '#', ''] + [debug] * 20
+                             + ['2026-11-26 09:00:03 WARN disk 0% full'] + [info] * 5) + '\n', encoding='utf-8')
+    one, two = analyze_both(log, 2)
+    assert summary(two) == summary(one)
+    assert [(g.level, g.template) for g in one.groups if 'disk' in g.template] == [('WARN', 'disk <*> full')]
+
+
 RECORDS = st.sampled_from([
     '2026-11-26 09:00:01,000 INFO [web] request {n} served in {n}ms',
     '2026-11-26 09:00:02,500 ERROR [db] query {n} failed',
