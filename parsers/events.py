@@ -71,7 +71,7 @@ class EventReader:
 
     def feed(self, batch: list[str]) -> None:
         if not self.ranked:
-            self._detect(batch)
+            self.learn_formats(batch)
         if self.unwrapping:
             for line in batch:
                 self.line_no += 1
@@ -137,7 +137,9 @@ class EventReader:
         recent = list(self.recent) if self.at_end else list(self.recent)[:-1]
         return (recent[-1] if recent else event.message), recent[:-1]
 
-    def _detect(self, batch: list[str]) -> None:
+    def learn_formats(self, batch: list[str]) -> None:
+        """Rank the formats by the log's first batch of lines (given before the first feed by a reader that starts
+        inside the log, so that it reads as one started at the top would)."""
         sample = [line for line in batch[:SAMPLE_LINES * 4] if line.strip()][:SAMPLE_LINES]
         unwrapped = [wrappers.unwrap(line) for line in sample]
         if sample and sum(1 for item in unwrapped if item is not None) >= 0.8 * len(sample):

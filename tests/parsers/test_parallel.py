@@ -101,6 +101,20 @@ def test_a_line_of_a_shorter_header_reads_alike_in_one_process_and_in_parallel(t
     assert [(g.level, g.template) for g in one.groups if 'disk' in g.template] == [('WARN', 'disk <*> full')]
 
 
+def test_a_small_part_reads_with_the_header_learned_from_the_file_start(tmp_path: Path) -> None:
+    """The first part alone holds a line of a shorter header, too many among its few lines for the [component]
+    column to be learned from them: each part ranks the formats by the file's first lines instead."""
+    debug, info = ('2026-11-26 09:00:00,000 DEBUG [web] request served 0',
+                   '2026-11-26 09:00:01,000 INFO [web] request 0 served in 0ms')
+    log = tmp_path / 'small.log'
+    shorter = '2026-11-26 09:00:03 WARN disk 0% full'
+    log.write_text('\n'.join([debug, debug, '', debug, info, info, shorter, '', info, '#']
+                             + [debug, debug, info, '', debug] * 6), encoding='utf-8')
+    one, four = analyze_both(log, 4)
+    assert summary(four) == summary(one)
+    assert {g.template for g in one.groups if g.level == 'DEBUG'} == {'request served <*>'}
+
+
 RECORDS = st.sampled_from([
     '2026-11-26 09:00:01,000 INFO [web] request {n} served in {n}ms',
     '2026-11-26 09:00:02,500 ERROR [db] query {n} failed',
