@@ -253,3 +253,15 @@ def test_a_level_word_after_the_time_of_a_line_no_format_reads_is_its_level() ->
     # A word that is no level stays in the message; a single letter is no level outside a column of them.
     assert opening_record('2026-11-26 09:00:03 disk ERROR') == ('2026-11-26 09:00:03', 'ERROR', None, 'disk ERROR')
     assert opening_record('2026-11-26 09:00:03 A disk failed') == ('2026-11-26 09:00:03', '', None, 'A disk failed')
+
+
+def test_lines_another_format_reads_without_time_or_level_count_as_that_format() -> None:
+    debug = '2026-11-26 09:00:00,000 DEBUG [web] request served {}'
+    lines = []
+    for n in range(30):
+        lines.append(debug.format(n))
+        if n % 5 == 0:
+            lines += [f'{{"job": {n}, "state": "done"}}', f'user=bob action=login n={n}']
+    analysis, _ = analyze('\n'.join(lines))
+    assert analysis.formats == {'log4j': 30, 'json': 6, 'logfmt': 6}
+    assert {g.template for g in analysis.groups if g.level == 'DEBUG'} == {'request served <*>'}

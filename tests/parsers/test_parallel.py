@@ -115,6 +115,22 @@ def test_a_small_part_reads_with_the_header_learned_from_the_file_start(tmp_path
     assert {g.template for g in one.groups if g.level == 'DEBUG'} == {'request served <*>'}
 
 
+def test_a_comment_that_only_the_learned_header_reads_does_not_change_how_the_rest_is_read(tmp_path: Path) -> None:
+    """The learned header reads a `#` comment as a record of its own; were the reading to turn to that header, the
+    records after it would read otherwise in one process than in a part that starts after the comment."""
+    debug, info = ('2026-11-26 09:00:00,000 DEBUG [web] request served 0',
+                   '2026-11-26 09:00:01,000 INFO [web] request 0 served in 0ms')
+    shorter = '2026-11-26 09:00:03 WARN disk 0% full'
+    log = tmp_path / 'comment.log'
+    log.write_text('\n'.join([debug] * 6 + [shorter, debug, '', debug, '', debug, debug, info, debug] + [''] * 5
+                             + ['#', info, info, info, info, shorter, shorter, shorter] + [debug] * 12),
+                   encoding='utf-8')
+    one, two = analyze_both(log, 2)
+    assert summary(two) == summary(one)
+    assert {g.template for g in one.groups if g.level in ('DEBUG', 'INFO')} == {
+        'request served <*>', 'request <*> served in <*>'}
+
+
 RECORDS = st.sampled_from([
     '2026-11-26 09:00:01,000 INFO [web] request {n} served in {n}ms',
     '2026-11-26 09:00:02,500 ERROR [db] query {n} failed',
