@@ -71,7 +71,7 @@ class EventReader:
 
     def feed(self, batch: list[str]) -> None:
         if not self.ranked:
-            self._detect(batch)
+            self.learn_formats(batch)
         if self.unwrapping:
             for line in batch:
                 self.line_no += 1
@@ -137,7 +137,9 @@ class EventReader:
         recent = list(self.recent) if self.at_end else list(self.recent)[:-1]
         return (recent[-1] if recent else event.message), recent[:-1]
 
-    def _detect(self, batch: list[str]) -> None:
+    def learn_formats(self, batch: list[str]) -> None:
+        """Rank the formats by the log's first batch of lines (given before the first feed by a reader that starts
+        inside the log, so that it reads as one started at the top would)."""
         sample = [line for line in batch[:SAMPLE_LINES * 4] if line.strip()][:SAMPLE_LINES]
         unwrapped = [wrappers.unwrap(line) for line in sample]
         if sample and sum(1 for item in unwrapped if item is not None) >= 0.8 * len(sample):
@@ -165,29 +167,32 @@ class EventReader:
         if record is CONTINUES:
             self._continue(line)
             return
+        reader = self.fmt
         if record is None:
-            record = self._record_elsewhere(line)
-            if record is None:
+            found = self._record_elsewhere(line)
+            if found is None:
                 self._continue(line)
                 return
+            record, reader = found
         if not record[0]:
             record = (wrap_ts, *record[1:])
         event = self.event
         if event is None:
-            self.event = Event(self.line_no, self.line_no, *record, self.fmt)
+            self.event = Event(self.line_no, self.line_no, *record, reader)
         else:
             self._done(event)
-            event.restart(self.line_no, record, self.fmt)
+            event.restart(self.line_no, record, reader)
 
-    def _record_elsewhere(self, line: str) -> Record | None:
+    def _record_elsewhere(self, line: str) -> tuple[Record, Format] | None:
+        """The record a line opens that the current format does not read, and the format that reads it."""
         event = self.event
         if line.startswith(TRACEBACK):
             if event is not None and _traceback_continues(event):
                 return None
-            return None, 'ERROR', None, line
+            return (None, 'ERROR', None, line), self.fmt
         level = crash_start_level(line)
         if level:
-            return None, level, None, line
+            return (None, level, None, line), self.fmt
         if event is not None and CONTINUATION.match(line):
             return None
         for index, fmt in enumerate(self.ranked):
@@ -195,18 +200,21 @@ class EventReader:
                 continue
             record = fmt.parse(line)
             if record is not None and record is not CONTINUES:
-                self._switch(fmt, index, line)
-                return record
+                # A line with no time and no level (a comment) is read, but does not turn the log to that format.
+                if record[0] or record[1]:
+                    self._switch(fmt, index, line)
+                return record, fmt
         if self.fmt is plain.FORMAT or event is None or FRAME.match(self.recent[-2]):
-            return plain.FORMAT.parse(line) or (None, '', None, line)
+            return plain.FORMAT.parse(line) or (None, '', None, line), self.fmt
         opened = opening_record(line)
         if opened is not None:
-            return opened
+            return opened, self.fmt
         if self.line_no - event.first >= RELEARN_AFTER:
             # A long run of lines nothing reads: a new segment in an unknown format. Learn it from the next chunk.
             self.fmt = plain.FORMAT
             self.ranked = []
-            return plain.FORMAT.parse(line)
+            record = plain.FORMAT.parse(line)
+            return None if record is None else (record, self.fmt)
         return None
 
     def _switch(self, fmt: Format, index: int, line: str) -> None:

@@ -63,11 +63,16 @@ def _cuts(stream: BinaryIO, size: int, workers: int) -> list[int] | None:
 
 def analyze_parallel(stream: BinaryIO, ranges: list[tuple[int, int]], limits: ReadLimits) -> Analysis:
     path = str(getattr(stream, 'name', ''))
+    # Every part ranks the formats by the file's first lines, as one process does; a part's own lines (a few, in
+    # a small part) could teach it another header.
+    head = next(iter_batches(stream, limits))[:SAMPLE_LINES * 4]
+    stream.seek(0)
     context = multiprocessing.get_context('fork' if 'fork' in multiprocessing.get_all_start_methods() else 'spawn')
     with ProcessPoolExecutor(max_workers=len(ranges) - 1, mp_context=context, initializer=exit_with_parent) as pool:
-        futures = [pool.submit(_read_part, path, start, end, limits) for start, end in ranges[1:]]
+        futures = [pool.submit(_read_part, path, start, end, limits, head) for start, end in ranges[1:]]
         stats = ReadStats()
         engine = Engine(limits, None)
+        engine.reader.learn_formats(head)
         for batch in iter_batches(_Range(stream, ranges[0][1]), limits, stats):
             engine.feed(batch)
         for future in futures:
@@ -78,9 +83,10 @@ def analyze_parallel(stream: BinaryIO, ranges: list[tuple[int, int]], limits: Re
     return engine.result(stats)
 
 
-def _read_part(path: str, start: int, end: int, limits: ReadLimits) -> tuple[Partial, ReadStats]:
+def _read_part(path: str, start: int, end: int, limits: ReadLimits, head: list[str]) -> tuple[Partial, ReadStats]:
     stats = ReadStats()
     engine = Engine(limits, None)
+    engine.reader.learn_formats(head)
     with open(path, 'rb') as handle:
         handle.seek(start)
         for batch in iter_batches(_Range(handle, end - start), limits, stats):

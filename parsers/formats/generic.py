@@ -46,14 +46,24 @@ _SEPARATORS = frozenset(('-', '--', '---', ':', '|', ',', '>', '>>', '::', '=>',
 _NUMBER = re.compile(r'[\d.:,+-]*\d[\d.:,+-]*').fullmatch
 _DOTTED = re.compile(r'[A-Za-z_$][\w$-]*(?:\.[A-Za-z_$][\w$-]*)+').fullmatch
 _LEVEL_CORE = re.compile(r'[\[(<]?([A-Za-z]+)').match
+
+
+def _level_field(words: str) -> str:
+    """A level column: `INFO`, `[WARN]`, `<E>`, `ERROR/Main]`; a bracketed level may follow the last bracket
+    directly and be padded (`][INFO ][`)."""
+    return (r'(?:\s+|\s*(?=[\[(<]))[\[(<]? *(?P<level>' + words + r')(?![A-Za-z\d])'
+            + r'(?:[^\s\[\]()<>]*(?: *[\])>])?(?=[\s\[(]|$)|\S*)')
+
+
+_LEVEL_WORD_CHOICE = '|'.join(sorted(LEVEL_WORDS, key=len, reverse=True))
+# A level word right after the time of a line without the file's header: its level, not part of its message.
+# Single letters (`I`, `W`) are not trusted outside a column that holds them.
+_LEVEL_WORD_FIELD = _level_field(_LEVEL_WORD_CHOICE)
 _FIELD_PATTERNS = {
     'num': r'\s+\S+',
     'text': r'\s+\S+',
-    # `INFO`, `[WARN]`, `<E>`, `ERROR/Main]`; a bracketed level may follow the last bracket directly and be padded
-    # (`][INFO ][`); a single letter (`I`, `W`) only where the whole column holds them.
-    'level': r'(?:\s+|\s*(?=[\[(<]))[\[(<]? *(?P<level>' + '|'.join(sorted(LEVEL_WORDS, key=len, reverse=True))
-             + r'|[' + ''.join(sorted(LEVEL_LETTERS)) + r'](?=[\s\])>]))(?![A-Za-z\d])'
-             + r'(?:[^\s\[\]()<>]*(?: *[\])>])?(?=[\s\[(]|$)|\S*)',
+    # A single letter (`I`, `W`) only where the whole column holds them.
+    'level': _level_field(_LEVEL_WORD_CHOICE + r'|[' + ''.join(sorted(LEVEL_LETTERS)) + r'](?=[\s\])>])'),
     # A column of one-character marks (`*`, `#`, `-`) that says how bad each line is.
     'mark': r'\s+(?P<level>[' + re.escape(''.join(LEVEL_MARKS)) + r'])(?=\s)',
     'bracket': r'\s*' + _BRACKETED,
@@ -111,8 +121,9 @@ def learn(sample: Sequence[str]) -> Format | None:
                         levels=LEVEL_OF | LEVEL_MARKS if 'mark' in fields else None)
     if not _agree(sum(1 for line in lines if full.parse(line) is not None), len(rests)):
         return None
-    # A line with the timestamp but not the rest of the header still starts a record: the rest is its message.
-    bare = regex_format(NAME, ts_part + r'(?P<level>)(?P<comp>)\s*(?P<msg>.*)', lines[:3]).parse
+    # A line with the timestamp but not the rest of the header still starts a record: a level word after the time
+    # is its level (as where the header has one), the rest its message.
+    bare = regex_format(NAME, ts_part + r'(?:' + _LEVEL_WORD_FIELD + r')?(?P<comp>)\s*(?P<msg>.*)', lines[:3]).parse
     whole = full.parse
     has_level = any(kind in _LEVEL_KINDS for kind in fields)
     letter_in_time = name == 'glog'  # `I1126 09:14:02.101`: the time opens with the level
@@ -239,19 +250,21 @@ def _timestamp_shape(lines: list[str]) -> tuple[str, int] | None:
 
 def opening_record(line: str) -> Record | None:
     """A line no format of the file reads that opens with a dated timestamp (after at most one word, or seconds
-    since 1970 in brackets) starts a record of its own: continuation lines do not begin with the time. A lone mark
-    after the time (`*`, `#`; not the dash that also separates) is its level."""
+    since 1970 in brackets) starts a record of its own: continuation lines do not begin with the time. A level word
+    or a lone mark after the time (`*`, `#`; not the dash that also separates) is its level."""
     found = _opening(line, 0, 300)
     if found is None:
         return None
     message = found.group('msg')
-    mark = found.group('mark')
-    return found.group('ts'), LEVEL_MARKS[mark] if mark else leading_level(message), None, message
+    mark, word = found.group('mark', 'level')
+    level = LEVEL_MARKS[mark] if mark else LEVEL_OF[word] if word else leading_level(message)
+    return found.group('ts'), level, None, message
 
 
 _opening = re.compile(
     r'(?:\S+\s+)?[\[(]?(?P<ts>' + '|'.join(pattern for name, (pattern, _) in TS_SHAPES.items() if name not in _UNDATED)
-    + r'|(?<=[\[(])' + TS_SHAPES['epoch'][0] + r')[\])]?(?=[\s,:]|$)\s*(?:(?P<mark>[.*#!+])\s)?(?P<msg>.*)'
+    + r'|(?<=[\[(])' + TS_SHAPES['epoch'][0] + r')[\])]?(?=[\s,:]|$)'
+    + r'(?:\s+(?P<mark>[.*#!+])(?=\s)|' + _LEVEL_WORD_FIELD + r')?\s*(?P<msg>.*)'
 ).match
 
 

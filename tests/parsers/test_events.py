@@ -1,6 +1,7 @@
 import io
 
 from parsers import Analysis, analyze_lines, analyze_stream
+from parsers.formats.generic import opening_record
 
 
 def analyze(text: str) -> tuple[Analysis, dict[int, tuple[int, int, str]]]:
@@ -226,3 +227,41 @@ def test_a_line_of_another_shape_that_opens_with_a_timestamp_starts_an_event() -
                    on_event=lambda first, last, _group, level, ts: events.append((first, last, level, ts)))
     assert sorted(events) == [(1, 1, 'INFO', '30 May 12:23:52.442'), (2, 2, 'DEBUG', '30 May 10:05:20'),
                               (3, 3, 'WARN', '31 May 04:32:08'), (4, 5, '', '1496141844')]
+
+
+def test_a_level_word_after_the_time_of_a_line_without_the_learned_header_is_its_level() -> None:
+    """The file's header has milliseconds and a [component]; a line with a shorter header still has its level read
+    and taken out of its message, as a format that reads that shorter header would."""
+    debug, info = ('2026-11-26 09:00:00,000 DEBUG [web] request served 0',
+                   '2026-11-26 09:00:01,000 INFO [web] request 0 served in 0ms')
+    text = '\n'.join([debug, info] * 10 + ['', '#', ''] + [debug] * 20
+                     + ['2026-11-26 09:00:03 WARN disk 0% full', '2026-11-26 09:00:04 [ERROR] disk 1% full',
+                        '2026-11-26 09:00:05 disk 2% full']) + '\n'
+    analysis, rows = analyze(text)
+    assert rows[44][2] == 'WARN' and rows[45][2] == 'ERROR' and rows[46][2] == ''
+    assert sorted((g.level, g.template) for g in analysis.groups if 'disk' in g.template) == [
+        ('', 'disk <*> full'), ('ERROR', 'disk <*> full'), ('WARN', 'disk <*> full')]
+
+
+def test_a_level_word_after_the_time_of_a_line_no_format_reads_is_its_level() -> None:
+    assert opening_record('2026-11-26 09:00:03 WARN disk 0% full') == (
+        '2026-11-26 09:00:03', 'WARN', None, 'disk 0% full')
+    assert opening_record('2026-11-26 09:00:03 [error] disk full') == (
+        '2026-11-26 09:00:03', 'ERROR', None, 'disk full')
+    assert opening_record('2026-11-26 09:00:03 Warning: disk full') == (
+        '2026-11-26 09:00:03', 'WARN', None, 'disk full')
+    # A word that is no level stays in the message; a single letter is no level outside a column of them.
+    assert opening_record('2026-11-26 09:00:03 disk ERROR') == ('2026-11-26 09:00:03', 'ERROR', None, 'disk ERROR')
+    assert opening_record('2026-11-26 09:00:03 A disk failed') == ('2026-11-26 09:00:03', '', None, 'A disk failed')
+
+
+def test_lines_another_format_reads_without_time_or_level_count_as_that_format() -> None:
+    debug = '2026-11-26 09:00:00,000 DEBUG [web] request served {}'
+    lines = []
+    for n in range(30):
+        lines.append(debug.format(n))
+        if n % 5 == 0:
+            lines += [f'{{"job": {n}, "state": "done"}}', f'user=bob action=login n={n}']
+    analysis, _ = analyze('\n'.join(lines))
+    assert analysis.formats == {'log4j': 30, 'json': 6, 'logfmt': 6}
+    assert {g.template for g in analysis.groups if g.level == 'DEBUG'} == {'request served <*>'}

@@ -88,6 +88,49 @@ def test_a_long_line_at_the_split_point_loses_no_line(tmp_path: Path) -> None:
     assert summary(two) == summary(one)
 
 
+def test_a_line_of_a_shorter_header_reads_alike_in_one_process_and_in_parallel(tmp_path: Path) -> None:
+    """A comment turns the reading to the learned header; a line without milliseconds and [component] after it
+    has its level taken out of its message, read in one process or in parts."""
+    debug, info = ('2026-11-26 09:00:00,000 DEBUG [web] request served 0',
+                   '2026-11-26 09:00:01,000 INFO [web] request 0 served in 0ms')
+    log = tmp_path / 'shorter.log'
+    log.write_text('\n'.join([debug, info] * 10 + ['', '#', ''] + [debug] * 20
+                             + ['2026-11-26 09:00:03 WARN disk 0% full'] + [info] * 5) + '\n', encoding='utf-8')
+    one, two = analyze_both(log, 2)
+    assert summary(two) == summary(one)
+    assert [(g.level, g.template) for g in one.groups if 'disk' in g.template] == [('WARN', 'disk <*> full')]
+
+
+def test_a_small_part_reads_with_the_header_learned_from_the_file_start(tmp_path: Path) -> None:
+    """The first part alone holds a line of a shorter header, too many among its few lines for the [component]
+    column to be learned from them: each part ranks the formats by the file's first lines instead."""
+    debug, info = ('2026-11-26 09:00:00,000 DEBUG [web] request served 0',
+                   '2026-11-26 09:00:01,000 INFO [web] request 0 served in 0ms')
+    log = tmp_path / 'small.log'
+    shorter = '2026-11-26 09:00:03 WARN disk 0% full'
+    log.write_text('\n'.join([debug, debug, '', debug, info, info, shorter, '', info, '#']
+                             + [debug, debug, info, '', debug] * 6), encoding='utf-8')
+    one, four = analyze_both(log, 4)
+    assert summary(four) == summary(one)
+    assert {g.template for g in one.groups if g.level == 'DEBUG'} == {'request served <*>'}
+
+
+def test_a_comment_that_only_the_learned_header_reads_does_not_change_how_the_rest_is_read(tmp_path: Path) -> None:
+    """The learned header reads a `#` comment as a record of its own; were the reading to turn to that header, the
+    records after it would read otherwise in one process than in a part that starts after the comment."""
+    debug, info = ('2026-11-26 09:00:00,000 DEBUG [web] request served 0',
+                   '2026-11-26 09:00:01,000 INFO [web] request 0 served in 0ms')
+    shorter = '2026-11-26 09:00:03 WARN disk 0% full'
+    log = tmp_path / 'comment.log'
+    log.write_text('\n'.join([debug] * 6 + [shorter, debug, '', debug, '', debug, debug, info, debug] + [''] * 5
+                             + ['#', info, info, info, info, shorter, shorter, shorter] + [debug] * 12),
+                   encoding='utf-8')
+    one, two = analyze_both(log, 2)
+    assert summary(two) == summary(one)
+    assert {g.template for g in one.groups if g.level in ('DEBUG', 'INFO')} == {
+        'request served <*>', 'request <*> served in <*>'}
+
+
 RECORDS = st.sampled_from([
     '2026-11-26 09:00:01,000 INFO [web] request {n} served in {n}ms',
     '2026-11-26 09:00:02,500 ERROR [db] query {n} failed',
