@@ -7,10 +7,11 @@ the engine's pass free of bookkeeping for lines that may never be wanted. Memory
 from __future__ import annotations
 
 import math
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from parsers.model import Excerpt, Group
+from parsers.model import Excerpt, Group, first_occurrence
 from parsers.reader import TRUNCATION_MARKER, ReadLimits
 
 # Each kept line is cut to this many characters (and marked), as the lines before a first occurrence are.
@@ -50,6 +51,9 @@ def keep_excerpts(groups: list[Group], batches: Iterable[list[str]], limits: Rea
     for window in windows:
         if window.lines:
             window.group.excerpts.append(Excerpt(window.start, window.lines))
+    for group in groups:
+        if not group.excerpts:  # past the limit: its first event and the lines before it, which the group holds
+            group.excerpts.append(first_occurrence(group))
 
 
 def _cut(line: str) -> str:
@@ -58,24 +62,50 @@ def _cut(line: str) -> str:
 
 def _chosen_windows(groups: list[Group], limits: ReadLimits) -> list[_Window]:
     """Each group's windows, merged where they meet: first every group's first and last occurrence (in the groups'
-    order, errors first), then its next occurrences, as long as the kept lines stay within the limit."""
+    order, errors first), then its next occurrences, as long as the kept lines stay within the limit. A line is
+    kept once however many groups it is near, so only lines no window holds yet count against the limit."""
     wanted: dict[int, list[tuple[int, int]]] = {id(group): [] for group in groups}
     budget = limits.max_kept_lines
+    covered = _Covered()
     rounds = [[(group, group.first_line), (group, group.last_line)] for group in groups]
     rounds.append([(group, line) for group in groups for line in group.occurrences[1:limits.kept_occurrences]])
     for group, line in (pair for one_round in rounds for pair in one_round):
         if line <= 0:
             continue
         window = _around(group, line, limits)
-        size = window[1] - window[0] + 1
-        if size <= budget and window not in wanted[id(group)]:
+        if window in wanted[id(group)]:
+            continue
+        new = covered.new_lines(*window)
+        if new <= budget:
             wanted[id(group)].append(window)
-            budget -= size
+            covered.add(*window)
+            budget -= new
     chosen = []
     for group in groups:
         for start, end in _merged(wanted[id(group)]):
             chosen.append(_Window(group, start, end))
     return chosen
+
+
+class _Covered:
+    """The lines some window already holds, as sorted disjoint ranges."""
+
+    def __init__(self) -> None:
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+
+    def new_lines(self, start: int, end: int) -> int:
+        """How many of the lines start..end no range holds yet."""
+        new = end - start + 1
+        for index in range(bisect_left(self.ends, start), bisect_right(self.starts, end)):
+            new -= min(end, self.ends[index]) - max(start, self.starts[index]) + 1
+        return new
+
+    def add(self, start: int, end: int) -> None:
+        low, high = bisect_left(self.ends, start - 1), bisect_right(self.starts, end + 1)
+        if low < high:  # joins the ranges it meets
+            start, end = min(start, self.starts[low]), max(end, self.ends[high - 1])
+        self.starts[low:high], self.ends[low:high] = [start], [end]
 
 
 def _around(group: Group, line: int, limits: ReadLimits) -> tuple[int, int]:

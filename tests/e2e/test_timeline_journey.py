@@ -1,5 +1,6 @@
 """The timeline in a browser: zooming and brushing narrow the groups table; a log without levels still shows volume."""
 
+import re
 from pathlib import Path
 
 from playwright.sync_api import Locator, Page, expect
@@ -34,7 +35,8 @@ def test_zoom_and_brush_narrow_the_groups_table(page: Page, app_server: AppServe
     page.mouse.up()
     expect(table.get_by_text('connection pool exhausted')).to_have_count(0)
     expect(table.get_by_text('redis timeout after')).to_be_visible()
-    expect(page.get_by_text('Groups seen 2026-11-26')).to_be_visible()
+    expect(page.get_by_text('bars. Groups seen 2026-11-26')).to_be_visible()  # the chart's status
+    expect(page.get_by_text(re.compile(r'of 3 groups seen 2026-11-26'))).to_be_visible()  # the table's
     save_screenshot(page, 'timeline-zoomed')
 
     page.get_by_role('button', name='Show all times').click()

@@ -62,3 +62,26 @@ def test_a_pipe_is_read_once_and_keeps_no_excerpts() -> None:
     analysis = analyze_stream(Pipe(('\n'.join(numbered_log(50, {25})) + '\n').encode()), LIMITS)
     assert analysis.lines == 50
     assert all(group.excerpts == [] for group in analysis.groups)
+
+
+def test_a_line_near_many_groups_counts_once_against_the_limit() -> None:
+    # Every line its own group: the windows of neighbouring groups share almost all their lines.
+    log = [f'2026-11-26 10:00:00 INFO [web] step{"x" * n} done' for n in range(1, 201)]
+    limits = ReadLimits(context_lines=2, context_after_lines=2, kept_occurrences=1, max_kept_lines=210)
+    groups = analyze_lines(log, limits).groups
+    assert len(groups) == 200
+    kept = {excerpt.first_line + index for group in groups for excerpt in group.excerpts
+            for index in range(len(excerpt.lines))}
+    assert kept == set(range(1, 201))
+    assert all(excerpt.lines == log[excerpt.first_line - 1:excerpt.last_line]
+               for group in groups for excerpt in group.excerpts)
+
+
+def test_a_group_past_the_limit_still_shows_its_first_event_and_the_lines_before_it() -> None:
+    log = [f'2026-11-26 10:00:00 INFO [web] step{"x" * n} done' for n in range(1, 101)]
+    limits = ReadLimits(context_lines=2, context_after_lines=2, kept_occurrences=1, max_kept_lines=10)
+    last = analyze_lines(log, limits).groups[-1]
+    [excerpt] = last.excerpts
+    assert excerpt.last_line == last.first_line == 100
+    assert len(excerpt.lines) > 1
+    assert excerpt.lines == log[excerpt.first_line - 1:100]

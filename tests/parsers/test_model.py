@@ -1,3 +1,4 @@
+import io
 import json
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -5,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from parsers import Analysis, Excerpt, Group, ReadLimits, analyze_lines
+from parsers import Analysis, Excerpt, Group, ReadLimits, analyze_lines, analyze_stream
 from parsers.model import SCHEMA_VERSION, first_occurrence
 
 LOG = [
@@ -80,8 +81,14 @@ def test_a_line_kept_near_several_groups_is_written_once_and_groups_name_line_ra
     assert Analysis.from_dict(json.loads(json.dumps(data))) == analysis
 
 
+class Pipe(io.BytesIO):
+    def seekable(self) -> bool:
+        return False
+
+
 def test_a_first_occurrence_the_kept_lines_do_not_hold_is_written_with_its_group() -> None:
-    analysis = analyze_lines(LOG, ReadLimits(context_lines=2, context_after_lines=2, max_kept_lines=0))
+    # A pipe is read once, so no lines are kept beside the groups.
+    analysis = analyze_stream(Pipe(('\n'.join(LOG) + '\n').encode()), ReadLimits(context_lines=2))
     data = analysis.to_dict()
     assert data['kept_lines'] == {}
     assert [group['example'] for group in data['groups']] == [group.example for group in analysis.groups]
