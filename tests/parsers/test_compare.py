@@ -1,5 +1,4 @@
 import json
-import time
 from datetime import datetime, timedelta
 
 from parsers import Analysis, Group, analyze_lines
@@ -174,16 +173,14 @@ def test_an_empty_baseline_makes_everything_new() -> None:
     assert comparison.new[0].expected == 0
 
 
-def test_thousands_of_groups_compare_quickly() -> None:
+def test_thousands_of_groups_are_compared_by_similarity_only_among_the_largest() -> None:
     def many(prefix: str) -> Analysis:
         # Words without digits, which masking would make alike: 'bcd' for group 123.
         groups = [Group(id=index + 1, template=f'{prefix} step {_letters(index)} failed for <*>', level='ERROR',
                         count=5, first_line=index + 1, example='') for index in range(5000)]
         return Analysis(lines=25_000, events=25_000, level_counts={}, formats={}, groups=groups)
 
-    started = time.perf_counter()
     comparison = compare(many('alpha'), many('omega'))
-    assert time.perf_counter() - started < 5
     # Only the first 500 of each side are compared by similarity; the rest would need an exact match.
     assert (len(comparison.unchanged), len(comparison.new), len(comparison.gone)) == (500, 4500, 4500)
     assert all(row.matched_by == 'similar template' for row in comparison.unchanged)
