@@ -76,7 +76,6 @@ class BodyLimit:
             await self._refuse(scope, receive, send)
             return
         received = 0
-        started = False
 
         async def counted() -> Message:
             nonlocal received
@@ -87,20 +86,29 @@ class BodyLimit:
                     raise BodyTooLarge(self.message)
             return message
 
-        async def noted(message: Message) -> None:
-            nonlocal started
-            started = started or message['type'] == 'http.response.start'
-            await send(message)
-
+        noted = ResponseWatch(send)
         try:
             await self.app(scope, counted, noted)
         except* BodyTooLarge:  # a group when it passes a BaseHTTPMiddleware's task group on its way out
-            if started:
+            if noted.started:
                 raise
             await self._refuse(scope, receive, send)
 
     async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
         await JSONResponse({'detail': self.message}, status.HTTP_413_CONTENT_TOO_LARGE)(scope, receive, send)
+
+
+class ResponseWatch:
+    """Passes a response's messages on and notes whether it has begun: an error raised after that cannot be answered
+    with a response of its own."""
+
+    def __init__(self, send: Send) -> None:
+        self.send = send
+        self.started = False
+
+    async def __call__(self, message: Message) -> None:
+        self.started = self.started or message['type'] == 'http.response.start'
+        await self.send(message)
 
 
 class BodyTooLarge(HTTPException):

@@ -8,9 +8,10 @@ import logging
 from fastapi import status
 from fastapi.responses import HTMLResponse, JSONResponse
 from nicegui import app
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from services.redis_unavailable import RedisUnavailable
+from ui.security import ResponseWatch
 
 log = logging.getLogger(__name__)
 RETRY_AFTER_SECONDS = 60
@@ -35,17 +36,11 @@ class ServiceUnavailable:
         if scope['type'] != 'http':
             await self.app(scope, receive, send)
             return
-        started = False
-
-        async def noted(message: Message) -> None:
-            nonlocal started
-            started = started or message['type'] == 'http.response.start'
-            await send(message)
-
+        noted = ResponseWatch(send)
         try:
             await self.app(scope, receive, noted)
         except* RedisUnavailable as group:  # a group when it passes a BaseHTTPMiddleware's task group on its way out
-            if started:
+            if noted.started:
                 raise
             exc = group.exceptions[0]
             assert isinstance(exc, RedisUnavailable)
