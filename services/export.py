@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from pydantic.dataclasses import dataclass as pydantic_dataclass
 
 from parsers import Analysis, Group
-from parsers.model import SCHEMA_VERSION
+from parsers.model import SCHEMA_VERSION, Bucket, Segment
 from services.markdown_text import code_span, escape_text, html_as_text
 from services.store.tables import AnalysisRecord
 
@@ -33,6 +33,15 @@ class AnalysisSummary(Analysis):
     @classmethod
     def of(cls, analysis: Analysis) -> Self:
         return cls(**{each.name: getattr(analysis, each.name) for each in fields(Analysis) if each.name != 'groups'})
+
+
+@pydantic_dataclass(config=PUBLIC)
+class AnalysisHeadline(AnalysisSummary):
+    """An analysis as a list shows it: the summary less its timeline and segments (read the analysis for those)."""
+
+    timeline: list[Bucket] = Field(default_factory=list, exclude=True)
+    timeline_step_seconds: int = Field(default=0, exclude=True)
+    segments: list[Segment] = Field(default_factory=list, exclude=True)
 
 
 class DiagnosisPublic(BaseModel):

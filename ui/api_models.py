@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, computed_field
 
 from parsers import Analysis
 from parsers.compare import Comparison
-from services.export import PUBLIC, AnalysisExport, AnalysisSummary
+from services.export import PUBLIC, AnalysisExport, AnalysisHeadline
 from services.store.tables import AnalysisRecord
 
 
@@ -38,23 +38,24 @@ class AnalysisCreated(AnalysisPublic):
 
 
 class AnalysisListed(Linked):
-    """A saved analysis in a list: its summary, without its groups or diagnosis (read the analysis for those)."""
+    """A saved analysis in a list: its headline figures, without its timeline, groups or diagnosis (read the analysis
+    for those)."""
 
     model_config = PUBLIC
 
     file_name: str
     size_bytes: int
     created_at: datetime
-    summary: AnalysisSummary
+    summary: AnalysisHeadline
     diagnosis_model: str | None = Field(description='What made its diagnosis; null when it has none.')
     diagnosed_at: datetime | None
 
     @classmethod
     def of(cls, record: AnalysisRecord) -> Self:
-        """From a record as listed: its groups are not loaded, so the summary is read alone."""
+        """From a record as listed: its groups and timeline are not loaded, so the summary is read alone."""
         summary = Analysis.from_dict({**record.summary, 'groups': []})
         return cls(id=record.id, file_name=record.file_name, size_bytes=record.size_bytes,
-                   created_at=record.created_at, summary=AnalysisSummary.of(summary), diagnosis_model=record.model,
+                   created_at=record.created_at, summary=AnalysisHeadline.of(summary), diagnosis_model=record.model,
                    diagnosed_at=record.diagnosed_at)
 
 

@@ -14,6 +14,8 @@ from services.store.tables import AnalysisRecord, Feedback, utcnow
 
 SEARCH_TEXT_LIMIT = 20_000
 HISTORY_PAGE_SIZE = 50
+# What Analysis.to_dict() writes about time, saved apart from the summary that lists load.
+TIMELINE_KEYS = ('timeline', 'timeline_step_seconds', 'segments')
 
 
 def save_analysis(
@@ -24,6 +26,7 @@ def save_analysis(
     summary = analysis.to_dict()
     groups = summary.pop('groups')
     kept_lines = summary.pop('kept_lines')
+    timeline = {key: summary.pop(key) for key in TIMELINE_KEYS}
     record = AnalysisRecord(
         owner_user_id=owner.user_id,
         guest_id=None if owner.user_id is not None else owner.guest_id,
@@ -33,6 +36,7 @@ def save_analysis(
         summary=summary,
         groups=groups,
         kept_lines=kept_lines,
+        timeline=timeline,
         search_text=_search_text(file_name, analysis),
         parse_seconds=parse_seconds,
         raw_log=raw_log,

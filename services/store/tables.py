@@ -99,6 +99,9 @@ class AnalysisRecord(Base):
     # The log lines kept around the groups' occurrences, by number: not in `summary`, which the history list loads.
     # Null for analyses saved before they were kept apart (their groups hold their own lines).
     kept_lines: Mapped[dict[str, str] | None] = mapped_column(JSON)
+    # The timeline and segments (up to a thousand rows each), also kept out of `summary` for the history list.
+    # Null for analyses saved before (their summary holds them).
+    timeline: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     # Lower-cased file name and error templates: what history search looks in.
     search_text: Mapped[str] = mapped_column(Text)
     parse_seconds: Mapped[float] = mapped_column(Float, default=0.0)
@@ -121,8 +124,9 @@ class AnalysisRecord(Base):
     )
 
     def to_analysis(self) -> Analysis:
-        """The engine's result as it was saved (its summary, its groups and its kept lines are three columns)."""
-        return Analysis.from_dict({**self.summary, 'groups': self.groups, 'kept_lines': self.kept_lines or {}})
+        """The engine's result as it was saved (summary, timeline, groups and kept lines are columns of their own)."""
+        return Analysis.from_dict({**self.summary, **(self.timeline or {}), 'groups': self.groups,
+                                   'kept_lines': self.kept_lines or {}})
 
 
 class Feedback(Base):

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
@@ -72,6 +73,23 @@ def test_upgrading_an_existing_database_keeps_every_row_and_never_reuses_a_user_
         assert session.execute(text('SELECT owner_user_id FROM analyses')).scalars().all() == [2]
     delete_user_data(database, 2)
     assert add_user(database, 'c@example.com') == 3  # not 2 again
+
+
+def test_stepping_back_before_the_timeline_column_moves_the_timeline_into_the_summary(
+    empty_database: Database,
+) -> None:
+    database = empty_database
+    database.migrate()
+    saved = save_analysis(database, owner=OWNER, file_name='app.log', size_bytes=1, analysis=analyzed())
+    with database.engine.begin() as connection:
+        config = Config()
+        config.set_main_option('script_location', 'services.store:migrations')
+        config.attributes['connection'] = connection
+        command.downgrade(config, '0004')
+    with database.read() as session:
+        summary = session.execute(text('SELECT summary FROM analyses')).scalar_one()
+    summary = json.loads(summary) if isinstance(summary, str) else summary
+    assert summary['timeline'] == saved.timeline['timeline'] and summary['lines'] == saved.summary['lines']
 
 
 def test_sqlite_runs_in_wal_mode_with_foreign_keys(tmp_path: Path) -> None:

@@ -76,23 +76,38 @@ def test_an_analysis_saved_before_schema_versions_still_opens_and_exports(databa
     assert '| 2 | ERROR | 2 | ` Connection refused to <*> ` |' in export_markdown(stored)
 
 
-def test_kept_lines_are_stored_once_apart_from_the_summary_the_history_list_loads(database: Database) -> None:
+def test_kept_lines_and_the_timeline_are_stored_apart_from_the_summary_the_history_list_loads(
+    database: Database,
+) -> None:
     analysis_id = save(database, ALICE)
     stored = get_analysis(database, analysis_id=analysis_id, owner=ALICE)
     assert stored is not None and stored.kept_lines == {str(number): line for number, line in
                                                         enumerate(LOG.splitlines(), 1)}
-    assert 'kept_lines' not in stored.summary
+    assert stored.timeline is not None and stored.timeline['timeline_step_seconds'] == 1
+    assert len(stored.timeline['timeline']) == 4 and stored.timeline['segments']
+    assert not {'kept_lines', 'timeline', 'segments', 'timeline_step_seconds'} & set(stored.summary)
     [listed] = list_analyses(database, owner=ALICE)
-    assert 'kept_lines' in inspect(listed).unloaded
+    assert {'kept_lines', 'timeline'} <= inspect(listed).unloaded
+
+
+def test_an_analysis_saved_with_its_timeline_in_the_summary_still_opens(database: Database) -> None:
+    analysis = analyzed()
+    analysis_id = save(database, ALICE)
+    with database.write() as session:  # as saved before the timeline had a column of its own
+        record = session.get_one(AnalysisRecord, analysis_id)
+        record.summary, record.timeline = {**record.summary, **(record.timeline or {})}, None
+    stored = get_analysis(database, analysis_id=analysis_id, owner=ALICE)
+    assert stored is not None and stored.timeline is None
+    assert stored.to_analysis() == redact_analysis(analysis)
 
 
 def test_an_analysis_saved_at_schema_version_2_opens_from_its_columns(database: Database, fixtures_dir: Path) -> None:
     saved = json.loads((fixtures_dir / 'analysis_v2.json').read_text())
     analysis_id = save(database, ALICE)
-    with database.write() as session:  # as version 2 saved it: each group holds its own lines, no kept_lines
+    with database.write() as session:  # as version 2 saved it: each group holds its own lines, one summary column
         record = session.get_one(AnalysisRecord, analysis_id)
         record.summary = {name: value for name, value in saved.items() if name != 'groups'}
-        record.groups, record.kept_lines = saved['groups'], None
+        record.groups, record.kept_lines, record.timeline = saved['groups'], None, None
     stored = get_analysis(database, analysis_id=analysis_id, owner=ALICE)
     assert stored is not None
     assert stored.to_analysis() == Analysis.from_dict(saved)
@@ -234,7 +249,8 @@ def test_no_secret_from_the_log_is_stored(database: Database) -> None:
     text = '2026-01-01 10:00:01 ERROR login failed for ann@example.com with password=hunter22\n'
     record = save_analysis(database, owner=Caller(guest_id='g'), file_name='a.log', size_bytes=len(text),
                            analysis=analyzed(text))
-    stored = json.dumps(record.groups) + json.dumps(record.summary) + json.dumps(record.kept_lines) + record.search_text
+    columns = (record.groups, record.summary, record.kept_lines, record.timeline)
+    stored = ''.join(json.dumps(column) for column in columns) + record.search_text
     assert 'hunter22' not in stored and 'ann@example.com' not in stored
     assert '<PASSWORD_1>' in json.dumps(record.kept_lines)
 
