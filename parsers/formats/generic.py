@@ -351,14 +351,19 @@ def _token_fields(rests: list[str]) -> list[str]:
     fields = fields[:anchor]
     if fields and fields[-1] in ('level', 'mark'):
         _component_after_level(rows, fields, total)
+    elif len(fields) >= 2 and fields[-1] == 'bracket' and fields[-2] in ('level', 'mark'):
+        # `LEVEL [thread] org.apache.catalina.startup.Catalina.load msg` (Tomcat's one-line records): the class.
+        _component_after_level(rows, fields, total, dotted_only=True)
     return fields
 
 
-def _component_after_level(rows: list[list[tuple[str, bool]]], fields: list[str], total: int) -> None:
-    """`LEVEL logger.name msg` or a padded column `LEVEL  Name    msg`: the word after the level names the source."""
+def _component_after_level(rows: list[list[tuple[str, bool]]], fields: list[str], total: int, *,
+                           dotted_only: bool = False) -> None:
+    """`LEVEL logger.name msg` or a padded column `LEVEL  Name    msg`: the word after the level names the source;
+    after a bracket (the thread) only a dotted name does."""
     position = len(fields)
     cells = [row[position] for row in rows if position < len(row) - 1]
-    if not _agree(sum(1 for token, padded in cells if padded or _DOTTED(token)), total):
+    if not _agree(sum(1 for token, padded in cells if (padded and not dotted_only) or _DOTTED(token)), total):
         return
     fields.append('comp_word')
     position += 1

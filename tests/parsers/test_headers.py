@@ -358,3 +358,13 @@ def test_slash_dates_are_read_in_the_order_the_file_proves(dates: list[str], fir
 
 def test_a_slash_date_with_a_first_number_above_12_is_day_first() -> None:
     assert parse_timestamp('25/03/2024 09:15:10', 2020) == datetime(2024, 3, 25, 9, 15, 10)
+
+
+def test_a_dotted_class_after_the_level_and_the_thread_is_the_component() -> None:
+    sources = ('org.apache.catalina.startup.Catalina.load', 'org.apache.catalina.core.StandardService.startInternal')
+    lines = [f'28-Nov-2017 14:11:{n:02d}.101 {"SEVERE" if n % 3 == 0 else "INFO"} [main] {sources[n % 2]} step {n} done'
+             for n in range(12)]
+    name, records = _parsed(lines)
+    assert name == 'learned'
+    assert records[:2] == [('28-Nov-2017 14:11:00.101', 'ERROR', sources[0], 'step 0 done'),
+                           ('28-Nov-2017 14:11:01.101', 'INFO', sources[1], 'step 1 done')]
