@@ -15,7 +15,7 @@ from datetime import datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent / 'corpus'
-HALVES = ('tune', 'heldout')
+HALVES = ('tune', 'heldout', 'fresh')
 LEVELS = ('TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'FATAL')
 COLUMNS = ['line', 'starts_event', 'level_written', 'level', 'timestamp', 'template']
 SOURCE = ('name', 'format', 'half', 'repository', 'path', 'commit', 'lines', 'licence')

@@ -8,7 +8,7 @@ the timestamp text the engine read. Per file, against the hand labels:
   month to second when the format leaves out the year);
 - boundary F1: lines that start an event, predicted against labelled;
 - GA: grouping accuracy as bench/ga.py defines it, over the labelled events, on the files labelled with templates.
-Each half (tune, heldout) reports the mean over its files of every figure the file has.
+Each half (tune, heldout, fresh) reports the mean over its files of every figure the file has.
 """
 
 from __future__ import annotations

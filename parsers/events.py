@@ -4,6 +4,7 @@ its stack trace, a wrapped line and its continuations).
 
 from __future__ import annotations
 
+import re
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -18,6 +19,10 @@ SAMPLE_LINES = 400
 RELEARN_AFTER = 200
 # Line openings remembered with the format that read them, so interleaved formats cost one lookup.
 MAX_PREFIXES = 10_000
+# A rule of dashes and a label (logcat's `--------- beginning of main`): it says where the lines after it come from.
+# After a record it is no record of its own nor part of that record's lines (its group and example stay the record's
+# own); it is not sampled to learn the format. Only as the log's first line, with no record to follow, is it one.
+_BANNER = re.compile(r'-{5,} [A-Za-z][\w .:/()-]*').fullmatch
 
 
 @dataclass(slots=True, eq=False)
@@ -140,7 +145,7 @@ class EventReader:
     def learn_formats(self, batch: list[str]) -> None:
         """Rank the formats by the log's first batch of lines (given before the first feed by a reader that starts
         inside the log, so that it reads as one started at the top would)."""
-        sample = [line for line in batch[:SAMPLE_LINES * 4] if line.strip()][:SAMPLE_LINES]
+        sample = [line for line in batch[:SAMPLE_LINES * 4] if line.strip() and not _BANNER(line)][:SAMPLE_LINES]
         unwrapped = [wrappers.unwrap(line) for line in sample]
         if sample and sum(1 for item in unwrapped if item is not None) >= 0.8 * len(sample):
             self.unwrapping = True
@@ -169,7 +174,7 @@ class EventReader:
             return
         reader = self.fmt
         if record is None:
-            found = self._record_elsewhere(line)
+            found = None if _BANNER(line) and self.event is not None else self._record_elsewhere(line)
             if found is None:
                 self._continue(line)
                 return
@@ -230,14 +235,15 @@ class EventReader:
         if event is None:
             self.event = Event(self.line_no, self.line_no, None, '', None, line, plain.FORMAT)
             return
+        banner = _BANNER(line) is not None
         event.last = self.line_no
         lines = event.lines
         if lines is None:
             recent = list(self.recent)
             # The header and this line are already in `recent`: the context is what came before them.
             event.context = recent[:-2]
-            event.lines = [recent[-2] if len(recent) >= 2 else '', line]
-        elif len(lines) < self.max_lines:
+            event.lines = [recent[-2] if len(recent) >= 2 else ''] + ([] if banner else [line])
+        elif len(lines) < self.max_lines and not banner:
             lines.append(line)
 
     def _done(self, event: Event) -> None:

@@ -7,6 +7,7 @@ text and the engine only converts what the summary shows.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta, timezone
 
 MONTHS = {name: number for number, name in enumerate(
@@ -52,12 +53,15 @@ _EPOCH = re.compile(r'\d{9,19}(?:\.\d+)?').fullmatch
 _FRACTION = r'(?:[.,:](?P<frac>\d+))?'
 _ZONE = r'\s*(?P<zone>Z|UTC|[+-]\d\d:?\d\d)?'
 _CLOCK = r'(?P<h>\d\d?):(?P<mi>\d\d?):(?P<s>\d\d?)'
+_MONTH_FIRST = re.compile(
+    r'(?P<mo>\d\d?)/(?P<d>\d\d?)/(?P<y>\d{4}),? ' + _CLOCK + _FRACTION + r'(?: ?(?P<ampm>[AP]M))?'
+)
 _PARSERS = [
     re.compile(r'(?P<y>\d{4})[-/.](?P<mo>\d\d?)[-/.](?P<d>\d\d?)[T :]' + _CLOCK + _FRACTION + _ZONE),
     re.compile(r'(?P<y>\d{4})-(?P<mo>\d\d)-(?P<d>\d\d)-(?P<h>\d\d)\.(?P<mi>\d\d)\.(?P<s>\d\d)(?:\.(?P<frac>\d+))?'),
     re.compile(r'(?P<y>\d{4})(?P<mo>\d\d)(?P<d>\d\d)-' + _CLOCK + _FRACTION + _ZONE),
     re.compile(r'(?P<y>\d\d)/(?P<mo>\d\d)/(?P<d>\d\d) ' + _CLOCK + _FRACTION),
-    re.compile(r'(?P<mo>\d\d?)/(?P<d>\d\d?)/(?P<y>\d{4}),? ' + _CLOCK + _FRACTION + r'(?: ?(?P<ampm>[AP]M))?'),
+    _MONTH_FIRST,
     re.compile(r'(?P<d>\d\d?)\.(?P<mo>\d\d?)\.(?P<y>\d{4}),? ' + _CLOCK + _FRACTION),
     re.compile(r'(?P<y>\d\d)(?P<mo>\d\d)(?P<d>\d\d) (?P<h>\d\d)(?P<mi>\d\d)(?P<s>\d\d)'),
     re.compile(r'(?<!\d)(?P<y>\d\d)(?P<mo>\d\d)(?P<d>\d\d) {1,2}' + _CLOCK + _FRACTION),
@@ -83,8 +87,32 @@ def parse_timestamp(raw: str | float | int, year: int) -> datetime | None:
     for pattern in _PARSERS:
         found = pattern.search(raw)
         if found is not None:
-            return _build(found.groupdict(), year)
+            parts = found.groupdict()
+            if pattern is _MONTH_FIRST and int(parts['mo'] or 0) > 12:
+                # No month is above 12: this slash date puts the day first.
+                parts['mo'], parts['d'] = parts['d'], parts['mo']
+            return _build(parts, year)
     return None
+
+
+_SLASH_DATE = re.compile(r'(\d\d?)/(\d\d?)/\d{4}').match
+
+
+def slash_day_first(raws: Iterable[str]) -> bool:
+    """Whether a file's slash dates (`03/04/2026`) put the day first: a first number above 12 shows it does, a
+    second one above 12 that it does not; with neither (or both) they are read month first, as in the US."""
+    day_first = month_first = False
+    for raw in raws:
+        found = _SLASH_DATE(raw)
+        if found is not None:
+            day_first = day_first or int(found.group(1)) > 12
+            month_first = month_first or int(found.group(2)) > 12
+    return day_first and not month_first
+
+
+def as_day_first(raw: str) -> str:
+    """A day-first slash date in the dotted form (`03.04.2026`) that always reads day first."""
+    return raw.replace('/', '.', 2)
 
 
 def epoch_text(value: float) -> str | None:

@@ -18,7 +18,7 @@ from itertools import pairwise
 
 from parsers.formats.base import CONTINUES, Format, Record, regex_format
 from parsers.levels import LEVEL_LETTERS, LEVEL_MARKS, LEVEL_OF, LEVEL_WORDS, leading_level, message_id_level
-from parsers.timestamps import TS_SHAPES
+from parsers.timestamps import TS_SHAPES, as_day_first, slash_day_first
 
 NAME = 'learned'
 # Share of sample lines that must agree before a shape is believed.
@@ -126,6 +126,8 @@ def learn(sample: Sequence[str]) -> Format | None:
     bare = regex_format(NAME, ts_part + r'(?:' + _LEVEL_WORD_FIELD + r')?(?P<comp>)\s*(?P<msg>.*)', lines[:3]).parse
     whole = full.parse
     has_level = any(kind in _LEVEL_KINDS for kind in fields)
+    stamps = (found.group('ts') for line in lines if (found := head.match(line)))
+    day_first = name == 'us_date' and slash_day_first(stamps)
     letter_in_time = name == 'glog'  # `I1126 09:14:02.101`: the time opens with the level
 
     def parse(line: str) -> Record | None:
@@ -133,6 +135,8 @@ def learn(sample: Sequence[str]) -> Format | None:
         if record is None:
             # A comment or directive is a record of its own, never part of the one before.
             return (None, '', None, line) if line[:1] == '#' else None
+        if day_first and record[0]:
+            record = (as_day_first(record[0]), *record[1:])
         if has_level or record[1]:
             return record
         # No level column: one written at the start of the message is the line's.
@@ -144,36 +148,63 @@ def learn(sample: Sequence[str]) -> Format | None:
 
 def _sparse(lines: list[str]) -> Format | None:
     """Records of many lines (an error log's entries, a slow-query log's queries): a few lines open with the same
-    words and a dated timestamp, and every line up to the next such one belongs to the record."""
-    openings = Counter((found.lastgroup or '', found.group('prefix'))
-                       for line in lines if (found := _dated_opening(line)) is not None)
-    if not openings:
-        return None
-    (name, prefix), count = openings.most_common(1)[0]
-    if count < MIN_OPENINGS or count < SPARSE_SHARE * len(lines):
-        return None
-    # A file that writes day-first dates writes them so with slashes too: read as the dotted form.
-    day_first = (lambda ts: ts.replace('/', '.')) if name == 'dmy' else str
-    opening = re.compile(re.escape(prefix) + r'(?P<ts>' + TS_SHAPES[name][0] + r')[\])]?\s*(?P<msg>.*)').match
+    words and a dated timestamp, and every line up to the next such one belongs to the record. Failing that, a few
+    lines open with the same capitalised word and carry a dated timestamp further on (a web framework's request:
+    `Started GET "/" for ::1 at 2012-03-10 14:28:14 +0100`, then the lines it logs while serving it)."""
+    dated = [found for line in lines if (found := _dated_opening(line)) is not None]
+    openings = Counter((found.lastgroup or '', found.group('prefix')) for found in dated)
+    (name, prefix), count = openings.most_common(1)[0] if openings else (('', ''), 0)
+    worded = not _enough(count, lines)
+    if worded:
+        dated = [found for line in lines if (found := _worded_opening(line)) is not None]
+        openings = Counter((found.lastgroup or '', found.group('word')) for found in dated)
+        if not openings:
+            return None
+        (name, prefix), count = openings.most_common(1)[0]
+        if not _enough(count, lines):
+            return None
+    # Day-first dates read in the dotted form: a file of dotted ones writes its slashed ones day first too, and one
+    # slashed date with a day above 12 shows the order of the others.
+    day_first = name == 'dmy' or (name == 'us_date' and slash_day_first(
+        found.group(name) for found in dated if found.lastgroup == name))
+    shape = r'(?P<ts>' + TS_SHAPES[name][0] + r')'
+    if worded:
+        opening = re.compile(re.escape(prefix) + r'\s.{0,200}?(?<=[\s(])' + shape + r'(?=[\s\])|,:]|$)').match
+    else:
+        opening = re.compile(re.escape(prefix) + shape + r'[\])]?\s*(?P<msg>.*)').match
 
     def parse(line: str) -> Record | None:
         found = opening(line)
         if found is None:
             return None
-        message = found.group('msg')
-        return day_first(found.group('ts')), leading_level(message), None, message
+        ts = found.group('ts')
+        message = line if worded else found.group('msg')
+        return as_day_first(ts) if day_first else ts, leading_level(message), None, message
 
     def assemble(event_lines: Sequence[str]) -> Record:
         record = parse(event_lines[0]) or (None, '', None, event_lines[0])
+        if worded:
+            # A request's outcome is in the line that closes it (`Completed 500 Internal Server Error in 3ms`): the
+            # message names both, so that failed requests group apart and their words give the level.
+            closing = next((line for line in reversed(event_lines[1:]) if line.strip() and line[0] not in ' \t'), '')
+            return (record[0], record[1], None, f'{record[3]} … {closing}') if closing else record
         if record[1]:
             return record
         # java.util.logging writes the level to open the second line: `SEVERE: message`.
         second = _LEVEL_OPENING(event_lines[1]) if len(event_lines) > 1 else None
         level = LEVEL_OF.get(second.group(1), '') if second else ''
+        if second is not None and level and (source := _SOURCE(record[3])) is not None:
+            # Its first line names the source, `class method`: the class is the component, the message follows the
+            # level.
+            return record[0], level, source.group(1), event_lines[1][second.end():].strip()
         return record[0], level or message_id_level(event_lines), record[2], record[3]
 
     return Format(name=NAME, parse=parse, samples=tuple(lines[:3]), weight=0.9, minute_len=TS_SHAPES[name][1],
                   assemble=assemble)
+
+
+def _enough(openings: int, lines: list[str]) -> bool:
+    return openings >= MIN_OPENINGS and openings >= SPARSE_SHARE * len(lines)
 
 
 # A dated timestamp after the fewest words (at most MAX_SPARSE_PREFIX), the shape named by its group.
@@ -183,6 +214,14 @@ _dated_opening = re.compile(
     + r')(?=[\s\])|,:]|$)'
 ).match
 _LEVEL_OPENING = re.compile(r'([A-Z]{3,11}):(?=\s)').match
+# A capitalised first word, then a dated timestamp further on (after a space or an opening parenthesis).
+_worded_opening = re.compile(
+    r'(?P<word>[A-Z][a-z]+)\s.{0,200}?(?<=[\s(])(?:'
+    + '|'.join(f'(?P<{name}>{pattern})' for name, (pattern, _) in TS_SHAPES.items() if name not in _UNDATED)
+    + r')(?=[\s\])|,:]|$)'
+).match
+# java.util.logging's source: a class, a space, a method (`org.apache.catalina.startup.Catalina load`).
+_SOURCE = re.compile(r'([A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+) [A-Za-z_$<][\w$<>]*').fullmatch
 _NUMBERED = re.compile(r'(\d+) ([A-Za-z]+)\b:? ?(.*)').match
 
 
@@ -312,14 +351,19 @@ def _token_fields(rests: list[str]) -> list[str]:
     fields = fields[:anchor]
     if fields and fields[-1] in ('level', 'mark'):
         _component_after_level(rows, fields, total)
+    elif len(fields) >= 2 and fields[-1] == 'bracket' and fields[-2] in ('level', 'mark'):
+        # `LEVEL [thread] org.apache.catalina.startup.Catalina.load msg` (Tomcat's one-line records): the class.
+        _component_after_level(rows, fields, total, dotted_only=True)
     return fields
 
 
-def _component_after_level(rows: list[list[tuple[str, bool]]], fields: list[str], total: int) -> None:
-    """`LEVEL logger.name msg` or a padded column `LEVEL  Name    msg`: the word after the level names the source."""
+def _component_after_level(rows: list[list[tuple[str, bool]]], fields: list[str], total: int, *,
+                           dotted_only: bool = False) -> None:
+    """`LEVEL logger.name msg` or a padded column `LEVEL  Name    msg`: the word after the level names the source;
+    after a bracket (the thread) only a dotted name does."""
     position = len(fields)
     cells = [row[position] for row in rows if position < len(row) - 1]
-    if not _agree(sum(1 for token, padded in cells if padded or _DOTTED(token)), total):
+    if not _agree(sum(1 for token, padded in cells if (padded and not dotted_only) or _DOTTED(token)), total):
         return
     fields.append('comp_word')
     position += 1

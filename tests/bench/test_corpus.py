@@ -26,10 +26,11 @@ def _corpus_module() -> ModuleType:
 corpus = _corpus_module()
 
 
-def test_the_corpus_holds_fifty_five_labelled_formats_in_two_halves() -> None:
+def test_the_corpus_holds_seventy_labelled_formats_in_three_halves() -> None:
     files = corpus.load()
-    assert len(files) >= 55
+    assert len(files) >= 70
     assert {corpus_file.half for corpus_file in files} == set(corpus.HALVES)
+    assert sum(corpus_file.half == 'fresh' for corpus_file in files) >= 15
     assert sum(corpus_file.has_templates for corpus_file in files) >= 30
     assert all(len(corpus_file.labels) <= 200 for corpus_file in files)
     assert sum(corpus_file.log.stat().st_size for corpus_file in files) < 2 * 1024 * 1024
@@ -83,12 +84,13 @@ def test_an_excerpt_missing_from_the_manifest_is_refused(copy: Path) -> None:
         corpus.load(copy)
 
 
-def test_the_harness_reports_every_file_of_a_half() -> None:
-    result = subprocess.run([sys.executable, str(BENCH / 'generalise.py'), '--half', 'heldout'],
+@pytest.mark.parametrize('half', ['heldout', 'fresh'])
+def test_the_harness_reports_every_file_of_a_half_on_its_own(half: str) -> None:
+    result = subprocess.run([sys.executable, str(BENCH / 'generalise.py'), '--half', half],
                             capture_output=True, text=True, check=False, cwd=BENCH.parent)
     assert result.returncode == 0, result.stderr
-    heldout = [corpus_file.name for corpus_file in corpus.load() if corpus_file.half == 'heldout']
-    reported = [line.split()[0] for line in result.stdout.splitlines()[2:2 + len(heldout)]]
-    assert reported == heldout
+    names = [corpus_file.name for corpus_file in corpus.load() if corpus_file.half == half]
+    reported = [line.split()[0] for line in result.stdout.splitlines()[2:2 + len(names)]]
+    assert reported == names
     assert 'mean' in result.stdout
-    assert 'tune half' not in result.stdout
+    assert [other for other in corpus.HALVES if f'{other} half' in result.stdout] == [half]

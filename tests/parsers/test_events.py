@@ -1,6 +1,7 @@
 import io
 
 from parsers import Analysis, analyze_lines, analyze_stream
+from parsers.events import EventReader
 from parsers.formats.generic import opening_record
 
 
@@ -265,3 +266,31 @@ def test_lines_another_format_reads_without_time_or_level_count_as_that_format()
     analysis, _ = analyze('\n'.join(lines))
     assert analysis.formats == {'log4j': 30, 'json': 6, 'logfmt': 6}
     assert {g.template for g in analysis.groups if g.level == 'DEBUG'} == {'request served <*>'}
+
+
+LOGCAT = """\
+03-17 16:13:38.820  1702  2395 I ActivityManager: Start proc 1234:com.example/u0a12 for activity
+--------- beginning of system
+03-17 16:13:38.821  1702  2395 I ActivityManager: Start proc 1235:com.other/u0a13 for activity
+03-17 16:13:39.000  4321  4321 E AndroidRuntime: FATAL EXCEPTION: main
+"""
+
+
+def test_a_banner_after_a_record_is_no_event_and_leaves_the_record_in_its_group() -> None:
+    analysis, rows = analyze(LOGCAT)
+    assert analysis.events == 3
+    assert rows[2][0] == rows[1][0]  # the banner's line is counted with the record before it
+    started = [group for group in analysis.groups if group.template.startswith('Start proc')]
+    assert [(group.count, group.example) for group in started] == [(2, LOGCAT.splitlines()[0])]
+
+
+def test_banners_are_not_sampled_to_learn_the_format() -> None:
+    records = ['03-17 16:13:38.811 D/WindowManager( 1702): freezing display',
+               '03-17 16:13:38.819 E/PowerManagerService( 1702): acquire lock=233570404',
+               '03-17 16:13:39.000 E/AndroidRuntime( 4321): FATAL EXCEPTION: main']
+    banners = ['--------- beginning of main', '--------- beginning of system', '--------- beginning of crash']
+    with_banners = [line for pair in zip(banners, records, strict=True) for line in pair]
+    learned = [EventReader(lambda event: None, context_lines=0, max_lines=10) for _ in range(2)]
+    learned[0].learn_formats(records)
+    learned[1].learn_formats(with_banners)
+    assert [learned[1].fmt.parse(line) for line in records] == [learned[0].fmt.parse(line) for line in records]

@@ -309,3 +309,62 @@ def test_a_bracketed_level_letter_after_the_timestamp_is_the_level() -> None:
     name, records = _parsed(lines)
     assert name == 'learned'
     assert [record[1] if record else None for record in records[:3]] == ['ERROR', 'WARN', 'INFO']
+
+
+def test_java_util_logging_records_name_their_class_as_the_component_and_group_by_the_message() -> None:
+    sources = ('HostConfig deployDirectory', 'Catalina load')
+    messages = ('Deploying web application directory /opt/app{n}', 'Initialization processed in {n} ms')
+    lines = [text for n in range(4) for text in (
+        f'Nov 28, 2017 2:11:2{n} PM org.apache.catalina.startup.{sources[n % 2]}',
+        f'INFO: {messages[n % 2].format(n=n * 10)}')]
+    analysis = analyze_lines(lines)
+    assert [(group.component, group.template, group.count) for group in analysis.groups] == [
+        ('org.apache.catalina.startup.HostConfig', 'Deploying web application directory <*>', 2),
+        ('org.apache.catalina.startup.Catalina', 'Initialization processed in <*> ms', 2)]
+
+
+RAILS_REQUEST = """\
+Started {verb} "/posts/{n}" for 127.0.0.1 at 2012-03-1{n} 14:28:14 +0100
+  Processing by PostsController#{action} as HTML
+  Post Load (0.3ms)  SELECT "posts".* FROM "posts" WHERE "posts"."id" = ? LIMIT 1
+Completed {status} in 5ms
+
+"""
+
+
+def test_a_web_framework_request_is_one_event_stamped_by_the_line_that_starts_it() -> None:
+    requests = [('GET', 'show', '200 OK'), ('GET', 'show', '200 OK'), ('POST', 'create', '500 Internal Server Error')]
+    text = ''.join(RAILS_REQUEST.format(verb=verb, n=n, action=action, status=status)
+                   for n, (verb, action, status) in enumerate(requests))
+    analysis = analyze_lines(text.splitlines())
+    assert analysis.events == 3
+    assert (analysis.first_timestamp, analysis.last_timestamp) == (
+        datetime(2012, 3, 10, 13, 28, 14, tzinfo=UTC), datetime(2012, 3, 12, 13, 28, 14, tzinfo=UTC))
+    assert sorted((group.count, group.level) for group in analysis.groups) == [(1, 'ERROR'), (2, '')]
+
+
+@pytest.mark.parametrize(
+    ('dates', 'first'),
+    [
+        (['01/03/2024', '25/03/2024'], datetime(2024, 3, 1, 9, 0)),  # a day above 12 first: day first
+        (['01/03/2024', '01/25/2024'], datetime(2024, 1, 3, 9, 0)),  # a day above 12 second: month first
+        (['01/03/2024', '02/03/2024'], datetime(2024, 1, 3, 9, 0)),  # nothing proves it: month first, as in the US
+    ],
+)
+def test_slash_dates_are_read_in_the_order_the_file_proves(dates: list[str], first: datetime) -> None:
+    lines = [f'{date} 09:00:{n:02d} INFO step {n} done' for n in range(20) for date in dates]
+    assert analyze_lines(lines).first_timestamp == first
+
+
+def test_a_slash_date_with_a_first_number_above_12_is_day_first() -> None:
+    assert parse_timestamp('25/03/2024 09:15:10', 2020) == datetime(2024, 3, 25, 9, 15, 10)
+
+
+def test_a_dotted_class_after_the_level_and_the_thread_is_the_component() -> None:
+    sources = ('org.apache.catalina.startup.Catalina.load', 'org.apache.catalina.core.StandardService.startInternal')
+    lines = [f'28-Nov-2017 14:11:{n:02d}.101 {"SEVERE" if n % 3 == 0 else "INFO"} [main] {sources[n % 2]} step {n} done'
+             for n in range(12)]
+    name, records = _parsed(lines)
+    assert name == 'learned'
+    assert records[:2] == [('28-Nov-2017 14:11:00.101', 'ERROR', sources[0], 'step 0 done'),
+                           ('28-Nov-2017 14:11:01.101', 'INFO', sources[1], 'step 1 done')]
