@@ -57,6 +57,8 @@ CLASSES = [
      ['Windows line endings (CRLF)', 'dos2unix SCRIPT', '`*.sh text eol=lf`']),
     ('error: object file .git/objects/3f/9c0e1d is empty\n', 'Corrupt or damaged data',
      ['.git/objects/3f/9c0e1d', 'empty where it should hold data', 'git fsck --full', 'clone the repository']),
+    ('level=error msg="Opening storage failed" err="open DB in data/: Locked by other process"\n',
+     'A lock is held by another process', ['stale lock']),
     ('2026-11-26 10:00:00 ERROR backup: pg_dump: server version mismatch (server 16.1, pg_dump 14.9)\n',
      'Version mismatch', ['upgrade or pin']),
     ('2026-11-26 10:00:00 ERROR jobs: could not acquire lock on /var/run/jobs/nightly.lock: Resource temporarily '
@@ -322,6 +324,17 @@ async def test_a_listing_after_a_full_disk_does_not_make_it_shared_memory() -> N
     assert diagnosis.signature_id == 'disk-full'
 
 
+async def test_an_expired_client_certificate_is_an_expired_certificate() -> None:
+    diagnosis = await diagnose('E0118 17:33:58.888700 bootstrap.go:265] part of the existing bootstrap client '
+                               'certificate is expired: 2020-12-06 18:55:55 +0000 UTC\n')
+    assert diagnosis.signature_id == 'certificate-expired'
+    assert 'For an expired client certificate, renew or rotate it' in diagnosis.markdown
+
+
+async def test_an_image_build_step_is_container_context() -> None:
+    diagnosis = await diagnose('Step 3/5 : RUN make\n ---> Running in 0123456789ab\n'
+                               'standard_init_linux.go:190: exec user process caused "exec format error"\n')
+    assert diagnosis.signature_id == 'exec-format-error'
 
 
 QUIET = '2026-11-26 10:00:00 INFO web: request served\n' * 100
