@@ -61,6 +61,8 @@ _REMEDY_CUE = re.compile(
     r'|must be (?:regenerated|recompiled|rebuilt|reinstalled|upgraded|downgraded|updated))\b'
     # "... is too low, increase to at least ...": the sentence from its start, as it says what is too low.
     r'|^[^\n]*\b(?:too (?:low|small|high|large|few|many)|not enough)\b[^\n]*\b(?:increase|raise|decrease|reduce|set)\b'
+    # "... must be increased to at least ...": the same, as the sentence's start names what to increase.
+    r'|^[^\n]*\b(?:increase|raise)[ds]?\b[^\n]*\bto at least\b'
     # An imperative after a colon or semicolon: "bad file format: make a backup ..., then use ...".
     r'|(?:(?<=[:;] )|(?<=^\d\. )|(?<=\s\d\. ))(?:make|run|use|set|regenerate|recompile|increase|raise|install'
     r'|upgrade|downgrade|rebuild|reinstall|restart|remove|delete'

@@ -156,6 +156,8 @@ async def test_a_remedy_is_quoted_from_a_hint_line() -> None:
     ('2026-11-26 10:00:00 ERROR max file descriptors [4096] for the search process is too low, increase to at least '
      '[65535]\n',
      'max file descriptors \\[4096\\] for the search process is too low, increase to at least \\[65535\\]'),
+    ('2026-11-26 10:00:00 ERROR search: the map count [65530] must be increased to at least [262144]\n',
+     'search: the map count \\[65530\\] must be increased to at least \\[262144\\]'),
     ('2026-11-26 10:00:00 ERROR store: bad file format reading the journal: make a backup of it, then use '
      'journal-check --fix\n', 'make a backup of it, then use journal-check --fix'),
     ("2026-11-26 10:00:00 ERROR cli: unknown command 'stauts'. Did you mean 'status'?\n", "Did you mean 'status'?"),
