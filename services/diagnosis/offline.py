@@ -38,7 +38,7 @@ REMEDIES_QUOTED = 3
 REMEDY_CHARS = 300
 CONFIDENCE = ('high', 'medium', 'low')
 # Part of every offline cache key: raise it when the answers' wording changes.
-OFFLINE_VERSION = '4'
+OFFLINE_VERSION = '5'
 _PLACEHOLDER = re.compile(r'\{(\w+)\}')
 # Versions a message names ("version 10", "protoc >= 3.19.0"), for the answer to name them back.
 _VERSION = re.compile(r'\bversions?:?\s+[`\'"]?v?(?P<number>\d+(?:\.\d+)*)\b'
@@ -61,6 +61,8 @@ _REMEDY_CUE = re.compile(
     r'|must be (?:regenerated|recompiled|rebuilt|reinstalled|upgraded|downgraded|updated))\b'
     # "... is too low, increase to at least ...": the sentence from its start, as it says what is too low.
     r'|^[^\n]*\b(?:too (?:low|small|high|large|few|many)|not enough)\b[^\n]*\b(?:increase|raise|decrease|reduce|set)\b'
+    # "... must be increased to at least ...": the same, as the sentence's start names what to increase.
+    r'|^[^\n]*\b(?:increase|raise)[ds]?\b[^\n]*\bto at least\b'
     # An imperative after a colon or semicolon: "bad file format: make a backup ..., then use ...".
     r'|(?:(?<=[:;] )|(?<=^\d\. )|(?<=\s\d\. ))(?:make|run|use|set|regenerate|recompile|increase|raise|install'
     r'|upgrade|downgrade|rebuild|reinstall|restart|remove|delete'
@@ -92,12 +94,15 @@ class Signature:
     confidence: str = 'high'  # when it matches the event itself
     # Surroundings the log must show (`container`): an exec format error is no image's fault without a container.
     requires: tuple[str, ...] = ()
-    # Words on the event's lines that make it another failure: a watcher's ENOSPC is not a full disk.
+    # Words on the matched line that make it another failure: a watcher's ENOSPC is not a full disk.
     unless: tuple[re.Pattern[str], ...] = ()
     # A paragraph added to the root cause when the log shows that surrounding.
     when: dict[str, str] = field(default_factory=dict)
     # Read on the lines around the event only to fill values (who holds a lock).
     details: tuple[re.Pattern[str], ...] = ()
+    # What follows a failure rather than causing it (a unit that failed, a process that exited): a cause logged
+    # before it is the answer when there is one.
+    consequence: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,6 +132,7 @@ class Match:
     confidence: str = 'high'
     why: str = ''
     notes: tuple[str, ...] = ()  # the `when` paragraphs the log's surroundings call for
+    consequence: Match | None = None  # the consequence this cause was logged before
 
     def fill(self, template: str) -> str:
         return _PLACEHOLDER.sub(lambda found: self.values.get(found[1], found[0]), template)
@@ -175,8 +181,10 @@ def offline_diagnosis(analysis: Analysis, group: Group | None) -> Diagnosis:
     if match is not None:
         signature_id = match.signature.id if match.signature.kind == 'signature' else None
         return Diagnosis(markdown=_answer(analysis, event, match), model=OFFLINE_MODEL, signature_id=signature_id)
-    if event is not None and (group is not None or shows_failure(event)):
-        return Diagnosis(markdown=_unknown_answer(analysis, event, window(view, event)), model=OFFLINE_MODEL)
+    # The top event may be a warning that names no failure while a lower one does: that one is the answer.
+    failing = group or next((candidate for candidate in ranked if shows_failure(candidate)), None)
+    if failing is not None:
+        return Diagnosis(markdown=_unknown_answer(analysis, failing, view), model=OFFLINE_MODEL)
     return Diagnosis(markdown=_no_errors_answer(analysis, event), model=OFFLINE_MODEL)
 
 
@@ -229,9 +237,29 @@ def window(view: LogView, group: Group) -> Window:
 def find_match(view: LogView, event: Group | None, ranked: list[Group]) -> Match | None:
     """The event's signature; failing that, the first recognized failure in the log (errors first, then other
     incident-like events, then the rest); failing that, the class of failure the event's words name, else the first
-    the other incident-like events name."""
+    the other incident-like events name. A consequence (a unit that failed, a process that exited) gives way to the
+    first failure recognized before it."""
+    match = _recognized(view, event, ranked)
+    if match is None or not match.signature.consequence:
+        return match
+    earlier = [candidate for candidate in view.groups if candidate.first_line < match.line]
+    ids = {candidate.id for candidate in earlier}
+    cause = _recognized(view, None, [candidate for candidate in ranked if candidate.id in ids], earlier,
+                        consequences=False)
+    if cause is None:
+        return match
+    why = f'{cause.why}; it was logged before the consequence it explains'
+    return Match(cause.signature, cause.group, cause.line, cause.text, cause.values, cause.window, cause.confidence,
+                 why, cause.notes, match)
+
+
+def _recognized(view: LogView, event: Group | None, ranked: list[Group], groups: Iterable[Group] | None = None, *,
+                consequences: bool = True) -> Match | None:
     signatures, classes = load_signatures(), load_classes()
-    by_line = sorted(view.groups, key=lambda candidate: candidate.first_line)
+    if not consequences:
+        signatures = tuple(known for known in signatures if not known.consequence)
+        classes = tuple(known for known in classes if not known.consequence)
+    by_line = sorted(view.groups if groups is None else groups, key=lambda candidate: candidate.first_line)
     incident_like = {candidate.id for candidate in ranked}
     errors = [candidate for candidate in by_line if candidate.level in ERROR_LEVELS]
     likely = [candidate for candidate in by_line if candidate.id in incident_like and candidate not in errors]
@@ -262,16 +290,18 @@ def _match(group: Group, around: Window, signatures: tuple[Signature, ...], cont
     for signature in signatures:
         if group.count < signature.min_count or (signature.needs and not any(w in lowered for w in signature.needs)):
             continue
-        if not contexts.issuperset(signature.requires) or any(pattern.search(text) for pattern in signature.unless):
+        if not contexts.issuperset(signature.requires):
             continue
         for index, pattern in enumerate(signature.patterns):
             found = pattern.search(text)
             if found is None:
                 continue
+            number, line = around.lines[text.count('\n', 0, found.start())]
+            if any(other.search(line) for other in signature.unless):
+                break
             confidence = signature.confidence
             if index and index == len(signature.patterns) - 1 and not pattern.groupindex:
                 confidence = _lower(confidence)  # the last, catch-all pattern: the words, not their specifics
-            number, line = around.lines[text.count('\n', 0, found.start())]
             values = dict(signature.defaults)
             # Each details pattern fills the values it finds; the matched line's own groups go over them.
             details = (more for pattern in reversed(signature.details) if (more := pattern.search(around.around)))
@@ -362,6 +392,7 @@ def _load(entries: list[dict[str, Any]], kind: str) -> tuple[Signature, ...]:
             confidence=entry.get('confidence', 'high' if kind == 'signature' else 'medium'),
             requires=tuple(entry.get('requires', ())), unless=_compiled(entry.get('unless', ())),
             when=entry.get('when', {}), details=_compiled(entry.get('details', ())),
+            consequence=entry.get('consequence', False),
         )
         for entry in entries
     )
@@ -405,7 +436,11 @@ def _answer(analysis: Analysis, event: Group | None, match: Match) -> str:
     more = f' and {group.count - CITED_OCCURRENCES} more' if group.count > CITED_OCCURRENCES else ''
     known = signature.kind == 'signature'
     note = ''
-    if event is not None and event.id != group.id:
+    if match.consequence is not None:
+        after = match.consequence
+        note = (f'\n\nLater, {_code(after.text)} (line {after.line}) reports a consequence '
+                f'({after.fill(after.signature.title)}); this failure was logged before it and is its likely cause.')
+    elif event is not None and event.id != group.id:
         found = ('the first recognized failure in the log' if known
                  else 'the most incident-like event whose words name a class of failure')
         note = (f'\n\nThe chosen message ({_code(plain_template(event.template))}, line {event.first_line}) is '
@@ -429,7 +464,8 @@ def _answer(analysis: Analysis, event: Group | None, match: Match) -> str:
     ])
 
 
-def _unknown_answer(analysis: Analysis, group: Group, around: Window) -> str:
+def _unknown_answer(analysis: Analysis, group: Group, view: LogView) -> str:
+    around = window(view, group)
     cited = ', '.join(str(line) for line in group.occurrences[:CITED_OCCURRENCES])
     said = remedies(around)
     fix = ('Follow what the message says (above) first.' if said
@@ -437,16 +473,30 @@ def _unknown_answer(analysis: Analysis, group: Group, around: Window) -> str:
     return '\n\n'.join([
         f'## Summary\n**Unrecognized error**: {group.count} occurrence(s) of '
         f'{_code(plain_template(group.template))}, first at line {group.first_line}{_seen(group)}.\n\n'
-        + _confidence('low', 'no known failure or class of failure fits; this is the most incident-like event'),
+        + _confidence('low', 'no known failure or class of failure fits; this is the most incident-like failure'),
         '## Root cause\nThis error matches none of the failure signatures or classes of failure in the offline '
-        'knowledge base. The first error in time is usually the cause and later ones its consequences: read the '
-        'lines before its first occurrence.',
+        f'knowledge base. {_reasoning(view, group)}',
         f'## Evidence\n- occurrences at lines {cited} (of {analysis.lines} lines)\n\n{_excerpt(around)}',
         *_remedy_section(around),
         f'## Fix\n{fix} Check what changed (deploys, configuration, load) just before the first occurrence.',
         '## Prevention\nAlert on this error group so it is seen when it starts.',
         OFFLINE_NOTE,
     ])
+
+
+def _reasoning(view: LogView, group: Group) -> str:
+    """What the log itself says about an unrecognized event: why it stands out, and the failure before it that
+    may be its cause, since the first error in time is usually the cause and later ones its consequences."""
+    why = '; '.join(group.incident_reasons.values())
+    said = f'It stands out as {why}. ' if why else ''
+    earlier = min((candidate for candidate in view.groups
+                   if candidate.first_line < group.first_line and shows_failure(candidate)),
+                  key=lambda candidate: candidate.first_line, default=None)
+    if earlier is None:
+        return (f'{said}Nothing that looks like a failure is logged before it, so it is likely the first one: read '
+                'the lines just before its first occurrence for what it was doing.')
+    return (f'{said}An earlier failure, {_code(plain_template(earlier.template))} (line {earlier.first_line}), '
+            'comes first in time and may be its cause: read that one first.')
 
 
 def _no_errors_answer(analysis: Analysis, warning: Group | None) -> str:

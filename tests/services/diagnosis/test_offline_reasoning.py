@@ -44,7 +44,21 @@ CLASSES = [
     ('2026-11-26 10:00:00 ERROR feed: handshake with partner feed failed: peer certificate rejected\n',
      'TLS handshake or certificate failure', ['openssl s_client']),
     ('2026-11-26 10:00:00 ERROR startup: missing required environment variable PAYMENT_URL\n',
-     'Missing or wrong configuration', ['validate the configuration']),
+     'Missing or wrong configuration', ['validate the configuration', 'here PAYMENT_URL', 'Look up PAYMENT_URL']),
+    ('2026-11-26 10:00:00 ERROR settings: "SIGNING_KEY" must not be empty\n',
+     'Missing or wrong configuration', ['here SIGNING_KEY', '`.env` file']),
+    ('2026-11-26 10:00:00 ERROR worker: environment variable QUEUE_URL is not set\n',
+     'Missing or wrong configuration', ['here QUEUE_URL']),
+    ('2026-11-26 10:00:00 ERROR agent: dial unix /run/engine/engine.sock: connect: permission denied\n',
+     'Not allowed to use the socket /run/engine/engine.sock',
+     ['ls -l /run/engine/engine.sock', 'usermod -aG GROUP', 'log out and in again', 'or run the client as root']),
+    ('/opt/tools/start.sh: /bin/sh^M: bad interpreter: No such file or directory\n',
+     "A script's interpreter cannot be found (line endings or a missing shell)",
+     ['Windows line endings (CRLF)', 'dos2unix SCRIPT', '`*.sh text eol=lf`']),
+    ('error: object file .git/objects/3f/9c0e1d is empty\n', 'Corrupt or damaged data',
+     ['.git/objects/3f/9c0e1d', 'empty where it should hold data', 'git fsck --full', 'clone the repository']),
+    ('level=error msg="Opening storage failed" err="open DB in data/: Locked by other process"\n',
+     'A lock is held by another process', ['stale lock']),
     ('2026-11-26 10:00:00 ERROR backup: pg_dump: server version mismatch (server 16.1, pg_dump 14.9)\n',
      'Version mismatch', ['upgrade or pin']),
     ('2026-11-26 10:00:00 ERROR jobs: could not acquire lock on /var/run/jobs/nightly.lock: Resource temporarily '
@@ -142,6 +156,8 @@ async def test_a_remedy_is_quoted_from_a_hint_line() -> None:
     ('2026-11-26 10:00:00 ERROR max file descriptors [4096] for the search process is too low, increase to at least '
      '[65535]\n',
      'max file descriptors \\[4096\\] for the search process is too low, increase to at least \\[65535\\]'),
+    ('2026-11-26 10:00:00 ERROR search: the map count [65530] must be increased to at least [262144]\n',
+     'search: the map count \\[65530\\] must be increased to at least \\[262144\\]'),
     ('2026-11-26 10:00:00 ERROR store: bad file format reading the journal: make a backup of it, then use '
      'journal-check --fix\n', 'make a backup of it, then use journal-check --fix'),
     ("2026-11-26 10:00:00 ERROR cli: unknown command 'stauts'. Did you mean 'status'?\n", "Did you mean 'status'?"),
@@ -240,3 +256,105 @@ async def test_a_catch_all_pattern_states_less_confidence_than_a_specific_one() 
     catch_all = (await diagnose('2026-11-26 10:00:00 ERROR writer: ENOSPC while flushing the buffer\n')).markdown
     assert '**Disk full**' in specific and 'Confidence: **high**' in specific
     assert '**Disk full**' in catch_all and 'Confidence: **medium**' in catch_all
+
+
+async def test_a_syntax_error_in_an_installed_package_is_a_runtime_too_old() -> None:
+    markdown = (await diagnose(
+        '/srv/tool/node_modules/cli/index.js:12\n'
+        '  const port = config?.port ?? 80;\n'
+        '                     ^\n'
+        "SyntaxError: Unexpected token '?'\n"
+        '    at wrapSafe (internal/modules/cjs/loader.js:915:16)\n'
+    )).markdown
+    assert '**The runtime is older than the syntax the code uses**' in markdown
+    assert 'optional chaining' in markdown and 'upgrade the runtime' in markdown
+    assert 'npm view PACKAGE engines' in markdown
+
+
+async def test_a_syntax_error_in_ones_own_code_is_no_runtime_version_problem() -> None:
+    markdown = (await diagnose('2026-11-26 10:00:00 ERROR loader: SyntaxError: Unexpected identifier in '
+                               '/srv/app/routes.js\n')).markdown
+    assert 'older than the syntax' not in markdown
+
+
+async def test_an_exec_of_a_present_script_that_finds_no_file_names_line_endings() -> None:
+    markdown = (await diagnose('standard_init_linux.go:228: exec user process caused: no such file or directory\n'
+                               )).markdown
+    assert markdown.startswith("## Summary\n**A script's interpreter cannot be found")
+    assert 'dos2unix' in markdown and 'Missing or wrong configuration' not in markdown
+
+
+async def test_a_consequence_yields_to_the_cause_logged_before_it() -> None:
+    markdown = (await diagnose(
+        "Nov 26 10:00:00 web1 app[712]: ERROR could not open '/etc/app/app.conf': Permission denied\n"
+        'Nov 26 10:00:00 web1 systemd[1]: app.service: Main process exited, code=exited, status=1/FAILURE\n'
+        'Nov 26 10:00:00 web1 systemd[1]: Failed to start App server.\n'
+    )).markdown
+    assert markdown.startswith('## Summary\n**Permission or ownership problem on /etc/app/app.conf**')
+    assert 'reports a consequence (systemd service app.service failed)' in markdown
+
+
+async def test_a_consequence_without_a_cause_before_it_is_the_answer() -> None:
+    diagnosis = await diagnose(
+        'Nov 26 10:00:00 web1 systemd[1]: app.service: Main process exited, code=exited, status=1/FAILURE\n'
+        "Nov 26 10:00:01 web1 app[713]: ERROR could not open '/etc/app/app.conf': Permission denied\n"
+    )
+    assert diagnosis.signature_id == 'systemd-unit-failed'
+    assert 'reports a consequence' not in diagnosis.markdown
+
+
+async def test_a_process_exit_alone_is_named_as_a_consequence_to_read_before() -> None:
+    markdown = (await diagnose('2026-11-26 10:00:00 ERROR supervisor: worker exited with code 1\n')).markdown
+    assert markdown.startswith('## Summary\n**A process exited with an error**')
+    assert 'the consequence of a failure, not its cause' in markdown and 'journalctl -u UNIT' in markdown
+
+
+async def test_a_restarting_container_yields_to_the_class_its_earlier_output_names() -> None:
+    markdown = (await diagnose(
+        '2026-11-26T10:00:00Z ERROR api: environment variable DATABASE_URL is not set\n'
+        '2026-11-26T10:00:05Z Warning BackOff pod/api-7d9 Back-off restarting failed container api\n'
+    )).markdown
+    assert markdown.startswith('## Summary\n**Missing or wrong configuration**')
+    assert 'here DATABASE_URL' in markdown and 'reports a consequence (Container in CrashLoopBackOff)' in markdown
+
+
+async def test_a_listing_after_a_full_disk_does_not_make_it_shared_memory() -> None:
+    diagnosis = await diagnose(
+        '11:47:55 error: could not create a temp dir: No space left on device (os error 28) at path "/tmp/build1"\n'
+        'tmpfs            16G     0   16G   0% /dev/shm\n'
+    )
+    assert diagnosis.signature_id == 'disk-full'
+
+
+async def test_an_expired_client_certificate_is_an_expired_certificate() -> None:
+    diagnosis = await diagnose('E0118 17:33:58.888700 bootstrap.go:265] part of the existing bootstrap client '
+                               'certificate is expired: 2020-12-06 18:55:55 +0000 UTC\n')
+    assert diagnosis.signature_id == 'certificate-expired'
+    assert 'For an expired client certificate, renew or rotate it' in diagnosis.markdown
+
+
+async def test_an_image_build_step_is_container_context() -> None:
+    diagnosis = await diagnose('Step 3/5 : RUN make\n ---> Running in 0123456789ab\n'
+                               'standard_init_linux.go:190: exec user process caused "exec format error"\n')
+    assert diagnosis.signature_id == 'exec-format-error'
+
+
+QUIET = '2026-11-26 10:00:00 INFO web: request served\n' * 100
+EARLY_FAILURE = '2026-11-26 10:00:00 NOTICE ledger: nightly sync attempt ended in failure\n' * 20
+
+
+async def test_a_failure_ranked_below_a_warning_is_no_reason_to_say_no_errors() -> None:
+    log = EARLY_FAILURE + QUIET + '2026-11-26 10:00:01 WARN ledger: totals drift by 3 cents\n'
+    assert top_incidents(analyze_text(log, ReadLimits()))[0].level == 'WARN'
+    markdown = (await diagnose(log)).markdown
+    assert markdown.startswith('## Summary\n**Unrecognized error**: 20 occurrence(s) of ` nightly sync attempt '
+                               'ended in failure `')
+    assert 'It stands out as worded like a failure: "failure"' in markdown
+
+
+async def test_an_unrecognized_error_points_at_the_failure_logged_before_it() -> None:
+    log = EARLY_FAILURE + QUIET + '2026-11-26 10:00:01 ERROR billing: invoice 8812 total does not add up\n'
+    markdown = (await diagnose(log)).markdown
+    assert markdown.startswith('## Summary\n**Unrecognized error**: 1 occurrence(s) of ` invoice <*> total')
+    assert ('An earlier failure, ` nightly sync attempt ended in failure ` (line 1), comes first in time and may be '
+            'its cause' in markdown)
