@@ -33,6 +33,9 @@ _sub = _VARIABLE.sub
 _file_name = re.compile(r'(?:^|(?<=[' + _CUT + r']))(?:[\w-]++\.)++(?i:' + _FILE_TYPES + r')(?=[' + _CUT + r']|$)').sub
 _quoted = re.compile(r'(?<![\w\\])"(?P<verb>[A-Z]{2,} )?[^"]*"|(?<!\w)\'(?P<word>[A-Z]{2,} )?[^\']*\'(?!\w)').sub
 
+# In a record of `key=value` fields between `|` (`action=EXEC|args=ls -l|pid=7`), a value runs to the next `|`.
+_piped_value = re.compile(r'(?<![^|])([\w.-]+=)(?=[^|\s]*+\s)[^|]*+(?=\|[\w.-]+=|$)').sub
+
 
 def _quoted_value(match: re.Match[str]) -> str:
     """A quoted value whole, but for a capital first word: the verb of a request (`"GET /x HTTP/1.1"`) says what
@@ -84,6 +87,9 @@ class TokenMasker:
         if '"' in message or "'" in message:
             # A quoted value may hold spaces: one wildcard for all of it, before the message is split into words.
             message = _quoted(_quoted_value, message)
+        if '|' in message:
+            # Spaces inside a value do not change how many words the message has.
+            message = _piped_value(r'\1' + WILDCARD, message)
         get, masked = self._cache.get, self._masked
         out = [get(token) or masked(token) for token in message.split()]
         joined = ' '.join(out)

@@ -20,6 +20,9 @@ MAX_TOKENS = 128
 MIN_TOKENS_FOR_ONE_VALUE = 5
 # Templates compared with a new message; past this, the closest one absorbs it.
 MAX_PER_BUCKET = 200
+# Keys after which the rest of the message is a statement (SQL) of any length: one value.
+STATEMENT_KEYS = frozenset(f'{word}:' for name in ('statement', 'query', 'sql')
+                           for word in (name, name.capitalize(), name.upper()))
 
 
 @dataclass(slots=True, eq=False)
@@ -69,7 +72,7 @@ class TemplateMiner:
         return cluster if cluster is not None else self._match(tokens)
 
     def _match(self, tokens: list[str]) -> Cluster:
-        tokens = tokens[:MAX_TOKENS]
+        tokens = _statement_as_value(tokens[:MAX_TOKENS])
         count = len(tokens)
         first = tokens[0] if tokens and WILDCARD not in tokens[0] else WILDCARD
         bucket = self._buckets.setdefault((count, first), [])
@@ -101,3 +104,12 @@ class TemplateMiner:
         self.clusters.append(cluster)
         bucket.append(cluster)
         return cluster
+
+
+def _statement_as_value(tokens: list[str]) -> list[str]:
+    """A statement after its key is one value, however many words it has, even when it follows on the next lines:
+    queries that differ only in their text are one event. Here, not in the masker: only new messages pay for it."""
+    for index, token in enumerate(tokens):
+        if token in STATEMENT_KEYS:
+            return [*tokens[:index + 1], WILDCARD]
+    return tokens

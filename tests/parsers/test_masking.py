@@ -83,6 +83,30 @@ def test_a_value_of_several_words_does_not_split_a_template() -> None:
     assert first.template == 'Listening on <*> port <*> for carol'
 
 
+def test_a_value_between_pipes_may_hold_spaces() -> None:
+    tokens = TokenMasker(100).tokens
+    assert tokens('action=EXEC|args=xpcproxy com.example.daily|cn=Software Signing|pid=7')[0] == [
+        'action=<*>|args=<*>|cn=<*>|pid=<*>']
+    # Not a record of piped fields: the words after a value stay words.
+    assert tokens('x | status=ok took 5ms | y')[0] == ['x', '|', 'status=<*>', 'took', '<*>', '|', 'y']
+
+
+def test_a_long_piped_value_is_masked_in_linear_time() -> None:
+    spaces = ' x' * 200_000
+    tokens = TokenMasker(100).tokens
+    assert tokens(f'|a={spaces}|b=c')[0] == ['|a=<*>|b=<*>']
+    assert len(tokens(f'|a={spaces}|b c')[0]) == 200_002
+
+
+def test_a_statement_after_its_key_is_one_value_whatever_its_length() -> None:
+    miner = TemplateMiner()
+    first = miner.add('duration: 37.1 ms  statement: SELECT d.datname as "Name", pg_get_userbyid(d.datdba)')
+    assert miner.add('duration: 9.4 ms  statement: select * from clients;') is first
+    assert miner.add('duration: 9.4 ms  statement:') is first
+    assert first.template == 'duration: <*> ms statement: <*>'
+    assert miner.add('query: begin; select 1; commit') is not first
+
+
 def test_a_request_template_keeps_its_verb() -> None:
     miner = TemplateMiner()
     first = miner.add('10.0.0.1 "GET /v2/servers/detail HTTP/1.1" status: 200 len: 1893 time: 0.24')
