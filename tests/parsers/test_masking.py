@@ -3,7 +3,7 @@
 import pytest
 
 from parsers.masking import TokenMasker, mask
-from parsers.templates import TemplateMiner
+from parsers.templates import MAX_PER_BUCKET, TemplateMiner
 
 
 @pytest.mark.parametrize(
@@ -105,6 +105,31 @@ def test_a_statement_after_its_key_is_one_value_whatever_its_length() -> None:
     assert miner.add('duration: 9.4 ms  statement:') is first
     assert first.template == 'duration: <*> ms statement: <*>'
     assert miner.add('query: begin; select 1; commit') is not first
+
+
+def test_a_message_with_or_without_a_bracketed_prefix_is_one_event() -> None:
+    miner = TemplateMiner()
+    first = miner.add('FTP command: Client 10.0.0.1, login')
+    assert miner.add('[anonymous] FTP command: Client 10.0.0.2, login') is first
+    assert miner.add('[Transaction Marker Manager 0]: [ftp] FTP command: Client 10.0.0.3, login') is first
+    assert first.template == 'FTP command: Client <*>, login'
+    # A message of brackets alone keeps them.
+    assert miner.add('[done]') is not miner.add('[failed]')
+
+
+def test_messages_that_differ_in_a_key_are_different_events() -> None:
+    miner = TemplateMiner()
+    command = miner.add('[ftp] FTP command: Client 10.0.0.1, <password>')
+    assert miner.add('[ftp] FTP response: Client 10.0.0.1, <password>') is not command
+    # Any other word may still differ.
+    assert miner.add('[ftp] FTP command: Server 10.0.0.1, <password>') is command
+
+
+def test_keys_do_not_grow_a_bucket_past_its_bound() -> None:
+    miner = TemplateMiner()
+    for number in range(MAX_PER_BUCKET * 2):
+        miner.add(f'set {"".join(chr(97 + int(digit)) for digit in str(number))}: on')
+    assert len(miner.clusters) == MAX_PER_BUCKET
 
 
 def test_a_request_template_keeps_its_verb() -> None:
