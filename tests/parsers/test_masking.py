@@ -67,6 +67,9 @@ def test_one_unmasked_value_in_a_long_message_does_not_split_its_template_at_any
         # A quoted value is one wildcard, but a request keeps its verb.
         ('10.0.0.1 "GET /v2/servers/detail HTTP/1.1" status: 200', ['<*>', '"GET', '<*>"', 'status:', '<*>']),
         ('database "users" does not exist', ['database', '<*>', 'does', 'not', 'exist']),
+        # Only a request's method is kept: another capital first word is part of the value.
+        ('FTP command: "USER anonymous" then "PASV"', ['FTP', 'command:', '<*>', 'then', '<*>']),
+        ("client 'PROPFIND /dav/ HTTP/1.1' done", ['client', "'PROPFIND", "<*>'", 'done']),
         # Values side by side are one value once a word has been read; a message of values alone keeps its length.
         ('WeChat.exe *64 - proxy.example.org:5070 close', ['<*>', '-', '<*>', 'close']),
         ('onExtend:1514038530000 14 0 4', ['<*>', '<*>', '<*>', '<*>']),
