@@ -7,6 +7,7 @@ first token, share of equal tokens over a threshold — plus an exact-match cach
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from parsers.masking import WILDCARD, TokenMasker
@@ -25,6 +26,10 @@ MAX_PREFIX_WORDS = 8
 # Keys after which the rest of the message is a statement (SQL) of any length: one value.
 STATEMENT_KEYS = frozenset(f'{word}:' for name in ('statement', 'query', 'sql')
                            for word in (name, name.capitalize(), name.upper()))
+# A name in brackets or parentheses (a module, a class, a logger: `[ingest-common]`, `(kafka.log.LogManager)`) is a
+# value where two messages differ. Not a bare dotted name: `android.intent.action.SCREEN_ON` says what happened.
+_NAME = r'[A-Za-z][\w$]*(?:[-.][A-Za-z_$][\w$]*)+'
+_enclosed_name = re.compile(rf'(?:\[{_NAME}\]|\({_NAME}\))[,:;]?').fullmatch
 
 
 @dataclass(slots=True, eq=False)
@@ -81,13 +86,14 @@ class TemplateMiner:
         best: Cluster | None = None
         best_score = -1.0
         for candidate in bucket:
-            same = sum(1 for mine, theirs in zip(candidate.tokens, tokens, strict=True) if mine == theirs)
+            same = sum(1 for mine, theirs in zip(candidate.tokens, tokens, strict=True)
+                       if mine == theirs or (_enclosed_name(theirs) and (mine == WILDCARD or _enclosed_name(mine))))
             score = same / count if count else 1.0
             if score > best_score and (same == count or not _other_key(candidate.tokens, tokens)):
                 best, best_score = candidate, score
         if best is not None and (best_score >= self.similarity
                                  or (count >= MIN_TOKENS_FOR_ONE_VALUE and best_score * count >= count - 1)):
-            if best_score < 1.0:
+            if best.tokens != tokens:
                 best.tokens = [mine if mine == theirs else WILDCARD
                                for mine, theirs in zip(best.tokens, tokens, strict=True)]
             return best

@@ -135,6 +135,20 @@ def test_keys_do_not_grow_a_bucket_past_its_bound() -> None:
     assert len(miner.clusters) == MAX_PER_BUCKET
 
 
+def test_an_enclosed_name_is_a_value_where_messages_differ() -> None:
+    miner = TemplateMiner()
+    first = miner.add('loaded module [aggs-matrix-stats]')
+    assert miner.add('loaded module [analysis-common]') is first
+    assert miner.add('loaded module [ingest-user-agent]') is first
+    assert first.template == 'loaded module <*>'
+    logger = miner.add('Starting (kafka.server.ClientQuotaManager)')
+    assert miner.add('Starting (kafka.coordinator.TransactionManager)') is logger
+    # A bare dotted name or a bracketed word may be what happened.
+    on = miner.add('onReceive action: android.intent.action.SCREEN_ON')
+    assert miner.add('onReceive action: android.intent.action.SCREEN_OFF') is not on
+    assert miner.add('loaded module [true]') is not first
+
+
 def test_a_request_template_keeps_its_verb() -> None:
     miner = TemplateMiner()
     first = miner.add('10.0.0.1 "GET /v2/servers/detail HTTP/1.1" status: 200 len: 1893 time: 0.24')
