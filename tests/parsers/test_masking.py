@@ -101,31 +101,46 @@ def test_a_long_piped_value_is_masked_in_linear_time() -> None:
     assert len(tokens(f'|a={spaces}|b c')[0]) == 200_002
 
 
-def test_a_statement_after_its_key_is_one_value_whatever_its_length() -> None:
+@pytest.mark.parametrize(
+    ('messages', 'template'),
+    [
+        pytest.param(['duration: 37.1 ms  statement: SELECT d.datname as "Name", pg_get_userbyid(d.datdba)',
+                      'duration: 9.4 ms  statement: select * from clients;', 'duration: 9.4 ms  statement:'],
+                     'duration: <*> ms statement: <*>', id='a statement after its key is one value'),
+        pytest.param(['FTP command: Client 10.0.0.1, login', '[anonymous] FTP command: Client 10.0.0.2, login',
+                      '[Transaction Marker Manager 0]: [ftp] FTP command: Client 10.0.0.3, login'],
+                     'FTP command: Client <*>, login', id='a bracketed prefix says where, not what'),
+        pytest.param(['FTP command: Client 10.0.0.1, login', 'FTP command: Server 10.0.0.1, login'],
+                     'FTP command: <*> <*>, login', id='a word other than a key may differ'),
+        pytest.param(['loaded module [aggs-matrix-stats]', 'loaded module [analysis-common]',
+                      'loaded module [ingest-user-agent]'], 'loaded module <*>', id='an enclosed name is a value'),
+        pytest.param(['Starting (kafka.server.ClientQuotaManager)', 'Starting (kafka.coordinator.TransactionManager)'],
+                     'Starting <*>', id='a logger in parentheses is a value'),
+    ],
+)
+def test_messages_of_one_event(messages: list[str], template: str) -> None:
     miner = TemplateMiner()
-    first = miner.add('duration: 37.1 ms  statement: SELECT d.datname as "Name", pg_get_userbyid(d.datdba)')
-    assert miner.add('duration: 9.4 ms  statement: select * from clients;') is first
-    assert miner.add('duration: 9.4 ms  statement:') is first
-    assert first.template == 'duration: <*> ms statement: <*>'
-    assert miner.add('query: begin; select 1; commit') is not first
+    first = miner.add(messages[0])
+    assert [miner.add(message) for message in messages[1:]] == [first] * (len(messages) - 1)
+    assert first.template == template
 
 
-def test_a_message_with_or_without_a_bracketed_prefix_is_one_event() -> None:
+@pytest.mark.parametrize(
+    ('first', 'second'),
+    [
+        pytest.param('open failed: disk full', 'open failed: permission denied',
+                     id='only a statement key makes the rest one value'),
+        pytest.param('[done]', '[failed]', id='a message of brackets alone keeps them'),
+        pytest.param('[ftp] FTP command: Client 10.0.0.1, <password>',
+                     '[ftp] FTP response: Client 10.0.0.1, <password>', id='messages that differ in a key'),
+        pytest.param('onReceive action: android.intent.action.SCREEN_ON',
+                     'onReceive action: android.intent.action.SCREEN_OFF', id='a bare dotted name may be the event'),
+        pytest.param('loaded module [true]', 'loaded module [false]', id='a bracketed word may be the event'),
+    ],
+)
+def test_messages_of_different_events(first: str, second: str) -> None:
     miner = TemplateMiner()
-    first = miner.add('FTP command: Client 10.0.0.1, login')
-    assert miner.add('[anonymous] FTP command: Client 10.0.0.2, login') is first
-    assert miner.add('[Transaction Marker Manager 0]: [ftp] FTP command: Client 10.0.0.3, login') is first
-    assert first.template == 'FTP command: Client <*>, login'
-    # A message of brackets alone keeps them.
-    assert miner.add('[done]') is not miner.add('[failed]')
-
-
-def test_messages_that_differ_in_a_key_are_different_events() -> None:
-    miner = TemplateMiner()
-    command = miner.add('[ftp] FTP command: Client 10.0.0.1, <password>')
-    assert miner.add('[ftp] FTP response: Client 10.0.0.1, <password>') is not command
-    # Any other word may still differ.
-    assert miner.add('[ftp] FTP command: Server 10.0.0.1, <password>') is command
+    assert miner.add(first) is not miner.add(second)
 
 
 def test_keys_do_not_grow_a_bucket_past_its_bound() -> None:
@@ -133,20 +148,6 @@ def test_keys_do_not_grow_a_bucket_past_its_bound() -> None:
     for number in range(MAX_PER_BUCKET * 2):
         miner.add(f'set {"".join(chr(97 + int(digit)) for digit in str(number))}: on')
     assert len(miner.clusters) == MAX_PER_BUCKET
-
-
-def test_an_enclosed_name_is_a_value_where_messages_differ() -> None:
-    miner = TemplateMiner()
-    first = miner.add('loaded module [aggs-matrix-stats]')
-    assert miner.add('loaded module [analysis-common]') is first
-    assert miner.add('loaded module [ingest-user-agent]') is first
-    assert first.template == 'loaded module <*>'
-    logger = miner.add('Starting (kafka.server.ClientQuotaManager)')
-    assert miner.add('Starting (kafka.coordinator.TransactionManager)') is logger
-    # A bare dotted name or a bracketed word may be what happened.
-    on = miner.add('onReceive action: android.intent.action.SCREEN_ON')
-    assert miner.add('onReceive action: android.intent.action.SCREEN_OFF') is not on
-    assert miner.add('loaded module [true]') is not first
 
 
 def test_a_request_template_keeps_its_verb() -> None:
