@@ -19,7 +19,7 @@ import sys
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from corpus import HALVES, NO_YEAR, CorpusError, CorpusFile, load
+from corpus import HALVES, NO_YEAR, CorpusError, CorpusFile, load, physical_lines
 from ga import grouping_accuracy
 
 from parsers import analyze_stream
@@ -53,12 +53,16 @@ def main() -> int:
     parser.add_argument('--half', choices=HALVES, help='only this half of the corpus')
     parser.add_argument('--misses', type=int, default=0, metavar='N',
                         help='after each file, print up to N labelled lines the engine read otherwise')
+    parser.add_argument('--show', metavar='FILE',
+                        help="print the groups of one file's labelled events that the engine got wrong, and exit")
     args = parser.parse_args()
     try:
         files = load()
     except CorpusError as exc:
         print(f'error: {exc}', file=sys.stderr)
         return 1
+    if args.show:
+        return _show(files, args.show)
     for half in HALVES:
         if args.half in (None, half):
             _report(half, [corpus_file for corpus_file in files if corpus_file.half == half], args.misses)
@@ -114,6 +118,33 @@ def _report(half: str, files: list[CorpusFile], misses: int) -> None:
     print(f'  {"mean":<30}' + ''.join(_cell(means[name]) for name in FIGURES))
     print(f'  {"files measured":<30}' + ''.join(f'{len(columns[name]):>13}' for name in FIGURES))
     print()
+
+
+def _show(files: list[CorpusFile], name: str) -> int:
+    """Each labelled template whose lines the engine did not group exactly, with the engine's groups of them."""
+    chosen = next((corpus_file for corpus_file in files if corpus_file.name == name), None)
+    if chosen is None or not chosen.has_templates:
+        print(f'error: no file {name!r} labelled with templates in the corpus', file=sys.stderr)
+        return 1
+    predicted = Predicted()
+    analyze_stream(io.BytesIO(chosen.log.read_bytes()), on_event=predicted)
+    text = physical_lines(chosen.log)
+    truth = {number: chosen.labels[number - 1].template for number in chosen.starts}
+    labelled: dict[str, list[int]] = {}
+    grouped: dict[int, list[int]] = {}
+    for number, template in truth.items():
+        labelled.setdefault(template, []).append(number)
+        grouped.setdefault(predicted.group[number], []).append(number)
+    for template, numbers in labelled.items():
+        groups = sorted({predicted.group[number] for number in numbers})
+        if len(groups) == 1 and grouped[groups[0]] == numbers:
+            continue
+        print(f'template {template}: lines {numbers}')
+        for group in groups:
+            for number in grouped[group]:
+                mark = ' ' if truth[number] == template else '!'
+                print(f'  {mark} group {group:<4} line {number:<5} {text[number - 1][:150]}')
+    return 0
 
 
 def _same_time(raw: str, labelled: str) -> bool:

@@ -31,12 +31,18 @@ _sub = _VARIABLE.sub
 # A file name with a common extension (`chrome.exe`, `app.yml`): a value even without a digit. Matched only when a
 # word is first seen by the template miner, which is where a value without a digit splits templates.
 _file_name = re.compile(r'(?:^|(?<=[' + _CUT + r']))(?:[\w-]++\.)++(?i:' + _FILE_TYPES + r')(?=[' + _CUT + r']|$)').sub
-_quoted = re.compile(r'(?<![\w\\])"(?P<verb>[A-Z]{2,} )?[^"]*"|(?<!\w)\'(?P<word>[A-Z]{2,} )?[^\']*\'(?!\w)').sub
+# The methods of HTTP (and WebDAV): the first word of a quoted request.
+_METHOD = r'(?:GET|HEAD|POST|PUT|DELETE|CONNECT|OPTIONS|TRACE|PATCH|PROPFIND|PROPPATCH|MKCOL|COPY|MOVE|LOCK|UNLOCK) '
+_quoted = re.compile(r'(?<![\w\\])"(?P<verb>' + _METHOD + r')?[^"]*"|(?<!\w)\'(?P<word>' + _METHOD
+                     + r')?[^\']*\'(?!\w)').sub
+
+# In a record of `key=value` fields between `|` (`action=EXEC|args=ls -l|pid=7`), a value runs to the next `|`.
+_piped_value = re.compile(r'(?<![^|])([\w.-]+=)(?=[^|\s]*+\s)[^|]*+(?=\|[\w.-]+=|$)').sub
 
 
 def _quoted_value(match: re.Match[str]) -> str:
-    """A quoted value whole, but for a capital first word: the verb of a request (`"GET /x HTTP/1.1"`) says what
-    happened."""
+    """A quoted value whole, but for the method of a request (`"GET /x HTTP/1.1"`), which says what happened; any
+    other first word (`"USER anonymous"`, `"PASV"`) is part of the value."""
     quote = match.group()[0]
     verb = match.group('verb') or match.group('word')
     return f'{quote}{verb}{WILDCARD}{quote}' if verb else WILDCARD
@@ -84,6 +90,9 @@ class TokenMasker:
         if '"' in message or "'" in message:
             # A quoted value may hold spaces: one wildcard for all of it, before the message is split into words.
             message = _quoted(_quoted_value, message)
+        if '|' in message:
+            # Spaces inside a value do not change how many words the message has.
+            message = _piped_value(r'\1' + WILDCARD, message)
         get, masked = self._cache.get, self._masked
         out = [get(token) or masked(token) for token in message.split()]
         joined = ' '.join(out)

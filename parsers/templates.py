@@ -7,6 +7,7 @@ first token, share of equal tokens over a threshold — plus an exact-match cach
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from parsers.masking import WILDCARD, TokenMasker
@@ -20,6 +21,15 @@ MAX_TOKENS = 128
 MIN_TOKENS_FOR_ONE_VALUE = 5
 # Templates compared with a new message; past this, the closest one absorbs it.
 MAX_PER_BUCKET = 200
+# Words a bracketed prefix of a message (`[Transaction Marker Channel Manager 0]:`) may span.
+MAX_PREFIX_WORDS = 8
+# Keys after which the rest of the message is a statement (SQL) of any length: one value.
+STATEMENT_KEYS = frozenset(f'{word}:' for name in ('statement', 'query', 'sql')
+                           for word in (name, name.capitalize(), name.upper()))
+# A name in brackets or parentheses (a module, a class, a logger: `[ingest-common]`, `(kafka.log.LogManager)`) is a
+# value where two messages differ. Not a bare dotted name: `android.intent.action.SCREEN_ON` says what happened.
+_NAME = r'[A-Za-z][\w$]*(?:[-.][A-Za-z_$][\w$]*)+'
+_enclosed_name = re.compile(rf'(?:\[{_NAME}\]|\({_NAME}\))[,:;]?').fullmatch
 
 
 @dataclass(slots=True, eq=False)
@@ -69,24 +79,27 @@ class TemplateMiner:
         return cluster if cluster is not None else self._match(tokens)
 
     def _match(self, tokens: list[str]) -> Cluster:
-        tokens = tokens[:MAX_TOKENS]
+        tokens = _statement_as_value(_without_bracketed_prefix(tokens[:MAX_TOKENS]))
         count = len(tokens)
         first = tokens[0] if tokens and WILDCARD not in tokens[0] else WILDCARD
         bucket = self._buckets.setdefault((count, first), [])
         best: Cluster | None = None
         best_score = -1.0
         for candidate in bucket:
-            same = sum(1 for mine, theirs in zip(candidate.tokens, tokens, strict=True) if mine == theirs)
+            same = sum(1 for mine, theirs in zip(candidate.tokens, tokens, strict=True)
+                       if mine == theirs or (_enclosed_name(theirs) and (mine == WILDCARD or _enclosed_name(mine))))
             score = same / count if count else 1.0
-            if score > best_score:
+            if score > best_score and (same == count or not _other_key(candidate.tokens, tokens)):
                 best, best_score = candidate, score
         if best is not None and (best_score >= self.similarity
                                  or (count >= MIN_TOKENS_FOR_ONE_VALUE and best_score * count >= count - 1)):
-            if best_score < 1.0:
+            if best.tokens != tokens:
                 best.tokens = [mine if mine == theirs else WILDCARD
                                for mine, theirs in zip(best.tokens, tokens, strict=True)]
             return best
         full = len(self.clusters) >= self.max_clusters
+        if best is None and len(bucket) >= MAX_PER_BUCKET:
+            best = bucket[0]  # each differs in a key: one absorbs it all the same, so that a bucket stays bounded
         if best is not None and (full or len(bucket) >= MAX_PER_BUCKET):
             # A bucket this full is one message shape with many values: generalize rather than grow.
             best.tokens = [mine if mine == theirs else WILDCARD
@@ -101,3 +114,34 @@ class TemplateMiner:
         self.clusters.append(cluster)
         bucket.append(cluster)
         return cluster
+
+
+def _statement_as_value(tokens: list[str]) -> list[str]:
+    """A statement after its key is one value, however many words it has, even when it follows on the next lines:
+    queries that differ only in their text are one event. Here, not in the masker: only new messages pay for it."""
+    for index, token in enumerate(tokens):
+        if token in STATEMENT_KEYS:
+            return [*tokens[:index + 1], WILDCARD]
+    return tokens
+
+
+def _without_bracketed_prefix(tokens: list[str]) -> list[str]:
+    """The message without the bracketed words that open it (`[component]`, `[req-id]`, `[user]`): they say where
+    or for whom, not what happened, and a message written with or without them is the same event."""
+    start = 0
+    while start < len(tokens) and tokens[start][:1] == '[':
+        end = next((index for index in range(start, min(start + MAX_PREFIX_WORDS, len(tokens)))
+                    if tokens[index].endswith((']', ']:'))), None)
+        if end is None:
+            break
+        start = end + 1
+    return tokens[start:] if start < len(tokens) else tokens
+
+
+def _other_key(mine: list[str], theirs: list[str]) -> bool:
+    """Whether the two differ in a key (`command:` against `response:`): the key says which event it is."""
+    return any(one != other and (_is_key(one) or _is_key(other)) for one, other in zip(mine, theirs, strict=True))
+
+
+def _is_key(token: str) -> bool:
+    return token[-1:] == ':' and WILDCARD not in token and any(char.isalpha() for char in token)

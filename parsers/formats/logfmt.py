@@ -18,6 +18,9 @@ _pairs = _PAIR.findall
 _TIME_KEYS = ('time', 'ts', 't', 'timestamp', '@timestamp')
 _LEVEL_KEYS = ('level', 'lvl', 'severity', 'loglevel', 'severitytext')
 _MESSAGE_KEYS = ('msg', 'message', 'body', 'event', 'err', 'error')
+# Keys whose value names the kind of record (auditd's `type=SYSCALL msg=audit(...)`): it opens the message, so
+# records of different kinds with the same message keep apart.
+_KIND_KEYS = ('type', 'kind', 'event_type')
 # A line of one pair is a record when its key is one of these (`level=fatal`), not a stray `a=b` in prose.
 _KNOWN_KEYS = frozenset((*_TIME_KEYS, *_LEVEL_KEYS, *_MESSAGE_KEYS))
 
@@ -39,6 +42,9 @@ def parse(line: str) -> Record | None:
         msg = ' '.join(key for key in fields if key not in _TIME_KEYS)
     elif msg[:1] == '"':
         msg = msg[1:-1].replace('\\"', '"')
+    kind = next((fields[key].strip('"') for key in _KIND_KEYS if key in fields), '')
+    if kind:
+        msg = f'{kind} {msg}'
     comp = fields.get('logger') or fields.get('component') or fields.get('source')
     # pino-style numbers (`level=50`) count as they do in JSON.
     written = level_of_number(int(level)) if level.isdigit() else LEVEL_OF.get(level, '')

@@ -94,3 +94,19 @@ def test_the_harness_reports_every_file_of_a_half_on_its_own(half: str) -> None:
     assert reported == names
     assert 'mean' in result.stdout
     assert [other for other in corpus.HALVES if f'{other} half' in result.stdout] == [half]
+
+
+def test_show_lists_a_template_the_engine_grouped_with_another(copy: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.syspath_prepend(str(BENCH))
+    generalise = importlib.import_module('generalise')
+    labels = copy / 'labels' / 'mongodb-3.2.csv'
+    labels.write_text(labels.read_text(encoding='utf-8').replace(
+        '30,1,I,INFO,2018-02-05T13:50:56.180+01:00,conn-accepted', '30,1,I,INFO,2018-02-05T13:50:56.180+01:00,other'),
+        encoding='utf-8')
+    assert generalise._show(corpus.load(copy), 'mongodb-3.2') == 0
+    shown = capsys.readouterr().out.splitlines()
+    assert shown[0] == 'template conn-accepted: lines [9, 20, 31]'
+    assert [line.split()[0] for line in shown[1:5]] == ['group'] * 2 + ['!'] + ['group']
+    assert 'template other: lines [30]' in shown
+    assert generalise._show(corpus.load(copy), 'no-such-file') == 1

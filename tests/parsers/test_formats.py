@@ -110,7 +110,7 @@ def test_extended_json_dates_are_timestamps(line: str, timestamp: str) -> None:
          '26/Nov/2026:09:14:03 +0000', 'GET /b 404'),
         ('127.0.0.1 - - [26/Nov/2026:09:14:04 +0200] "" 400 0 "-" "-"', '26/Nov/2026:09:14:04 +0200', '- - 400'),
         ('type=SYSCALL msg=audit(1764148442.101:4242): arch=c000003e syscall=44 success=yes', '1764148442.101',
-         'audit(1764148442.101:4242):'),
+         'SYSCALL audit(1764148442.101:4242):'),
     ],
 )
 def test_timestamps_behind_proxy_chains_and_in_parentheses(line: str, timestamp: str, message: str) -> None:
@@ -126,6 +126,15 @@ def test_postgresql_without_a_pid_keeps_hint_and_detail_with_their_error() -> No
     analysis = analyze_lines(lines)
     assert analysis.formats == {'postgresql': 2}
     assert [(group.level, group.lines) for group in analysis.groups] == [('ERROR', 2), ('INFO', 1)]
+
+
+def test_a_logfmt_key_naming_the_kind_of_record_opens_its_message() -> None:
+    syscall = logfmt.parse('type=SYSCALL msg=audit(1764148442.101:4242): arch=c000003e')
+    boot = logfmt.parse('type=SYSTEM_BOOT msg=audit(1764148442.102:4243): pid=1')
+    assert syscall is not None and boot is not None
+    assert (syscall[3], boot[3]) == ('SYSCALL audit(1764148442.101:4242):', 'SYSTEM_BOOT audit(1764148442.102:4243):')
+    kind = logfmt.parse('level=info kind="cache miss" msg="lookup done"')
+    assert kind == (None, 'INFO', None, 'cache miss lookup done')
 
 
 def test_one_pair_is_a_logfmt_record_only_under_a_known_key() -> None:

@@ -3,7 +3,7 @@
 import pytest
 
 from parsers.masking import TokenMasker, mask
-from parsers.templates import TemplateMiner
+from parsers.templates import MAX_PER_BUCKET, TemplateMiner
 
 
 @pytest.mark.parametrize(
@@ -67,6 +67,9 @@ def test_one_unmasked_value_in_a_long_message_does_not_split_its_template_at_any
         # A quoted value is one wildcard, but a request keeps its verb.
         ('10.0.0.1 "GET /v2/servers/detail HTTP/1.1" status: 200', ['<*>', '"GET', '<*>"', 'status:', '<*>']),
         ('database "users" does not exist', ['database', '<*>', 'does', 'not', 'exist']),
+        # Only a request's method is kept: another capital first word is part of the value.
+        ('FTP command: "USER anonymous" then "PASV"', ['FTP', 'command:', '<*>', 'then', '<*>']),
+        ("client 'PROPFIND /dav/ HTTP/1.1' done", ['client', "'PROPFIND", "<*>'", 'done']),
         # Values side by side are one value once a word has been read; a message of values alone keeps its length.
         ('WeChat.exe *64 - proxy.example.org:5070 close', ['<*>', '-', '<*>', 'close']),
         ('onExtend:1514038530000 14 0 4', ['<*>', '<*>', '<*>', '<*>']),
@@ -81,6 +84,70 @@ def test_a_value_of_several_words_does_not_split_a_template() -> None:
     first = miner.add('Listening on 10.0.0.1 10.0.0.2 port 80 for carol')
     assert miner.add('Listening on 10.0.0.3 port 8080 for carol') is first
     assert first.template == 'Listening on <*> port <*> for carol'
+
+
+def test_a_value_between_pipes_may_hold_spaces() -> None:
+    tokens = TokenMasker(100).tokens
+    assert tokens('action=EXEC|args=xpcproxy com.example.daily|cn=Software Signing|pid=7')[0] == [
+        'action=<*>|args=<*>|cn=<*>|pid=<*>']
+    # Not a record of piped fields: the words after a value stay words.
+    assert tokens('x | status=ok took 5ms | y')[0] == ['x', '|', 'status=<*>', 'took', '<*>', '|', 'y']
+
+
+def test_a_long_piped_value_is_masked_in_linear_time() -> None:
+    spaces = ' x' * 200_000
+    tokens = TokenMasker(100).tokens
+    assert tokens(f'|a={spaces}|b=c')[0] == ['|a=<*>|b=<*>']
+    assert len(tokens(f'|a={spaces}|b c')[0]) == 200_002
+
+
+@pytest.mark.parametrize(
+    ('messages', 'template'),
+    [
+        pytest.param(['duration: 37.1 ms  statement: SELECT d.datname as "Name", pg_get_userbyid(d.datdba)',
+                      'duration: 9.4 ms  statement: select * from clients;', 'duration: 9.4 ms  statement:'],
+                     'duration: <*> ms statement: <*>', id='a statement after its key is one value'),
+        pytest.param(['FTP command: Client 10.0.0.1, login', '[anonymous] FTP command: Client 10.0.0.2, login',
+                      '[Transaction Marker Manager 0]: [ftp] FTP command: Client 10.0.0.3, login'],
+                     'FTP command: Client <*>, login', id='a bracketed prefix says where, not what'),
+        pytest.param(['FTP command: Client 10.0.0.1, login', 'FTP command: Server 10.0.0.1, login'],
+                     'FTP command: <*> <*>, login', id='a word other than a key may differ'),
+        pytest.param(['loaded module [aggs-matrix-stats]', 'loaded module [analysis-common]',
+                      'loaded module [ingest-user-agent]'], 'loaded module <*>', id='an enclosed name is a value'),
+        pytest.param(['Starting (kafka.server.ClientQuotaManager)', 'Starting (kafka.coordinator.TransactionManager)'],
+                     'Starting <*>', id='a logger in parentheses is a value'),
+    ],
+)
+def test_messages_of_one_event(messages: list[str], template: str) -> None:
+    miner = TemplateMiner()
+    first = miner.add(messages[0])
+    assert [miner.add(message) for message in messages[1:]] == [first] * (len(messages) - 1)
+    assert first.template == template
+
+
+@pytest.mark.parametrize(
+    ('first', 'second'),
+    [
+        pytest.param('open failed: disk full', 'open failed: permission denied',
+                     id='only a statement key makes the rest one value'),
+        pytest.param('[done]', '[failed]', id='a message of brackets alone keeps them'),
+        pytest.param('[ftp] FTP command: Client 10.0.0.1, <password>',
+                     '[ftp] FTP response: Client 10.0.0.1, <password>', id='messages that differ in a key'),
+        pytest.param('onReceive action: android.intent.action.SCREEN_ON',
+                     'onReceive action: android.intent.action.SCREEN_OFF', id='a bare dotted name may be the event'),
+        pytest.param('loaded module [true]', 'loaded module [false]', id='a bracketed word may be the event'),
+    ],
+)
+def test_messages_of_different_events(first: str, second: str) -> None:
+    miner = TemplateMiner()
+    assert miner.add(first) is not miner.add(second)
+
+
+def test_keys_do_not_grow_a_bucket_past_its_bound() -> None:
+    miner = TemplateMiner()
+    for number in range(MAX_PER_BUCKET * 2):
+        miner.add(f'set {"".join(chr(97 + int(digit)) for digit in str(number))}: on')
+    assert len(miner.clusters) == MAX_PER_BUCKET
 
 
 def test_a_request_template_keeps_its_verb() -> None:
