@@ -99,6 +99,11 @@ def learn(sample: Sequence[str]) -> Format | None:
     name, prefix = shape
     ts_part = r'(?:\S+\s+){' + str(prefix) + r'}[\[(]?(?P<ts>' + TS_SHAPES[name][0] + r')[\])]?'
     head = re.compile(ts_part + r'(?P<rest>.*)')
+    # A level among the words before the time (`INFO  [main] 2019-03-06 10:20:01,005 Foo.java:12 - msg`) is read there.
+    level_at = _level_before_time([line for line in lines if head.match(line)], prefix)
+    full_ts_part = ts_part if level_at is None else (
+        r'(?:\S+\s+){' + str(level_at) + r'}[\[(<]?(?P<level>' + _LEVEL_WORD_CHOICE + r')[\])>:]?\s+(?:\S+\s+){'
+        + str(prefix - level_at - 1) + r'}[\[(]?(?P<ts>' + TS_SHAPES[name][0] + r')[\])]?')
     rests = [found.group('rest') for line in lines if (found := head.match(line))]
     # Too few: the shape was seen inside words (`msg=audit(1485…`), not as a header. The other lines may continue
     # records (a quoted field over several lines, `Caused by: ...`).
@@ -111,13 +116,15 @@ def learn(sample: Sequence[str]) -> Format | None:
         fields = _csv_fields(rests)
     if fields is None:
         fields = _token_fields(rests)
+    if level_at is not None:
+        fields = [kind for kind in fields if kind not in _LEVEL_KINDS]
     body = _body(fields)
-    if not any(kind in _LEVEL_KINDS for kind in fields):
+    if level_at is None and not any(kind in _LEVEL_KINDS for kind in fields):
         body += '(?P<level>)'
     if not any(kind in ('comp', 'comp_word', 'pipe_comp') for kind in fields):
         body += '(?P<comp>)'
     minute_len = TS_SHAPES[name][1]
-    full = regex_format(NAME, ts_part + body + r'\s*(?P<msg>.*)', lines[:3], minute_len=minute_len,
+    full = regex_format(NAME, full_ts_part + body + r'\s*(?P<msg>.*)', lines[:3], minute_len=minute_len,
                         levels=LEVEL_OF | LEVEL_MARKS if 'mark' in fields else None)
     if not _agree(sum(1 for line in lines if full.parse(line) is not None), len(rests)):
         return None
@@ -125,7 +132,7 @@ def learn(sample: Sequence[str]) -> Format | None:
     # is its level (as where the header has one), the rest its message.
     bare = regex_format(NAME, ts_part + r'(?:' + _LEVEL_WORD_FIELD + r')?(?P<comp>)\s*(?P<msg>.*)', lines[:3]).parse
     whole = full.parse
-    has_level = any(kind in _LEVEL_KINDS for kind in fields)
+    has_level = level_at is not None or any(kind in _LEVEL_KINDS for kind in fields)
     stamps = (found.group('ts') for line in lines if (found := head.match(line)))
     day_first = name == 'us_date' and slash_day_first(stamps)
     letter_in_time = name == 'glog'  # `I1126 09:14:02.101`: the time opens with the level
@@ -144,6 +151,16 @@ def learn(sample: Sequence[str]) -> Format | None:
         return (record[0], level, record[2], record[3]) if level else record
 
     return Format(name=NAME, parse=parse, samples=tuple(lines[:3]), weight=0.9, minute_len=minute_len)
+
+
+def _level_before_time(lines: list[str], prefix: int) -> int | None:
+    """The place among the `prefix` words before the time where nearly every line writes a level word, if any."""
+    rows = [line.split(None, prefix)[:prefix] for line in lines]
+    for position in range(prefix):
+        words = [row[position] for row in rows if position < len(row)]
+        if _agree(sum(1 for word in words if _kind(word) == 'level' and len(word.strip('[(<])>:')) > 2), len(lines)):
+            return position
+    return None
 
 
 def _sparse(lines: list[str]) -> Format | None:
@@ -290,10 +307,12 @@ def _timestamp_shape(lines: list[str]) -> tuple[str, int] | None:
 def opening_record(line: str) -> Record | None:
     """A line no format of the file reads that opens with a dated timestamp (after at most one word, or seconds
     since 1970 in brackets) starts a record of its own: continuation lines do not begin with the time. A level word
-    or a lone mark after the time (`*`, `#`; not the dash that also separates) is its level."""
+    or a lone mark after the time (`*`, `#`; not the dash that also separates) is its level. A line that opens with
+    a level word in brackets (`[INFO] ...`, a record written without its time) starts one too."""
     found = _opening(line, 0, 300)
     if found is None:
-        return None
+        bracketed = _level_opening(line)
+        return None if bracketed is None else (None, LEVEL_OF[bracketed.group(1)], None, line)
     message = found.group('msg')
     mark, word = found.group('mark', 'level')
     level = LEVEL_MARKS[mark] if mark else LEVEL_OF[word] if word else leading_level(message)
@@ -305,6 +324,9 @@ _opening = re.compile(
     + r'|(?<=[\[(])' + TS_SHAPES['epoch'][0] + r')[\])]?(?=[\s,:]|$)'
     + r'(?:\s+(?P<mark>[.*#!+])(?=\s)|' + _LEVEL_WORD_FIELD + r')?\s*(?P<msg>.*)'
 ).match
+
+
+_level_opening = re.compile(r'[\[(<](' + _LEVEL_WORD_CHOICE + r')[\])>]:?\s').match
 
 
 # Each shape found at the start of a word (or just inside a bracket).
