@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from itertools import pairwise
 
 from parsers.formats.base import CONTINUES, Format, Record, regex_format
@@ -33,6 +33,8 @@ MAX_PIPE_FIELDS = 6
 MIN_OPENINGS = 3
 SPARSE_SHARE = 0.02
 MAX_SPARSE_PREFIX = 2
+# Lines a record may have before the one with its time (an alert's title and classification).
+MAX_LEAD_LINES = 3
 # Shapes without a date, too common inside messages to open records.
 _UNDATED = frozenset(('time', 'epoch'))
 # Any words allowed between the last anchor and a separator (`name - message`).
@@ -167,7 +169,9 @@ def _sparse(lines: list[str]) -> Format | None:
     """Records of many lines (an error log's entries, a slow-query log's queries): a few lines open with the same
     words and a dated timestamp, and every line up to the next such one belongs to the record. Failing that, a few
     lines open with the same capitalised word and carry a dated timestamp further on (a web framework's request:
-    `Started GET "/" for ::1 at 2012-03-10 14:28:14 +0100`, then the lines it logs while serving it)."""
+    `Started GET "/" for ::1 at 2012-03-10 14:28:14 +0100`, then the lines it logs while serving it). Where the
+    lines a little before each dated one open with the same word (an alert's `[**] ... [**]` title), those open the
+    records, and the time is read from the later line."""
     dated = [found for line in lines if (found := _dated_opening(line)) is not None]
     openings = Counter((found.lastgroup or '', found.group('prefix')) for found in dated)
     (name, prefix), count = openings.most_common(1)[0] if openings else (('', ''), 0)
@@ -189,6 +193,11 @@ def _sparse(lines: list[str]) -> Format | None:
         opening = re.compile(re.escape(prefix) + r'\s.{0,200}?(?<=[\s(])' + shape + r'(?=[\s\])|,:]|$)').match
     else:
         opening = re.compile(re.escape(prefix) + shape + r'[\])]?\s*(?P<msg>.*)').match
+    lead = None if worded else _lead(lines, [index for index, line in enumerate(lines)
+                                             if (found := _dated_opening(line)) is not None
+                                             and (found.lastgroup, found.group('prefix')) == (name, prefix)])
+    if lead is not None:
+        return _led(lead, opening, name, day_first, lines)
 
     def parse(line: str) -> Record | None:
         found = opening(line)
@@ -215,6 +224,41 @@ def _sparse(lines: list[str]) -> Format | None:
             # level.
             return record[0], level, source.group(1), event_lines[1][second.end():].strip()
         return record[0], level or message_id_level(event_lines), record[2], record[3]
+
+    return Format(name=NAME, parse=parse, samples=tuple(lines[:3]), weight=0.9, minute_len=TS_SHAPES[name][1],
+                  assemble=assemble)
+
+
+def _lead(lines: list[str], dated: list[int]) -> str | None:
+    """The first word of the lines that open records whose time is on a later line (`[**] [1:1000006:0] TCP
+    connection [**]`, then a classification, then the time): the word a few lines before nearly every dated line,
+    the first one included, that opens no other line."""
+    for distance in range(1, MAX_LEAD_LINES + 1):
+        if not dated or dated[0] < distance:
+            return None
+        words = [lines[index - distance].split(None, 1)[0] for index in dated]
+        word = words[0]
+        opened = sum(1 for line in lines if line.split(None, 1)[0] == word)
+        if _agree(words.count(word), len(dated)) and _agree(len(dated), opened) and _dated_opening(word) is None:
+            return word
+    return None
+
+
+def _led(lead: str, dated: Callable[[str], re.Match[str] | None], name: str, day_first: bool,
+         lines: list[str]) -> Format:
+    """Records opened by a line starting with `lead` whose time is on one of the next lines."""
+
+    def parse(line: str) -> Record | None:
+        if line.startswith(lead) and line[len(lead):len(lead) + 1] in (' ', '\t', ''):
+            return None, leading_level(line[len(lead):].lstrip()), None, line
+        # The line with the time belongs to the record above it.
+        return CONTINUES if dated(line) is not None else None
+
+    def assemble(event_lines: Sequence[str]) -> Record:
+        record = parse(event_lines[0]) or (None, '', None, event_lines[0])
+        timed = next((found for line in event_lines[1:MAX_LEAD_LINES + 1] if (found := dated(line)) is not None), None)
+        ts = timed.group('ts') if timed else None
+        return (as_day_first(ts) if ts and day_first else ts), record[1], record[2], record[3]
 
     return Format(name=NAME, parse=parse, samples=tuple(lines[:3]), weight=0.9, minute_len=TS_SHAPES[name][1],
                   assemble=assemble)
