@@ -477,7 +477,8 @@ def _kind(token: str) -> str:
         return 'level'
     core = _LEVEL_CORE(token)
     if core is not None and core.group(1) in LEVEL_WORDS and (len(core.group(0)) == len(token)
-                                                              or not token[len(core.group(0))].isalnum()):
+                                                              or not token[len(core.group(0))].isalnum()) \
+            and '://' not in token:  # `http://...` is an address, not npm's http level
         return 'level'
     if token in _SEPARATORS:
         return 'sep'
