@@ -232,7 +232,7 @@ def _sparse(lines: list[str]) -> Format | None:
 def _lead(lines: list[str], dated: list[int]) -> str | None:
     """The first word of the lines that open records whose time is on a later line (`[**] [1:1000006:0] TCP
     connection [**]`, then a classification, then the time): the word a few lines before nearly every dated line,
-    the first one included, that opens no other line."""
+    the first one included, that opens hardly any other line."""
     for distance in range(1, MAX_LEAD_LINES + 1):
         if not dated or dated[0] < distance:
             return None
