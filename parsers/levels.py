@@ -6,17 +6,17 @@ import re
 from collections.abc import Sequence
 
 _WORDS = {
-    'TRACE': 'TRACE', 'FINEST': 'TRACE', 'FINER': 'TRACE', 'V': 'TRACE', 'SILLY': 'TRACE',
+    'TRACE': 'TRACE', 'TRC': 'TRACE', 'FINEST': 'TRACE', 'FINER': 'TRACE', 'V': 'TRACE', 'SILLY': 'TRACE',
     # Verbose is the most detailed level where there is no trace (.NET, Windows events) and above debug in npm's
     # and Redis's scales.
-    'VERBOSE': 'DEBUG', 'DEBUG': 'DEBUG', 'DBG': 'DEBUG', 'FINE': 'DEBUG', 'D': 'DEBUG', 'DEBUG1': 'DEBUG',
-    'DEBUG2': 'DEBUG', 'DEBUG3': 'DEBUG', 'DEBUG4': 'DEBUG', 'DEBUG5': 'DEBUG',
+    'VERBOSE': 'DEBUG', 'VRB': 'DEBUG', 'DEBUG': 'DEBUG', 'DBG': 'DEBUG', 'FINE': 'DEBUG', 'D': 'DEBUG',
+    'DEBUG1': 'DEBUG', 'DEBUG2': 'DEBUG', 'DEBUG3': 'DEBUG', 'DEBUG4': 'DEBUG', 'DEBUG5': 'DEBUG',
     'INFO': 'INFO', 'INF': 'INFO', 'INFORMATION': 'INFO', 'INFORMATIONAL': 'INFO', 'NOTICE': 'INFO', 'I': 'INFO',
     'LOG': 'INFO', 'CONFIG': 'INFO', 'NOTE': 'INFO', 'N': 'INFO',
     'WARN': 'WARN', 'WARNING': 'WARN', 'WRN': 'WARN', 'W': 'WARN',
     'ERROR': 'ERROR', 'ERR': 'ERROR', 'SEVERE': 'ERROR', 'E': 'ERROR', 'FAIL': 'ERROR', 'FAILURE': 'ERROR',
-    'FATAL': 'FATAL', 'CRITICAL': 'FATAL', 'CRIT': 'FATAL', 'ALERT': 'FATAL', 'EMERG': 'FATAL',
-    'EMERGENCY': 'FATAL', 'PANIC': 'FATAL', 'F': 'FATAL', 'C': 'FATAL', 'A': 'FATAL',
+    'FATAL': 'FATAL', 'FTL': 'FATAL', 'CRITICAL': 'FATAL', 'CRIT': 'FATAL', 'ALERT': 'FATAL',
+    'EMERG': 'FATAL', 'EMERGENCY': 'FATAL', 'PANIC': 'FATAL', 'F': 'FATAL', 'C': 'FATAL', 'A': 'FATAL',
 }
 # Every spelling a log may use (INFO, info, Info) resolves with one dictionary lookup on the hot path.
 LEVEL_OF: dict[str, str] = {}
@@ -42,6 +42,12 @@ _LETTER_LEVEL = re.compile(r'(?:([IWEF])\d{4} \d\d:\d\d:\d\d|([DIWEF])\d{1,4}:(?
 _CAPITALS = r'(?:[\[(<]?([A-Z]{3,13})(?![A-Za-z\d]))?'
 _first_capitals = re.compile(_CAPITALS + r'\S*\s*' + _CAPITALS + r'\S*\s*' + _CAPITALS).match
 _CAPITAL_LEVELS = {word: LEVEL_OF[word] for word in LEVEL_WORDS if word.isupper()}
+# A device's letter before the time since it started, in parentheses: `I (469) heap_init: ...`, `W (516) ...`.
+_LETTER_UPTIME = re.compile(r'([VDIWE]) \(\d[\d.:]*\)(?=\s)').match
+# A system message's mnemonic with its syslog severity, 0 to 7 (`%LINK-3-UPDOWN:`, `%SYS-5-CONFIG_I:`), after at most
+# this many characters (a sequence number and a time).
+_MNEMONIC = re.compile(r'%[A-Z][A-Z\d_]*(?:-[A-Z\d_]+)*?-([0-7])-[A-Z][A-Z\d_]*:').match
+MNEMONIC_REACH = 80
 
 
 def leading_level(message: str) -> str:
@@ -55,7 +61,20 @@ def leading_level(message: str) -> str:
     for word in found.groups():
         if word is not None and word in _CAPITAL_LEVELS:
             return _CAPITAL_LEVELS[word]
-    return ''
+    return letter_level(message) or mnemonic_level(message)
+
+
+def letter_level(line: str) -> str:
+    """The level of a line that opens with a level letter and the time since start in parentheses, or ''."""
+    found = _LETTER_UPTIME(line) if line[1:3] == ' (' else None
+    return LEVEL_OF[found.group(1)] if found is not None else ''
+
+
+def mnemonic_level(message: str) -> str:
+    """The syslog severity of a system message's mnemonic near the start of a message, or ''."""
+    at = message.find('%', 0, MNEMONIC_REACH)
+    found = _MNEMONIC(message, at) if at >= 0 else None
+    return SYSLOG_SEVERITY[int(found.group(1))] if found is not None else ''
 
 
 # Message identifiers that end in their severity (`AMQ6287I:`, `CWWKF0011I:`, `DSNT500I:`), at the start of a line.

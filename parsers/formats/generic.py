@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from itertools import pairwise
 
 from parsers.formats.base import CONTINUES, Format, Record, regex_format
@@ -33,6 +33,8 @@ MAX_PIPE_FIELDS = 6
 MIN_OPENINGS = 3
 SPARSE_SHARE = 0.02
 MAX_SPARSE_PREFIX = 2
+# Lines a record may have before the one with its time (an alert's title and classification).
+MAX_LEAD_LINES = 3
 # Shapes without a date, too common inside messages to open records.
 _UNDATED = frozenset(('time', 'epoch'))
 # Any words allowed between the last anchor and a separator (`name - message`).
@@ -99,6 +101,11 @@ def learn(sample: Sequence[str]) -> Format | None:
     name, prefix = shape
     ts_part = r'(?:\S+\s+){' + str(prefix) + r'}[\[(]?(?P<ts>' + TS_SHAPES[name][0] + r')[\])]?'
     head = re.compile(ts_part + r'(?P<rest>.*)')
+    # A level among the words before the time (`INFO  [main] 2019-03-06 10:20:01,005 Foo.java:12 - msg`) is read there.
+    level_at = _level_before_time([line for line in lines if head.match(line)], prefix)
+    full_ts_part = ts_part if level_at is None else (
+        r'(?:\S+\s+){' + str(level_at) + r'}[\[(<]?(?P<level>' + _LEVEL_WORD_CHOICE + r')[\])>:]?\s+(?:\S+\s+){'
+        + str(prefix - level_at - 1) + r'}[\[(]?(?P<ts>' + TS_SHAPES[name][0] + r')[\])]?')
     rests = [found.group('rest') for line in lines if (found := head.match(line))]
     # Too few: the shape was seen inside words (`msg=audit(1485…`), not as a header. The other lines may continue
     # records (a quoted field over several lines, `Caused by: ...`).
@@ -111,13 +118,15 @@ def learn(sample: Sequence[str]) -> Format | None:
         fields = _csv_fields(rests)
     if fields is None:
         fields = _token_fields(rests)
+    if level_at is not None:
+        fields = [kind for kind in fields if kind not in _LEVEL_KINDS]
     body = _body(fields)
-    if not any(kind in _LEVEL_KINDS for kind in fields):
+    if level_at is None and not any(kind in _LEVEL_KINDS for kind in fields):
         body += '(?P<level>)'
     if not any(kind in ('comp', 'comp_word', 'pipe_comp') for kind in fields):
         body += '(?P<comp>)'
     minute_len = TS_SHAPES[name][1]
-    full = regex_format(NAME, ts_part + body + r'\s*(?P<msg>.*)', lines[:3], minute_len=minute_len,
+    full = regex_format(NAME, full_ts_part + body + r'\s*(?P<msg>.*)', lines[:3], minute_len=minute_len,
                         levels=LEVEL_OF | LEVEL_MARKS if 'mark' in fields else None)
     if not _agree(sum(1 for line in lines if full.parse(line) is not None), len(rests)):
         return None
@@ -125,7 +134,7 @@ def learn(sample: Sequence[str]) -> Format | None:
     # is its level (as where the header has one), the rest its message.
     bare = regex_format(NAME, ts_part + r'(?:' + _LEVEL_WORD_FIELD + r')?(?P<comp>)\s*(?P<msg>.*)', lines[:3]).parse
     whole = full.parse
-    has_level = any(kind in _LEVEL_KINDS for kind in fields)
+    has_level = level_at is not None or any(kind in _LEVEL_KINDS for kind in fields)
     stamps = (found.group('ts') for line in lines if (found := head.match(line)))
     day_first = name == 'us_date' and slash_day_first(stamps)
     letter_in_time = name == 'glog'  # `I1126 09:14:02.101`: the time opens with the level
@@ -146,11 +155,23 @@ def learn(sample: Sequence[str]) -> Format | None:
     return Format(name=NAME, parse=parse, samples=tuple(lines[:3]), weight=0.9, minute_len=minute_len)
 
 
+def _level_before_time(lines: list[str], prefix: int) -> int | None:
+    """The place among the `prefix` words before the time where nearly every line writes a level word, if any."""
+    rows = [line.split(None, prefix)[:prefix] for line in lines]
+    for position in range(prefix):
+        words = [row[position] for row in rows if position < len(row)]
+        if _agree(sum(1 for word in words if _kind(word) == 'level' and len(word.strip('[(<])>:')) > 2), len(lines)):
+            return position
+    return None
+
+
 def _sparse(lines: list[str]) -> Format | None:
     """Records of many lines (an error log's entries, a slow-query log's queries): a few lines open with the same
     words and a dated timestamp, and every line up to the next such one belongs to the record. Failing that, a few
     lines open with the same capitalised word and carry a dated timestamp further on (a web framework's request:
-    `Started GET "/" for ::1 at 2012-03-10 14:28:14 +0100`, then the lines it logs while serving it)."""
+    `Started GET "/" for ::1 at 2012-03-10 14:28:14 +0100`, then the lines it logs while serving it). Where the
+    lines a little before each dated one open with the same word (an alert's `[**] ... [**]` title), those open the
+    records, and the time is read from the later line."""
     dated = [found for line in lines if (found := _dated_opening(line)) is not None]
     openings = Counter((found.lastgroup or '', found.group('prefix')) for found in dated)
     (name, prefix), count = openings.most_common(1)[0] if openings else (('', ''), 0)
@@ -172,6 +193,11 @@ def _sparse(lines: list[str]) -> Format | None:
         opening = re.compile(re.escape(prefix) + r'\s.{0,200}?(?<=[\s(])' + shape + r'(?=[\s\])|,:]|$)').match
     else:
         opening = re.compile(re.escape(prefix) + shape + r'[\])]?\s*(?P<msg>.*)').match
+    lead = None if worded else _lead(lines, [index for index, line in enumerate(lines)
+                                             if (found := _dated_opening(line)) is not None
+                                             and (found.lastgroup, found.group('prefix')) == (name, prefix)])
+    if lead is not None:
+        return _led(lead, opening, name, day_first, lines)
 
     def parse(line: str) -> Record | None:
         found = opening(line)
@@ -198,6 +224,41 @@ def _sparse(lines: list[str]) -> Format | None:
             # level.
             return record[0], level, source.group(1), event_lines[1][second.end():].strip()
         return record[0], level or message_id_level(event_lines), record[2], record[3]
+
+    return Format(name=NAME, parse=parse, samples=tuple(lines[:3]), weight=0.9, minute_len=TS_SHAPES[name][1],
+                  assemble=assemble)
+
+
+def _lead(lines: list[str], dated: list[int]) -> str | None:
+    """The first word of the lines that open records whose time is on a later line (`[**] [1:1000006:0] TCP
+    connection [**]`, then a classification, then the time): the word a few lines before nearly every dated line,
+    the first one included, that opens hardly any other line."""
+    for distance in range(1, MAX_LEAD_LINES + 1):
+        if not dated or dated[0] < distance:
+            return None
+        words = [lines[index - distance].split(None, 1)[0] for index in dated]
+        word = words[0]
+        opened = sum(1 for line in lines if line.split(None, 1)[0] == word)
+        if _agree(words.count(word), len(dated)) and _agree(len(dated), opened) and _dated_opening(word) is None:
+            return word
+    return None
+
+
+def _led(lead: str, dated: Callable[[str], re.Match[str] | None], name: str, day_first: bool,
+         lines: list[str]) -> Format:
+    """Records opened by a line starting with `lead` whose time is on one of the next lines."""
+
+    def parse(line: str) -> Record | None:
+        if line.startswith(lead) and line[len(lead):len(lead) + 1] in (' ', '\t', ''):
+            return None, leading_level(line[len(lead):].lstrip()), None, line
+        # The line with the time belongs to the record above it.
+        return CONTINUES if dated(line) is not None else None
+
+    def assemble(event_lines: Sequence[str]) -> Record:
+        record = parse(event_lines[0]) or (None, '', None, event_lines[0])
+        timed = next((found for line in event_lines[1:MAX_LEAD_LINES + 1] if (found := dated(line)) is not None), None)
+        ts = timed.group('ts') if timed else None
+        return (as_day_first(ts) if ts and day_first else ts), record[1], record[2], record[3]
 
     return Format(name=NAME, parse=parse, samples=tuple(lines[:3]), weight=0.9, minute_len=TS_SHAPES[name][1],
                   assemble=assemble)
@@ -290,10 +351,12 @@ def _timestamp_shape(lines: list[str]) -> tuple[str, int] | None:
 def opening_record(line: str) -> Record | None:
     """A line no format of the file reads that opens with a dated timestamp (after at most one word, or seconds
     since 1970 in brackets) starts a record of its own: continuation lines do not begin with the time. A level word
-    or a lone mark after the time (`*`, `#`; not the dash that also separates) is its level."""
+    or a lone mark after the time (`*`, `#`; not the dash that also separates) is its level. A line that opens with
+    a level word in brackets (`[INFO] ...`, a record written without its time) starts one too."""
     found = _opening(line, 0, 300)
     if found is None:
-        return None
+        bracketed = _level_opening(line)
+        return None if bracketed is None else (None, LEVEL_OF[bracketed.group(1)], None, line)
     message = found.group('msg')
     mark, word = found.group('mark', 'level')
     level = LEVEL_MARKS[mark] if mark else LEVEL_OF[word] if word else leading_level(message)
@@ -305,6 +368,9 @@ _opening = re.compile(
     + r'|(?<=[\[(])' + TS_SHAPES['epoch'][0] + r')[\])]?(?=[\s,:]|$)'
     + r'(?:\s+(?P<mark>[.*#!+])(?=\s)|' + _LEVEL_WORD_FIELD + r')?\s*(?P<msg>.*)'
 ).match
+
+
+_level_opening = re.compile(r'[\[(<](' + _LEVEL_WORD_CHOICE + r')[\])>]:?\s').match
 
 
 # Each shape found at the start of a word (or just inside a bracket).
@@ -411,7 +477,8 @@ def _kind(token: str) -> str:
         return 'level'
     core = _LEVEL_CORE(token)
     if core is not None and core.group(1) in LEVEL_WORDS and (len(core.group(0)) == len(token)
-                                                              or not token[len(core.group(0))].isalnum()):
+                                                              or not token[len(core.group(0))].isalnum()) \
+            and '://' not in token:  # `http://...` is an address, not npm's http level
         return 'level'
     if token in _SEPARATORS:
         return 'sep'

@@ -5,19 +5,21 @@ from __future__ import annotations
 import re
 
 from parsers.formats.base import Format, Parser, Record
-from parsers.levels import SYSLOG_SEVERITY, leading_level
+from parsers.levels import LEVEL_OF, SYSLOG_SEVERITY, leading_level
 
 _LINE = re.compile(
     r'(?:<(?P<pri>\d{1,3})>)?(?P<ts>[A-Z][a-z]{2} {1,2}\d\d? \d\d:\d\d:\d\d(?:\.\d+)?'
     r'|\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:?\d\d)?) '
     # The program may be two or three words (`Google Chrome Helper[12]:`) or missing (`--- last message ...`).
-    r'\S+ (?:(?P<comp>[^\s:\[]+(?: [^\s:\[]+){0,2}?)(?:\[[\w.-]*\])?:(?: |$))?(?P<msg>.*)'
+    r'(?P<host>\S+) (?:(?P<comp>[^\s:\[]+(?: [^\s:\[]+){0,2}?)(?:\[[\w.-]*\])?:(?: |$))?(?P<msg>.*)'
 )
 
 
 def pri_parser(line_pattern: re.Pattern[str]) -> Parser:
-    """A parser for a syslog pattern with the groups pri, ts, comp and msg: the level comes from <PRI>."""
+    """A parser for a syslog pattern with the groups pri, ts, comp and msg (and host, if it has one): the level comes
+    from <PRI>."""
     match = line_pattern.match
+    has_host = 'host' in line_pattern.groupindex
 
     def parse(line: str) -> Record | None:
         found = match(line)
@@ -26,6 +28,9 @@ def pri_parser(line_pattern: re.Pattern[str]) -> Parser:
         pri, ts, comp, msg = found.group('pri', 'ts', 'comp', 'msg')
         # Without a priority, a level the program wrote at the start of its message (klog's `I0612 ...`) is used.
         level = SYSLOG_SEVERITY[int(pri) & 7] if pri else leading_level(msg)
+        if not level and has_host and comp is None and found.group('host')[:1] == '[':
+            # A level in brackets where the host goes (`2019-03-06T08:55:28Z [INFO] ...`) is no host.
+            level = LEVEL_OF.get(found.group('host')[1:-1], '')
         return (None if ts == '-' else ts), level, comp, msg.removeprefix('\ufeff')
 
     return parse

@@ -294,3 +294,39 @@ def test_banners_are_not_sampled_to_learn_the_format() -> None:
     learned[0].learn_formats(records)
     learned[1].learn_formats(with_banners)
     assert [learned[1].fmt.parse(line) for line in records] == [learned[0].fmt.parse(line) for line in records]
+
+
+ALERTS = """\
+[**] [1:1000006:0] TCP connection [**]
+[Priority: 0]
+09/04-21:42:42.860730 10.0.0.59:57263 -> 10.0.0.190:22
+TCP TTL:127 TOS:0x0 ID:53730 IpLen:20 DgmLen:108 DF
+
+[**] [1:1000005:0] UDP connection [**]
+[Classification: A Network Trojan was Detected] [Priority: 1]
+09/04-21:53:15.299702 10.0.0.1:53 -> 10.0.0.190:36635
+UDP TTL:64 TOS:0x0 ID:58363 IpLen:20 DgmLen:83
+
+[**] [1:1000006:0] TCP connection [**]
+[Priority: 0]
+09/05-08:01:02.000001 10.0.0.59:57264 -> 10.0.0.190:22
+TCP TTL:127 TOS:0x0 ID:53731 IpLen:20 DgmLen:40 DF
+"""
+
+
+def test_records_whose_time_is_on_a_later_line_open_at_their_title_and_take_that_time() -> None:
+    stamps: list[tuple[int, str | None]] = []
+    analysis = analyze_stream(io.BytesIO(ALERTS.encode()),
+                              on_event=lambda first, last, group, level, ts: stamps.append((first, ts)))
+    assert sorted(stamps) == [(1, '09/04-21:42:42.860730'), (6, '09/04-21:53:15.299702'),
+                              (11, '09/05-08:01:02.000001')]
+    # The title names the event.
+    assert [group.template for group in analysis.groups] == ['[**] [<*>] <*> connection [**]']
+
+
+def test_a_footer_before_each_dated_header_does_not_open_the_records() -> None:
+    text = ''.join(f'26.11.2026 09:14:{n:02d} - Process({n}) started\nbody of record {n}\n----- source.c : {n} -----\n'
+                   for n in range(12))
+    starts: list[int] = []
+    analyze_stream(io.BytesIO(text.encode()), on_event=lambda first, last, group, level, ts: starts.append(first))
+    assert sorted(starts) == list(range(1, 36, 3))

@@ -156,3 +156,13 @@ def test_a_timestamp_inside_json_messages_is_not_learned_as_a_header() -> None:
              for n in range(10)]
     assert learn(lines) is None
     assert analyze_lines(lines).first_timestamp == datetime(2026, 11, 26, 10, 0, tzinfo=UTC)
+
+
+def test_an_address_in_a_learned_column_is_no_level_word() -> None:
+    lines = [f'1157689{n:03d}.327   {n * 7} 10.0.0.{n} TCP_MISS/200 {n * 13} GET http://example.com/p{n} alice '
+             f'DIRECT/10.0.1.{n} text/html' for n in range(20)]
+    fmt = detect(lines)[0]
+    record = fmt.parse(lines[1])
+    assert record is not None
+    assert record[1] == ''
+    assert 'GET http://example.com/p1 alice' in record[3]

@@ -126,6 +126,7 @@ def test_a_line_unlike_the_rest_does_not_change_the_header_of_the_lines_after_it
         ('091112 18:13:56', datetime(2009, 11, 12, 18, 13, 56)),
         ('161126  9:14:02', datetime(2016, 11, 26, 9, 14, 2)),
         ('Nov 28, 2017 2:11:20 PM', datetime(2017, 11, 28, 14, 11, 20)),
+        ('09/04-21:42:42.860730', datetime(2020, 9, 4, 21, 42, 42, 860730)),
     ],
 )
 def test_timestamp_shapes(raw: str, moment: datetime) -> None:

@@ -116,3 +116,90 @@ def test_a_letter_and_number_level_after_pipe_separated_columns() -> None:
 )
 def test_a_message_identifier_that_ends_in_its_severity(lines: list[str], level: str) -> None:
     assert message_id_level(lines) == level
+
+
+@pytest.mark.parametrize(
+    ('message', 'level'),
+    [
+        ('[TRC] 10.0.0.1:4222 - cid:1 - <<- [PONG]', 'TRACE'),
+        ('[DBG] client connection created', 'DEBUG'),
+        ('[VRB] cache lookup', 'DEBUG'),
+        ('[INF] server is ready', 'INFO'),
+        ('[WRN] slow consumer', 'WARN'),
+        ('[ERR] write deadline exceeded', 'ERROR'),
+        ('[FTL] cannot listen', 'FATAL'),
+        ('[ABC] not a level', ''),
+    ],
+)
+def test_three_letter_levels_in_brackets(message: str, level: str) -> None:
+    assert leading_level(message) == level
+
+
+def test_three_letter_levels_make_a_learned_header_column() -> None:
+    marks = ('TRC', 'TRC', 'DBG', 'INF', 'WRN', 'ERR', 'FTL')
+    lines = [f'[7] 2026/11/26 09:14:{n:02d}.{n:06d} [{marks[n % 7]}] 10.0.0.{n}:4222 - cid:{n} - message {n}'
+             for n in range(21)]
+    fmt = detect(lines)[0]
+    assert [record[1] for record in map(fmt.parse, lines[:7]) if record] == [
+        'TRACE', 'TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'FATAL']
+
+
+@pytest.mark.parametrize(
+    ('message', 'level'),
+    [
+        ('%LINK-3-UPDOWN: Interface GigabitEthernet0/1, changed state to down', 'ERROR'),
+        ('%SYS-5-CONFIG_I: Configured from console by admin on vty0', 'INFO'),
+        ('Jun 20 02:41:39.326: %SEC-6-IPACCESSLOGP: list 177 denied udp 10.0.0.9(5525) -> 10.0.0.255(1560)', 'INFO'),
+        ('*Mar  1 00:00:09.123 UTC: %PIM-SW1-6-INVALID_RP_JOIN: Received Join for invalid RP', 'INFO'),
+        ('1663321: %OSPF-4-NOVALIDKEY: No valid authentication send key', 'WARN'),
+        ('%PLATFORM-0-PANIC: system halted', 'FATAL'),
+        ('%DEBUG-7-TRACE: state machine entered idle', 'DEBUG'),
+        ('disk 93% full, 5-6 minutes left', ''),
+        ('%SYS-9-FOO: no severity above 7', ''),
+    ],
+)
+def test_the_severity_in_a_system_message_mnemonic(message: str, level: str) -> None:
+    assert leading_level(message) == level
+
+
+def test_a_mnemonic_severity_is_written_not_inferred_from_the_words() -> None:
+    lines = [f'Jun 20 02:41:{n:02d} 10.0.0.2 16633{n:02d}: Jun 20 02:41:{n:02d}.326: %SEC-6-IPACCESSLOGP: list 177 '
+             f'denied udp 10.0.0.{n}(5525) -> 10.0.0.255(1560), 1 packet' for n in range(10)]
+    analysis = analyze_lines(lines)
+    assert [(group.level, group.level_source, group.count) for group in analysis.groups] == [('INFO', 'written', 10)]
+
+
+@pytest.mark.parametrize(
+    ('line', 'level'),
+    [
+        ('I (469) heap_init: Initializing. RAM available for dynamic allocation:', 'INFO'),
+        ('W (516) spi_flash: Detected size(4096k) larger than the size in the binary image header(2048k).', 'WARN'),
+        ('E (789) wifi: connection failed', 'ERROR'),
+        ('D (12.345) tag: detail', 'DEBUG'),
+        ('I (think) this is prose', ''),
+    ],
+)
+def test_a_level_letter_before_the_uptime_in_parentheses(line: str, level: str) -> None:
+    assert leading_level(line) == level
+    analysis = analyze_lines([line])
+    assert [group.level for group in analysis.groups] == [level]
+
+
+def test_a_level_before_the_time_is_read_where_it_is_written() -> None:
+    levels = ('INFO ', 'WARN ', 'ERROR', 'INFO ')
+    lines = [f'{levels[n % 4]} [worker-{n % 3}] 2026-11-26 09:14:{n:02d},101 Service.java:{n} - step {n} done'
+             for n in range(20)]
+    fmt = detect(lines)[0]
+    assert fmt.name == 'learned'
+    assert [record[1] for record in map(fmt.parse, lines[:4]) if record] == ['INFO', 'WARN', 'ERROR', 'INFO']
+    assert fmt.parse(lines[0]) == ('2026-11-26 09:14:00,101', 'INFO', 'Service.java:0', 'step 0 done')
+
+
+def test_a_bracketed_level_in_place_of_the_host_and_opening_lines_without_a_time() -> None:
+    lines = [f'2026-11-26T09:14:0{n}.101Z [INFO] 10.0.0.{n}:53 - {n} "A IN example.com. udp" NOERROR' for n in range(2)]
+    lines += [f'[WARN] 10.0.0.{n}:53 - {n} "A IN example.com. udp" SERVFAIL' for n in range(3)]
+    analysis = analyze_lines(lines)
+    assert analysis.events == 5
+    assert analysis.level_counts['INFO'] == 2
+    assert analysis.level_counts['WARN'] == 3
+    assert {group.level_source for group in analysis.groups} == {'written'}
