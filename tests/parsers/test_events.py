@@ -320,8 +320,9 @@ def test_records_whose_time_is_on_a_later_line_open_at_their_title_and_take_that
                               on_event=lambda first, last, group, level, ts: stamps.append((first, ts)))
     assert sorted(stamps) == [(1, '09/04-21:42:42.860730'), (6, '09/04-21:53:15.299702'),
                               (11, '09/05-08:01:02.000001')]
-    # The title names the event.
-    assert [group.template for group in analysis.groups] == ['[**] [<*>] <*> connection [**]']
+    # The title names the event: the two alerts' titles, each with its own count.
+    assert sorted((group.template, group.count) for group in analysis.groups) == [
+        ('TCP connection [**]', 2), ('UDP connection [**]', 1)]
 
 
 def test_a_footer_before_each_dated_header_does_not_open_the_records() -> None:
