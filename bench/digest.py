@@ -2,9 +2,11 @@
 
 Planted incidents (bench/planted.py): 30 logs of 100,000 ordinary service lines, each with one incident placed at a
 seeded random line; `main.py analyze --prompt --budget 12000` keeps the incident when its root-cause line reaches
-the evidence, and must send none of the secrets planted in it. Then the cost: the whole `main.py analyze` process
-with and without `--prompt` on a 1,000,000-line mixed log (best of --repeat runs; the machine is shared), and, in
-this process, the redacted prompt built from one analysis: its tokens and the time to build it.
+the evidence, and must send none of the secrets planted in it. On the same logs the offline analyzer
+(`main.py analyze --diagnose` with no model configured) is right when its own words name every term its cause
+lists (the cause and the remedy), as bench/incidents.py judges answers. Then the cost: the whole `main.py analyze`
+process with and without `--prompt` on a 1,000,000-line mixed log (best of --repeat runs; the machine is shared),
+and, in this process, the redacted prompt built from one analysis: its tokens and the time to build it.
 """
 
 from __future__ import annotations
@@ -19,11 +21,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from incidents import cli, reaches  # noqa: E402 - after the path set-up above
+from incidents import IncidentError, answer_title, cli, lacking, reaches  # noqa: E402 - after the path set-up above
 from planted import SECRET, planted  # noqa: E402
 
 from parsers import ReadLimits  # noqa: E402
 from parsers.digest import build_digest  # noqa: E402
+from services.config import Settings  # noqa: E402
 from services.diagnosis.offline import default_group  # noqa: E402
 from services.diagnosis.prompt import build_prompt  # noqa: E402
 from services.parsing import analyze_path  # noqa: E402
@@ -38,13 +41,22 @@ def main() -> int:
     parser.add_argument('--budget', type=int, default=12_000)
     parser.add_argument('--only', choices=('planted', 'cost'), help='run one of the two measurements')
     args = parser.parse_args()
-    kept = args.only == 'cost' or _planted(args.budget)
+    if args.only != 'cost' and Settings().gemini_api_key is not None:
+        print('error: GEMINI_API_KEY is set: the planted incidents measure the offline analyzer; unset it',
+              file=sys.stderr)
+        return 1
+    try:
+        kept = args.only == 'cost' or _planted(args.budget)
+    except IncidentError as exc:
+        print(f'error: {exc}', file=sys.stderr)
+        return 1
     return 0 if kept and (args.only == 'planted' or _cost(args)) else 1
 
 
 def _planted(budget: int) -> bool:
-    """Root cause kept and secrets sent, per planted incident; True when all were kept and none was sent."""
-    kept, leaked = [], []
+    """Root cause kept, secrets sent and offline answer right, per planted incident; True when all were kept and none
+    was sent (the offline answers are reported, not required)."""
+    kept, leaked, right = [], [], []
     with tempfile.TemporaryDirectory() as workdir:
         path = Path(workdir) / 'planted.log'
         for case in planted():
@@ -52,12 +64,16 @@ def _planted(budget: int) -> bool:
             prompt = cli('analyze', str(path), '--prompt', '--budget', str(budget))
             kept.append(reaches(prompt, case.root_line))
             leaked.append(SECRET in prompt)
-            if not kept[-1] or leaked[-1]:
-                print(f'  miss {case.name}: ' + ', '.join(
-                    fault for fault, bad in (('root cause not in the digest', not kept[-1]),
-                                             ('secret sent', leaked[-1])) if bad))
+            answer = cli('analyze', str(path), '--diagnose')
+            missing = lacking(answer, case.log, case.must_mention)
+            right.append(not missing)
+            lacks = f'offline lacks {", ".join(missing)} ("{answer_title(answer)}")'
+            faults = [fault for fault, bad in (('root cause not in the digest', not kept[-1]),
+                                               ('secret sent', leaked[-1]), (lacks, bool(missing))) if bad]
+            if faults:
+                print(f'  miss {case.name}: ' + '; '.join(faults))
     print(f'planted incidents in 100,000-line logs: root cause kept {sum(kept)}/{len(kept)} '
-          f'(budget {budget:,} tokens), secrets sent {sum(leaked)}')
+          f'(budget {budget:,} tokens), secrets sent {sum(leaked)}, offline right {sum(right)}/{len(right)}')
     return all(kept) and not any(leaked)
 
 

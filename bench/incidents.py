@@ -26,7 +26,7 @@ import re
 import sys
 import tempfile
 import tomllib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -125,9 +125,13 @@ def _incident(path: Path) -> Incident:
 
 def missing_terms(answer: str, incident: Incident) -> list[str]:
     """The must_mention terms the answer's own words lack (case-insensitive; `a|b` is either)."""
-    words = own_words(answer, incident.log).lower()
-    return [term for term in incident.must_mention
-            if not any(option.lower() in words for option in term.split('|') if option)]
+    return lacking(answer, incident.log, incident.must_mention)
+
+
+def lacking(answer: str, log: str, terms: Sequence[str]) -> list[str]:
+    """The terms that the answer's own words about `log` lack (case-insensitive; `a|b` is either)."""
+    words = own_words(answer, log).lower()
+    return [term for term in terms if not any(option.lower() in words for option in term.split('|') if option)]
 
 
 def own_words(answer: str, log: str) -> str:
@@ -207,7 +211,7 @@ def measure(incident: Incident, hay: list[str] | None, seed: int, workdir: Path)
     if hay is not None:
         path.write_text(bury(incident, hay, seed), encoding='utf-8')
         buried = _kept(cli('analyze', str(path), '--prompt', '--budget', str(BUDGET)), incident)
-    return Result(incident, missing_terms(answer, incident), alone, buried, _title(answer),
+    return Result(incident, missing_terms(answer, incident), alone, buried, answer_title(answer),
                   bool(_HIGH_CONFIDENCE.search(answer)))
 
 
@@ -215,7 +219,8 @@ def _kept(prompt: str, incident: Incident) -> bool:
     return any(reaches(prompt, line) for line in incident.root_lines)
 
 
-def _title(answer: str) -> str:
+def answer_title(answer: str) -> str:
+    """The first line of prose of an answer, for a report."""
     summary = next((line for line in answer.splitlines() if line.strip() and not line.startswith('#')), '')
     return summary[:120]
 

@@ -4,7 +4,8 @@ The service log is busy INFO and DEBUG from a few components, routine WARN, and 
 nothing to do with the incident (one with a stack trace). Each incident is one of ten causes told in one of three
 shapes: a deep exception whose root cause is the last `Caused by:` of a long trace; a cause logged once and then a
 burst of its consequences; a cause printed raw (no header, another program's output) just before a crash. Every
-incident knows its root-cause line and carries a secret (a password in a URL) that must never reach the evidence.
+incident knows its root-cause line and the terms a right diagnosis of its cause names, and carries a secret (a
+password in a URL) that must never reach the evidence.
 """
 
 from __future__ import annotations
@@ -47,53 +48,81 @@ class Cause:
     line: str  # the same cause as one log message
     raw: str  # the same cause as another program prints it
     consequence: str  # what the service logs over and over once it happened
+    # What a right diagnosis names, in its own words: the cause, then the remedy (`a|b` accepts either).
+    must_mention: tuple[str, ...]
 
 
 CAUSES = (
     Cause('disk-full', 'java.io.IOException: No space left on device',
           'cannot write segment /var/lib/shop/index/seg_{n}.dat: No space left on device',
           'write /var/lib/shop/index/seg_{n}.dat: no space left on device',
-          'index update {n} failed, search results are stale'),
+          'index update {n} failed, search results are stale',
+          ('no space|disk full|is full|full disk|disk space|out of space|out of disk|space left',
+           'free up|free some|free space|free disk|clean|delete|remove old|expand|enlarge|grow the'
+           '|larger disk|bigger disk|more space|more disk')),
     Cause('db-refused', 'java.net.ConnectException: Connection refused (Connection refused)',
           'could not connect to postgresql://shop:' + SECRET + '@db.internal:5432/shop: Connection refused',
           'psql: error: connection to server at "db.internal" (10.0.3.7), port 5432 failed: Connection refused',
-          'request {n} failed: 503 Service Unavailable (no database connection)'),
+          'request {n} failed: 503 Service Unavailable (no database connection)',
+          ('refused|not listening|not running|unreachable|not reachable',
+           'start the|is running|is up|listening on|listens on|firewall|host and port')),
     Cause('permission', 'java.nio.file.AccessDeniedException: /etc/shop/keys/signing.pem',
           'cannot open /etc/shop/keys/signing.pem: Permission denied (running as uid 1001)',
           'open /etc/shop/keys/signing.pem: permission denied',
-          'token for session {n} could not be signed, answering 500'),
+          'token for session {n} could not be signed, answering 500',
+          ('permission|access denied',
+           'chmod|chown|ownership|owner of|grant|readable|run as|runs as')),
     Cause('open-files', 'java.net.SocketException: Too many open files',
           'accept failed on :8443: Too many open files (limit 1024)',
           'accept4: too many open files; retrying in 5ms',
-          'connection {n} dropped while the listener is paused'),
+          'connection {n} dropped while the listener is paused',
+          ('too many open files|file descriptor|open files',
+           'ulimit|nofile|raise the|increase the|leak')),
     Cause('memory', 'java.lang.OutOfMemoryError: Java heap space',
           'heap usage 99% after full GC, allocation of {n} bytes failed: out of memory',
           'Killed process 4242 (java) total-vm:8123456kB, anon-rss:4012345kB: Out of memory',
-          'request {n} aborted: worker restarted'),
+          'request {n} aborted: worker restarted',
+          ('out of memory|heap space|memory',
+           '-xmx|heap size|more memory|increase the|raise the|memory limit|leak')),
     Cause('certificate', 'sun.security.validator.ValidatorException: PKIX path validation failed: '
           'validity check failed: certificate expired on 2026-11-25T23:59:59Z',
           'TLS handshake with payments.example.net failed: certificate has expired (notAfter 2026-11-25)',
           'curl: (60) SSL certificate problem: certificate has expired',
-          'payment {n} could not be sent to the gateway'),
+          'payment {n} could not be sent to the gateway',
+          ('certificate',
+           'expired|expiry|expiration|validity|not valid',
+           'renew|replace the certificate|new certificate|rotate|reissue')),
     Cause('dns', 'java.net.UnknownHostException: mail-relay.internal: Name or service not known',
           'cannot resolve mail-relay.internal: Name or service not known',
           'dial tcp: lookup mail-relay.internal on 10.0.0.2:53: no such host',
-          'mail {n} could not be delivered, kept in the outbox'),
+          'mail {n} could not be delivered, kept in the outbox',
+          ('resolve|resolution|name or service not known|no such host|unknown host|lookup',
+           'dns|resolv.conf|/etc/hosts|name server|nameserver|spelling|typo|hostname is correct'
+           '|host name is correct')),
     Cause('config', "java.lang.IllegalArgumentException: Could not resolve placeholder 'shop.pay.api-key' in value "
           '"${shop.pay.api-key}"',
           'required setting shop.pay.api-key is missing from /etc/shop/application.yml',
           'error: missing required environment variable SHOP_PAY_API_KEY',
-          'payment {n} rejected: client not configured'),
+          'payment {n} rejected: client not configured',
+          ('api-key|api key|api_key|apikey',
+           'missing|not set|unset|is required|placeholder|undefined|not defined',
+           'set the|set it|define|add the|add it|provide|supply|export')),
     Cause('lock', 'org.h2.jdbc.JdbcSQLTimeoutException: Timeout trying to lock table "ORDERS"',
           'could not acquire lock /var/lib/shop/orders.lock: held by process 3131 since 09:12',
           'flock: /var/lib/shop/orders.lock: Resource temporarily unavailable (locked by pid 3131)',
-          'order {n} could not be saved, retry later'),
+          'order {n} could not be saved, retry later',
+          ('lock',
+           'another process|other process|transaction|held by|holds the|holding|pid|instance',
+           'stop the|kill|wait for|release|remove the lock|stale lock|finish')),
     Cause('version', 'java.lang.UnsupportedClassVersionError: com/shop/pay/Gateway has been compiled by a more '
           'recent version of the Java Runtime (class file version 65.0), this version of the Java Runtime only '
           'recognizes class file versions up to 61.0',
           'plugin pay-gateway 3.2 requires API version 5 but this server provides version 4 (version mismatch)',
           'ERROR: module compiled against API version 5, this runtime provides version 4',
-          'payment {n} skipped: gateway plugin not loaded'),
+          'payment {n} skipped: gateway plugin not loaded',
+          ('version',
+           'compiled|incompatible|compatible|mismatch|newer|older|requires',
+           'upgrade|downgrade|update the|update to|rebuild|recompile|same version|matching')),
 )
 
 
@@ -102,6 +131,7 @@ class Planted:
     name: str
     log: str
     root_line: str  # a line of the incident that states its root cause
+    must_mention: tuple[str, ...]  # what a right diagnosis of it names (its cause's terms)
 
 
 def planted(seed: int = 13) -> list[Planted]:
@@ -114,7 +144,7 @@ def planted(seed: int = 13) -> list[Planted]:
         moment = _time_at(hay[at - 1])
         lines, root = shape(cause, rng, moment)
         log = '\n'.join([*hay[:at], *lines, *hay[at:]][:LINES]) + '\n'
-        result.append(Planted(f'{shape.__name__.strip("_")}-{cause.name}', log, root))
+        result.append(Planted(f'{shape.__name__.strip("_")}-{cause.name}', log, root, cause.must_mention))
     return result
 
 

@@ -40,6 +40,8 @@ FRAME = re.compile(r'[ \t]+(?:at [\w$.<>]|\.\.\. \d+ (?:more|common frames omitt
 EXCEPTION = re.compile(
     r'(?:Exception in thread "[^"]*" |Caused by: |Suppressed: |\s*)?(' + _EXCEPTION_NAME + r')(?::|$)'
 )
+# A line that opens with an error: an exception's name (JavaScript's bare `Error:` too) or an `error:` prefix.
+_ERROR_OPENING = re.compile(r'[\w$.]*(?:Error|Exception)(?::|$)|(?:error|fatal)(?:\[\w+\])?:', re.IGNORECASE)
 # A Go panic or fatal error; group 1 when the runtime itself raised it.
 PANIC = re.compile(r'(?:panic|fatal error): (?:(runtime error): )?')
 
@@ -49,6 +51,11 @@ def crash_start_level(line: str) -> str:
     if _CRASH_START.match(line) is None:
         return ''
     return 'FATAL' if line.startswith(_FATAL_OPENINGS) else 'ERROR'
+
+
+def opens_error(text: str) -> bool:
+    """Whether `text` (a line without its indentation) opens with an error or a crash."""
+    return _ERROR_OPENING.match(text) is not None or _CRASH_START.match(text) is not None
 
 
 def is_crash_opening(template: str) -> bool:

@@ -10,13 +10,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from parsers import wrappers
-from parsers.crashes import CHAINED, CONTINUATION, FRAME, TRACEBACK, crash_start_level
+from parsers.crashes import CHAINED, CONTINUATION, FRAME, TRACEBACK, crash_start_level, opens_error
 from parsers.formats import CONTINUES, Format, Record, detect, plain
 from parsers.formats.generic import opening_record
 
 SAMPLE_LINES = 400
 # After this many lines that no format reads, the format is detected again from what follows.
 RELEARN_AFTER = 200
+# A line with neither a header nor the shape of a continuation (no indentation, frame or `Caused by`) continues the
+# event before it only while the log shows such lines lately: within this many lines of the last one, or of the
+# start. Past that it is another program's output printed into the log, and an event of its own.
+STRAY_AFTER = 100
 # Line openings remembered with the format that read them, so interleaved formats cost one lookup.
 MAX_PREFIXES = 10_000
 # A rule of dashes and a label (logcat's `--------- beginning of main`): it says where the lines after it come from.
@@ -73,6 +77,10 @@ class EventReader:
         # The context lines, the event's own line and the line that closed it.
         self.recent: deque[str] = deque(maxlen=context_lines + 2)
         self.at_end = False
+        # The last line that continued an event without the shape of a continuation.
+        self.unshaped_at = 0
+        # The last line that opened an event by its timestamp alone.
+        self.time_opened_at = 0
 
     def feed(self, batch: list[str]) -> None:
         if not self.ranked:
@@ -198,6 +206,9 @@ class EventReader:
         level = crash_start_level(line)
         if level:
             return (None, level, None, line), self.fmt
+        if event is not None and _indented_error(line) and event.lines is None:
+            # An error indented under a one-line event: its own crash unless the log indents such lines lately.
+            return self._unshaped(line, event)
         if event is not None and CONTINUATION.match(line):
             return None
         for index, fmt in enumerate(self.ranked):
@@ -213,6 +224,10 @@ class EventReader:
             return plain.FORMAT.parse(line) or (None, '', None, line), self.fmt
         opened = opening_record(line)
         if opened is not None:
+            if self.time_opened_at != event.first:
+                # A new kind of line: its events may go on over lines of any shape, as at the start of the log.
+                self.unshaped_at = self.line_no
+            self.time_opened_at = self.line_no
             return opened, self.fmt
         if self.line_no - event.first >= RELEARN_AFTER:
             # A long run of lines nothing reads: a new segment in an unknown format. Learn it from the next chunk.
@@ -220,11 +235,21 @@ class EventReader:
             self.ranked = []
             record = plain.FORMAT.parse(line)
             return None if record is None else (record, self.fmt)
-        return None
+        return self._unshaped(line, event)
+
+    def _unshaped(self, line: str, event: Event) -> tuple[Record, Format] | None:
+        """The record of a line without the shape of a continuation, or None when it continues `event`: it does while
+        the log shows such lines lately or the event's message ends with a colon that announces them."""
+        if self.line_no - self.unshaped_at <= STRAY_AFTER or event.message.rstrip().endswith(':'):
+            self.unshaped_at = self.line_no
+            return None
+        return plain.FORMAT.parse(line) or (None, '', None, line), plain.FORMAT
 
     def _switch(self, fmt: Format, index: int, line: str) -> None:
-        """Another format read this line: it is current now, tried early, and remembered for lines like it."""
+        """Another format read this line: it is current now, tried early, and remembered for lines like it. Its
+        first lines may continue its events with lines of any shape, as at the start of the log."""
         self.fmt = fmt
+        self.unshaped_at = self.line_no
         if index:
             self.ranked.insert(0, self.ranked.pop(index))
         if len(self.by_prefix) < MAX_PREFIXES:
@@ -261,6 +286,12 @@ def _assemble(event: Event) -> None:
     assemble = event.format.assemble
     if assemble is not None and event.lines is not None:
         event.timestamp, event.level, event.component, event.message = assemble(event.lines)
+
+
+def _indented_error(line: str) -> bool:
+    """An indented line that opens with an error (`Error: ...`, `java.io.IOException: ...`, a crash opening)."""
+    text = line.lstrip()
+    return text != line and opens_error(text)
 
 
 def _traceback_continues(event: Event) -> bool:

@@ -1,6 +1,7 @@
 import io
 
 from parsers import Analysis, analyze_lines, analyze_stream
+from parsers.crashes import opens_error
 from parsers.events import EventReader
 from parsers.formats.generic import opening_record
 
@@ -331,3 +332,72 @@ def test_a_footer_before_each_dated_header_does_not_open_the_records() -> None:
     starts: list[int] = []
     analyze_stream(io.BytesIO(text.encode()), on_event=lambda first, last, group, level, ts: starts.append(first))
     assert sorted(starts) == list(range(1, 36, 3))
+
+
+def _routine(count: int) -> list[str]:
+    return [f'2026-11-26 09:{n // 60 % 60:02d}:{n % 60:02d},000 INFO [web] request {n} served' for n in range(count)]
+
+
+def _event_of(rows: dict[int, tuple[int, int, str]], line: int) -> list[int]:
+    """The lines of the event that holds `line`."""
+    return [number for number, row in rows.items() if row[0] == rows[line][0]]
+
+
+def _late(inserted: list[str]) -> tuple[Analysis, dict[int, tuple[int, int, str]]]:
+    """`inserted` as lines 251 on of a log of one-line records, after a long run of them."""
+    lines = _routine(300)
+    lines[250:250] = inserted
+    return analyze('\n'.join(lines))
+
+
+def test_another_programs_line_after_a_long_run_of_one_line_records_is_an_event_with_its_inferred_level() -> None:
+    analysis, rows = _late(['check: starting', 'open /etc/app/key.pem: permission denied', 'check: 1 problem found'])
+    assert [_event_of(rows, line) for line in (251, 252, 253)] == [[251], [252], [253]]
+    assert rows[252][2] == 'ERROR'
+    assert _event_of(rows, 250) == [250]
+    assert analysis.events == 303
+
+
+def test_a_log_whose_records_go_on_over_unshaped_lines_keeps_them_in_their_events() -> None:
+    lines = []
+    for n, line in enumerate(_routine(200)):
+        lines.append(line)
+        if n % 20 == 19:  # every twentieth record goes on over two lines of free text, all the way through
+            lines += [f'rows affected: {n}', 'statement finished']
+    _, rows = analyze('\n'.join(lines))
+    last = len(lines)
+    assert _event_of(rows, last) == [last - 2, last - 1, last]
+
+
+def test_a_message_ending_with_a_colon_keeps_the_lines_it_announces_after_a_long_run() -> None:
+    _, rows = _late(['2026-11-26 10:00:00,000 ERROR [web] application failed to start:', 'Description:',
+                     'the datasource url is not set'])
+    assert _event_of(rows, 251) == [251, 252, 253]
+    assert rows[251][2] == 'ERROR'
+
+
+def test_an_indented_error_under_a_one_line_record_after_a_long_run_is_a_crash_of_its_own() -> None:
+    _, rows = _late(['    Error: sorry, too many clients already', '    at Pool.connect (/srv/pool.js:75:25)',
+                     '    at Server.handle (/srv/server.js:12:3)'])
+    assert _event_of(rows, 251) == [251, 252, 253]
+    assert rows[251][2] == 'ERROR'
+    assert _event_of(rows, 250) == [250]
+
+
+def test_indented_lines_that_open_no_error_still_continue_a_one_line_record() -> None:
+    _, rows = _late(['    user: bob', '    cart: 3 items'])
+    assert _event_of(rows, 250) == [250, 251, 252]
+
+
+def test_unshaped_lines_after_a_new_kind_of_line_continue_its_events_as_at_the_start_of_a_log() -> None:
+    lines = [*_routine(300), '[2017-04-04 11:16:34 +0200] warning/PluginNotificationTask: notify failed',
+             '/usr/bin/printf: write error: Broken pipe']
+    _, rows = analyze('\n'.join(lines))
+    assert _event_of(rows, 301) == [301, 302]
+
+
+def test_a_line_opens_with_an_error_by_an_exception_name_or_an_error_prefix() -> None:
+    opening = ['Error: listen EADDRINUSE :::3000', 'TypeError: x is undefined', 'java.io.IOException: disk full',
+               'error[E0308]: mismatched types', 'fatal: not a git repository', 'panic: runtime error: index']
+    other = ['user: bob', 'Errors were found in 2 files', 'errorCount: 3', 'at Pool.connect (pool.js:75:25)']
+    assert [opens_error(text) for text in opening + other] == [True] * len(opening) + [False] * len(other)

@@ -55,14 +55,14 @@ def test_a_routine_log_has_no_incident_and_nothing_frequent_is_chosen() -> None:
     assert top_incidents(analysis) == []
 
 
-def test_a_message_glued_to_a_routine_record_makes_its_own_group() -> None:
+def test_another_programs_message_among_routine_records_is_the_top_incident() -> None:
     lines = [f'2026-01-01 10:00:{i % 60:02d} INFO request {i} served' for i in range(300)]
     lines[200:200] = ['E: Could not get lock /var/lib/app/lock. It is held by process 42']
     analysis = analyze_lines(lines)
-    glued = top_incidents(analysis)[0]
-    assert glued.count == 1 and glued.first_line == 200
-    assert glued.example.endswith('E: Could not get lock /var/lib/app/lock. It is held by process 42')
-    assert next(group for group in analysis.groups if group.count == 299).template.endswith('request <*> served')
+    stray = top_incidents(analysis)[0]
+    assert stray.count == 1 and stray.first_line == 201
+    assert stray.example == 'E: Could not get lock /var/lib/app/lock. It is held by process 42'
+    assert next(group for group in analysis.groups if group.count == 300).template.endswith('request <*> served')
 
 
 def test_an_analysis_saved_before_scoring_is_scored_when_asked() -> None:
