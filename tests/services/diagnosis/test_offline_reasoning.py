@@ -415,3 +415,13 @@ async def test_a_privileged_port_is_one_below_1024() -> None:
     high = await diagnose('Error: listen EACCES: permission denied 0.0.0.0:8080\n')
     assert low.signature_id == 'privileged-port'
     assert high.signature_id != 'privileged-port'
+
+
+@pytest.mark.parametrize(('log', 'not_named'), [
+    ("2026-11-26 10:00:00 ERROR ui: plugin 'fancy-theme' could not be loaded: missing manifest\n",
+     'authentication method'),
+    ('2026-11-26 10:00:00 ERROR init: worker@.service: invalid unit name\n', 'without a unit'),
+])
+async def test_a_class_named_by_a_narrow_message_keeps_to_it(log: str, not_named: str) -> None:
+    markdown = (await diagnose(log)).markdown
+    assert markdown.startswith('## Summary\n**') and not_named not in markdown.split('\n')[1]
