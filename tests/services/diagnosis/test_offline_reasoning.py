@@ -77,6 +77,31 @@ CLASSES = [
      'A program needs a newer system library (GLIBC_2.34)', ['link statically', 'oldest system']),
     ("2026-11-26 10:00:00 ERROR migrate: Can't locate revision identified by '4f2a9c'\n",
      'Database schema not at the revision the code expects', ['run the pending migrations']),
+    ('2026-11-26 10:00:00 ERROR db: SCRAM authentication requires libpq version 10 or above\n',
+     'The client cannot use the authentication method SCRAM the server asks for',
+     ['(libpq; 10 or newer is needed)', 'Upgrade the client library']),
+    ("ERROR 2059 (HY000): Authentication plugin 'caching_sha2_password' cannot be loaded: "
+     '/usr/lib/mysql/plugin/caching_sha2_password.so: cannot open shared object file\n',
+     'The client cannot use the authentication method caching_sha2_password the server asks for',
+     ['mysql_native_password']),
+    ('Your lock file does not contain a compatible set of packages. Please run composer update.\n\n  Problem 1\n'
+     '    - acme/core 2.0.0 requires php ^8.2 -> your php version (8.1.2) does not satisfy that requirement.\n',
+     'A dependency needs php ^8.2; this one is 8.1.2', ['config.platform', 'Upgrade php to ^8.2']),
+    ("ERROR: Package 'toolkit' requires a different Python: 3.8.10 not in '>=3.10'\n",
+     'A dependency needs Python >=3.10; this one is 3.8.10', ['python --version']),
+    ('verifying example.org/lib@v1.2.0: checksum mismatch\n\tdownloaded: h1:aaaa=\n\tgo.sum:     h1:bbbb=\n\n'
+     'SECURITY ERROR\nThis download does NOT match an earlier download recorded in go.sum.\n',
+     'A download does not match the checksum recorded for it (go.sum)',
+     ['git diff -- go.sum', 'must not simply be trusted']),
+    ('PG::DuplicateColumn: ERROR:  column "state" of relation "events" already exists\n',
+     'A migration creates "state" of relation "events" that the database already has', ['--fake', 'never renumber']),
+    ('Error response from daemon: no matching manifest for linux/arm64/v8 in the manifest list entries\n',
+     'The image has no variant for this platform (linux/arm64/v8)', ['docker manifest inspect', 'uname -m']),
+    ("      error: command 'x86_64-linux-gnu-gcc' failed: No such file or directory\n",
+     'A build tool is not installed (x86_64-linux-gnu-gcc)', ['build-essential', 'prebuilt binary']),
+    ('error: linker `cc` not found\n', 'A build tool is not installed (cc)', ['build-base']),
+    ('critical: in [default] retention: the value "Invalid duration: 7" is unacceptable.\n',
+     'A setting has a value without a unit or with an unknown one (7)', ['The setting retention holds']),
 ]
 
 
@@ -358,3 +383,45 @@ async def test_an_unrecognized_error_points_at_the_failure_logged_before_it() ->
     assert markdown.startswith('## Summary\n**Unrecognized error**: 1 occurrence(s) of ` invoice <*> total')
     assert ('An earlier failure, ` nightly sync attempt ended in failure ` (line 1), comes first in time and may be '
             'its cause' in markdown)
+
+
+@pytest.mark.parametrize(('denial', 'says'), [
+    ('SELinux is preventing /usr/bin/make from read access on the file Makefile.', [':Z', 'restorecon']),
+    ('audit: type=1400 apparmor="DENIED" operation="open" profile="engine-default" name="/src/Makefile"',
+     ['apparmor=unconfined', 'apparmor_parser -r']),
+])
+async def test_a_security_module_s_denial_in_the_log_turns_permissions_to_its_policy(denial: str,
+                                                                                      says: list[str]) -> None:
+    log = f'make: *** /src: Permission denied.  Stop.\n{denial}\n'
+    markdown = (await diagnose(log)).markdown
+    assert '**Permission or ownership problem on /' in markdown
+    for words in says:
+        assert words in markdown
+    plain = (await diagnose('make: *** /src: Permission denied.  Stop.\n')).markdown
+    assert ':Z' not in plain and 'apparmor=unconfined' not in plain
+    assert 'ausearch -m avc' in plain  # the check that tells a security module from owner and mode
+
+
+async def test_a_dependency_locked_to_a_version_is_no_held_lock() -> None:
+    markdown = (await diagnose(
+        'Your lock file does not contain a compatible set of packages. Please run composer update.\n\n  Problem 1\n'
+        '    - acme/core is locked to version 2.0.0 and an update of this package was not requested.\n'
+        '    - acme/core 2.0.0 requires ext-intl * -> it is missing from your system.\n')).markdown
+    assert markdown.startswith('## Summary\n**') and 'A lock is held' not in markdown
+
+
+async def test_a_privileged_port_is_one_below_1024() -> None:
+    low = await diagnose('Error: listen EACCES: permission denied 0.0.0.0:443\n')
+    high = await diagnose('Error: listen EACCES: permission denied 0.0.0.0:8080\n')
+    assert low.signature_id == 'privileged-port'
+    assert high.signature_id != 'privileged-port'
+
+
+@pytest.mark.parametrize(('log', 'not_named'), [
+    ("2026-11-26 10:00:00 ERROR ui: plugin 'fancy-theme' could not be loaded: missing manifest\n",
+     'authentication method'),
+    ('2026-11-26 10:00:00 ERROR init: worker@.service: invalid unit name\n', 'without a unit'),
+])
+async def test_a_class_named_by_a_narrow_message_keeps_to_it(log: str, not_named: str) -> None:
+    markdown = (await diagnose(log)).markdown
+    assert markdown.startswith('## Summary\n**') and not_named not in markdown.split('\n')[1]

@@ -6,7 +6,13 @@ from typing import Any
 import pytest
 
 from parsers import ReadLimits
-from services.diagnosis.offline import OFFLINE_NOTE, OfflineAnalyzer, default_group, load_signatures
+from services.diagnosis.offline import (
+    OFFLINE_NOTE,
+    OfflineAnalyzer,
+    default_group,
+    load_contexts,
+    load_signatures,
+)
 from services.parsing import analyze_text
 
 CASES = tomllib.loads((Path(__file__).parents[2] / 'fixtures' / 'signature_cases.toml').read_text(encoding='utf-8'))
@@ -79,3 +85,16 @@ async def test_secrets_in_the_evidence_are_redacted() -> None:
     diagnosis = await OfflineAnalyzer().diagnose(analyze_text(log, ReadLimits()))
     assert diagnosis.signature_id == 'pg-auth-failed'
     assert 'hunter22' not in diagnosis.markdown and '<PASSWORD_1>' in diagnosis.markdown
+
+
+def test_every_high_confidence_signature_declares_the_context_it_needs() -> None:
+    raw = tomllib.loads((Path(__file__).parents[3] / 'services' / 'diagnosis' / 'signatures.toml')
+                        .read_text(encoding='utf-8'))['signature']
+    contexts = set(load_contexts())
+    high = [entry for entry in raw if entry.get('confidence', 'high') == 'high']
+    assert high and len(high) < len(raw)
+    for entry in high:
+        assert 'requires' in entry, f"{entry['id']} states high confidence without declaring the context it needs"
+        assert set(entry['requires']) <= contexts, f"{entry['id']} requires an undefined context"
+    assert {signature.id for signature in load_signatures() if signature.confidence == 'high'} == \
+        {entry['id'] for entry in high}
