@@ -11,6 +11,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 from parsers.events import Event, EventReader
+from parsers.formats import Format, Record
 from parsers.grouping import Grouping
 from parsers.incidents import rank
 from parsers.model import Analysis, Group
@@ -32,7 +33,8 @@ class Engine:
     def __init__(self, limits: ReadLimits, on_event: EventSink | None) -> None:
         self.limits = limits
         self.on_event = on_event
-        self.reader = EventReader(self._count, context_lines=limits.context_lines, max_lines=limits.max_example_lines)
+        self.reader = EventReader(self._count, self._count_run, context_lines=limits.context_lines,
+                                  max_lines=limits.max_example_lines)
         self.grouping = Grouping(limits, self.reader.example)
         self.timeline = Timeline(limits.timeline_rows)
         self.segments = Segments(limits.max_segments)
@@ -92,6 +94,16 @@ class Engine:
         self._segment(event)
         if self.on_event is not None:
             self.on_event(event.first, event.last, group.id, event.level, ts)
+
+    def _count_run(self, fmt: Format, first: int, records: list[Record]) -> None:
+        group_ids, levels = self.grouping.add_run(fmt, first, records)
+        self.timeline.add_run(records, fmt.minute_len, levels, group_ids)
+        last = first + len(records) - 1
+        self.segments.add_run(fmt, first, last, len(records))
+        if self.on_event is not None:
+            lines = range(first, last + 1)
+            for line_no, record, group_id, level in zip(lines, records, group_ids, levels, strict=True):
+                self.on_event(line_no, line_no, group_id, level, record[0])
 
 
 def _one_kind_of_time(groups: list[Group]) -> list[datetime]:

@@ -59,13 +59,18 @@ class Event:
 
 # Called with each event once its last line is read.
 EventDone = Callable[[Event], None]
+# Called with a run of one-line events of one format once the last is read: the format, the line number of the first
+# and their records (the common case, handed over together so that the engine counts them in one loop).
+RunDone = Callable[[Format, int, list[Record]], None]
 
 
 class EventReader:
     """Reads batches of lines in order and hands over each event when the line after it (or the end) comes."""
 
-    def __init__(self, done: EventDone, *, context_lines: int, max_lines: int) -> None:
+    def __init__(self, done: EventDone, done_run: RunDone, *, context_lines: int, max_lines: int) -> None:
         self.done = done
+        self.done_run = done_run
+        self.context_lines = context_lines
         self.max_lines = max_lines
         self.line_no = 0
         self.ranked: list[Format] = []
@@ -81,10 +86,15 @@ class EventReader:
         self.unshaped_at = 0
         # The last line that opened an event by its timestamp alone.
         self.time_opened_at = 0
+        # The batch being read, the number of its first line and the lines read before it that `recent` held.
+        self.batch: list[str] = []
+        self.batch_first = 1
+        self.before: list[str] = []
 
     def feed(self, batch: list[str]) -> None:
         if not self.ranked:
             self.learn_formats(batch)
+        self.batch, self.batch_first, self.before = batch, self.line_no + 1, list(self.recent)
         if self.unwrapping:
             for line in batch:
                 self.line_no += 1
@@ -92,6 +102,8 @@ class EventReader:
                 self._other(line, None)
             return
         # The hot loop: locals only, one parse per line, the slow path only for lines the format does not open.
+        # Consecutive one-line events of the current format gather in `run` (the last one still open to
+        # continuation lines) and are handed over together.
         fmt = self.fmt
         parse = _never if fmt is plain.FORMAT else fmt.parse
         remember = self.recent.append
@@ -100,6 +112,8 @@ class EventReader:
         line_no = self.line_no
         event = self.event
         max_lines = self.max_lines
+        run: list[Record] = []
+        run_first, run_fmt = 0, fmt
         for line in batch:
             line_no += 1
             remember(line)
@@ -119,21 +133,38 @@ class EventReader:
                         self.fmt = fmt = other
                         parse = other.parse
             if record is not None and record is not CONTINUES:
-                if event is None:
-                    event = Event(line_no, line_no, *record, fmt)
-                    continue
-                if event.lines is not None:
-                    _assemble(event)
-                done(event)
-                event.restart(line_no, record, fmt)
+                if run:
+                    if run_fmt is fmt:
+                        run.append(record)
+                        continue
+                    event = self._end_run(run, run_first, run_fmt)
+                if event is not None:
+                    if event.lines is not None:
+                        _assemble(event)
+                    done(event)
+                    event = None
+                run, run_first, run_fmt = [record], line_no, fmt
                 continue
+            if run:
+                event = self._end_run(run, run_first, run_fmt)
+                run = []
             self.line_no, self.event = line_no, event
             self._other(line, record)
             event = self.event
             if self.fmt is not fmt:
                 fmt = self.fmt
                 parse = _never if fmt is plain.FORMAT else fmt.parse
+        if run:
+            event = self._end_run(run, run_first, run_fmt)
         self.line_no, self.event = line_no, event
+
+    def _end_run(self, run: list[Record], first: int, fmt: Format) -> Event:
+        """Hand over a run's complete events; its last one, which the next lines may continue, as an Event."""
+        last = run.pop()
+        if run:
+            self.done_run(fmt, first, run)
+        line_no = first + len(run)
+        return Event(line_no, line_no, *last, fmt)
 
     def close(self) -> None:
         """The log has ended: hand over the last event."""
@@ -146,9 +177,17 @@ class EventReader:
         """The text of an event just handed over and the lines before it."""
         if event.lines is not None:
             return '\n'.join(event.lines), event.context or []
-        # A one-line event is closed by the line after it, except the last one of the log.
-        recent = list(self.recent) if self.at_end else list(self.recent)[:-1]
-        return (recent[-1] if recent else event.message), recent[:-1]
+        if self.at_end:
+            recent = list(self.recent)
+            return (recent[-1] if recent else event.message), recent[:-1]
+        # A one-line event handed over while a batch is read: its line is in the batch or just before it.
+        index = event.first - self.batch_first
+        before, batch = self.before, self.batch
+        if index >= self.context_lines:
+            held = batch[index - self.context_lines:index + 1]
+        else:
+            held = before + batch[:index + 1] if index >= 0 else before[:len(before) + index + 1]
+        return (held[-1] if held else event.message), held[-1 - self.context_lines:-1]
 
     def learn_formats(self, batch: list[str]) -> None:
         """Rank the formats by the log's first batch of lines (given before the first feed by a reader that starts

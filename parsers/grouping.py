@@ -12,6 +12,7 @@ from parsers.crashes import TRACEBACK, is_crash_opening
 from parsers.events import Event
 from parsers.examples import condense
 from parsers.fingerprint import DIGITS, Crash, Fingerprints
+from parsers.formats import Format, Record
 from parsers.levels import infer_level
 from parsers.masking import mask
 from parsers.model import ERROR_LEVELS, LEVELS, Group
@@ -67,36 +68,81 @@ class Grouping:
             if not level or (level in ('TRACE', 'DEBUG', 'INFO') and event.message.startswith(TRACEBACK)):
                 level, inferred = 'ERROR', True
             key: Key = (level, self.miner.add(event.message).id, crash.fingerprint)
-        elif fmt.exact:
-            key = (level, event.message)
         else:
-            cluster = self.miner.add(event.message)
-            if not level:
-                said = cluster.said_level
-                if said is None:
-                    said = cluster.said_level = infer_level(cluster.tokens)
-                if said:
-                    level, inferred = said, True
-            key = (level, cluster.id)
+            key, said = self._key(level, fmt, event.message)
+            if said:
+                level, inferred = said, True
         if lines is not None and crash is None and fmt.assemble is None and (body := _body_shape(lines)):
             key = (*key, body)
         event.level = level
         tally = self.by_key.get(key)
         if tally is None:
             tally = self._tally_for(event, key, 'inferred' if inferred else 'written' if level else '', crash)
+        self._count(tally, event.first, event.last, event.timestamp, fmt.minute_len)
+        return tally.group
+
+    def add_run(self, fmt: Format, first: int, records: list[Record]) -> tuple[list[int], list[str]]:
+        """Count one-line events of one format, on the lines from `first` on: the group id and level of each."""
+        by_key, key_of, see = self.by_key, self._key, self.see
+        exact, minute_len, max_occurrences = fmt.exact, fmt.minute_len, self.max_occurrences
+        ids: list[int] = []
+        levels: list[str] = []
+        line_no = first - 1
+        for record in records:
+            line_no += 1
+            ts, level, _, message = record
+            if exact:
+                key: Key = (level, message)
+            else:
+                key, said = key_of(level, fmt, message)
+                if said:
+                    level = said
+            tally = by_key.get(key)
+            if tally is None:
+                event = Event(line_no, line_no, ts, level, record[2], message, fmt)
+                tally = self._tally_for(event, key, 'inferred' if level != record[1] else 'written' if level else '',
+                                        None)
+            # _count inlined: this loop counts most events.
+            group = tally.group
+            group.count += 1
+            group.lines += 1
+            group.last_line = line_no
+            if group.count <= max_occurrences:
+                group.occurrences.append(line_no)
+            if ts is not None:
+                if ts < tally.minute_end and ts >= (tally.last_ts or ''):
+                    tally.last_ts = ts
+                else:
+                    see(tally, ts, minute_len)
+            ids.append(group.id)
+            levels.append(level)
+        return ids, levels
+
+    def _key(self, level: str, fmt: Format, message: str) -> tuple[Key, str]:
+        """The key of an event that is not a crash, and the level its words say when its log writes none."""
+        if fmt.exact:
+            return (level, message), ''
+        cluster = self.miner.add(message)
+        said = ''
+        if not level:
+            known = cluster.said_level
+            if known is None:
+                known = cluster.said_level = infer_level(cluster.tokens)
+            said = known
+        return (said or level, cluster.id), said
+
+    def _count(self, tally: Tally, first: int, last: int, ts: str | None, minute_len: int) -> None:
         group = tally.group
         group.count += 1
-        group.lines += event.last - event.first + 1
-        group.last_line = event.first
+        group.lines += last - first + 1
+        group.last_line = first
         if group.count <= self.max_occurrences:
-            group.occurrences.append(event.first)
-        ts = event.timestamp
+            group.occurrences.append(first)
         if ts is not None:
             if ts < tally.minute_end and ts >= (tally.last_ts or ''):
                 tally.last_ts = ts  # later in the minute of the latest time so far, the usual case: no call
             else:
-                self.see(tally, ts, fmt.minute_len)
-        return group
+                self.see(tally, ts, minute_len)
 
     def see(self, tally: Tally, ts: str, minute_len: int) -> None:
         """Keep the group's earliest and latest time: a log is not always in time order."""

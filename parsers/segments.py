@@ -12,11 +12,11 @@ class _Run:
 
     __slots__ = ('events', 'first', 'format', 'last')
 
-    def __init__(self, event: Event) -> None:
-        self.first = event.first
-        self.last = event.last
-        self.format: Format = event.format
-        self.events = 1
+    def __init__(self, first: int, last: int, fmt: Format, events: int) -> None:
+        self.first = first
+        self.last = last
+        self.format = fmt
+        self.events = events
 
 
 class Segments:
@@ -28,13 +28,17 @@ class Segments:
         self._run: _Run | None = None
 
     def add(self, event: Event) -> None:
+        self.add_run(event.format, event.first, event.last, 1)
+
+    def add_run(self, fmt: Format, first: int, last: int, events: int) -> None:
+        """Count `events` consecutive events of one format, on the lines from `first` to `last`."""
         run = self._run
-        if run is not None and run.format is event.format:
-            run.last = event.last
-            run.events += 1
+        if run is not None and run.format is fmt:
+            run.last = last
+            run.events += events
         else:
             self.close()
-            self._run = _Run(event)
+            self._run = _Run(first, last, fmt, events)
 
     def close(self) -> None:
         """The last event was read: the segment being read is complete."""

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from parsers.formats import Record
 from parsers.model import LEVELS, Activity, Bucket
 from parsers.timestamps import parse_timestamp, sort_key
 
@@ -52,9 +53,30 @@ class Timeline:
         self.by_second = True
 
     def add(self, timestamp: str, minute_len: int, level: str, group_id: int) -> None:
-        """Count an event. Its minute ends after the clock's `HH:MM` when it has one (found rather than taken from the
-        format, as one format can read timestamps of several shapes), else after `minute_len` characters (0: all)."""
-        # Inline: this runs for every event.
+        """Count an event."""
+        row = self._row(timestamp, minute_len)
+        row.counts[_INDEX[level]] += 1
+        row.groups[group_id] = row.groups.get(group_id, 0) + 1
+
+    def add_run(self, records: list[Record], minute_len: int, levels: list[str], group_ids: list[int]) -> None:
+        """Count the events of a run of one-line records, with the level and group id of each."""
+        last_ts: str | None = None
+        counts: list[int] = []
+        groups: dict[int, int] = {}
+        for record, level, group_id in zip(records, levels, group_ids, strict=True):
+            timestamp = record[0]
+            if timestamp is None:
+                continue
+            if timestamp != last_ts:  # events of one second follow each other: one lookup for all
+                row = self._row(timestamp, minute_len)
+                counts, groups, last_ts = row.counts, row.groups, timestamp
+            counts[_INDEX[level]] += 1
+            groups[group_id] = groups.get(group_id, 0) + 1
+
+    def _row(self, timestamp: str, minute_len: int) -> Row:
+        """The row of a timestamp. Its minute ends after the clock's `HH:MM` when it has one (found rather than taken
+        from the format, as one format can read timestamps of several shapes), else after `minute_len` characters
+        (0: all)."""
         colon = timestamp.find(':')
         if colon < 0:
             end = minute_len or None
@@ -69,9 +91,7 @@ class Timeline:
             if len(self.rows) > self.max_rows and self.by_second:
                 self.by_minute()
                 row = self.rows[row.minute]
-        row.counts[_INDEX[level]] += 1
-        groups = row.groups
-        groups[group_id] = groups.get(group_id, 0) + 1
+        return row
 
     def by_minute(self) -> None:
         """Merge the rows of each minute: a log with more seconds than max_rows is charted to the minute."""

@@ -10,15 +10,17 @@ from parsers.levels import level_of_status
 _LINE = re.compile(
     # client, ident, user; a virtual host before them is tried only when that fails (it rarely is there). A request
     # nobody could read (`""`) has no method.
-    r'(?:\S+ )??\S+ \S+ \S+ \[([^\]]+)\] '
-    r'"(?:([A-Z]{3,10}) ([^" ?]*)[^"]*|[^"]*)" (\d{3}) (?:\d+|-)'
+    r'(?:\S+ )??\S++ \S++ \S++ \[([^\]]++)\] '
+    r'"(?:([A-Z]{3,10}+) ([^" ?]*+)[^"]*+|[^"]*+)" (\d{3}) (?:\d+|-)'
 )
+# Possessive (`++`): none of these runs can give characters back to what follows, so the engine keeps no
+# backtracking state for them.
 _match = _LINE.match
 # A proxy chain before all that (`10.0.0.2, 10.0.0.1, 127.0.0.1 - - [...`, or quoted): looked for only on lines the
 # pattern does not read, so that the lines of other formats, which it never reads, cost little more.
 _chain = re.compile(r'"[^"]*" |(?:[^\s,]+, )+').match
 # A path segment with a digit in it is an id (/orders/1842, /u/5f3a9c): the route keeps its place, not its value.
-_ID_SEGMENT = re.compile(r'(?<=/)[^/]*\d[^/]*')
+_ID_SEGMENT = re.compile(r'/[^/\d]*+\d[^/]*+')
 _ids = _ID_SEGMENT.sub
 # Paths seen with their route: health checks and assets repeat. Bounded, and the same for every log.
 MAX_ROUTES = 50_000
@@ -38,7 +40,7 @@ def parse(line: str) -> Record | None:
         return ts, _LEVEL_OF_STATUS[status[0]], None, f'- - {status}'
     route = _routes.get(path)
     if route is None:
-        route = _ids('<*>', path)
+        route = _ids('/<*>', path)
         if len(_routes) < MAX_ROUTES:
             _routes[path] = route
     return ts, _LEVEL_OF_STATUS[status[0]], None, f'{method} {route} {status}'

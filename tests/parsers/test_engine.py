@@ -2,6 +2,8 @@ import io
 from pathlib import Path
 
 from parsers import analyze_stream
+from parsers.engine import Engine
+from parsers.reader import ReadLimits, ReadStats
 
 
 def test_fixture_log_is_grouped_with_errors_first(fixtures_dir: Path) -> None:
@@ -47,3 +49,29 @@ def test_first_and_last_seen_are_the_earliest_and_latest_times_not_the_first_and
     assert group.first_seen is not None and group.last_seen is not None
     assert (group.first_seen.strftime('%m-%d %H:%M:%S'), group.last_seen.strftime('%m-%d %H:%M:%S')) == (
         '11-26 09:12:00', '12-01 00:00:05')
+
+
+def test_how_the_lines_are_cut_into_batches_changes_nothing() -> None:
+    # One-line events are counted a run at a time: a group first seen right after a batch boundary still gets the
+    # lines of the previous batch as its context, and a run cut by a stack trace or another format loses no event.
+    lines = [f'10.0.0.{n} - - [26/Nov/2026:09:14:{n:02d} +0000] "GET /api/orders/{n} HTTP/1.1" 200 5' for n in range(6)]
+    lines[5:5] = ['10.0.0.9 - - [26/Nov/2026:09:14:04 +0000] "POST /login HTTP/1.1" 500 0', '  at the gate']
+    lines[3:3] = ['10.0.0.8 - - [26/Nov/2026:09:14:03 +0000] "PUT /cart HTTP/1.1" 404 0']
+    lines.append('Nov 26 09:15:00 web-1 app[1]: disk full')
+    limits = ReadLimits(context_lines=2)
+
+    def summary(batches: list[list[str]]) -> dict[str, tuple[object, ...]]:
+        engine = Engine(limits, None)
+        for batch in batches:
+            engine.feed(batch)
+        analysis = engine.result(ReadStats())
+        return {group.template: (group.count, group.occurrences, group.example, group.context_before)
+                for group in analysis.groups}
+
+    whole = summary([lines])
+    assert whole['GET /api/orders/<*> 200'][:2] == (6, [1, 2, 3, 5, 6, 9])
+    assert whole['PUT /cart 404'][1:] == ([4], lines[3], lines[1:3])
+    assert whole['POST /login 500'][2:] == ('\n'.join(lines[6:8]), lines[4:6])
+    assert len(whole) == 4
+    for cut in range(1, len(lines)):
+        assert summary([lines[:cut], lines[cut:]]) == whole

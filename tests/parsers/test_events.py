@@ -291,7 +291,8 @@ def test_banners_are_not_sampled_to_learn_the_format() -> None:
                '03-17 16:13:39.000 E/AndroidRuntime( 4321): FATAL EXCEPTION: main']
     banners = ['--------- beginning of main', '--------- beginning of system', '--------- beginning of crash']
     with_banners = [line for pair in zip(banners, records, strict=True) for line in pair]
-    learned = [EventReader(lambda event: None, context_lines=0, max_lines=10) for _ in range(2)]
+    learned = [EventReader(lambda event: None, lambda fmt, first, records: None, context_lines=0, max_lines=10)
+               for _ in range(2)]
     learned[0].learn_formats(records)
     learned[1].learn_formats(with_banners)
     assert [learned[1].fmt.parse(line) for line in records] == [learned[0].fmt.parse(line) for line in records]
