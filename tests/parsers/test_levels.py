@@ -2,7 +2,7 @@
 
 import pytest
 
-from parsers import analyze_lines
+from parsers import analyze_lines, wrappers
 from parsers.formats import detect
 from parsers.levels import infer_level, leading_level, message_id_level
 
@@ -203,3 +203,12 @@ def test_a_bracketed_level_in_place_of_the_host_and_opening_lines_without_a_time
     assert analysis.level_counts['INFO'] == 2
     assert analysis.level_counts['WARN'] == 3
     assert {group.level_source for group in analysis.groups} == {'written'}
+
+
+def test_a_level_column_before_a_bar_is_the_level_not_a_container_name() -> None:
+    levels = ('INFO  ', 'FATAL ', 'ERROR ')
+    lines = [f'{levels[n % 3]}| jvm 1    | 2013/11/26 21:34:{n:02d} | step {n} done' for n in range(9)]
+    analysis = analyze_lines(lines)
+    assert analysis.events == 9
+    assert (analysis.level_counts['INFO'], analysis.level_counts['FATAL'], analysis.level_counts['ERROR']) == (3, 3, 3)
+    assert wrappers.unwrap('web_1  | GET / 200') == ('GET / 200', None, False)
