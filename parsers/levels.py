@@ -61,7 +61,7 @@ def leading_level(message: str) -> str:
     for word in found.groups():
         if word is not None and word in _CAPITAL_LEVELS:
             return _CAPITAL_LEVELS[word]
-    return letter_level(message) or mnemonic_level(message)
+    return letter_level(message) or mnemonic_level(message) or channel_level(message)
 
 
 def letter_level(line: str) -> str:
@@ -75,6 +75,16 @@ def mnemonic_level(message: str) -> str:
     at = message.find('%', 0, MNEMONIC_REACH)
     found = _MNEMONIC(message, at) if at >= 0 else None
     return SYSLOG_SEVERITY[int(found.group(1))] if found is not None else ''
+
+
+# A level in capitals after a channel's name and a dot, opening the message: `local.ERROR: ...`, `app.WARNING: ...`.
+_CHANNEL = re.compile(r'[\w-]+\.([A-Z]{3,11}):(?=\s)').match
+
+
+def channel_level(message: str) -> str:
+    """The level a message opens with after its channel's name (`local.ERROR:`), or ''."""
+    found = _CHANNEL(message)
+    return _CAPITAL_LEVELS.get(found.group(1), '') if found is not None else ''
 
 
 # Message identifiers that end in their severity (`AMQ6287I:`, `CWWKF0011I:`, `DSNT500I:`), at the start of a line.

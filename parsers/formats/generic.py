@@ -138,6 +138,8 @@ def learn(sample: Sequence[str]) -> Format | None:
     stamps = (found.group('ts') for line in lines if (found := head.match(line)))
     day_first = name == 'us_date' and slash_day_first(stamps)
     letter_in_time = name == 'glog'  # `I1126 09:14:02.101`: the time opens with the level
+    # No level column, but a level word inside the header's words on nearly every line: `[main/INFO]:`, `app.ERROR:`.
+    inner_level = not has_level and _agree(sum(1 for line in lines if _header_level(line, whole(line))), len(rests))
 
     def parse(line: str) -> Record | None:
         record = whole(line) or bare(line)
@@ -148,11 +150,19 @@ def learn(sample: Sequence[str]) -> Format | None:
             record = (as_day_first(record[0]), *record[1:])
         if has_level or record[1]:
             return record
+        if inner_level and (level := _header_level(line, record)):
+            return record[0], level, record[2], record[3]
         # No level column: one written at the start of the message is the line's.
         level = LEVEL_OF[record[0][0]] if letter_in_time and record[0] else leading_level(record[3])
         return (record[0], level, record[2], record[3]) if level else record
 
     return Format(name=NAME, parse=parse, samples=tuple(lines[:3]), weight=0.9, minute_len=minute_len)
+
+
+def _header_level(line: str, record: Record | None) -> str:
+    """The level word inside the words of a line's header, before its message, or ''."""
+    found = _inner_level(line, 0, len(line) - len(record[3])) if record is not None else None
+    return LEVEL_OF[found.group(1)] if found is not None else ''
 
 
 def _level_before_time(lines: list[str], prefix: int) -> int | None:
@@ -368,6 +378,11 @@ _opening = re.compile(
     + r'|(?<=[\[(])' + TS_SHAPES['epoch'][0] + r')[\])]?(?=[\s,:]|$)'
     + r'(?:\s+(?P<mark>[.*#!+])(?=\s)|' + _LEVEL_WORD_FIELD + r')?\s*(?P<msg>.*)'
 ).match
+
+
+# A level word that ends a word of the header after a slash, a dot or a bracket (`[Server thread/WARN]:`,
+# `local.ERROR:`, `util.py[DEBUG]:`).
+_inner_level = re.compile(r'(?<=[/.\[(])(' + _LEVEL_WORD_CHOICE + r')(?=[\])]|:)').search
 
 
 _level_opening = re.compile(r'[\[(<](' + _LEVEL_WORD_CHOICE + r')[\])>]:?\s').match

@@ -212,3 +212,24 @@ def test_a_level_column_before_a_bar_is_the_level_not_a_container_name() -> None
     assert analysis.events == 9
     assert (analysis.level_counts['INFO'], analysis.level_counts['FATAL'], analysis.level_counts['ERROR']) == (3, 3, 3)
     assert wrappers.unwrap('web_1  | GET / 200') == ('GET / 200', None, False)
+
+
+@pytest.mark.parametrize(
+    'header',
+    ['[09:14:{n:02d}] [Worker thread/{level}]:', '2026-11-26 09:14:{n:02d},101 - module.py[{level}]:'],
+)
+def test_a_level_word_inside_a_header_word_after_a_slash_or_in_brackets(header: str) -> None:
+    levels = ('INFO', 'WARN', 'DEBUG')
+    lines = [header.format(n=n, level=levels[n % 3]) + f' step {n} done' for n in range(9)]
+    fmt = detect(lines)[0]
+    assert fmt.name == 'learned'
+    assert [record[1] for record in map(fmt.parse, lines[:3]) if record] == ['INFO', 'WARN', 'DEBUG']
+
+
+@pytest.mark.parametrize(
+    ('message', 'level'),
+    [('local.ERROR: no commands defined', 'ERROR'), ('app.WARNING: slow query', 'WARN'),
+     ('build.log: written', ''), ('local.Error: prose', '')],
+)
+def test_a_level_in_capitals_after_a_channel_name(message: str, level: str) -> None:
+    assert leading_level(message) == level
