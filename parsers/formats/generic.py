@@ -148,11 +148,11 @@ def learn(sample: Sequence[str]) -> Format | None:
             return (None, '', None, line) if line[:1] == '#' else None
         if day_first and record[0]:
             record = (as_day_first(record[0]), *record[1:])
-        if has_level or record[1]:
+        if record[1]:
             return record
         if inner_level and (level := _header_level(line, record)):
             return record[0], level, record[2], record[3]
-        # No level column: one written at the start of the message is the line's.
+        # No level column, or a line the whole header does not read: a level written at the start of the message.
         level = LEVEL_OF[record[0][0]] if letter_in_time and record[0] else leading_level(record[3])
         return (record[0], level, record[2], record[3]) if level else record
 

@@ -369,3 +369,11 @@ def test_a_dotted_class_after_the_level_and_the_thread_is_the_component() -> Non
     assert name == 'learned'
     assert records[:2] == [('28-Nov-2017 14:11:00.101', 'ERROR', sources[0], 'step 0 done'),
                            ('28-Nov-2017 14:11:01.101', 'INFO', sources[1], 'step 1 done')]
+
+
+def test_a_line_the_whole_learned_header_does_not_read_keeps_the_level_among_its_first_words() -> None:
+    lines = [f'2026-11-26 09:14:{n:02d},101 app.worker      [123]: INFO    [job-7] Found item {n}' for n in range(15)]
+    lines.insert(0, '2026-11-26 09:13:59,101 app.server      [123]: WARN    rollover performed')
+    name, records = _parsed(lines)
+    assert name == 'learned'
+    assert [record[1] if record else None for record in records[:2]] == ['WARN', 'INFO']
