@@ -61,12 +61,23 @@ def leading_level(message: str) -> str:
     for word in found.groups():
         if word is not None and word in _CAPITAL_LEVELS:
             return _CAPITAL_LEVELS[word]
-    return letter_level(message) or mnemonic_level(message) or channel_level(message)
+    return letter_level(message) or doubled_letter_level(message) or mnemonic_level(message) or channel_level(message)
 
 
 def letter_level(line: str) -> str:
     """The level of a line that opens with a level letter and the time since start in parentheses, or ''."""
     found = _LETTER_UPTIME(line) if line[1:3] == ' (' else None
+    return LEVEL_OF[found.group(1)] if found is not None else ''
+
+
+# A level letter written twice in parentheses, after an optional bracketed uptime: `[    27.170] (WW) ...`, `(EE) ...`;
+# the other markers of that style (`(==)`, `(--)`, `(**)`) say where a setting came from, not how bad the line is.
+_DOUBLED_LETTER = re.compile(r'(?:\[[\s\d.]{1,20}\]\s+)?\(([DIWE])\1\)(?=\s)').match
+
+
+def doubled_letter_level(line: str) -> str:
+    """The level of a line that opens with a doubled level letter in parentheses, or ''."""
+    found = _DOUBLED_LETTER(line) if line[:1] in '[(' else None
     return LEVEL_OF[found.group(1)] if found is not None else ''
 
 

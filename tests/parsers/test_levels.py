@@ -233,3 +233,16 @@ def test_a_level_word_inside_a_header_word_after_a_slash_or_in_brackets(header: 
 )
 def test_a_level_in_capitals_after_a_channel_name(message: str, level: str) -> None:
     assert leading_level(message) == level
+
+
+@pytest.mark.parametrize(
+    ('line', 'level'),
+    [('[    27.170] (WW) The directory "/usr/share/fonts/Type1" does not exist.', 'WARN'),
+     ('[    27.171] (II) Loading sub module "fb"', 'INFO'),
+     ('(EE) no screens found', 'ERROR'),
+     ('[    27.172] (==) Using config directory: "/etc/X11/xorg.conf.d"', ''),
+     ('(WE) mixed letters are no marker', '')],
+)
+def test_a_doubled_level_letter_in_parentheses(line: str, level: str) -> None:
+    assert leading_level(line) == level
+    assert [group.level for group in analyze_lines([line]).groups] == [level]
