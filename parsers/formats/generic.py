@@ -95,17 +95,25 @@ def learn(sample: Sequence[str]) -> Format | None:
     lines = [line for line in sample if line.strip() and line[0] not in ' \t#{']
     if len(lines) < 2:
         return None
-    shape = _timestamp_shape(lines)
+    # A level in angle brackets glued to the time opening nearly every line: `<W>2025-08-06 11:35:18.914 ...`.
+    glued = [found.group(1) for line in lines if (found := _glued_level(line)) is not None]
+    is_glued = _agree(len(glued), len(lines)) and sum(1 for word in glued if word in LEVEL_OF) * 2 >= len(glued)
+    shape = _timestamp_shape([line[found.end():] if (found := _glued_level(line)) else line for line in lines]
+                             if is_glued else lines)
     if shape is None:
         return _sparse([line for line in sample if line.strip() and line[0] not in ' \t']) or _numbered(lines)
     name, prefix = shape
-    ts_part = r'(?:\S+\s+){' + str(prefix) + r'}[\[(]?(?P<ts>' + TS_SHAPES[name][0] + r')[\])]?'
+    after_glue = r'(?:\S+\s+){' + str(prefix) + r'}[\[(]?(?P<ts>' + TS_SHAPES[name][0] + r')[\])]?'
+    ts_part = (_GLUED if is_glued else '') + after_glue
     head = re.compile(ts_part + r'(?P<rest>.*)')
     # A level among the words before the time (`INFO  [main] 2019-03-06 10:20:01,005 Foo.java:12 - msg`) is read there.
-    level_at = _level_before_time([line for line in lines if head.match(line)], prefix)
+    level_at = None if is_glued else _level_before_time([line for line in lines if head.match(line)], prefix)
     full_ts_part = ts_part if level_at is None else (
         r'(?:\S+\s+){' + str(level_at) + r'}[\[(<]?(?P<level>' + _LEVEL_WORD_CHOICE + r')[\])>:]?\s+(?:\S+\s+){'
         + str(prefix - level_at - 1) + r'}[\[(]?(?P<ts>' + TS_SHAPES[name][0] + r')[\])]?')
+    if is_glued:
+        full_ts_part = _GLUED.replace('(', '(?P<level>', 1) + after_glue
+    level_first = is_glued or level_at is not None
     rests = [found.group('rest') for line in lines if (found := head.match(line))]
     # Too few: the shape was seen inside words (`msg=audit(1485…`), not as a header. The other lines may continue
     # records (a quoted field over several lines, `Caused by: ...`).
@@ -118,10 +126,10 @@ def learn(sample: Sequence[str]) -> Format | None:
         fields = _csv_fields(rests)
     if fields is None:
         fields = _token_fields(rests)
-    if level_at is not None:
+    if level_first:
         fields = [kind for kind in fields if kind not in _LEVEL_KINDS]
     body = _body(fields)
-    if level_at is None and not any(kind in _LEVEL_KINDS for kind in fields):
+    if not level_first and not any(kind in _LEVEL_KINDS for kind in fields):
         body += '(?P<level>)'
     if not any(kind in ('comp', 'comp_word', 'pipe_comp') for kind in fields):
         body += '(?P<comp>)'
@@ -134,7 +142,7 @@ def learn(sample: Sequence[str]) -> Format | None:
     # is its level (as where the header has one), the rest its message.
     bare = regex_format(NAME, ts_part + r'(?:' + _LEVEL_WORD_FIELD + r')?(?P<comp>)\s*(?P<msg>.*)', lines[:3]).parse
     whole = full.parse
-    has_level = level_at is not None or any(kind in _LEVEL_KINDS for kind in fields)
+    has_level = level_first or any(kind in _LEVEL_KINDS for kind in fields)
     stamps = (found.group('ts') for line in lines if (found := head.match(line)))
     day_first = name == 'us_date' and slash_day_first(stamps)
     letter_in_time = name == 'glog'  # `I1126 09:14:02.101`: the time opens with the level
@@ -157,6 +165,10 @@ def learn(sample: Sequence[str]) -> Format | None:
         return (record[0], level, record[2], record[3]) if level else record
 
     return Format(name=NAME, parse=parse, samples=tuple(lines[:3]), weight=0.9, minute_len=minute_len)
+
+
+_GLUED = r'<([A-Za-z]{1,9})>'
+_glued_level = re.compile(_GLUED + r'(?=\d)').match
 
 
 def _header_level(line: str, record: Record | None) -> str:

@@ -377,3 +377,13 @@ def test_a_line_the_whole_learned_header_does_not_read_keeps_the_level_among_its
     name, records = _parsed(lines)
     assert name == 'learned'
     assert [record[1] if record else None for record in records[:2]] == ['WARN', 'INFO']
+
+
+def test_a_level_letter_in_angle_brackets_glued_to_the_time_is_the_level() -> None:
+    letters = ('W', 'E', 'I')
+    lines = [f'<{letters[n % 3]}>2026-11-26 09:14:{n:02d}.101 step {n} done' for n in range(9)]
+    name, records = _parsed(lines)
+    assert name == 'learned'
+    assert records[:3] == [('2026-11-26 09:14:00.101', 'WARN', '', 'step 0 done'),
+                           ('2026-11-26 09:14:01.101', 'ERROR', '', 'step 1 done'),
+                           ('2026-11-26 09:14:02.101', 'INFO', '', 'step 2 done')]
