@@ -209,11 +209,13 @@ class EventReader:
                 if record[0] or record[1]:
                     self._switch(fmt, index, line)
                 return record, fmt
-        if self.fmt is plain.FORMAT or event is None or FRAME.match(self.recent[-2]):
+        if self.fmt is plain.FORMAT or (event is not None and FRAME.match(self.recent[-2])):
             return plain.FORMAT.parse(line) or (None, '', None, line), self.fmt
         opened = opening_record(line)
         if opened is not None:
             return opened, self.fmt
+        if event is None:
+            return plain.FORMAT.parse(line) or (None, '', None, line), self.fmt
         if self.line_no - event.first >= RELEARN_AFTER:
             # A long run of lines nothing reads: a new segment in an unknown format. Learn it from the next chunk.
             self.fmt = plain.FORMAT

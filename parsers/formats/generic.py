@@ -385,8 +385,10 @@ def opening_record(line: str) -> Record | None:
     return found.group('ts'), level, None, message
 
 
+# The word before the time is tried last: a time that opens the line is read whole (`Wed Dec 17 16:11:57 CST 2014`,
+# not `Dec 17 16:11:57` after `Wed`).
 _opening = re.compile(
-    r'(?:\S+\s+)?[\[(]?(?P<ts>' + '|'.join(pattern for name, (pattern, _) in TS_SHAPES.items() if name not in _UNDATED)
+    r'(?:\S+\s+)??[\[(]?(?P<ts>' + '|'.join(pattern for name, (pattern, _) in TS_SHAPES.items() if name not in _UNDATED)
     + r'|(?<=[\[(])' + TS_SHAPES['epoch'][0] + r')[\])]?(?=[\s,:]|$)'
     + r'(?:\s+(?P<mark>[.*#!+])(?=\s)|' + _LEVEL_WORD_FIELD + r')?\s*(?P<msg>.*)'
 ).match

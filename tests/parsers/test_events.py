@@ -330,3 +330,14 @@ def test_a_footer_before_each_dated_header_does_not_open_the_records() -> None:
     starts: list[int] = []
     analyze_stream(io.BytesIO(text.encode()), on_event=lambda first, last, group, level, ts: starts.append(first))
     assert sorted(starts) == list(range(1, 36, 3))
+
+
+def test_dates_a_wrapper_script_writes_between_records_are_read_whole_the_first_line_too() -> None:
+    text = ''.join(f'Wed Dec 17 16:1{n}:57 CST 2014\nservice start\n'
+                   + ''.join(f'14188724{n}{k}: step {k} of run {n}\n' for k in range(4)) for n in range(3))
+    stamps: list[tuple[int, str | None]] = []
+    analyze_stream(io.BytesIO(text.encode()), on_event=lambda first, last, group, level, ts: stamps.append((first, ts)))
+    assert [(first, ts) for first, ts in sorted(stamps) if ts and not ts[0].isdigit()] == [
+        (1, 'Wed Dec 17 16:10:57 CST 2014'), (7, 'Wed Dec 17 16:11:57 CST 2014'), (13, 'Wed Dec 17 16:12:57 CST 2014')]
+    assert opening_record('Wed Dec 17 16:10:57 CST 2014 service start') == (
+        'Wed Dec 17 16:10:57 CST 2014', '', None, 'service start')
