@@ -94,14 +94,15 @@ def learn(sample: Sequence[str]) -> Format | None:
     """
     lines = [line for line in sample if line.strip() and line[0] not in ' \t#{']
     if len(lines) < 2:
-        return None
+        return _aligned(sample)
     # A level in angle brackets glued to the time opening nearly every line: `<W>2025-08-06 11:35:18.914 ...`.
     glued = [found.group(1) for line in lines if (found := _glued_level(line)) is not None]
     is_glued = _agree(len(glued), len(lines)) and sum(1 for word in glued if word in LEVEL_OF) * 2 >= len(glued)
     shape = _timestamp_shape([line[found.end():] if (found := _glued_level(line)) else line for line in lines]
                              if is_glued else lines)
     if shape is None:
-        return _sparse([line for line in sample if line.strip() and line[0] not in ' \t']) or _numbered(lines)
+        return (_sparse([line for line in sample if line.strip() and line[0] not in ' \t']) or _numbered(lines)
+                or _aligned(sample))
     name, prefix = shape
     after_glue = r'(?:\S+\s+){' + str(prefix) + r'}[\[(]?(?P<ts>' + TS_SHAPES[name][0] + r')[\])]?'
     ts_part = (_GLUED if is_glued else '') + after_glue
@@ -332,6 +333,29 @@ def _numbered(lines: list[str]) -> Format | None:
         return None, LEVEL_OF.get(word, ''), None, message
 
     return Format(name=NAME, parse=parse, samples=tuple(lines[:3]), weight=0.9)
+
+
+_ALIGNED_NUMBER = re.compile(r'( *)(\d+\.\d+) (?=\S)').match
+
+
+def _aligned(sample: Sequence[str]) -> Format | None:
+    """Records opened by the seconds since start, right-aligned (`   2.982 Loading mod ...`, `  13.560 ...`): the
+    padding aligns the numbers and does not make the line continue the one above; lines without the number do."""
+    numbered = [found for line in sample if (found := _ALIGNED_NUMBER(line)) is not None]
+    columns = Counter(found.end(2) for found in numbered)
+    column, count = columns.most_common(1)[0] if columns else (0, 0)
+    if not (_enough(count, [line for line in sample if line.strip()]) and _agree(count, len(numbered))
+            and any(found.group(1) for found in numbered)):
+        return None
+
+    def parse(line: str) -> Record | None:
+        found = _ALIGNED_NUMBER(line)
+        if found is None or found.end(2) != column:
+            return None
+        message = line[found.end():]
+        return None, leading_level(message), None, message
+
+    return Format(name=NAME, parse=parse, samples=tuple(sample[:3]), weight=0.9)
 
 
 def _body(fields: list[str]) -> str:

@@ -1,10 +1,11 @@
 """Headers of formats no parser names: learned from the file, the same for every line of it."""
 
+import io
 from datetime import UTC, datetime
 
 import pytest
 
-from parsers import analyze_lines
+from parsers import analyze_lines, analyze_stream
 from parsers.formats import detect
 from parsers.formats.base import Record
 from parsers.formats.generic import learn as learn_format
@@ -387,3 +388,17 @@ def test_a_level_letter_in_angle_brackets_glued_to_the_time_is_the_level() -> No
     assert records[:3] == [('2026-11-26 09:14:00.101', 'WARN', '', 'step 0 done'),
                            ('2026-11-26 09:14:01.101', 'ERROR', '', 'step 1 done'),
                            ('2026-11-26 09:14:02.101', 'INFO', '', 'step 2 done')]
+
+
+def test_right_aligned_seconds_since_start_open_records_and_an_indented_table_continues_one() -> None:
+    lines = [f'{n * 1.5 + 2:8.3f} Loading mod number{n} 1.0.{n} (data.lua)' for n in range(8)]
+    lines += ['  13.954 Script data.lua:4: Log mods once: {', '  alpha = "1.0.2",', '  beta = "1.3.2",', '}',
+              '  14.001 Checksum for mod alpha: 1234']
+    starts: list[int] = []
+    analyze_stream(io.BytesIO('\n'.join(lines).encode()), on_event=lambda first, *_: starts.append(first))
+    assert sorted(starts) == [*range(1, 10), 13]
+
+
+def test_numbers_at_different_columns_are_no_column_of_seconds() -> None:
+    lines = [' ' * (n % 4) + f'{n}.5 items left in queue {n}' for n in range(12)]
+    assert learn_format(lines) is None
