@@ -13,6 +13,7 @@ from parsers import wrappers
 from parsers.crashes import CHAINED, CONTINUATION, FRAME, TRACEBACK, crash_start_level
 from parsers.formats import CONTINUES, Format, Record, detect, plain
 from parsers.formats.generic import opening_record
+from parsers.levels import infer_level
 
 SAMPLE_LINES = 400
 # After this many lines that no format reads, the format is detected again from what follows.
@@ -273,4 +274,10 @@ def _traceback_continues(event: Event) -> bool:
             return True
         if any(text.startswith(TRACEBACK) for text in lines):
             return False
-    return event.level in ('WARN', 'ERROR', 'FATAL') and not event.message.startswith(TRACEBACK)
+    if event.message.startswith(TRACEBACK):
+        return False
+    # A record at any level whose words say it failed (a debug line's `... failed` logged with its exception).
+    return event.level in _FAILING or infer_level(event.message.split()) in _FAILING
+
+
+_FAILING = frozenset(('WARN', 'ERROR', 'FATAL'))

@@ -1,5 +1,7 @@
 import io
 
+import pytest
+
 from parsers import Analysis, analyze_lines, analyze_stream
 from parsers.events import EventReader
 from parsers.formats.generic import opening_record
@@ -341,3 +343,16 @@ def test_dates_a_wrapper_script_writes_between_records_are_read_whole_the_first_
         (1, 'Wed Dec 17 16:10:57 CST 2014'), (7, 'Wed Dec 17 16:11:57 CST 2014'), (13, 'Wed Dec 17 16:12:57 CST 2014')]
     assert opening_record('Wed Dec 17 16:10:57 CST 2014 service start') == (
         'Wed Dec 17 16:10:57 CST 2014', '', None, 'service start')
+
+
+@pytest.mark.parametrize(('message', 'events'), [('Getting data from source failed', 2), ('loading settings', 3)])
+def test_a_traceback_continues_a_record_below_warning_only_when_its_words_say_it_failed(message: str,
+                                                                                        events: int) -> None:
+    text = (f'2026-11-26 09:14:02,101 - util.py[DEBUG]: {message}\n'
+            'Traceback (most recent call last):\n'
+            '  File "/srv/source.py", line 57, in get_data\n'
+            "KeyError: 'meta'\n"
+            '2026-11-26 09:14:03,000 - util.py[DEBUG]: next step\n')
+    analysis, rows = analyze(text)
+    assert analysis.events == events
+    assert (rows[1][0] == rows[2][0]) == (events == 2)
