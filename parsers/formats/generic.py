@@ -335,22 +335,24 @@ def _numbered(lines: list[str]) -> Format | None:
     return Format(name=NAME, parse=parse, samples=tuple(lines[:3]), weight=0.9)
 
 
-_ALIGNED_NUMBER = re.compile(r'( *)(\d+\.\d+) (?=\S)').match
+# Seconds since start, right-aligned, bare or in brackets.
+_ALIGNED_NUMBER = re.compile(r'(\[)?( *)(\d+\.\d+)(?(1)\])(?:\s|$)').match
 
 
 def _aligned(sample: Sequence[str]) -> Format | None:
-    """Records opened by the seconds since start, right-aligned (`   2.982 Loading mod ...`, `  13.560 ...`): the
-    padding aligns the numbers and does not make the line continue the one above; lines without the number do."""
+    """Records opened by the seconds since start, right-aligned (`   2.982 Loading mod ...`, `[    27.170] ...`):
+    the padding aligns the numbers and does not make the line continue the one above; lines without the number (a
+    table printed over several lines, a banner) do."""
     numbered = [found for line in sample if (found := _ALIGNED_NUMBER(line)) is not None]
-    columns = Counter(found.end(2) for found in numbered)
+    columns = Counter(found.end(3) for found in numbered)
     column, count = columns.most_common(1)[0] if columns else (0, 0)
     if not (_enough(count, [line for line in sample if line.strip()]) and _agree(count, len(numbered))
-            and any(found.group(1) for found in numbered)):
+            and any(found.group(2) for found in numbered)):
         return None
 
     def parse(line: str) -> Record | None:
         found = _ALIGNED_NUMBER(line)
-        if found is None or found.end(2) != column:
+        if found is None or found.end(3) != column:
             return None
         message = line[found.end():]
         return None, leading_level(message), None, message

@@ -402,3 +402,12 @@ def test_right_aligned_seconds_since_start_open_records_and_an_indented_table_co
 def test_numbers_at_different_columns_are_no_column_of_seconds() -> None:
     lines = [' ' * (n % 4) + f'{n}.5 items left in queue {n}' for n in range(12)]
     assert learn_format(lines) is None
+
+
+def test_bracketed_seconds_since_start_open_records_and_a_banner_without_them_continues_one() -> None:
+    lines = ['[    27.160] ', 'Display Server 1.20.7', 'Protocol Version 11']
+    lines += [f'[    27.{170 + n}] (WW) The directory "/usr/share/fonts/{n}" does not exist.' for n in range(6)]
+    levels: dict[int, str] = {}
+    analyze_stream(io.BytesIO('\n'.join(lines).encode()),
+                   on_event=lambda first, last, group, level, ts: levels.update({first: level}))
+    assert levels == {1: '', **{line: 'WARN' for line in range(4, 10)}}
