@@ -88,14 +88,18 @@ def mnemonic_level(message: str) -> str:
     return SYSLOG_SEVERITY[int(found.group(1))] if found is not None else ''
 
 
-# A level in capitals after a channel's name and a dot, opening the message: `local.ERROR: ...`, `app.WARNING: ...`.
-_CHANNEL = re.compile(r'[\w-]+\.([A-Z]{3,11}):(?=\s)').match
+# A level in capitals after a channel's name and a dot, opening the message: `local.ERROR: ...`, `app.WARNING: ...`;
+# the colon is looked for within this many characters.
+CHANNEL_REACH = 40
 
 
 def channel_level(message: str) -> str:
     """The level a message opens with after its channel's name (`local.ERROR:`), or ''."""
-    found = _CHANNEL(message)
-    return _CAPITAL_LEVELS.get(found.group(1), '') if found is not None else ''
+    colon = message.find(':', 0, CHANNEL_REACH)
+    dot = message.rfind('.', 0, colon) if colon > 0 else -1
+    if dot <= 0 or message[colon + 1:colon + 2] not in (' ', '\t') or ' ' in message[:colon]:
+        return ''
+    return _CAPITAL_LEVELS.get(message[dot + 1:colon], '')
 
 
 # Message identifiers that end in their severity (`AMQ6287I:`, `CWWKF0011I:`, `DSNT500I:`), at the start of a line.
