@@ -13,6 +13,7 @@ from parsers import wrappers
 from parsers.crashes import CHAINED, CONTINUATION, FRAME, TRACEBACK, crash_start_level, opens_error
 from parsers.formats import CONTINUES, Format, Record, detect, plain
 from parsers.formats.generic import opening_record
+from parsers.levels import infer_level
 
 SAMPLE_LINES = 400
 # After this many lines that no format reads, the format is detected again from what follows.
@@ -259,15 +260,17 @@ class EventReader:
                 if record[0] or record[1]:
                     self._switch(fmt, index, line)
                 return record, fmt
-        if self.fmt is plain.FORMAT or event is None or FRAME.match(self.recent[-2]):
+        if self.fmt is plain.FORMAT or (event is not None and FRAME.match(self.recent[-2])):
             return plain.FORMAT.parse(line) or (None, '', None, line), self.fmt
         opened = opening_record(line)
         if opened is not None:
-            if self.time_opened_at != event.first:
+            if event is None or self.time_opened_at != event.first:
                 # A new kind of line: its events may go on over lines of any shape, as at the start of the log.
                 self.unshaped_at = self.line_no
             self.time_opened_at = self.line_no
             return opened, self.fmt
+        if event is None:
+            return plain.FORMAT.parse(line) or (None, '', None, line), self.fmt
         if self.line_no - event.first >= RELEARN_AFTER:
             # A long run of lines nothing reads: a new segment in an unknown format. Learn it from the next chunk.
             self.fmt = plain.FORMAT
@@ -341,4 +344,10 @@ def _traceback_continues(event: Event) -> bool:
             return True
         if any(text.startswith(TRACEBACK) for text in lines):
             return False
-    return event.level in ('WARN', 'ERROR', 'FATAL') and not event.message.startswith(TRACEBACK)
+    if event.message.startswith(TRACEBACK):
+        return False
+    # A record at any level whose words say it failed (a debug line's `... failed` logged with its exception).
+    return event.level in _FAILING or infer_level(event.message.split()) in _FAILING
+
+
+_FAILING = frozenset(('WARN', 'ERROR', 'FATAL'))

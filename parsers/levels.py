@@ -61,7 +61,7 @@ def leading_level(message: str) -> str:
     for word in found.groups():
         if word is not None and word in _CAPITAL_LEVELS:
             return _CAPITAL_LEVELS[word]
-    return letter_level(message) or mnemonic_level(message)
+    return letter_level(message) or doubled_letter_level(message) or mnemonic_level(message) or channel_level(message)
 
 
 def letter_level(line: str) -> str:
@@ -70,11 +70,36 @@ def letter_level(line: str) -> str:
     return LEVEL_OF[found.group(1)] if found is not None else ''
 
 
+# A level letter written twice in parentheses, after an optional bracketed uptime: `[    27.170] (WW) ...`, `(EE) ...`;
+# the other markers of that style (`(==)`, `(--)`, `(**)`) say where a setting came from, not how bad the line is.
+_DOUBLED_LETTER = re.compile(r'(?:\[[\s\d.]{1,20}\]\s+)?\(([DIWE])\1\)(?=\s)').match
+
+
+def doubled_letter_level(line: str) -> str:
+    """The level of a line that opens with a doubled level letter in parentheses, or ''."""
+    found = _DOUBLED_LETTER(line) if line[:1] in '[(' else None
+    return LEVEL_OF[found.group(1)] if found is not None else ''
+
+
 def mnemonic_level(message: str) -> str:
     """The syslog severity of a system message's mnemonic near the start of a message, or ''."""
     at = message.find('%', 0, MNEMONIC_REACH)
     found = _MNEMONIC(message, at) if at >= 0 else None
     return SYSLOG_SEVERITY[int(found.group(1))] if found is not None else ''
+
+
+# A level in capitals after a channel's name and a dot, opening the message: `local.ERROR: ...`, `app.WARNING: ...`;
+# the colon is looked for within this many characters.
+CHANNEL_REACH = 40
+
+
+def channel_level(message: str) -> str:
+    """The level a message opens with after its channel's name (`local.ERROR:`), or ''."""
+    colon = message.find(':', 0, CHANNEL_REACH)
+    dot = message.rfind('.', 0, colon) if colon > 0 else -1
+    if dot <= 0 or message[colon + 1:colon + 2] not in (' ', '\t') or ' ' in message[:colon]:
+        return ''
+    return _CAPITAL_LEVELS.get(message[dot + 1:colon], '')
 
 
 # Message identifiers that end in their severity (`AMQ6287I:`, `CWWKF0011I:`, `DSNT500I:`), at the start of a line.

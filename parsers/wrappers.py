@@ -6,9 +6,11 @@ from __future__ import annotations
 import json
 import re
 
+from parsers.levels import LEVEL_WORDS
+
 _CRI = re.compile(r'(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d)) (?:stdout|stderr) ([FP]) ?(.*)')
 _cri = _CRI.match
-_compose = re.compile(r'[\w.-]+ +\| ?(.*)').match
+_compose = re.compile(r'([\w.-]+) +\| ?(.*)').match
 _loads = json.loads
 
 # (inner line, wrapper timestamp, True when the record was split and its rest follows)
@@ -33,8 +35,9 @@ def unwrap(line: str) -> Unwrapped | None:
         time, tag, inner = found.groups()
         return inner, time, tag == 'P'
     found = _compose(line)
-    if found is not None:
-        return found.group(1), None, False
+    # A level word in capitals before the bar (`FATAL  | wrapper  | ...`) is a column of the log's own header.
+    if found is not None and not (found.group(1).isupper() and found.group(1) in LEVEL_WORDS):
+        return found.group(2), None, False
     return None
 
 

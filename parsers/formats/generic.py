@@ -94,18 +94,27 @@ def learn(sample: Sequence[str]) -> Format | None:
     """
     lines = [line for line in sample if line.strip() and line[0] not in ' \t#{']
     if len(lines) < 2:
-        return None
-    shape = _timestamp_shape(lines)
+        return _aligned(sample)
+    # A level in angle brackets glued to the time opening nearly every line: `<W>2025-08-06 11:35:18.914 ...`.
+    glued = [found.group(1) for line in lines if (found := _glued_level(line)) is not None]
+    is_glued = _agree(len(glued), len(lines)) and sum(1 for word in glued if word in LEVEL_OF) * 2 >= len(glued)
+    shape = _timestamp_shape([line[found.end():] if (found := _glued_level(line)) else line for line in lines]
+                             if is_glued else lines)
     if shape is None:
-        return _sparse([line for line in sample if line.strip() and line[0] not in ' \t']) or _numbered(lines)
+        return (_sparse([line for line in sample if line.strip() and line[0] not in ' \t']) or _numbered(lines)
+                or _aligned(sample))
     name, prefix = shape
-    ts_part = r'(?:\S+\s+){' + str(prefix) + r'}[\[(]?(?P<ts>' + TS_SHAPES[name][0] + r')[\])]?'
+    after_glue = r'(?:\S+\s+){' + str(prefix) + r'}[\[(]?(?P<ts>' + TS_SHAPES[name][0] + r')[\])]?'
+    ts_part = (_GLUED if is_glued else '') + after_glue
     head = re.compile(ts_part + r'(?P<rest>.*)')
     # A level among the words before the time (`INFO  [main] 2019-03-06 10:20:01,005 Foo.java:12 - msg`) is read there.
-    level_at = _level_before_time([line for line in lines if head.match(line)], prefix)
+    level_at = None if is_glued else _level_before_time([line for line in lines if head.match(line)], prefix)
     full_ts_part = ts_part if level_at is None else (
         r'(?:\S+\s+){' + str(level_at) + r'}[\[(<]?(?P<level>' + _LEVEL_WORD_CHOICE + r')[\])>:]?\s+(?:\S+\s+){'
         + str(prefix - level_at - 1) + r'}[\[(]?(?P<ts>' + TS_SHAPES[name][0] + r')[\])]?')
+    if is_glued:
+        full_ts_part = _GLUED.replace('(', '(?P<level>', 1) + after_glue
+    level_first = is_glued or level_at is not None
     rests = [found.group('rest') for line in lines if (found := head.match(line))]
     # Too few: the shape was seen inside words (`msg=audit(1485…`), not as a header. The other lines may continue
     # records (a quoted field over several lines, `Caused by: ...`).
@@ -118,10 +127,10 @@ def learn(sample: Sequence[str]) -> Format | None:
         fields = _csv_fields(rests)
     if fields is None:
         fields = _token_fields(rests)
-    if level_at is not None:
+    if level_first:
         fields = [kind for kind in fields if kind not in _LEVEL_KINDS]
     body = _body(fields)
-    if level_at is None and not any(kind in _LEVEL_KINDS for kind in fields):
+    if not level_first and not any(kind in _LEVEL_KINDS for kind in fields):
         body += '(?P<level>)'
     if not any(kind in ('comp', 'comp_word', 'pipe_comp') for kind in fields):
         body += '(?P<comp>)'
@@ -134,10 +143,12 @@ def learn(sample: Sequence[str]) -> Format | None:
     # is its level (as where the header has one), the rest its message.
     bare = regex_format(NAME, ts_part + r'(?:' + _LEVEL_WORD_FIELD + r')?(?P<comp>)\s*(?P<msg>.*)', lines[:3]).parse
     whole = full.parse
-    has_level = level_at is not None or any(kind in _LEVEL_KINDS for kind in fields)
+    has_level = level_first or any(kind in _LEVEL_KINDS for kind in fields)
     stamps = (found.group('ts') for line in lines if (found := head.match(line)))
     day_first = name == 'us_date' and slash_day_first(stamps)
     letter_in_time = name == 'glog'  # `I1126 09:14:02.101`: the time opens with the level
+    # No level column, but a level word inside the header's words on nearly every line: `[main/INFO]:`, `app.ERROR:`.
+    inner_level = not has_level and _agree(sum(1 for line in lines if _header_level(line, whole(line))), len(rests))
 
     def parse(line: str) -> Record | None:
         record = whole(line) or bare(line)
@@ -146,13 +157,25 @@ def learn(sample: Sequence[str]) -> Format | None:
             return (None, '', None, line) if line[:1] == '#' else None
         if day_first and record[0]:
             record = (as_day_first(record[0]), *record[1:])
-        if has_level or record[1]:
+        if record[1]:
             return record
-        # No level column: one written at the start of the message is the line's.
+        if inner_level and (level := _header_level(line, record)):
+            return record[0], level, record[2], record[3]
+        # No level column, or a line the whole header does not read: a level written at the start of the message.
         level = LEVEL_OF[record[0][0]] if letter_in_time and record[0] else leading_level(record[3])
         return (record[0], level, record[2], record[3]) if level else record
 
     return Format(name=NAME, parse=parse, samples=tuple(lines[:3]), weight=0.9, minute_len=minute_len)
+
+
+_GLUED = r'<([A-Za-z]{1,9})>'
+_glued_level = re.compile(_GLUED + r'(?=\d)').match
+
+
+def _header_level(line: str, record: Record | None) -> str:
+    """The level word inside the words of a line's header, before its message, or ''."""
+    found = _inner_level(line, 0, len(line) - len(record[3])) if record is not None else None
+    return LEVEL_OF[found.group(1)] if found is not None else ''
 
 
 def _level_before_time(lines: list[str], prefix: int) -> int | None:
@@ -312,6 +335,31 @@ def _numbered(lines: list[str]) -> Format | None:
     return Format(name=NAME, parse=parse, samples=tuple(lines[:3]), weight=0.9)
 
 
+# Seconds since start, right-aligned, bare or in brackets.
+_ALIGNED_NUMBER = re.compile(r'(\[)?( *)(\d+\.\d+)(?(1)\])(?:\s|$)').match
+
+
+def _aligned(sample: Sequence[str]) -> Format | None:
+    """Records opened by the seconds since start, right-aligned (`   2.982 Loading mod ...`, `[    27.170] ...`):
+    the padding aligns the numbers and does not make the line continue the one above; lines without the number (a
+    table printed over several lines, a banner) do."""
+    numbered = [found for line in sample if (found := _ALIGNED_NUMBER(line)) is not None]
+    columns = Counter(found.end(3) for found in numbered)
+    column, count = columns.most_common(1)[0] if columns else (0, 0)
+    if not (_enough(count, [line for line in sample if line.strip()]) and _agree(count, len(numbered))
+            and any(found.group(2) for found in numbered)):
+        return None
+
+    def parse(line: str) -> Record | None:
+        found = _ALIGNED_NUMBER(line)
+        if found is None or found.end(3) != column:
+            return None
+        message = line[found.end():]
+        return None, leading_level(message), None, message
+
+    return Format(name=NAME, parse=parse, samples=tuple(sample[:3]), weight=0.9)
+
+
 def _body(fields: list[str]) -> str:
     """The header's pattern; a group name a column repeats (a second `comp`) names only its first column."""
     named: set[str] = set()
@@ -363,11 +411,18 @@ def opening_record(line: str) -> Record | None:
     return found.group('ts'), level, None, message
 
 
+# The word before the time is tried last: a time that opens the line is read whole (`Wed Dec 17 16:11:57 CST 2014`,
+# not `Dec 17 16:11:57` after `Wed`).
 _opening = re.compile(
-    r'(?:\S+\s+)?[\[(]?(?P<ts>' + '|'.join(pattern for name, (pattern, _) in TS_SHAPES.items() if name not in _UNDATED)
+    r'(?:\S+\s+)??[\[(]?(?P<ts>' + '|'.join(pattern for name, (pattern, _) in TS_SHAPES.items() if name not in _UNDATED)
     + r'|(?<=[\[(])' + TS_SHAPES['epoch'][0] + r')[\])]?(?=[\s,:]|$)'
     + r'(?:\s+(?P<mark>[.*#!+])(?=\s)|' + _LEVEL_WORD_FIELD + r')?\s*(?P<msg>.*)'
 ).match
+
+
+# A level word that ends a word of the header after a slash, a dot or a bracket (`[Server thread/WARN]:`,
+# `local.ERROR:`, `util.py[DEBUG]:`).
+_inner_level = re.compile(r'(?<=[/.\[(])(' + _LEVEL_WORD_CHOICE + r')(?=[\])]|:)').search
 
 
 _level_opening = re.compile(r'[\[(<](' + _LEVEL_WORD_CHOICE + r')[\])>]:?\s').match

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from parsers.formats.base import Format, Record
-from parsers.levels import LEVEL_OF, SYSLOG_SEVERITY, letter_level
+from parsers.levels import LEVEL_OF, SYSLOG_SEVERITY, doubled_letter_level, letter_level
 
 # A level at the start (`ERROR ...`, `[E] ...`) after an optional syslog priority (`<11>`) or sequence number
 # (`38 error ...`), or in capitals after a program name (`npm ERR! ...`, `pip WARNING: ...`).
@@ -27,7 +27,8 @@ def parse(line: str) -> Record | None:
     level = LEVEL_OF.get(bracketed or word or '', '')
     if not level:
         second = _second(message)
-        level = LEVEL_OF.get(second.group(1), '') if second is not None else letter_level(message)
+        level = LEVEL_OF.get(second.group(1), '') if second is not None else (
+            letter_level(message) or doubled_letter_level(message))
     if pri:
         message = message.removeprefix(f'<{pri}>')
         level = level or SYSLOG_SEVERITY[int(pri) & 7]

@@ -1,5 +1,7 @@
 import io
 
+import pytest
+
 from parsers import Analysis, analyze_lines, analyze_stream
 from parsers.crashes import opens_error
 from parsers.events import EventReader
@@ -402,3 +404,27 @@ def test_a_line_opens_with_an_error_by_an_exception_name_or_an_error_prefix() ->
                'error[E0308]: mismatched types', 'fatal: not a git repository', 'panic: runtime error: index']
     other = ['user: bob', 'Errors were found in 2 files', 'errorCount: 3', 'at Pool.connect (pool.js:75:25)']
     assert [opens_error(text) for text in opening + other] == [True] * len(opening) + [False] * len(other)
+
+
+def test_dates_a_wrapper_script_writes_between_records_are_read_whole_the_first_line_too() -> None:
+    text = ''.join(f'Wed Dec 17 16:1{n}:57 CST 2014\nservice start\n'
+                   + ''.join(f'14188724{n}{k}: step {k} of run {n}\n' for k in range(4)) for n in range(3))
+    stamps: list[tuple[int, str | None]] = []
+    analyze_stream(io.BytesIO(text.encode()), on_event=lambda first, last, group, level, ts: stamps.append((first, ts)))
+    assert [(first, ts) for first, ts in sorted(stamps) if ts and not ts[0].isdigit()] == [
+        (1, 'Wed Dec 17 16:10:57 CST 2014'), (7, 'Wed Dec 17 16:11:57 CST 2014'), (13, 'Wed Dec 17 16:12:57 CST 2014')]
+    assert opening_record('Wed Dec 17 16:10:57 CST 2014 service start') == (
+        'Wed Dec 17 16:10:57 CST 2014', '', None, 'service start')
+
+
+@pytest.mark.parametrize(('message', 'events'), [('Getting data from source failed', 2), ('loading settings', 3)])
+def test_a_traceback_continues_a_record_below_warning_only_when_its_words_say_it_failed(message: str,
+                                                                                        events: int) -> None:
+    text = (f'2026-11-26 09:14:02,101 - util.py[DEBUG]: {message}\n'
+            'Traceback (most recent call last):\n'
+            '  File "/srv/source.py", line 57, in get_data\n'
+            "KeyError: 'meta'\n"
+            '2026-11-26 09:14:03,000 - util.py[DEBUG]: next step\n')
+    analysis, rows = analyze(text)
+    assert analysis.events == events
+    assert (rows[1][0] == rows[2][0]) == (events == 2)

@@ -1,10 +1,11 @@
 """Headers of formats no parser names: learned from the file, the same for every line of it."""
 
+import io
 from datetime import UTC, datetime
 
 import pytest
 
-from parsers import analyze_lines
+from parsers import analyze_lines, analyze_stream
 from parsers.formats import detect
 from parsers.formats.base import Record
 from parsers.formats.generic import learn as learn_format
@@ -369,3 +370,44 @@ def test_a_dotted_class_after_the_level_and_the_thread_is_the_component() -> Non
     assert name == 'learned'
     assert records[:2] == [('28-Nov-2017 14:11:00.101', 'ERROR', sources[0], 'step 0 done'),
                            ('28-Nov-2017 14:11:01.101', 'INFO', sources[1], 'step 1 done')]
+
+
+def test_a_line_the_whole_learned_header_does_not_read_keeps_the_level_among_its_first_words() -> None:
+    lines = [f'2026-11-26 09:14:{n:02d},101 app.worker      [123]: INFO    [job-7] Found item {n}' for n in range(15)]
+    lines.insert(0, '2026-11-26 09:13:59,101 app.server      [123]: WARN    rollover performed')
+    name, records = _parsed(lines)
+    assert name == 'learned'
+    assert [record[1] if record else None for record in records[:2]] == ['WARN', 'INFO']
+
+
+def test_a_level_letter_in_angle_brackets_glued_to_the_time_is_the_level() -> None:
+    letters = ('W', 'E', 'I')
+    lines = [f'<{letters[n % 3]}>2026-11-26 09:14:{n:02d}.101 step {n} done' for n in range(9)]
+    name, records = _parsed(lines)
+    assert name == 'learned'
+    assert records[:3] == [('2026-11-26 09:14:00.101', 'WARN', '', 'step 0 done'),
+                           ('2026-11-26 09:14:01.101', 'ERROR', '', 'step 1 done'),
+                           ('2026-11-26 09:14:02.101', 'INFO', '', 'step 2 done')]
+
+
+def test_right_aligned_seconds_since_start_open_records_and_an_indented_table_continues_one() -> None:
+    lines = [f'{n * 1.5 + 2:8.3f} Loading mod number{n} 1.0.{n} (data.lua)' for n in range(8)]
+    lines += ['  13.954 Script data.lua:4: Log mods once: {', '  alpha = "1.0.2",', '  beta = "1.3.2",', '}',
+              '  14.001 Checksum for mod alpha: 1234']
+    starts: list[int] = []
+    analyze_stream(io.BytesIO('\n'.join(lines).encode()), on_event=lambda first, *_: starts.append(first))
+    assert sorted(starts) == [*range(1, 10), 13]
+
+
+def test_numbers_at_different_columns_are_no_column_of_seconds() -> None:
+    lines = [' ' * (n % 4) + f'{n}.5 items left in queue {n}' for n in range(12)]
+    assert learn_format(lines) is None
+
+
+def test_bracketed_seconds_since_start_open_records_and_a_banner_without_them_continues_one() -> None:
+    lines = ['[    27.160] ', 'Display Server 1.20.7', 'Protocol Version 11']
+    lines += [f'[    27.{170 + n}] (WW) The directory "/usr/share/fonts/{n}" does not exist.' for n in range(6)]
+    levels: dict[int, str] = {}
+    analyze_stream(io.BytesIO('\n'.join(lines).encode()),
+                   on_event=lambda first, last, group, level, ts: levels.update({first: level}))
+    assert levels == {1: '', **{line: 'WARN' for line in range(4, 10)}}

@@ -2,7 +2,7 @@
 
 import pytest
 
-from parsers import analyze_lines
+from parsers import analyze_lines, wrappers
 from parsers.formats import detect
 from parsers.levels import infer_level, leading_level, message_id_level
 
@@ -203,3 +203,46 @@ def test_a_bracketed_level_in_place_of_the_host_and_opening_lines_without_a_time
     assert analysis.level_counts['INFO'] == 2
     assert analysis.level_counts['WARN'] == 3
     assert {group.level_source for group in analysis.groups} == {'written'}
+
+
+def test_a_level_column_before_a_bar_is_the_level_not_a_container_name() -> None:
+    levels = ('INFO  ', 'FATAL ', 'ERROR ')
+    lines = [f'{levels[n % 3]}| jvm 1    | 2013/11/26 21:34:{n:02d} | step {n} done' for n in range(9)]
+    analysis = analyze_lines(lines)
+    assert analysis.events == 9
+    assert (analysis.level_counts['INFO'], analysis.level_counts['FATAL'], analysis.level_counts['ERROR']) == (3, 3, 3)
+    assert wrappers.unwrap('web_1  | GET / 200') == ('GET / 200', None, False)
+
+
+@pytest.mark.parametrize(
+    'header',
+    ['[09:14:{n:02d}] [Worker thread/{level}]:', '2026-11-26 09:14:{n:02d},101 - module.py[{level}]:'],
+)
+def test_a_level_word_inside_a_header_word_after_a_slash_or_in_brackets(header: str) -> None:
+    levels = ('INFO', 'WARN', 'DEBUG')
+    lines = [header.format(n=n, level=levels[n % 3]) + f' step {n} done' for n in range(9)]
+    fmt = detect(lines)[0]
+    assert fmt.name == 'learned'
+    assert [record[1] for record in map(fmt.parse, lines[:3]) if record] == ['INFO', 'WARN', 'DEBUG']
+
+
+@pytest.mark.parametrize(
+    ('message', 'level'),
+    [('local.ERROR: no commands defined', 'ERROR'), ('app.WARNING: slow query', 'WARN'),
+     ('build.log: written', ''), ('local.Error: prose', '')],
+)
+def test_a_level_in_capitals_after_a_channel_name(message: str, level: str) -> None:
+    assert leading_level(message) == level
+
+
+@pytest.mark.parametrize(
+    ('line', 'level'),
+    [('[    27.170] (WW) The directory "/usr/share/fonts/Type1" does not exist.', 'WARN'),
+     ('[    27.171] (II) Loading sub module "fb"', 'INFO'),
+     ('(EE) no screens found', 'ERROR'),
+     ('[    27.172] (==) Using config directory: "/etc/X11/xorg.conf.d"', ''),
+     ('(WE) mixed letters are no marker', '')],
+)
+def test_a_doubled_level_letter_in_parentheses(line: str, level: str) -> None:
+    assert leading_level(line) == level
+    assert [group.level for group in analyze_lines([line]).groups] == [level]
