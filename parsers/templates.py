@@ -85,9 +85,11 @@ class TemplateMiner:
         bucket = self._buckets.setdefault((count, first), [])
         best: Cluster | None = None
         best_score = -1.0
+        # Which of the message's tokens are enclosed names: told once, not again for every candidate.
+        enclosed = [_enclosed_name(token) is not None for token in tokens] if bucket else []
         for candidate in bucket:
-            same = sum(1 for mine, theirs in zip(candidate.tokens, tokens, strict=True)
-                       if mine == theirs or (_enclosed_name(theirs) and (mine == WILDCARD or _enclosed_name(mine))))
+            same = sum(1 for mine, theirs, named in zip(candidate.tokens, tokens, enclosed, strict=True)
+                       if mine == theirs or (named and (mine == WILDCARD or _enclosed_name(mine))))
             score = same / count if count else 1.0
             if score > best_score and (same == count or not _other_key(candidate.tokens, tokens)):
                 best, best_score = candidate, score

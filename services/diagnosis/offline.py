@@ -8,7 +8,7 @@ import json
 import re
 import tomllib
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -248,9 +248,7 @@ def find_match(view: LogView, event: Group | None, ranked: list[Group]) -> Match
                         consequences=False)
     if cause is None:
         return match
-    why = f'{cause.why}; it was logged before the consequence it explains'
-    return Match(cause.signature, cause.group, cause.line, cause.text, cause.values, cause.window, cause.confidence,
-                 why, cause.notes, match)
+    return replace(cause, why=f'{cause.why}; it was logged before the consequence it explains', consequence=match)
 
 
 def _recognized(view: LogView, event: Group | None, ranked: list[Group], groups: Iterable[Group] | None = None, *,
