@@ -251,7 +251,9 @@ class PyrebaseAuth:
     pyrebase4 hands its `Auth` a session but its methods never use it: each calls the module-level `requests.post`,
     with hard-coded Google URLs and no timeout. So each method runs here with a copy of pyrebase's module globals
     in which `requests` is the session of this instance; pyrebase's module stays as it is, and instances with
-    different settings live side by side.
+    different settings live side by side. Each call gets its own `Auth`: pyrebase keeps the last answer (a user's
+    ID and refresh tokens) on the `Auth` it was called on, and one shared object would hold the tokens of whoever
+    signed in last for as long as the server runs.
     """
 
     def __init__(self, api_key: str, project_id: str, *, emulator_host: str | None, timeout_seconds: float) -> None:
@@ -266,7 +268,7 @@ class PyrebaseAuth:
             emulator = _EmulatorAdapter(timeout_seconds, emulator_host)
             for host in GOOGLE_AUTH_HOSTS:
                 session.mount(f'https://{host}/', emulator)
-        self._auth = app.auth()
+        self._app = app
         self._module_globals = {**vars(pyrebase.pyrebase), 'requests': session}
 
     def create_user_with_email_and_password(self, email: str, password: str) -> dict[str, Any]:
@@ -285,7 +287,7 @@ class PyrebaseAuth:
         method = getattr(pyrebase.pyrebase.Auth, name)
         with_our_session = types.FunctionType(method.__code__, self._module_globals, name, method.__defaults__,
                                               method.__closure__)
-        return dict(with_our_session(self._auth, *args))
+        return dict(with_our_session(self._app.auth(), *args))
 
 
 class _TimeoutAdapter(HTTPAdapter):

@@ -252,3 +252,36 @@ def _service_account(project_id: str) -> dict[str, str]:
     return {'type': 'service_account', 'project_id': project_id, 'private_key_id': 'test', 'private_key': pem,
             'client_email': f'logsentry@{project_id}.iam.gserviceaccount.com', 'client_id': '1',
             'token_uri': 'https://oauth2.googleapis.com/token'}
+
+
+def test_no_user_tokens_stay_on_the_shared_accounts_object(accounts: FirebaseAccounts) -> None:
+    ada = register(accounts)
+    grace = register(accounts, 'grace@example.com')
+    renewed = accounts.renew(dataclasses.replace(
+        grace, identity=dataclasses.replace(grace.identity, expires_at=time.time())))
+    tokens = {ada.id_token, ada.refresh_token, grace.id_token, grace.refresh_token, renewed.id_token,
+              renewed.refresh_token} - {None}
+    assert len(tokens) >= 4  # a renewal within the same second may hand back the same tokens
+    assert not tokens & _strings_held_by(accounts)
+
+
+def _strings_held_by(root: object) -> set[str]:
+    """Every string reachable from `root` through instances of this project and pyrebase, and their containers."""
+    seen: set[int] = set()
+    found: set[str] = set()
+    pending: list[object] = [root]
+    while pending:
+        item = pending.pop()
+        if id(item) in seen:
+            continue
+        seen.add(id(item))
+        if isinstance(item, str):
+            found.add(item)
+        elif isinstance(item, dict):
+            pending.extend(item.keys())
+            pending.extend(item.values())
+        elif isinstance(item, list | tuple | set | frozenset):
+            pending.extend(item)
+        elif type(item).__module__.startswith(('services', 'pyrebase')) and hasattr(item, '__dict__'):
+            pending.extend(vars(item).values())
+    return found
