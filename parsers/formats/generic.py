@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from itertools import pairwise
 
 from parsers.formats.base import CONTINUES, Format, Record, regex_format
@@ -90,8 +91,33 @@ def learn(sample: Sequence[str]) -> Format | None:
     """The learned format of the sample, or None when its lines share no timestamped or numbered header.
 
     Indented lines continue records, `#` lines are comments or directives (W3C's `#Fields:`) and a JSON object's
-    header is its keys: none has the header, so none counts against it.
+    header is its keys: none has the header, so none counts against it. Where the unindented lines have no header,
+    the lines at the indentation most lines share may: a margin before every record.
     """
+    return _learn(sample) or _learn_in_margin(sample)
+
+
+def _learn_in_margin(sample: Sequence[str]) -> Format | None:
+    """Records that all start after the same indentation (a leading space on every line, a program's records
+    indented under its banner): the header learned from the lines at that indentation, which is no continuation
+    there; lines indented deeper still continue the record above."""
+    margins = Counter(line[:len(line) - len(line.lstrip(' \t'))] for line in sample if line.strip())
+    margin, count = margins.most_common(1)[0] if margins else ('', 0)
+    if not margin or count * 2 < sum(margins.values()):
+        return None
+    width = len(margin)
+    learned = _learn([line[width:] for line in sample if line.startswith(margin) and line[width] not in ' \t'])
+    if learned is None:
+        return None
+    inner = learned.parse
+
+    def parse(line: str) -> Record | None:
+        return inner(line[width:]) if line.startswith(margin) and line[width:width + 1] not in (' ', '\t') else None
+
+    return replace(learned, parse=parse)
+
+
+def _learn(sample: Sequence[str]) -> Format | None:
     lines = [line for line in sample if line.strip() and line[0] not in ' \t#{']
     if len(lines) < 2:
         return _aligned(sample)
@@ -103,15 +129,17 @@ def learn(sample: Sequence[str]) -> Format | None:
     if shape is None:
         return (_sparse([line for line in sample if line.strip() and line[0] not in ' \t']) or _numbered(lines)
                 or _aligned(sample))
-    name, prefix = shape
-    after_glue = r'(?:\S+\s+){' + str(prefix) + r'}[\[(]?(?P<ts>' + TS_SHAPES[name][0] + r')[\])]?'
+    name, prefix, joined = shape
+    # A word joined to the time by a colon: a process id, or the file name or line number grep writes.
+    before_ts = r'[^\s\[\]():]+:' if joined else r'[\[(]?'
+    after_glue = r'(?:\S+\s+){' + str(prefix) + r'}' + before_ts + r'(?P<ts>' + TS_SHAPES[name][0] + r')[\])]?'
     ts_part = (_GLUED if is_glued else '') + after_glue
     head = re.compile(ts_part + r'(?P<rest>.*)')
     # A level among the words before the time (`INFO  [main] 2019-03-06 10:20:01,005 Foo.java:12 - msg`) is read there.
     level_at = None if is_glued else _level_before_time([line for line in lines if head.match(line)], prefix)
     full_ts_part = ts_part if level_at is None else (
         r'(?:\S+\s+){' + str(level_at) + r'}[\[(<]?(?P<level>' + _LEVEL_WORD_CHOICE + r')[\])>:]?\s+(?:\S+\s+){'
-        + str(prefix - level_at - 1) + r'}[\[(]?(?P<ts>' + TS_SHAPES[name][0] + r')[\])]?')
+        + str(prefix - level_at - 1) + r'}' + before_ts + r'(?P<ts>' + TS_SHAPES[name][0] + r')[\])]?')
     if is_glued:
         full_ts_part = _GLUED.replace('(', '(?P<level>', 1) + after_glue
     level_first = is_glued or level_at is not None
@@ -377,23 +405,26 @@ def _body(fields: list[str]) -> str:
 _GROUP_NAMES = re.compile(r'\(\?P<(\w+)>').findall
 
 
-def _timestamp_shape(lines: list[str]) -> tuple[str, int] | None:
-    """The timestamp shape and the number of words before it that most lines share."""
-    votes: Counter[tuple[str, int]] = Counter()
+def _timestamp_shape(lines: list[str]) -> tuple[str, int, bool] | None:
+    """The timestamp shape, the number of words before it and whether the last of them is joined to it by a colon
+    (`4012:20261126:091402.101`), that most lines share."""
+    votes: Counter[tuple[str, int, bool]] = Counter()
     for line in lines:
         for name, found in _SHAPE_SEARCHES.items():
             hit = found(line, 0, 200)
             if hit is None:
                 continue
             before = line[:hit.start()]
-            words = len(before.removesuffix('[').removesuffix('(').split())
+            joined = before[-1:] == ':' and before[-2:-1] not in ('', ' ', '\t')
+            words = len(before.removesuffix('[').removesuffix('(').split()) - joined
             if words <= MAX_PREFIX:
-                votes[name, words] += 1
+                votes[name, words, joined] += 1
     if not votes:
         return None
     order = list(TS_SHAPES)
-    (name, prefix), count = min(votes.items(), key=lambda item: (-item[1], item[0][1], order.index(item[0][0])))
-    return (name, prefix) if count >= TS_AGREEMENT * len(lines) else None
+    (name, prefix, joined), count = min(
+        votes.items(), key=lambda item: (-item[1], item[0][1], item[0][2], order.index(item[0][0])))
+    return (name, prefix, joined) if count >= TS_AGREEMENT * len(lines) else None
 
 
 def opening_record(line: str) -> Record | None:
@@ -428,9 +459,9 @@ _inner_level = re.compile(r'(?<=[/.\[(])(' + _LEVEL_WORD_CHOICE + r')(?=[\])]|:)
 _level_opening = re.compile(r'[\[(<](' + _LEVEL_WORD_CHOICE + r')[\])>]:?\s').match
 
 
-# Each shape found at the start of a word (or just inside a bracket).
+# Each shape found at the start of a word (or just inside a bracket, or after a word and a colon).
 _SHAPE_SEARCHES = {
-    name: re.compile(r'(?:^|(?<=[\s\[(]))(?:' + pattern + r')(?=[\s\])|,:]|$)').search
+    name: re.compile(r'(?:^|(?<=[\s\[(:]))(?:' + pattern + r')(?=[\s\])|,:]|$)').search
     for name, (pattern, _) in TS_SHAPES.items()
 }
 
