@@ -80,11 +80,16 @@ _FIELD_PATTERNS = {
     'pipe_field': r'[^|]*',
     'csv': r',(?:"(?:[^"]|"")*"|[^,"]*)',
     'csv_level': r',(?P<level>' + '|'.join(sorted(LEVEL_WORDS, key=len, reverse=True)) + r')(?:,|$)',
+    'colon': ':',
+    'colon_level': r'(?P<level>[A-Za-z]+)',
+    'colon_comp': r'(?P<comp>[^:\s]+)',
+    'colon_field': r'[^:\s]*',
 }
-_LEVEL_KINDS = ('level', 'mark', 'pipe_level', 'csv_level')
+_LEVEL_KINDS = ('level', 'mark', 'pipe_level', 'csv_level', 'colon_level')
 # A CSV row's cells after the timestamp: quoted (with "" inside) or bare.
 _csv_cells = re.compile(r',("(?:[^"]|"")*"|[^,"]*)').findall
 MAX_CSV_FIELDS = 30
+MAX_COLON_FIELDS = 4
 
 
 def learn(sample: Sequence[str]) -> Format | None:
@@ -153,6 +158,8 @@ def _learn(sample: Sequence[str]) -> Format | None:
         fields = _pipe_fields(rests)
     elif _agree(sum(1 for rest in rests if rest[:1] == ',' and rest[1:2] not in (' ', '')), len(rests)):
         fields = _csv_fields(rests)
+    elif _agree(sum(1 for rest in rests if _joined_cell(rest)), len(rests)):
+        fields = _colon_fields(rests)
     if fields is None:
         fields = _token_fields(rests)
     if level_first:
@@ -160,7 +167,7 @@ def _learn(sample: Sequence[str]) -> Format | None:
     body = _body(fields)
     if not level_first and not any(kind in _LEVEL_KINDS for kind in fields):
         body += '(?P<level>)'
-    if not any(kind in ('comp', 'comp_word', 'pipe_comp') for kind in fields):
+    if not any(kind in ('comp', 'comp_word', 'pipe_comp', 'colon_comp') for kind in fields):
         body += '(?P<comp>)'
     minute_len = TS_SHAPES[name][1]
     full = regex_format(NAME, full_ts_part + body + r'\s*(?P<msg>.*)', lines[:3], minute_len=minute_len,
@@ -240,10 +247,16 @@ def _sparse(lines: list[str]) -> Format | None:
     day_first = name == 'dmy' or (name == 'us_date' and slash_day_first(
         found.group(name) for found in dated if found.lastgroup == name))
     shape = r'(?P<ts>' + TS_SHAPES[name][0] + r')'
+    cells = None
     if worded:
         opening = re.compile(re.escape(prefix) + r'\s.{0,200}?(?<=[\s(])' + shape + r'(?=[\s\])|,:]|$)').match
     else:
-        opening = re.compile(re.escape(prefix) + shape + r'[\])]?\s*(?P<msg>.*)').match
+        # `ts:LEVEL:logger:message`: the cells joined to the time are read as in a header of one line.
+        rests = [found.string[found.end():] for found in dated
+                 if (found.lastgroup, found.group('prefix')) == (name, prefix)]
+        cells = _colon_fields(rests) if _agree(sum(1 for rest in rests if _joined_cell(rest)), len(rests)) else None
+        opening = re.compile(re.escape(prefix) + shape + r'[\])]?' + (_body(cells) if cells else '')
+                             + r'\s*(?P<msg>.*)').match
     lead = None if worded else _lead(lines, [index for index, line in enumerate(lines)
                                              if (found := _dated_opening(line)) is not None
                                              and (found.lastgroup, found.group('prefix')) == (name, prefix)])
@@ -256,7 +269,9 @@ def _sparse(lines: list[str]) -> Format | None:
             return None
         ts = found.group('ts')
         message = line if worded else found.group('msg')
-        return as_day_first(ts) if day_first else ts, leading_level(message), None, message
+        written, comp = ('', None) if cells is None else (
+            LEVEL_OF.get(found['level'], ''), found.groupdict().get('comp'))
+        return as_day_first(ts) if day_first else ts, written or leading_level(message), comp, message
 
     def assemble(event_lines: Sequence[str]) -> Record:
         record = parse(event_lines[0]) or (None, '', None, event_lines[0])
@@ -609,6 +624,31 @@ def _csv_fields(rests: list[str]) -> list[str] | None:
         if _agree(sum(1 for value in values if value in LEVEL_WORDS), len(rows)):
             return ['csv'] * position + ['csv_level']
     return None
+
+
+def _joined_cell(rest: str) -> bool:
+    """Whether what follows the time opens with a colon and a word joined to it (`:DEBUG:...`)."""
+    return rest[:1] == ':' and rest[1:2] not in (' ', '\t', '')
+
+
+def _colon_fields(rests: list[str]) -> list[str] | None:
+    """`ts:LEVEL:logger:message` (Python's logging with colons between its fields): the cells after the time that
+    nearly every line fills with one word, up to the message; None when none of them holds a level."""
+    rows = [rest[1:].split(':', MAX_COLON_FIELDS) for rest in rests]
+    fields = ['colon']
+    for position in range(MAX_COLON_FIELDS):
+        # The last cell of a line is its message, never a header word.
+        values = [row[position] for row in rows if position < len(row) - 1]
+        if not _agree(sum(1 for value in values if value and not any(char.isspace() for char in value)), len(rows)):
+            break
+        if 'colon_level' not in fields and _agree(sum(1 for value in values if value in LEVEL_WORDS), len(rows)):
+            fields.append('colon_level')
+        elif 'colon_comp' not in fields and not _agree(sum(value.isdigit() for value in values), len(rows)):
+            fields.append('colon_comp')
+        else:
+            fields.append('colon_field')
+        fields.append('colon')
+    return fields if 'colon_level' in fields else None
 
 
 def _agree(count: int, total: int) -> bool:

@@ -457,3 +457,23 @@ def test_records_indented_under_a_banner_are_read_past_the_indentation() -> None
     assert records[7] == ('2026/03/11 10:20:01', 'ERROR', 'pool', 'member 1 joined')
     assert records[1] is None
     assert analyze_lines(lines).level_counts['ERROR'] == 6
+
+
+def test_level_and_logger_joined_to_the_time_by_colons() -> None:
+    lines = [f'2026-03-11 10:20:{n:02d},{n:03d}:{("INFO", "WARNING")[n % 2]}:shop.cart:cart {n} saved: total {n}'
+             for n in range(20)]
+    name, records = _parsed(lines)
+    assert name == 'learned'
+    assert records[1] == ('2026-03-11 10:20:01,001', 'WARN', 'shop.cart', 'cart 1 saved: total 1')
+
+
+def test_level_and_logger_joined_to_the_time_by_colons_in_records_of_many_lines() -> None:
+    lines: list[str] = []
+    for n in range(8):
+        lines.append(f'2026-03-11 10:20:{n:02d},{n:03d}:{("DEBUG", "ERROR")[n % 2]}:http.client:Received response:')
+        lines += ['HTTP 200', 'Server: example', f'Content-Length: {n}']
+    levels: dict[int, str] = {}
+    analyze_stream(io.BytesIO('\n'.join(lines).encode()),
+                   on_event=lambda first, last, group, level, ts: levels.update({first: level}))
+    assert levels == {1 + 4 * n: ('DEBUG', 'ERROR')[n % 2] for n in range(8)}
+    assert analyze_lines(lines).groups[0].template == 'Received response:'
