@@ -262,7 +262,7 @@ class EventReader:
                 return record, fmt
         if self.fmt is plain.FORMAT or (event is not None and FRAME.match(self.recent[-2])):
             return plain.FORMAT.parse(line) or (None, '', None, line), self.fmt
-        opened = opening_record(line)
+        opened = opening_record(line, after_level=event is not None and bool(event.level))
         if opened is not None:
             if event is None or self.time_opened_at != event.first:
                 # A new kind of line: its events may go on over lines of any shape, as at the start of the log.

@@ -442,15 +442,19 @@ def _timestamp_shape(lines: list[str]) -> tuple[str, int, bool] | None:
     return (name, prefix, joined) if count >= TS_AGREEMENT * len(lines) else None
 
 
-def opening_record(line: str) -> Record | None:
+def opening_record(line: str, *, after_level: bool = False) -> Record | None:
     """A line no format of the file reads that opens with a dated timestamp (after at most one word, or seconds
     since 1970 in brackets) starts a record of its own: continuation lines do not begin with the time. A level word
     or a lone mark after the time (`*`, `#`; not the dash that also separates) is its level. A line that opens with
-    a level word in brackets (`[INFO] ...`, a record written without its time) starts one too."""
+    a level word in brackets (`[INFO] ...`, a record written without its time) starts one too.
+
+    After a record whose header wrote a level (`after_level`), so does a line that opens with a level word and a
+    colon (`Fatal: ...`, `warning: ...`: a program's own words on its error stream); after a record without one, that
+    word is the record's level on its second line (java.util.logging's `SEVERE: ...`)."""
     found = _opening(line, 0, 300)
     if found is None:
-        bracketed = _level_opening(line)
-        return None if bracketed is None else (None, LEVEL_OF[bracketed.group(1)], None, line)
+        leading = _level_opening(line) or (_level_colon(line) if after_level else None)
+        return None if leading is None else (None, LEVEL_OF[leading.group(1)], None, line)
     message = found.group('msg')
     mark, word = found.group('mark', 'level')
     level = LEVEL_MARKS[mark] if mark else LEVEL_OF[word] if word else leading_level(message)
@@ -472,6 +476,12 @@ _inner_level = re.compile(r'(?<=[/.\[(])(' + _LEVEL_WORD_CHOICE + r')(?=[\])]|:)
 
 
 _level_opening = re.compile(r'[\[(<](' + _LEVEL_WORD_CHOICE + r')[\])>]:?\s').match
+# The level words a line may open with, before a colon, in any case. Not `Error:`: JavaScript opens the stack of an
+# error logged with a record so, and it belongs to that record.
+_COLON_LEVELS = ('TRACE', 'DEBUG', 'INFO', 'NOTICE', 'WARN', 'WARNING', 'SEVERE', 'CRITICAL', 'FATAL', 'EMERGENCY')
+_level_colon = re.compile(
+    '(' + '|'.join(sorted((word for word in LEVEL_OF if word.upper() in _COLON_LEVELS), key=len, reverse=True))
+    + r'):\s').match
 
 
 # Each shape found at the start of a word (or just inside a bracket, or after a word and a colon).
