@@ -105,7 +105,8 @@ def learn(sample: Sequence[str]) -> Format | None:
 def _learn_in_margin(sample: Sequence[str]) -> Format | None:
     """Records that all start after the same indentation (a leading space on every line, a program's records
     indented under its banner): the header learned from the lines at that indentation, which is no continuation
-    there; lines indented deeper still continue the record above."""
+    there; lines indented deeper still continue the record above, and a line left of the margin (a banner's line)
+    is a record without the header: continuations indent deeper than their record, not less."""
     margins = Counter(line[:len(line) - len(line.lstrip(' \t'))] for line in sample if line.strip())
     margin, count = margins.most_common(1)[0] if margins else ('', 0)
     if not margin or count * 2 < sum(margins.values()):
@@ -117,7 +118,10 @@ def _learn_in_margin(sample: Sequence[str]) -> Format | None:
     inner = learned.parse
 
     def parse(line: str) -> Record | None:
-        return inner(line[width:]) if line.startswith(margin) and line[width:width + 1] not in (' ', '\t') else None
+        if line.startswith(margin):
+            return inner(line[width:]) if line[width:width + 1] not in (' ', '\t') else None
+        text = line.lstrip(' \t')
+        return (None, leading_level(text), None, text) if text and len(line) - len(text) < width else None
 
     return replace(learned, parse=parse)
 

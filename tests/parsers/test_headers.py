@@ -456,6 +456,10 @@ def test_records_indented_under_a_banner_are_read_past_the_indentation() -> None
     assert name == 'learned'
     assert records[7] == ('2026/03/11 10:20:01', 'ERROR', 'pool', 'member 1 joined')
     assert records[1] is None
+    assert records[4] == (None, '', None, '==> Log data will now stream in:')
+    starts: list[int] = []
+    analyze_stream(io.BytesIO('\n'.join(lines).encode()), on_event=lambda first, *_: starts.append(first))
+    assert sorted(starts) == [1, 5, *range(7, 19)]
     assert analyze_lines(lines).level_counts['ERROR'] == 6
 
 
