@@ -443,3 +443,11 @@ def test_an_error_opening_a_stack_under_a_record_continues_that_record() -> None
     lines[10:10] = ['Error: connect ECONNREFUSED 10.0.0.1:5432', '    at TCPConnectWrap.afterConnect (net.js:1141:16)']
     _, rows = analyze('\n'.join(lines))
     assert _event_of(rows, 10) == [10, 11, 12]
+
+
+def test_plain_text_list_items_continue_the_line_that_introduces_them() -> None:
+    _, rows = analyze('Begin reload\n- Loaded all modules, in 0.2 seconds\n- Reset the domain\nReload done\n'
+                      '- one\n- two')
+    assert [_event_of(rows, line) for line in (1, 4)] == [[1, 2, 3], [4, 5, 6]]
+    _, rows = analyze('- first item\n- second item\n- third item')
+    assert [_event_of(rows, line) for line in (1, 2, 3)] == [[1], [2], [3]]
