@@ -31,6 +31,10 @@ _sub = _VARIABLE.sub
 # A file name with a common extension (`chrome.exe`, `app.yml`): a value even without a digit. Matched only when a
 # word is first seen by the template miner, which is where a value without a digit splits templates.
 _file_name = re.compile(r'(?:^|(?<=[' + _CUT + r']))(?:[\w-]++\.)++(?i:' + _FILE_TYPES + r')(?=[' + _CUT + r']|$)').sub
+# A media type (`text/html`, `image/svg+xml`): a value of a record even without a digit.
+_media_type = re.compile(r'(?:application|audio|font|image|message|model|multipart|text|video)/[\w.+-]+[;,]?').fullmatch
+# Words joined by commas without a space (`qr,rd,ra`, `TERM,HUP`): a set of flags or options, one value.
+_word_list = re.compile(r'[A-Za-z][\w-]{0,15}(?:,[A-Za-z][\w-]{0,15})+,?').fullmatch
 # The methods of HTTP (and WebDAV): the first word of a quoted request.
 _METHOD = r'(?:GET|HEAD|POST|PUT|DELETE|CONNECT|OPTIONS|TRACE|PATCH|PROPFIND|PROPPATCH|MKCOL|COPY|MOVE|LOCK|UNLOCK) '
 _quoted = re.compile(r'(?<![\w\\])"(?P<verb>' + _METHOD + r')?[^"]*"|(?<!\w)\'(?P<word>' + _METHOD
@@ -111,6 +115,8 @@ class TokenMasker:
         masked = _sub(WILDCARD, token)
         if '.' in masked:
             masked = _file_name(WILDCARD, masked)
+        if ('/' in masked and _media_type(masked)) or (',' in masked and _word_list(masked)):
+            masked = WILDCARD
         masked = _whole(_joined(masked))
         if len(self._cache) < self._cache_size and len(token) < MAX_CACHED_TOKEN:
             self._cache[token] = masked

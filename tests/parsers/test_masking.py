@@ -73,6 +73,11 @@ def test_one_unmasked_value_in_a_long_message_does_not_split_its_template_at_any
         # Values side by side are one value once a word has been read; a message of values alone keeps its length.
         ('WeChat.exe *64 - proxy.example.org:5070 close', ['<*>', '-', '<*>', 'close']),
         ('onExtend:1514038530000 14 0 4', ['<*>', '<*>', '<*>', '<*>']),
+        # A set of flags joined by commas, and a media type, are values without a digit.
+        ('reply ok flags=none rd,ra,cd sent', ['reply', 'ok', 'flags=<*>', '<*>', 'sent']),
+        ('served text/html to alice, then image/svg+xml', ['served', '<*>', 'to', 'alice,', 'then', '<*>']),
+        # Not a list: a sentence with its space after the comma.
+        ('done, retrying later', ['done,', 'retrying', 'later']),
     ],
 )
 def test_the_words_a_message_is_matched_by(message: str, tokens: list[str]) -> None:
