@@ -73,10 +73,32 @@ def _whole(masked: str) -> str:
     return masked
 
 
+# A field left empty in a record.
+EMPTY = '-'
+# A field left empty in a record.
+EMPTY = '-'
 # Two values side by side as words.
 _RUN = f' {WILDCARD} {WILDCARD} '
 # Longer words are masked every time rather than remembered.
 MAX_CACHED_TOKEN = 64
+
+
+def _empty_fields_as_values(out: list[str]) -> list[str]:
+    """Empty fields (`-`) next to a value, alone or in a row, are values of a record: records that leave different
+    fields empty keep one length once values side by side are joined."""
+    result = out[:]
+    start = 0
+    while start < len(out):
+        if out[start] not in (WILDCARD, EMPTY):
+            start += 1
+            continue
+        end = start
+        while end < len(out) and out[end] in (WILDCARD, EMPTY):
+            end += 1
+        if WILDCARD in out[start:end]:
+            result[start:end] = [WILDCARD] * (end - start)
+        start = end
+    return result
 
 
 class TokenMasker:
@@ -89,8 +111,9 @@ class TokenMasker:
         self._cache: dict[str, str] = {}
         self._cache_size = cache_size
 
-    def tokens(self, message: str) -> tuple[list[str], str]:
-        """The message's words masked, and the same words joined by one space."""
+    def tokens(self, message: str) -> tuple[list[str], str, int]:
+        """The message's words masked, the same words joined by one space, and how many words of values side by side
+        were joined into one."""
         if '"' in message or "'" in message:
             # A quoted value may hold spaces: one wildcard for all of it, before the message is split into words.
             message = _quoted(_quoted_value, message)
@@ -99,7 +122,10 @@ class TokenMasker:
             message = _piped_value(r'\1' + WILDCARD, message)
         get, masked = self._cache.get, self._masked
         out = [get(token) or masked(token) for token in message.split()]
+        if EMPTY in out and any(token not in (WILDCARD, EMPTY) for token in out):
+            out = _empty_fields_as_values(out)
         joined = ' '.join(out)
+        words = len(out)
         if _RUN in f' {joined} ' and any(token != WILDCARD for token in out):
             # A value written as several words (a date, `name *64`, a version and its build) is one wildcard, so
             # the number of its words does not change the message's length. Not in a message of values alone,
@@ -107,7 +133,7 @@ class TokenMasker:
             out = [token for index, token in enumerate(out)
                    if token != WILDCARD or index == 0 or out[index - 1] != WILDCARD]
             joined = ' '.join(out)
-        return out, joined
+        return out, joined, words - len(out)
 
     def _masked(self, token: str) -> str:
         if token.isdigit():  # the commonest value, and mostly a new one: not worth a regex or a place in the cache
@@ -115,7 +141,9 @@ class TokenMasker:
         masked = _sub(WILDCARD, token)
         if '.' in masked:
             masked = _file_name(WILDCARD, masked)
-        if ('/' in masked and _media_type(masked)) or (',' in masked and _word_list(masked)):
+        # `NONE/-` is the code of a record whose other field after the slash is left empty, as `DIRECT/10.0.0.1`
+        # holds a value: one value as a whole, as that one is.
+        if ('/' in masked and (_media_type(masked) or masked.endswith('/-'))) or (',' in masked and _word_list(masked)):
             masked = WILDCARD
         masked = _whole(_joined(masked))
         if len(self._cache) < self._cache_size and len(token) < MAX_CACHED_TOKEN:

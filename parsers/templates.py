@@ -61,10 +61,10 @@ class TemplateMiner:
         cluster = self._by_message.get(message)
         if cluster is not None:
             return cluster
-        tokens, masked = self._masker.tokens(message)
+        tokens, masked, joined_values = self._masker.tokens(message)
         cluster = self._cache.get(masked)
         if cluster is None:
-            cluster = self._match(tokens)
+            cluster = self._match(tokens, joined_values)
             if len(self._cache) >= self.cache_size or len(masked) >= MAX_CACHED_MESSAGE:
                 return cluster
             self._cache[masked] = cluster
@@ -78,13 +78,16 @@ class TemplateMiner:
         cluster = self._cache.get(' '.join(tokens))
         return cluster if cluster is not None else self._match(tokens)
 
-    def _match(self, tokens: list[str]) -> Cluster:
+    def _match(self, tokens: list[str], joined_values: int = 0) -> Cluster:
+        """The cluster of masked words, of which `joined_values` more words of values were joined into their
+        neighbours' wildcards: they count in the length that lets a message differ from its template in one word."""
         tokens = _statement_as_value(_without_bracketed_prefix(tokens[:MAX_TOKENS]))
         count = len(tokens)
         first = tokens[0] if tokens and WILDCARD not in tokens[0] else WILDCARD
         bucket = self._buckets.setdefault((count, first), [])
         best: Cluster | None = None
         best_score = -1.0
+        best_same = 0
         # Which of the message's tokens are enclosed names: told once, not again for every candidate.
         enclosed = [_enclosed_name(token) is not None for token in tokens] if bucket else []
         for candidate in bucket:
@@ -92,9 +95,9 @@ class TemplateMiner:
                        if mine == theirs or (named and (mine == WILDCARD or _enclosed_name(mine))))
             score = same / count if count else 1.0
             if score > best_score and (same == count or not _other_key(candidate.tokens, tokens)):
-                best, best_score = candidate, score
+                best, best_score, best_same = candidate, score, same
         if best is not None and (best_score >= self.similarity
-                                 or (count >= MIN_TOKENS_FOR_ONE_VALUE and best_score * count >= count - 1)):
+                                 or (count + joined_values >= MIN_TOKENS_FOR_ONE_VALUE and best_same >= count - 1)):
             if best.tokens != tokens:
                 best.tokens = [mine if mine == theirs else WILDCARD
                                for mine, theirs in zip(best.tokens, tokens, strict=True)]

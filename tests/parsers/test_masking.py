@@ -59,8 +59,7 @@ def test_one_unmasked_value_in_a_long_message_does_not_split_its_template_at_any
         ('2018/05/18 [::1]:64961 false PARSING_ERROR', ['<*>', 'false', 'PARSING_ERROR']),
         ('Entering Passive Mode (192,0,2,208,180,139).', ['Entering', 'Passive', 'Mode', '<*>']),
         # File names with a common extension vary without holding a digit.
-        ('chrome.exe - proxy.example.org:5070 open through proxy HTTPS', ['<*>', '-', '<*>', 'open', 'through', 'proxy',
-                                                                          'HTTPS']),
+        ('chrome.exe - proxy.example.org:5070 open through proxy HTTPS', ['<*>', 'open', 'through', 'proxy', 'HTTPS']),
         ('cp packetbeat.yml /build/packetbeat-win.yml', ['cp', '<*>']),
         # A MAC address is one value, as a word holding a digit.
         ('link de:ad:be:ef:00:01 up', ['link', '<*>', 'up']),
@@ -70,8 +69,9 @@ def test_one_unmasked_value_in_a_long_message_does_not_split_its_template_at_any
         # Only a request's method is kept: another capital first word is part of the value.
         ('FTP command: "USER anonymous" then "PASV"', ['FTP', 'command:', '<*>', 'then', '<*>']),
         ("client 'PROPFIND /dav/ HTTP/1.1' done", ['client', "'PROPFIND", "<*>'", 'done']),
-        # Values side by side are one value once a word has been read; a message of values alone keeps its length.
-        ('WeChat.exe *64 - proxy.example.org:5070 close', ['<*>', '-', '<*>', 'close']),
+        # Values side by side, a dash between them too, are one value once a word has been read; a message of
+        # values alone keeps its length.
+        ('WeChat.exe *64 - proxy.example.org:5070 close', ['<*>', 'close']),
         ('onExtend:1514038530000 14 0 4', ['<*>', '<*>', '<*>', '<*>']),
         # A set of flags joined by commas, and a media type, are values without a digit.
         ('reply ok flags=none rd,ra,cd sent', ['reply', 'ok', 'flags=<*>', '<*>', 'sent']),
@@ -81,7 +81,30 @@ def test_one_unmasked_value_in_a_long_message_does_not_split_its_template_at_any
     ],
 )
 def test_the_words_a_message_is_matched_by(message: str, tokens: list[str]) -> None:
-    assert TokenMasker(100).tokens(message) == (tokens, ' '.join(tokens))
+    assert TokenMasker(100).tokens(message)[:2] == (tokens, ' '.join(tokens))
+
+
+@pytest.mark.parametrize(
+    ('message', 'tokens', 'joined'),
+    [
+        ('10.0.0.7 - - 200 hit NONE/- 512', ['<*>', 'hit', '<*>'], 4),
+        ('10.0.0.7 8 200 miss ROUTE/10.0.0.9 text/plain', ['<*>', 'miss', '<*>'], 3),
+        # A dash between words is punctuation, and a message of values and dashes alone keeps them.
+        ('retrying - attempt 3 of 5', ['retrying', '-', 'attempt', '<*>', 'of', '<*>'], 0),
+        ('- 12 - 14', ['-', '<*>', '-', '<*>'], 0),
+    ],
+)
+def test_empty_fields_of_a_record_are_values(message: str, tokens: list[str], joined: int) -> None:
+    assert TokenMasker(100).tokens(message) == (tokens, ' '.join(tokens), joined)
+
+
+def test_a_record_of_many_values_may_differ_in_one_word() -> None:
+    miner = TemplateMiner()
+    first = miner.add('10.0.0.7:5353 - 4411 "A IN example.org. udp" OK qr,rd 66 0.0012s')
+    assert miner.add('10.0.0.8:5354 - 4412 "MX IN example.net. udp" NOTFOUND qr,aa,rd 12 0.2s') is first
+    assert first.template == '<*> <*> <*>'
+    # Three words, two of them values written as one: not long enough to differ in a word.
+    assert miner.add('10.0.0.7 OK') is not miner.add('10.0.0.7 FAILED')
 
 
 def test_a_value_of_several_words_does_not_split_a_template() -> None:
