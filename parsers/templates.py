@@ -29,6 +29,10 @@ STATEMENT_KEYS = frozenset(f'{word}:' for name in ('statement', 'query', 'sql')
 # A name in brackets or parentheses (a module, a class, a logger: `[ingest-common]`, `(kafka.log.LogManager)`) is a
 # value where two messages differ. Not a bare dotted name: `android.intent.action.SCREEN_ON` says what happened.
 _NAME = r'[A-Za-z][\w$]*(?:[-.][A-Za-z_$][\w$]*)+'
+# What may stand around a word in a message: a bracket, a colon, a full stop, an ellipsis.
+_PUNCTUATION = '[](){}<>.,;:!?*'
+# Words that mark a start or an end of something, whichever their form.
+_BOUNDS = frozenset(('start', 'stop', 'begin', 'end', 'enter', 'exit', 'open', 'close', 'up', 'down'))
 _enclosed_name = re.compile(rf'(?:\[{_NAME}\]|\({_NAME}\))[,:;]?').fullmatch
 
 
@@ -144,8 +148,21 @@ def _without_bracketed_prefix(tokens: list[str]) -> list[str]:
 
 
 def _other_key(mine: list[str], theirs: list[str]) -> bool:
-    """Whether the two differ in a key (`command:` against `response:`): the key says which event it is."""
-    return any(one != other and (_is_key(one) or _is_key(other)) for one, other in zip(mine, theirs, strict=True))
+    """Whether the two differ in a key (`command:` against `response:`) or in a word that says what happened
+    (`sync enabled` against `sync disabled`, `Starting` against `Ending`): that word says which event it is."""
+    return any(one != other and (_is_key(one) or _is_key(other) or _is_deed(one, other))
+               for one, other in zip(mine, theirs, strict=True))
+
+
+def _is_deed(one: str, other: str) -> bool:
+    """Two words, one of them a participle (`disabled`, `Registering`) or a word that marks a start or an end."""
+    one, other = one.strip(_PUNCTUATION), other.strip(_PUNCTUATION)
+    return one.isalpha() and other.isalpha() and (_deed(one) or _deed(other))
+
+
+def _deed(word: str) -> bool:
+    lower = word.lower()
+    return lower in _BOUNDS or (len(lower) > 5 and lower.endswith(('ed', 'ing')))
 
 
 def _is_key(token: str) -> bool:

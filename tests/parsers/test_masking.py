@@ -164,6 +164,13 @@ def test_messages_of_one_event(messages: list[str], template: str) -> None:
         pytest.param('onReceive action: android.intent.action.SCREEN_ON',
                      'onReceive action: android.intent.action.SCREEN_OFF', id='a bare dotted name may be the event'),
         pytest.param('loaded module [true]', 'loaded module [false]', id='a bracketed word may be the event'),
+        pytest.param('disk cache write status 0x40 on sda', 'disk cache write disabled 0x41 on sda',
+                     id='a participle says what happened'),
+        pytest.param('host 10.0.0.1 => Registering mdns service...', 'host 10.0.0.1 => Unregistering mdns service...',
+                     id='participles of one verb and its opposite'),
+        pytest.param('* BEGIN * Queueing scan [Caller = backup  Id = 12]',
+                     '* END * Queueing scan [Caller = backup  Id = 12]',
+                     id='a word that marks a start or an end'),
     ],
 )
 def test_messages_of_different_events(first: str, second: str) -> None:
