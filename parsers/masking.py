@@ -122,6 +122,9 @@ class TokenMasker:
             message = _piped_value(r'\1' + WILDCARD, message)
         get, masked = self._cache.get, self._masked
         out = [get(token) or masked(token) for token in message.split()]
+        if '=' in out:
+            # `name = value` written with spaces: the word after the `=` is a value, as in `name=value`.
+            out = [WILDCARD if index and out[index - 1] == '=' != word else word for index, word in enumerate(out)]
         if EMPTY in out and any(token not in (WILDCARD, EMPTY) for token in out):
             out = _empty_fields_as_values(out)
         joined = ' '.join(out)

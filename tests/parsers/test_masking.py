@@ -142,6 +142,8 @@ def test_a_long_piped_value_is_masked_in_linear_time() -> None:
                      'FTP command: <*> <*>, login', id='a word other than a key may differ'),
         pytest.param(['loaded module [aggs-matrix-stats]', 'loaded module [analysis-common]',
                       'loaded module [ingest-user-agent]'], 'loaded module <*>', id='an enclosed name is a value'),
+        pytest.param(['option retry_max = 0', 'option show_digests = DISABLED', "option cert_file = 'x.pem'"],
+                     'option <*> = <*>', id='the word after a spaced = is a value'),
         pytest.param(['Starting (kafka.server.ClientQuotaManager)', 'Starting (kafka.coordinator.TransactionManager)'],
                      'Starting <*>', id='a logger in parentheses is a value'),
     ],
