@@ -31,8 +31,13 @@ STATEMENT_KEYS = frozenset(f'{word}:' for name in ('statement', 'query', 'sql')
 _NAME = r'[A-Za-z][\w$]*(?:[-.][A-Za-z_$][\w$]*)+'
 # What may stand around a word in a message: a bracket, a colon, a full stop, an ellipsis.
 _PUNCTUATION = '[](){}<>.,;:!?*'
+# Marks that close a word, with the bracket they close: kept after a wildcard where two words differ but end alike.
+_CLOSING = {')': '(', ']': '[', '}': '{', ',': None, ';': None, ':': None}
 # Words that mark a start or an end of something, whichever their form.
 _BOUNDS = frozenset(('start', 'stop', 'begin', 'end', 'enter', 'exit', 'open', 'close', 'up', 'down'))
+# A dotted name that opens a message as its subject (`db_cluster.primary: Refreshing state...`): which thing, not
+# what happened to it.
+_dotted_subject = re.compile(r'[A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*)+:').fullmatch
 _enclosed_name = re.compile(rf'(?:\[{_NAME}\]|\({_NAME}\))[,:;]?').fullmatch
 
 
@@ -86,6 +91,8 @@ class TemplateMiner:
         """The cluster of masked words, of which `joined_values` more words of values were joined into their
         neighbours' wildcards: they count in the length that lets a message differ from its template in one word."""
         tokens = _statement_as_value(_without_bracketed_prefix(tokens[:MAX_TOKENS]))
+        if tokens and _dotted_subject(tokens[0]):
+            tokens = [WILDCARD, *tokens[1:]]
         count = len(tokens)
         first = tokens[0] if tokens and WILDCARD not in tokens[0] else WILDCARD
         bucket = self._buckets.setdefault((count, first), [])
@@ -96,23 +103,21 @@ class TemplateMiner:
         enclosed = [_enclosed_name(token) is not None for token in tokens] if bucket else []
         for candidate in bucket:
             same = sum(1 for mine, theirs, named in zip(candidate.tokens, tokens, enclosed, strict=True)
-                       if mine == theirs or (named and (mine == WILDCARD or _enclosed_name(mine))))
+                       if mine == theirs or (named and (mine.startswith(WILDCARD) or _enclosed_name(mine))))
             score = same / count if count else 1.0
             if score > best_score and (same == count or not _other_key(candidate.tokens, tokens)):
                 best, best_score, best_same = candidate, score, same
         if best is not None and (best_score >= self.similarity
                                  or (count + joined_values >= MIN_TOKENS_FOR_ONE_VALUE and best_same >= count - 1)):
             if best.tokens != tokens:
-                best.tokens = [mine if mine == theirs else WILDCARD
-                               for mine, theirs in zip(best.tokens, tokens, strict=True)]
+                best.tokens = _generalized(best.tokens, tokens)
             return best
         full = len(self.clusters) >= self.max_clusters
         if best is None and len(bucket) >= MAX_PER_BUCKET:
             best = bucket[0]  # each differs in a key: one absorbs it all the same, so that a bucket stays bounded
         if best is not None and (full or len(bucket) >= MAX_PER_BUCKET):
             # A bucket this full is one message shape with many values: generalize rather than grow.
-            best.tokens = [mine if mine == theirs else WILDCARD
-                           for mine, theirs in zip(best.tokens, tokens, strict=True)]
+            best.tokens = _generalized(best.tokens, tokens)
             return best
         if full:
             if self._overflow is None:
@@ -123,6 +128,21 @@ class TemplateMiner:
         self.clusters.append(cluster)
         bucket.append(cluster)
         return cluster
+
+
+def _generalized(mine: list[str], theirs: list[str]) -> list[str]:
+    """The template of both: a wildcard where they differ, with the closing mark both words end in when it closes
+    what an earlier word opened (`(ID: <*>)`)."""
+    return [one if one == other else _closed(one, other) for one, other in zip(mine, theirs, strict=True)]
+
+
+def _closed(one: str, other: str) -> str:
+    mark = one[-1:]
+    if mark and mark == other[-1:] and mark in _CLOSING:
+        opener = _CLOSING[mark]
+        if opener is None or (opener not in one and opener not in other):
+            return WILDCARD + mark
+    return WILDCARD
 
 
 def _statement_as_value(tokens: list[str]) -> list[str]:
