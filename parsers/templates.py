@@ -26,6 +26,8 @@ MAX_PREFIX_WORDS = 8
 # Keys after which the rest of the message is a statement (SQL) of any length: one value.
 STATEMENT_KEYS = frozenset(f'{word}:' for name in ('statement', 'query', 'sql')
                            for word in (name, name.capitalize(), name.upper()))
+# Keys of the referring page that a web server appends to an error (`, referer: http://...`).
+REFERRER_KEYS = frozenset(('referer:', 'referrer:', 'Referer:', 'Referrer:'))
 # A name in brackets or parentheses (a module, a class, a logger: `[ingest-common]`, `(kafka.log.LogManager)`) is a
 # value where two messages differ. Not a bare dotted name: `android.intent.action.SCREEN_ON` says what happened.
 _NAME = r'[A-Za-z][\w$]*(?:[-.][A-Za-z_$][\w$]*)+'
@@ -93,6 +95,10 @@ class TemplateMiner:
         tokens = _statement_as_value(_without_bracketed_prefix(tokens[:MAX_TOKENS]))
         if tokens and _dotted_subject(tokens[0]):
             tokens = [WILDCARD, *tokens[1:]]
+        if len(tokens) > 2 and tokens[-2] in REFERRER_KEYS:
+            # The page that linked to a request says where a visitor came from, not what happened; servers write
+            # it only when the browser sent one.
+            tokens = [*tokens[:-3], tokens[-3].removesuffix(',')]
         count = len(tokens)
         first = tokens[0] if tokens and WILDCARD not in tokens[0] else WILDCARD
         bucket = self._buckets.setdefault((count, first), [])
