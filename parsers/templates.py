@@ -40,6 +40,8 @@ _BOUNDS = frozenset(('start', 'stop', 'begin', 'end', 'enter', 'exit', 'open', '
 # A dotted name that opens a message as its subject (`db_cluster.primary: Refreshing state...`): which thing, not
 # what happened to it.
 _dotted_subject = re.compile(r'[A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*)+:').fullmatch
+# A name written in camel case (`TrustedInstaller`, `DataSourceNone`): which program or class, a value.
+_camel_name = re.compile(r'[A-Z][a-z]+(?:[A-Z][a-z]*)+[,.;:]?').fullmatch
 _enclosed_name = re.compile(rf'(?:\[{_NAME}\]|\({_NAME}\))[,:;]?').fullmatch
 
 
@@ -106,10 +108,10 @@ class TemplateMiner:
         best_score = -1.0
         best_same = 0
         # Which of the message's tokens are enclosed names: told once, not again for every candidate.
-        enclosed = [_enclosed_name(token) is not None for token in tokens] if bucket else []
+        enclosed = [_is_name(token) for token in tokens] if bucket else []
         for candidate in bucket:
             same = sum(1 for mine, theirs, named in zip(candidate.tokens, tokens, enclosed, strict=True)
-                       if mine == theirs or (named and (mine.startswith(WILDCARD) or _enclosed_name(mine))))
+                       if mine == theirs or (named and (mine.startswith(WILDCARD) or _is_name(mine))))
             score = same / count if count else 1.0
             if score > best_score and (same == count or not _other_key(candidate.tokens, tokens)):
                 best, best_score, best_same = candidate, score, same
@@ -134,6 +136,10 @@ class TemplateMiner:
         self.clusters.append(cluster)
         bucket.append(cluster)
         return cluster
+
+
+def _is_name(token: str) -> bool:
+    return _enclosed_name(token) is not None or _camel_name(token) is not None
 
 
 def _generalized(mine: list[str], theirs: list[str]) -> list[str]:

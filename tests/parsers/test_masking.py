@@ -150,6 +150,8 @@ def test_a_long_piped_value_is_masked_in_linear_time() -> None:
         pytest.param(['File not found: /srv/www/a.png, referer: http://example.org/', 'File not found: /srv/www/b.png',
                       'File not found: /srv/www/c.png, referrer: "http://example.org/x"'],
                      'File not found: <*>', id='the referring page is not part of the event'),
+        pytest.param(['Starting TrustedUpdater initialization.', 'Starting DiskWorker initialization.'],
+                     'Starting <*> initialization.', id='a name in camel case is a value'),
         pytest.param(['Starting (kafka.server.ClientQuotaManager)', 'Starting (kafka.coordinator.TransactionManager)'],
                      'Starting <*>', id='a logger in parentheses is a value'),
     ],
