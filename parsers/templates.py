@@ -26,6 +26,8 @@ MAX_PREFIX_WORDS = 8
 # Keys after which the rest of the message is a statement (SQL) of any length: one value.
 STATEMENT_KEYS = frozenset(f'{word}:' for name in ('statement', 'query', 'sql')
                            for word in (name, name.capitalize(), name.upper()))
+# Words the name of a field in a table of fields may have.
+MAX_FIELD_NAME_WORDS = 3
 # Keys of the referring page that a web server appends to an error (`, referer: http://...`).
 REFERRER_KEYS = frozenset(('referer:', 'referrer:', 'Referer:', 'Referrer:'))
 # A name in brackets or parentheses (a module, a class, a logger: `[ingest-common]`, `(kafka.log.LogManager)`) is a
@@ -97,6 +99,7 @@ class TemplateMiner:
         tokens = _statement_as_value(_without_bracketed_prefix(tokens[:MAX_TOKENS]))
         if tokens and _dotted_subject(tokens[0]):
             tokens = [WILDCARD, *tokens[1:]]
+        tokens = _field_name_as_value(tokens)
         if len(tokens) > 2 and tokens[-2] in REFERRER_KEYS:
             # The page that linked to a request says where a visitor came from, not what happened; servers write
             # it only when the browser sent one.
@@ -155,6 +158,16 @@ def _closed(one: str, other: str) -> str:
         if opener is None or (opener not in one and opener not in other):
             return WILDCARD + mark
     return WILDCARD
+
+
+def _field_name_as_value(tokens: list[str]) -> list[str]:
+    """A line of a table of fields, a name of a few words, a colon standing alone and a value (`User directory :
+    /srv`), is one event whichever the field: the name is a value too. A name of one word may be the event
+    (`REPORT : ...`)."""
+    for index in range(2, min(len(tokens) - 1, MAX_FIELD_NAME_WORDS + 1)):
+        if tokens[index] == ':':
+            return [WILDCARD, *tokens[index:]]
+    return tokens
 
 
 def _statement_as_value(tokens: list[str]) -> list[str]:
