@@ -73,14 +73,31 @@ def _whole(masked: str) -> str:
     return masked
 
 
+# A value in parentheses, and a version written so (`(1.2.0-3)`, `(2:4.1+dfsg-1)`).
+_IN_PARENTHESES = f'({WILDCARD})'
+_version = re.compile(r'\(v?\d+(?:[.:+~-]\w+)+\)').fullmatch
+# A name without a value or a mark of its own (`libfoo`, `open-ssl`).
+_plain_word = re.compile(r'[A-Za-z][\w.+-]*').fullmatch
 # A field left empty in a record.
 EMPTY = '-'
+# A value in parentheses, and a version written so (`(1.2.0-3)`, `(2:4.1+dfsg-1)`).
+_IN_PARENTHESES = f'({WILDCARD})'
+_version = re.compile(r'\(v?\d+(?:[.:+~-]\w+)+\)').fullmatch
+# A name without a value or a mark of its own (`libfoo`, `open-ssl`).
+_plain_word = re.compile(r'[A-Za-z][\w.+-]*').fullmatch
 # A field left empty in a record.
 EMPTY = '-'
 # Two values side by side as words.
 _RUN = f' {WILDCARD} {WILDCARD} '
 # Longer words are masked every time rather than remembered.
 MAX_CACHED_TOKEN = 64
+
+
+def _versioned_names_as_values(words: list[str], out: list[str]) -> list[str]:
+    """The word before a version in parentheses (`installed libfoo (1.2.0-3)`) names what has that version: a
+    value, as the version is."""
+    return [WILDCARD if index + 1 < len(out) and out[index + 1] == _IN_PARENTHESES and _version(words[index + 1])
+            and _plain_word(token) else token for index, token in enumerate(out)]
 
 
 def _empty_fields_as_values(out: list[str]) -> list[str]:
@@ -121,14 +138,17 @@ class TokenMasker:
             # Spaces inside a value do not change how many words the message has.
             message = _piped_value(r'\1' + WILDCARD, message)
         get, masked = self._cache.get, self._masked
-        out = [get(token) or masked(token) for token in message.split()]
+        words = message.split()
+        out = [get(token) or masked(token) for token in words]
+        if _IN_PARENTHESES in out:
+            out = _versioned_names_as_values(words, out)
         if '=' in out:
             # `name = value` written with spaces: the word after the `=` is a value, as in `name=value`.
             out = [WILDCARD if index and out[index - 1] == '=' != word else word for index, word in enumerate(out)]
         if EMPTY in out and any(token not in (WILDCARD, EMPTY) for token in out):
             out = _empty_fields_as_values(out)
         joined = ' '.join(out)
-        words = len(out)
+        length = len(out)
         if _RUN in f' {joined} ' and any(token != WILDCARD for token in out):
             # A value written as several words (a date, `name *64`, a version and its build) is one wildcard, so
             # the number of its words does not change the message's length. Not in a message of values alone,
@@ -136,7 +156,7 @@ class TokenMasker:
             out = [token for index, token in enumerate(out)
                    if token != WILDCARD or index == 0 or out[index - 1] != WILDCARD]
             joined = ' '.join(out)
-        return out, joined, words - len(out)
+        return out, joined, length - len(out)
 
     def _masked(self, token: str) -> str:
         if token.isdigit():  # the commonest value, and mostly a new one: not worth a regex or a place in the cache

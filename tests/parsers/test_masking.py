@@ -76,6 +76,9 @@ def test_one_unmasked_value_in_a_long_message_does_not_split_its_template_at_any
         # A set of flags joined by commas, and a media type, are values without a digit.
         ('reply ok flags=none rd,ra,cd sent', ['reply', 'ok', 'flags=<*>', '<*>', 'sent']),
         ('served text/html to alice, then image/svg+xml', ['served', '<*>', 'to', 'alice,', 'then', '<*>']),
+        # The word before a version in parentheses names what has it; before another value it is a word.
+        ('upgraded libfoo (1.2.0-3)', ['upgraded', '<*>', '(<*>)']),
+        ('retry setting (2)', ['retry', 'setting', '(<*>)']),
         # Not a list: a sentence with its space after the comma.
         ('done, retrying later', ['done,', 'retrying', 'later']),
     ],
