@@ -40,6 +40,9 @@ _METHOD = r'(?:GET|HEAD|POST|PUT|DELETE|CONNECT|OPTIONS|TRACE|PATCH|PROPFIND|PRO
 _quoted = re.compile(r'(?<![\w\\])"(?P<verb>' + _METHOD + r')?[^"]*"|(?<!\w)\'(?P<word>' + _METHOD
                      + r')?[^\']*\'(?!\w)').sub
 
+# A mapping with quoted keys (JSON, a Python dict) that stands as words of its own, with mappings inside it one
+# level deep.
+_mapping = re.compile(r'(?<!\S)\{(?=["\'])[^{}]*+(?:\{[^{}]*+\}[^{}]*+)*+\}(?!\S)').sub
 # In a record of `key=value` fields between `|` (`action=EXEC|args=ls -l|pid=7`), a value runs to the next `|`.
 _piped_value = re.compile(r'(?<![^|])([\w.-]+=)(?=[^|\s]*+\s)[^|]*+(?=\|[\w.-]+=|$)').sub
 
@@ -131,6 +134,9 @@ class TokenMasker:
     def tokens(self, message: str) -> tuple[list[str], str, int]:
         """The message's words masked, the same words joined by one space, and how many words of values side by side
         were joined into one."""
+        if '{' in message:
+            # A mapping written out (`payload: {'uptime': 5, 'ok': True}`) is data: one value whatever its keys.
+            message = _mapping(WILDCARD, message)
         if '"' in message or "'" in message:
             # A quoted value may hold spaces: one wildcard for all of it, before the message is split into words.
             message = _quoted(_quoted_value, message)

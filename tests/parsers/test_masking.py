@@ -76,6 +76,9 @@ def test_one_unmasked_value_in_a_long_message_does_not_split_its_template_at_any
         # A set of flags joined by commas, and a media type, are values without a digit.
         ('reply ok flags=none rd,ra,cd sent', ['reply', 'ok', 'flags=<*>', '<*>', 'sent']),
         ('served text/html to alice, then image/svg+xml', ['served', '<*>', 'to', 'alice,', 'then', '<*>']),
+        # A mapping with quoted keys is one value whatever its keys; braces around other words are words.
+        ('sent ping, payload: {"uptime": 5, "tags": {"a": "b c"}} now', ['sent', 'ping,', 'payload:', '<*>', 'now']),
+        ('touch Event { action=UP }', ['touch', 'Event', '{', 'action=<*>', '}']),
         # The word before a version in parentheses names what has it; before another value it is a word.
         ('upgraded libfoo (1.2.0-3)', ['upgraded', '<*>', '(<*>)']),
         ('retry setting (2)', ['retry', 'setting', '(<*>)']),
