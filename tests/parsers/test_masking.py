@@ -61,6 +61,7 @@ def test_one_unmasked_value_in_a_long_message_does_not_split_its_template_at_any
         # File names with a common extension vary without holding a digit.
         ('chrome.exe - proxy.example.org:5070 open through proxy HTTPS', ['<*>', 'open', 'through', 'proxy', 'HTTPS']),
         ('cp packetbeat.yml /build/packetbeat-win.yml', ['cp', '<*>']),
+        ('cp conf/app.template.json /build/app.json', ['cp', '<*>']),
         # A MAC address is one value, as a word holding a digit.
         ('link de:ad:be:ef:00:01 up', ['link', '<*>', 'up']),
         # A quoted value is one wildcard, but a request keeps its verb.
