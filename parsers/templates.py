@@ -211,4 +211,5 @@ def _deed(word: str) -> bool:
 
 
 def _is_key(token: str) -> bool:
-    return token[-1:] == ':' and WILDCARD not in token and any(char.isalpha() for char in token)
+    # Not a path (`init/network-search:`): a key names a field, a path names a thing.
+    return token[-1:] == ':' and WILDCARD not in token and '/' not in token and any(char.isalpha() for char in token)
