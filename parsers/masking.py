@@ -84,13 +84,6 @@ _version = re.compile(r'\(v?\d+(?:[.:+~-]\w+)+\)').fullmatch
 _plain_word = re.compile(r'[A-Za-z][\w.+-]*').fullmatch
 # A field left empty in a record.
 EMPTY = '-'
-# A value in parentheses, and a version written so (`(1.2.0-3)`, `(2:4.1+dfsg-1)`).
-_IN_PARENTHESES = f'({WILDCARD})'
-_version = re.compile(r'\(v?\d+(?:[.:+~-]\w+)+\)').fullmatch
-# A name without a value or a mark of its own (`libfoo`, `open-ssl`).
-_plain_word = re.compile(r'[A-Za-z][\w.+-]*').fullmatch
-# A field left empty in a record.
-EMPTY = '-'
 # Two values side by side as words.
 _RUN = f' {WILDCARD} {WILDCARD} '
 # Longer words are masked every time rather than remembered.

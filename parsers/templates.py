@@ -110,7 +110,7 @@ class TemplateMiner:
         best: Cluster | None = None
         best_score = -1.0
         best_same = 0
-        # Which of the message's tokens are enclosed names: told once, not again for every candidate.
+        # Which of the message's tokens are names (enclosed, or in camel case): told once, not for every candidate.
         enclosed = [_is_name(token) for token in tokens] if bucket else []
         for candidate in bucket:
             same = sum(1 for mine, theirs, named in zip(candidate.tokens, tokens, enclosed, strict=True)
