@@ -27,6 +27,8 @@ MAX_PREFIXES = 10_000
 # A rule of dashes and a label (logcat's `--------- beginning of main`): it says where the lines after it come from.
 # After a record it is no record of its own nor part of that record's lines (its group and example stay the record's
 # own); it is not sampled to learn the format. Only as the log's first line, with no record to follow, is it one.
+# An item of a list written without indentation.
+_ITEM = '- '
 _BANNER = re.compile(r'-{5,} [A-Za-z][\w .:/()-]*').fullmatch
 
 
@@ -261,8 +263,12 @@ class EventReader:
                     self._switch(fmt, index, line)
                 return record, fmt
         if self.fmt is plain.FORMAT or (event is not None and FRAME.match(self.recent[-2])):
+            if (self.fmt is plain.FORMAT and event is not None and line.startswith(_ITEM)
+                    and not event.message.startswith(_ITEM)):
+                # Plain text: a list's items (`- Loaded all assemblies`) belong to the line that introduces them.
+                return None
             return plain.FORMAT.parse(line) or (None, '', None, line), self.fmt
-        opened = opening_record(line)
+        opened = opening_record(line, after_level=event is not None and bool(event.level))
         if opened is not None:
             if event is None or self.time_opened_at != event.first:
                 # A new kind of line: its events may go on over lines of any shape, as at the start of the log.

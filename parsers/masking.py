@@ -28,14 +28,22 @@ _VARIABLE = re.compile(
     r'|\b[A-Za-z]:\\[^' + _CUT + r']*'  # Windows path
 )
 _sub = _VARIABLE.sub
-# A file name with a common extension (`chrome.exe`, `app.yml`): a value even without a digit. Matched only when a
-# word is first seen by the template miner, which is where a value without a digit splits templates.
-_file_name = re.compile(r'(?:^|(?<=[' + _CUT + r']))(?:[\w-]++\.)++(?i:' + _FILE_TYPES + r')(?=[' + _CUT + r']|$)').sub
+# A file name with a common extension (`chrome.exe`, `conf/app.yml`): a value even without a digit. Matched only when
+# a word is first seen by the template miner, which is where a value without a digit splits templates.
+_file_name = re.compile(r'(?:^|(?<=[' + _CUT + r']))(?:[\w.-]++/)*+(?:[\w-]++\.)++(?i:' + _FILE_TYPES
+                        + r')(?=[' + _CUT + r']|$)').sub
+# A media type (`text/html`, `image/svg+xml`): a value of a record even without a digit.
+_media_type = re.compile(r'(?:application|audio|font|image|message|model|multipart|text|video)/[\w.+-]+[;,]?').fullmatch
+# Words joined by commas without a space (`qr,rd,ra`, `TERM,HUP`): a set of flags or options, one value.
+_word_list = re.compile(r'[A-Za-z][\w-]{0,15}(?:,[A-Za-z][\w-]{0,15})+,?').fullmatch
 # The methods of HTTP (and WebDAV): the first word of a quoted request.
 _METHOD = r'(?:GET|HEAD|POST|PUT|DELETE|CONNECT|OPTIONS|TRACE|PATCH|PROPFIND|PROPPATCH|MKCOL|COPY|MOVE|LOCK|UNLOCK) '
 _quoted = re.compile(r'(?<![\w\\])"(?P<verb>' + _METHOD + r')?[^"]*"|(?<!\w)\'(?P<word>' + _METHOD
                      + r')?[^\']*\'(?!\w)').sub
 
+# A mapping with quoted keys (JSON, a Python dict) that stands as words of its own, with mappings inside it one
+# level deep.
+_mapping = re.compile(r'(?<!\S)\{(?=["\'])[^{}]*+(?:\{[^{}]*+\}[^{}]*+)*+\}(?!\S)').sub
 # In a record of `key=value` fields between `|` (`action=EXEC|args=ls -l|pid=7`), a value runs to the next `|`.
 _piped_value = re.compile(r'(?<![^|])([\w.-]+=)(?=[^|\s]*+\s)[^|]*+(?=\|[\w.-]+=|$)').sub
 
@@ -69,10 +77,42 @@ def _whole(masked: str) -> str:
     return masked
 
 
+# A value in parentheses, and a version written so (`(1.2.0-3)`, `(2:4.1+dfsg-1)`).
+_IN_PARENTHESES = f'({WILDCARD})'
+_version = re.compile(r'\(v?\d+(?:[.:+~-]\w+)+\)').fullmatch
+# A name without a value or a mark of its own (`libfoo`, `open-ssl`).
+_plain_word = re.compile(r'[A-Za-z][\w.+-]*').fullmatch
+# A field left empty in a record.
+EMPTY = '-'
 # Two values side by side as words.
 _RUN = f' {WILDCARD} {WILDCARD} '
 # Longer words are masked every time rather than remembered.
 MAX_CACHED_TOKEN = 64
+
+
+def _versioned_names_as_values(words: list[str], out: list[str]) -> list[str]:
+    """The word before a version in parentheses (`installed libfoo (1.2.0-3)`) names what has that version: a
+    value, as the version is."""
+    return [WILDCARD if index + 1 < len(out) and out[index + 1] == _IN_PARENTHESES and _version(words[index + 1])
+            and _plain_word(token) else token for index, token in enumerate(out)]
+
+
+def _empty_fields_as_values(out: list[str]) -> list[str]:
+    """Empty fields (`-`) next to a value, alone or in a row, are values of a record: records that leave different
+    fields empty keep one length once values side by side are joined."""
+    result = out[:]
+    start = 0
+    while start < len(out):
+        if out[start] not in (WILDCARD, EMPTY):
+            start += 1
+            continue
+        end = start
+        while end < len(out) and out[end] in (WILDCARD, EMPTY):
+            end += 1
+        if WILDCARD in out[start:end]:
+            result[start:end] = [WILDCARD] * (end - start)
+        start = end
+    return result
 
 
 class TokenMasker:
@@ -85,8 +125,12 @@ class TokenMasker:
         self._cache: dict[str, str] = {}
         self._cache_size = cache_size
 
-    def tokens(self, message: str) -> tuple[list[str], str]:
-        """The message's words masked, and the same words joined by one space."""
+    def tokens(self, message: str) -> tuple[list[str], str, int]:
+        """The message's words masked, the same words joined by one space, and how many words of values side by side
+        were joined into one."""
+        if '{' in message:
+            # A mapping written out (`payload: {'uptime': 5, 'ok': True}`) is data: one value whatever its keys.
+            message = _mapping(WILDCARD, message)
         if '"' in message or "'" in message:
             # A quoted value may hold spaces: one wildcard for all of it, before the message is split into words.
             message = _quoted(_quoted_value, message)
@@ -94,8 +138,17 @@ class TokenMasker:
             # Spaces inside a value do not change how many words the message has.
             message = _piped_value(r'\1' + WILDCARD, message)
         get, masked = self._cache.get, self._masked
-        out = [get(token) or masked(token) for token in message.split()]
+        words = message.split()
+        out = [get(token) or masked(token) for token in words]
+        if _IN_PARENTHESES in out:
+            out = _versioned_names_as_values(words, out)
+        if '=' in out:
+            # `name = value` written with spaces: the word after the `=` is a value, as in `name=value`.
+            out = [WILDCARD if index and out[index - 1] == '=' != word else word for index, word in enumerate(out)]
+        if EMPTY in out and any(token not in (WILDCARD, EMPTY) for token in out):
+            out = _empty_fields_as_values(out)
         joined = ' '.join(out)
+        length = len(out)
         if _RUN in f' {joined} ' and any(token != WILDCARD for token in out):
             # A value written as several words (a date, `name *64`, a version and its build) is one wildcard, so
             # the number of its words does not change the message's length. Not in a message of values alone,
@@ -103,7 +156,7 @@ class TokenMasker:
             out = [token for index, token in enumerate(out)
                    if token != WILDCARD or index == 0 or out[index - 1] != WILDCARD]
             joined = ' '.join(out)
-        return out, joined
+        return out, joined, length - len(out)
 
     def _masked(self, token: str) -> str:
         if token.isdigit():  # the commonest value, and mostly a new one: not worth a regex or a place in the cache
@@ -111,6 +164,10 @@ class TokenMasker:
         masked = _sub(WILDCARD, token)
         if '.' in masked:
             masked = _file_name(WILDCARD, masked)
+        # `NONE/-` is the code of a record whose other field after the slash is left empty, as `DIRECT/10.0.0.1`
+        # holds a value: one value as a whole, as that one is.
+        if ('/' in masked and (_media_type(masked) or masked.endswith('/-'))) or (',' in masked and _word_list(masked)):
+            masked = WILDCARD
         masked = _whole(_joined(masked))
         if len(self._cache) < self._cache_size and len(token) < MAX_CACHED_TOKEN:
             self._cache[token] = masked

@@ -26,9 +26,24 @@ MAX_PREFIX_WORDS = 8
 # Keys after which the rest of the message is a statement (SQL) of any length: one value.
 STATEMENT_KEYS = frozenset(f'{word}:' for name in ('statement', 'query', 'sql')
                            for word in (name, name.capitalize(), name.upper()))
+# Words the name of a field in a table of fields may have.
+MAX_FIELD_NAME_WORDS = 3
+# Keys of the referring page that a web server appends to an error (`, referer: http://...`).
+REFERRER_KEYS = frozenset(('referer:', 'referrer:', 'Referer:', 'Referrer:'))
 # A name in brackets or parentheses (a module, a class, a logger: `[ingest-common]`, `(kafka.log.LogManager)`) is a
 # value where two messages differ. Not a bare dotted name: `android.intent.action.SCREEN_ON` says what happened.
 _NAME = r'[A-Za-z][\w$]*(?:[-.][A-Za-z_$][\w$]*)+'
+# What may stand around a word in a message: a bracket, a colon, a full stop, an ellipsis.
+_PUNCTUATION = '[](){}<>.,;:!?*'
+# Marks that close a word, with the bracket they close: kept after a wildcard where two words differ but end alike.
+_CLOSING = {')': '(', ']': '[', '}': '{', ',': None, ';': None, ':': None}
+# Words that mark a start or an end of something, whichever their form.
+_BOUNDS = frozenset(('start', 'stop', 'begin', 'end', 'enter', 'exit', 'open', 'close', 'up', 'down'))
+# A dotted name that opens a message as its subject (`db_cluster.primary: Refreshing state...`): which thing, not
+# what happened to it.
+_dotted_subject = re.compile(r'[A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*)+:').fullmatch
+# A name written in camel case (`TrustedInstaller`, `DataSourceNone`): which program or class, a value.
+_camel_name = re.compile(r'[A-Z][a-z]+(?:[A-Z][a-z]*)+[,.;:]?').fullmatch
 _enclosed_name = re.compile(rf'(?:\[{_NAME}\]|\({_NAME}\))[,:;]?').fullmatch
 
 
@@ -61,10 +76,10 @@ class TemplateMiner:
         cluster = self._by_message.get(message)
         if cluster is not None:
             return cluster
-        tokens, masked = self._masker.tokens(message)
+        tokens, masked, joined_values = self._masker.tokens(message)
         cluster = self._cache.get(masked)
         if cluster is None:
-            cluster = self._match(tokens)
+            cluster = self._match(tokens, joined_values)
             if len(self._cache) >= self.cache_size or len(masked) >= MAX_CACHED_MESSAGE:
                 return cluster
             self._cache[masked] = cluster
@@ -78,34 +93,42 @@ class TemplateMiner:
         cluster = self._cache.get(' '.join(tokens))
         return cluster if cluster is not None else self._match(tokens)
 
-    def _match(self, tokens: list[str]) -> Cluster:
+    def _match(self, tokens: list[str], joined_values: int = 0) -> Cluster:
+        """The cluster of masked words, of which `joined_values` more words of values were joined into their
+        neighbours' wildcards: they count in the length that lets a message differ from its template in one word."""
         tokens = _statement_as_value(_without_bracketed_prefix(tokens[:MAX_TOKENS]))
+        if tokens and _dotted_subject(tokens[0]):
+            tokens = [WILDCARD, *tokens[1:]]
+        tokens = _field_name_as_value(tokens)
+        if len(tokens) > 2 and tokens[-2] in REFERRER_KEYS:
+            # The page that linked to a request says where a visitor came from, not what happened; servers write
+            # it only when the browser sent one.
+            tokens = [*tokens[:-3], tokens[-3].removesuffix(',')]
         count = len(tokens)
         first = tokens[0] if tokens and WILDCARD not in tokens[0] else WILDCARD
         bucket = self._buckets.setdefault((count, first), [])
         best: Cluster | None = None
         best_score = -1.0
-        # Which of the message's tokens are enclosed names: told once, not again for every candidate.
-        enclosed = [_enclosed_name(token) is not None for token in tokens] if bucket else []
+        best_same = 0
+        # Which of the message's tokens are names (enclosed, or in camel case): told once, not for every candidate.
+        enclosed = [_is_name(token) for token in tokens] if bucket else []
         for candidate in bucket:
             same = sum(1 for mine, theirs, named in zip(candidate.tokens, tokens, enclosed, strict=True)
-                       if mine == theirs or (named and (mine == WILDCARD or _enclosed_name(mine))))
+                       if mine == theirs or (named and (mine.startswith(WILDCARD) or _is_name(mine))))
             score = same / count if count else 1.0
             if score > best_score and (same == count or not _other_key(candidate.tokens, tokens)):
-                best, best_score = candidate, score
+                best, best_score, best_same = candidate, score, same
         if best is not None and (best_score >= self.similarity
-                                 or (count >= MIN_TOKENS_FOR_ONE_VALUE and best_score * count >= count - 1)):
+                                 or (count + joined_values >= MIN_TOKENS_FOR_ONE_VALUE and best_same >= count - 1)):
             if best.tokens != tokens:
-                best.tokens = [mine if mine == theirs else WILDCARD
-                               for mine, theirs in zip(best.tokens, tokens, strict=True)]
+                best.tokens = _generalized(best.tokens, tokens)
             return best
         full = len(self.clusters) >= self.max_clusters
         if best is None and len(bucket) >= MAX_PER_BUCKET:
             best = bucket[0]  # each differs in a key: one absorbs it all the same, so that a bucket stays bounded
         if best is not None and (full or len(bucket) >= MAX_PER_BUCKET):
             # A bucket this full is one message shape with many values: generalize rather than grow.
-            best.tokens = [mine if mine == theirs else WILDCARD
-                           for mine, theirs in zip(best.tokens, tokens, strict=True)]
+            best.tokens = _generalized(best.tokens, tokens)
             return best
         if full:
             if self._overflow is None:
@@ -116,6 +139,35 @@ class TemplateMiner:
         self.clusters.append(cluster)
         bucket.append(cluster)
         return cluster
+
+
+def _is_name(token: str) -> bool:
+    return _enclosed_name(token) is not None or _camel_name(token) is not None
+
+
+def _generalized(mine: list[str], theirs: list[str]) -> list[str]:
+    """The template of both: a wildcard where they differ, with the closing mark both words end in when it closes
+    what an earlier word opened (`(ID: <*>)`)."""
+    return [one if one == other else _closed(one, other) for one, other in zip(mine, theirs, strict=True)]
+
+
+def _closed(one: str, other: str) -> str:
+    mark = one[-1:]
+    if mark and mark == other[-1:] and mark in _CLOSING:
+        opener = _CLOSING[mark]
+        if opener is None or (opener not in one and opener not in other):
+            return WILDCARD + mark
+    return WILDCARD
+
+
+def _field_name_as_value(tokens: list[str]) -> list[str]:
+    """A line of a table of fields, a name of a few words, a colon standing alone and a value (`User directory :
+    /srv`), is one event whichever the field: the name is a value too. A name of one word may be the event
+    (`REPORT : ...`)."""
+    for index in range(2, min(len(tokens) - 1, MAX_FIELD_NAME_WORDS + 1)):
+        if tokens[index] == ':':
+            return [WILDCARD, *tokens[index:]]
+    return tokens
 
 
 def _statement_as_value(tokens: list[str]) -> list[str]:
@@ -141,9 +193,23 @@ def _without_bracketed_prefix(tokens: list[str]) -> list[str]:
 
 
 def _other_key(mine: list[str], theirs: list[str]) -> bool:
-    """Whether the two differ in a key (`command:` against `response:`): the key says which event it is."""
-    return any(one != other and (_is_key(one) or _is_key(other)) for one, other in zip(mine, theirs, strict=True))
+    """Whether the two differ in a key (`command:` against `response:`) or in a word that says what happened
+    (`sync enabled` against `sync disabled`, `Starting` against `Ending`): that word says which event it is."""
+    return any(one != other and (_is_key(one) or _is_key(other) or _is_deed(one, other))
+               for one, other in zip(mine, theirs, strict=True))
+
+
+def _is_deed(one: str, other: str) -> bool:
+    """Two words, one of them a participle (`disabled`, `Registering`) or a word that marks a start or an end."""
+    one, other = one.strip(_PUNCTUATION), other.strip(_PUNCTUATION)
+    return one.isalpha() and other.isalpha() and (_deed(one) or _deed(other))
+
+
+def _deed(word: str) -> bool:
+    lower = word.lower()
+    return lower in _BOUNDS or (len(lower) > 5 and lower.endswith(('ed', 'ing')))
 
 
 def _is_key(token: str) -> bool:
-    return token[-1:] == ':' and WILDCARD not in token and any(char.isalpha() for char in token)
+    # Not a path (`init/network-search:`): a key names a field, a path names a thing.
+    return token[-1:] == ':' and WILDCARD not in token and '/' not in token and any(char.isalpha() for char in token)

@@ -15,7 +15,8 @@ MONTHS = {name: number for number, name in enumerate(
 # The timestamp shapes logs write, most specific first, for header patterns and the learned format:
 # name -> (regular expression, how many leading characters name the minute; 0: the whole text).
 TS_SHAPES: dict[str, tuple[str, int]] = {
-    'iso': (r'\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d+)?(?: ?(?:Z|UTC|[+-]\d\d:?\d\d)(?![\w:]))?', 16),
+    # The date and the time apart by a T, a space or a bar (`2026-11-26|09:14:02`, as Go's log15 writes it)
+    'iso': (r'\d{4}-\d\d-\d\d[T |]\d\d:\d\d:\d\d(?:[.,]\d+)?(?: ?(?:Z|UTC|[+-]\d\d:?\d\d)(?![\w:]))?', 16),
     # DB2 and RAS logs: 2005-08-12-23.25.12.135766
     'iso_dotted_clock': (r'\d{4}-\d\d-\d\d-\d\d\.\d\d\.\d\d(?:\.\d+)?', 16),
     # 2026/11/26 09:14:02, 2026/1/5:09:14:02, 2026.11.26 09:14:02
@@ -29,14 +30,16 @@ TS_SHAPES: dict[str, tuple[str, int]] = {
     # MySQL 5: 091112 18:13:56 and 091112  8:13:56
     'yymmdd': (r'\d{6} {1,2}\d\d?:\d\d:\d\d(?:\.\d+)?', 0),
     'compact_dash': (r'\d{8}-\d\d?:\d\d?:\d\d?(?:[:.,]\d+)?', 14),
+    # ISO 8601's basic form, 20261126T091402Z, and with a colon between date and time: 20261126:091402.101
+    'iso_basic': (r'\d{8}[T:]\d{6}(?:[.,]\d+)?(?:Z|[+-]\d\d:?\d\d)?(?![\w:])', 13),
     # glog and klog: the level letter, then 1126 09:14:02.101234
     'glog': (r'[IWEF]\d{4} \d\d:\d\d:\d\d(?:\.\d+)?', 11),
-    # logcat 11-26 09:14:02.101 and 11.26 09:14:02
-    'month_day': (r'\d\d[-.]\d\d \d\d:\d\d:\d\d(?:[.,]\d+)?', 11),
+    # logcat 11-26 09:14:02.101 and 11.26 09:14:02; log15's 11-26|09:14:02
+    'month_day': (r'\d\d[-.]\d\d[ |]\d\d:\d\d:\d\d(?:[.,]\d+)?', 11),
     # intrusion detection alerts: 09/04-21:42:42.860730
     'month_day_dash': (r'\d\d/\d\d-\d\d:\d\d:\d\d(?:\.\d+)?', 11),
     # java.util.logging's default: Nov 28, 2017 2:11:20 PM
-    'month_day_year': (r'[A-Z][a-z]{2} \d\d?, \d{4},? \d\d?:\d\d:\d\d(?: ?[AP]M)?', 0),
+    'month_day_year': (r'[A-Z][a-z]{2} \d\d?, \d{4},? \d\d?:\d\d:\d\d(?:[.,]\d+)?(?: ?[AP]M)?', 0),
     'ctime': (r'[A-Z][a-z]{2} [A-Z][a-z]{2} {1,2}\d\d? \d\d:\d\d:\d\d(?:\.\d+)?(?: [A-Z]{3,4})? \d{4}', 0),
     # syslog, no year: Nov  6 09:14:02, Nov 26 09:14:02
     'syslog': (r'[A-Z][a-z]{2} {1,2}\d\d? \d\d:\d\d:\d\d(?:\.\d+)?', 12),
@@ -59,19 +62,21 @@ _MONTH_FIRST = re.compile(
     r'(?P<mo>\d\d?)/(?P<d>\d\d?)/(?P<y>\d{4}),? ' + _CLOCK + _FRACTION + r'(?: ?(?P<ampm>[AP]M))?'
 )
 _PARSERS = [
-    re.compile(r'(?P<y>\d{4})[-/.](?P<mo>\d\d?)[-/.](?P<d>\d\d?)[T :]' + _CLOCK + _FRACTION + _ZONE),
+    re.compile(r'(?P<y>\d{4})[-/.](?P<mo>\d\d?)[-/.](?P<d>\d\d?)[T :|]' + _CLOCK + _FRACTION + _ZONE),
     re.compile(r'(?P<y>\d{4})-(?P<mo>\d\d)-(?P<d>\d\d)-(?P<h>\d\d)\.(?P<mi>\d\d)\.(?P<s>\d\d)(?:\.(?P<frac>\d+))?'),
     re.compile(r'(?P<y>\d{4})(?P<mo>\d\d)(?P<d>\d\d)-' + _CLOCK + _FRACTION + _ZONE),
+    re.compile(r'(?P<y>\d{4})(?P<mo>\d\d)(?P<d>\d\d)[T:](?P<h>\d\d)(?P<mi>\d\d)(?P<s>\d\d)' + _FRACTION + _ZONE),
     re.compile(r'(?P<y>\d\d)/(?P<mo>\d\d)/(?P<d>\d\d) ' + _CLOCK + _FRACTION),
     _MONTH_FIRST,
     re.compile(r'(?P<d>\d\d?)\.(?P<mo>\d\d?)\.(?P<y>\d{4}),? ' + _CLOCK + _FRACTION),
     re.compile(r'(?P<y>\d\d)(?P<mo>\d\d)(?P<d>\d\d) (?P<h>\d\d)(?P<mi>\d\d)(?P<s>\d\d)'),
     re.compile(r'(?<!\d)(?P<y>\d\d)(?P<mo>\d\d)(?P<d>\d\d) {1,2}' + _CLOCK + _FRACTION),
-    re.compile(r'(?P<mo>\d\d)[-.](?P<d>\d\d) ' + _CLOCK + _FRACTION),
+    re.compile(r'(?P<mo>\d\d)[-.](?P<d>\d\d)[ |]' + _CLOCK + _FRACTION),
     re.compile(r'(?P<mo>\d\d)/(?P<d>\d\d)-' + _CLOCK + _FRACTION),
     re.compile(r'(?P<d>\d\d)([/-])(?P<mon>[A-Z][a-z]{2})\2(?P<y>\d{4})[: ]' + _CLOCK + _FRACTION + _ZONE),
     re.compile(r'(?P<d>\d\d?) (?P<mon>[A-Z][a-z]{2}) (?:(?P<y>\d{4}) )?' + _CLOCK + _FRACTION),
-    re.compile(r'(?P<mon>[A-Z][a-z]{2}) (?P<d>\d\d?), (?P<y>\d{4}),? ' + _CLOCK + r'(?: ?(?P<ampm>[AP]M))?'),
+    re.compile(
+        r'(?P<mon>[A-Z][a-z]{2}) (?P<d>\d\d?), (?P<y>\d{4}),? ' + _CLOCK + _FRACTION + r'(?: ?(?P<ampm>[AP]M))?'),
     re.compile(
         r'\[?(?:[A-Z][a-z]{2} )?(?P<mon>[A-Z][a-z]{2}) +(?P<d>\d\d?) ' + _CLOCK + _FRACTION
         + r'(?: [A-Z]{3,4})?(?: (?P<y>\d{4}))?'

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from itertools import pairwise
 
 from parsers.formats.base import CONTINUES, Format, Record, regex_format
@@ -79,19 +80,53 @@ _FIELD_PATTERNS = {
     'pipe_field': r'[^|]*',
     'csv': r',(?:"(?:[^"]|"")*"|[^,"]*)',
     'csv_level': r',(?P<level>' + '|'.join(sorted(LEVEL_WORDS, key=len, reverse=True)) + r')(?:,|$)',
+    'colon': ':',
+    'colon_level': r'(?P<level>[A-Za-z]+)',
+    'colon_comp': r'(?P<comp>[^:\s]+)',
+    'colon_field': r'[^:\s]*',
 }
-_LEVEL_KINDS = ('level', 'mark', 'pipe_level', 'csv_level')
+_LEVEL_KINDS = ('level', 'mark', 'pipe_level', 'csv_level', 'colon_level')
 # A CSV row's cells after the timestamp: quoted (with "" inside) or bare.
 _csv_cells = re.compile(r',("(?:[^"]|"")*"|[^,"]*)').findall
 MAX_CSV_FIELDS = 30
+MAX_COLON_FIELDS = 4
 
 
 def learn(sample: Sequence[str]) -> Format | None:
     """The learned format of the sample, or None when its lines share no timestamped or numbered header.
 
     Indented lines continue records, `#` lines are comments or directives (W3C's `#Fields:`) and a JSON object's
-    header is its keys: none has the header, so none counts against it.
+    header is its keys: none has the header, so none counts against it. Where the unindented lines have no header,
+    the lines at the indentation most lines share may: a margin before every record.
     """
+    return _learn(sample) or _learn_in_margin(sample)
+
+
+def _learn_in_margin(sample: Sequence[str]) -> Format | None:
+    """Records that all start after the same indentation (a leading space on every line, a program's records
+    indented under its banner): the header learned from the lines at that indentation, which is no continuation
+    there; lines indented deeper still continue the record above, and a line left of the margin (a banner's line)
+    is a record without the header: continuations indent deeper than their record, not less."""
+    margins = Counter(line[:len(line) - len(line.lstrip(' \t'))] for line in sample if line.strip())
+    margin, count = margins.most_common(1)[0] if margins else ('', 0)
+    if not margin or count * 2 < sum(margins.values()):
+        return None
+    width = len(margin)
+    learned = _learn([line[width:] for line in sample if line.startswith(margin) and line[width] not in ' \t'])
+    if learned is None:
+        return None
+    inner = learned.parse
+
+    def parse(line: str) -> Record | None:
+        if line.startswith(margin):
+            return inner(line[width:]) if line[width:width + 1] not in (' ', '\t') else None
+        text = line.lstrip(' \t')
+        return (None, leading_level(text), None, text) if text and len(line) - len(text) < width else None
+
+    return replace(learned, parse=parse)
+
+
+def _learn(sample: Sequence[str]) -> Format | None:
     lines = [line for line in sample if line.strip() and line[0] not in ' \t#{']
     if len(lines) < 2:
         return _aligned(sample)
@@ -103,15 +138,17 @@ def learn(sample: Sequence[str]) -> Format | None:
     if shape is None:
         return (_sparse([line for line in sample if line.strip() and line[0] not in ' \t']) or _numbered(lines)
                 or _aligned(sample))
-    name, prefix = shape
-    after_glue = r'(?:\S+\s+){' + str(prefix) + r'}[\[(]?(?P<ts>' + TS_SHAPES[name][0] + r')[\])]?'
+    name, prefix, joined = shape
+    # A word joined to the time by a colon: a process id, or the file name or line number grep writes.
+    before_ts = r'[^\s\[\]():]+:' if joined else r'[\[(]?'
+    after_glue = r'(?:\S+\s+){' + str(prefix) + r'}' + before_ts + r'(?P<ts>' + TS_SHAPES[name][0] + r')[\])]?'
     ts_part = (_GLUED if is_glued else '') + after_glue
     head = re.compile(ts_part + r'(?P<rest>.*)')
     # A level among the words before the time (`INFO  [main] 2019-03-06 10:20:01,005 Foo.java:12 - msg`) is read there.
     level_at = None if is_glued else _level_before_time([line for line in lines if head.match(line)], prefix)
     full_ts_part = ts_part if level_at is None else (
         r'(?:\S+\s+){' + str(level_at) + r'}[\[(<]?(?P<level>' + _LEVEL_WORD_CHOICE + r')[\])>:]?\s+(?:\S+\s+){'
-        + str(prefix - level_at - 1) + r'}[\[(]?(?P<ts>' + TS_SHAPES[name][0] + r')[\])]?')
+        + str(prefix - level_at - 1) + r'}' + before_ts + r'(?P<ts>' + TS_SHAPES[name][0] + r')[\])]?')
     if is_glued:
         full_ts_part = _GLUED.replace('(', '(?P<level>', 1) + after_glue
     level_first = is_glued or level_at is not None
@@ -125,6 +162,8 @@ def learn(sample: Sequence[str]) -> Format | None:
         fields = _pipe_fields(rests)
     elif _agree(sum(1 for rest in rests if rest[:1] == ',' and rest[1:2] not in (' ', '')), len(rests)):
         fields = _csv_fields(rests)
+    elif _agree(sum(1 for rest in rests if _joined_cell(rest)), len(rests)):
+        fields = _colon_fields(rests)
     if fields is None:
         fields = _token_fields(rests)
     if level_first:
@@ -132,7 +171,7 @@ def learn(sample: Sequence[str]) -> Format | None:
     body = _body(fields)
     if not level_first and not any(kind in _LEVEL_KINDS for kind in fields):
         body += '(?P<level>)'
-    if not any(kind in ('comp', 'comp_word', 'pipe_comp') for kind in fields):
+    if not any(kind in ('comp', 'comp_word', 'pipe_comp', 'colon_comp') for kind in fields):
         body += '(?P<comp>)'
     minute_len = TS_SHAPES[name][1]
     full = regex_format(NAME, full_ts_part + body + r'\s*(?P<msg>.*)', lines[:3], minute_len=minute_len,
@@ -212,10 +251,16 @@ def _sparse(lines: list[str]) -> Format | None:
     day_first = name == 'dmy' or (name == 'us_date' and slash_day_first(
         found.group(name) for found in dated if found.lastgroup == name))
     shape = r'(?P<ts>' + TS_SHAPES[name][0] + r')'
+    cells = None
     if worded:
         opening = re.compile(re.escape(prefix) + r'\s.{0,200}?(?<=[\s(])' + shape + r'(?=[\s\])|,:]|$)').match
     else:
-        opening = re.compile(re.escape(prefix) + shape + r'[\])]?\s*(?P<msg>.*)').match
+        # `ts:LEVEL:logger:message`: the cells joined to the time are read as in a header of one line.
+        rests = [found.string[found.end():] for found in dated
+                 if (found.lastgroup, found.group('prefix')) == (name, prefix)]
+        cells = _colon_fields(rests) if _agree(sum(1 for rest in rests if _joined_cell(rest)), len(rests)) else None
+        opening = re.compile(re.escape(prefix) + shape + r'[\])]?' + (_body(cells) if cells else '')
+                             + r'\s*(?P<msg>.*)').match
     lead = None if worded else _lead(lines, [index for index, line in enumerate(lines)
                                              if (found := _dated_opening(line)) is not None
                                              and (found.lastgroup, found.group('prefix')) == (name, prefix)])
@@ -228,7 +273,9 @@ def _sparse(lines: list[str]) -> Format | None:
             return None
         ts = found.group('ts')
         message = line if worded else found.group('msg')
-        return as_day_first(ts) if day_first else ts, leading_level(message), None, message
+        written, comp = ('', None) if cells is None else (
+            LEVEL_OF.get(found['level'], ''), found.groupdict().get('comp'))
+        return as_day_first(ts) if day_first else ts, written or leading_level(message), comp, message
 
     def assemble(event_lines: Sequence[str]) -> Record:
         record = parse(event_lines[0]) or (None, '', None, event_lines[0])
@@ -377,34 +424,41 @@ def _body(fields: list[str]) -> str:
 _GROUP_NAMES = re.compile(r'\(\?P<(\w+)>').findall
 
 
-def _timestamp_shape(lines: list[str]) -> tuple[str, int] | None:
-    """The timestamp shape and the number of words before it that most lines share."""
-    votes: Counter[tuple[str, int]] = Counter()
+def _timestamp_shape(lines: list[str]) -> tuple[str, int, bool] | None:
+    """The timestamp shape, the number of words before it and whether the last of them is joined to it by a colon
+    (`4012:20261126:091402.101`), that most lines share."""
+    votes: Counter[tuple[str, int, bool]] = Counter()
     for line in lines:
         for name, found in _SHAPE_SEARCHES.items():
             hit = found(line, 0, 200)
             if hit is None:
                 continue
             before = line[:hit.start()]
-            words = len(before.removesuffix('[').removesuffix('(').split())
+            joined = before[-1:] == ':' and before[-2:-1] not in ('', ' ', '\t')
+            words = len(before.removesuffix('[').removesuffix('(').split()) - joined
             if words <= MAX_PREFIX:
-                votes[name, words] += 1
+                votes[name, words, joined] += 1
     if not votes:
         return None
     order = list(TS_SHAPES)
-    (name, prefix), count = min(votes.items(), key=lambda item: (-item[1], item[0][1], order.index(item[0][0])))
-    return (name, prefix) if count >= TS_AGREEMENT * len(lines) else None
+    (name, prefix, joined), count = min(
+        votes.items(), key=lambda item: (-item[1], item[0][1], item[0][2], order.index(item[0][0])))
+    return (name, prefix, joined) if count >= TS_AGREEMENT * len(lines) else None
 
 
-def opening_record(line: str) -> Record | None:
+def opening_record(line: str, *, after_level: bool = False) -> Record | None:
     """A line no format of the file reads that opens with a dated timestamp (after at most one word, or seconds
     since 1970 in brackets) starts a record of its own: continuation lines do not begin with the time. A level word
     or a lone mark after the time (`*`, `#`; not the dash that also separates) is its level. A line that opens with
-    a level word in brackets (`[INFO] ...`, a record written without its time) starts one too."""
+    a level word in brackets (`[INFO] ...`, a record written without its time) starts one too.
+
+    After a record whose header wrote a level (`after_level`), so does a line that opens with a level word and a
+    colon (`Fatal: ...`, `warning: ...`: a program's own words on its error stream); after a record without one, that
+    word is the record's level on its second line (java.util.logging's `SEVERE: ...`)."""
     found = _opening(line, 0, 300)
     if found is None:
-        bracketed = _level_opening(line)
-        return None if bracketed is None else (None, LEVEL_OF[bracketed.group(1)], None, line)
+        leading = _level_opening(line) or (_level_colon(line) if after_level else None)
+        return None if leading is None else (None, LEVEL_OF[leading.group(1)], None, line)
     message = found.group('msg')
     mark, word = found.group('mark', 'level')
     level = LEVEL_MARKS[mark] if mark else LEVEL_OF[word] if word else leading_level(message)
@@ -426,11 +480,17 @@ _inner_level = re.compile(r'(?<=[/.\[(])(' + _LEVEL_WORD_CHOICE + r')(?=[\])]|:)
 
 
 _level_opening = re.compile(r'[\[(<](' + _LEVEL_WORD_CHOICE + r')[\])>]:?\s').match
+# The level words a line may open with, before a colon, in any case. Not `Error:`: JavaScript opens the stack of an
+# error logged with a record so, and it belongs to that record.
+_COLON_LEVELS = ('TRACE', 'DEBUG', 'INFO', 'NOTICE', 'WARN', 'WARNING', 'SEVERE', 'CRITICAL', 'FATAL', 'EMERGENCY')
+_level_colon = re.compile(
+    '(' + '|'.join(sorted((word for word in LEVEL_OF if word.upper() in _COLON_LEVELS), key=len, reverse=True))
+    + r'):\s').match
 
 
-# Each shape found at the start of a word (or just inside a bracket).
+# Each shape found at the start of a word (or just inside a bracket, or after a word and a colon).
 _SHAPE_SEARCHES = {
-    name: re.compile(r'(?:^|(?<=[\s\[(]))(?:' + pattern + r')(?=[\s\])|,:]|$)').search
+    name: re.compile(r'(?:^|(?<=[\s\[(:]))(?:' + pattern + r')(?=[\s\])|,:]|$)').search
     for name, (pattern, _) in TS_SHAPES.items()
 }
 
@@ -578,6 +638,31 @@ def _csv_fields(rests: list[str]) -> list[str] | None:
         if _agree(sum(1 for value in values if value in LEVEL_WORDS), len(rows)):
             return ['csv'] * position + ['csv_level']
     return None
+
+
+def _joined_cell(rest: str) -> bool:
+    """Whether what follows the time opens with a colon and a word joined to it (`:DEBUG:...`)."""
+    return rest[:1] == ':' and rest[1:2] not in (' ', '\t', '')
+
+
+def _colon_fields(rests: list[str]) -> list[str] | None:
+    """`ts:LEVEL:logger:message` (Python's logging with colons between its fields): the cells after the time that
+    nearly every line fills with one word, up to the message; None when none of them holds a level."""
+    rows = [rest[1:].split(':', MAX_COLON_FIELDS) for rest in rests]
+    fields = ['colon']
+    for position in range(MAX_COLON_FIELDS):
+        # The last cell of a line is its message, never a header word.
+        values = [row[position] for row in rows if position < len(row) - 1]
+        if not _agree(sum(1 for value in values if value and not any(char.isspace() for char in value)), len(rows)):
+            break
+        if 'colon_level' not in fields and _agree(sum(1 for value in values if value in LEVEL_WORDS), len(rows)):
+            fields.append('colon_level')
+        elif 'colon_comp' not in fields and not _agree(sum(value.isdigit() for value in values), len(rows)):
+            fields.append('colon_comp')
+        else:
+            fields.append('colon_field')
+        fields.append('colon')
+    return fields if 'colon_level' in fields else None
 
 
 def _agree(count: int, total: int) -> bool:

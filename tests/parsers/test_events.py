@@ -428,3 +428,26 @@ def test_a_traceback_continues_a_record_below_warning_only_when_its_words_say_it
     analysis, rows = analyze(text)
     assert analysis.events == events
     assert (rows[1][0] == rows[2][0]) == (events == 2)
+
+
+def test_a_level_word_and_a_colon_opening_a_line_after_a_record_with_a_level_start_a_record_of_their_own() -> None:
+    lines = _routine(20)
+    lines[10:10] = ['Fatal: cannot bind 127.0.0.1:8545: address already in use', 'warning: cache is cold']
+    _, rows = analyze('\n'.join(lines))
+    assert [_event_of(rows, line) for line in (11, 12)] == [[11], [12]]
+    assert [rows[line][2] for line in (11, 12)] == ['FATAL', 'WARN']
+
+
+def test_an_error_opening_a_stack_under_a_record_continues_that_record() -> None:
+    lines = _routine(20)
+    lines[10:10] = ['Error: connect ECONNREFUSED 10.0.0.1:5432', '    at TCPConnectWrap.afterConnect (net.js:1141:16)']
+    _, rows = analyze('\n'.join(lines))
+    assert _event_of(rows, 10) == [10, 11, 12]
+
+
+def test_plain_text_list_items_continue_the_line_that_introduces_them() -> None:
+    _, rows = analyze('Begin reload\n- Loaded all modules, in 0.2 seconds\n- Reset the domain\nReload done\n'
+                      '- one\n- two')
+    assert [_event_of(rows, line) for line in (1, 4)] == [[1, 2, 3], [4, 5, 6]]
+    _, rows = analyze('- first item\n- second item\n- third item')
+    assert [_event_of(rows, line) for line in (1, 2, 3)] == [[1], [2], [3]]

@@ -128,6 +128,11 @@ def test_a_line_unlike_the_rest_does_not_change_the_header_of_the_lines_after_it
         ('161126  9:14:02', datetime(2016, 11, 26, 9, 14, 2)),
         ('Nov 28, 2017 2:11:20 PM', datetime(2017, 11, 28, 14, 11, 20)),
         ('09/04-21:42:42.860730', datetime(2020, 9, 4, 21, 42, 42, 860730)),
+        ('Nov 28, 2017 14:11:20.125', datetime(2017, 11, 28, 14, 11, 20, 125000)),
+        ('2026-11-26|09:14:02.101', datetime(2026, 11, 26, 9, 14, 2, 101000)),
+        ('11-26|09:14:02', datetime(2020, 11, 26, 9, 14, 2)),
+        ('20261126T091402Z', datetime(2026, 11, 26, 9, 14, 2, tzinfo=UTC)),
+        ('20261126:091402.101', datetime(2026, 11, 26, 9, 14, 2, 101000)),
     ],
 )
 def test_timestamp_shapes(raw: str, moment: datetime) -> None:
@@ -411,3 +416,68 @@ def test_bracketed_seconds_since_start_open_records_and_a_banner_without_them_co
     analyze_stream(io.BytesIO('\n'.join(lines).encode()),
                    on_event=lambda first, last, group, level, ts: levels.update({first: level}))
     assert levels == {1: '', **{line: 'WARN' for line in range(4, 10)}}
+
+
+def test_month_day_and_year_with_milliseconds_then_a_bracketed_thread_and_a_level() -> None:
+    lines = [f'Mar {n % 28 + 1:02d}, 2026 10:20:{n:02d}.{n:03d} [{140000 + n}] {("DEBUG", "WARN")[n % 2]} - '
+             f'Scanner: item {n} scanned' for n in range(20)]
+    name, records = _parsed(lines)
+    assert name == 'learned'
+    assert records[3] is not None and records[3][:2] == ('Mar 04, 2026 10:20:03.003', 'WARN')
+    assert analyze_lines(lines).first_timestamp == datetime(2026, 3, 1, 10, 20)
+
+
+def test_a_level_then_month_day_and_time_joined_by_a_bar_in_brackets() -> None:
+    lines = [f'{("INFO", "WARN")[n % 2]} [03-11|10:20:{n:02d}] Imported new segment{" " * (20 - len(str(n)))}'
+             f'blocks={n} elapsed={n}ms' for n in range(20)]
+    name, records = _parsed(lines)
+    assert name == 'learned'
+    assert records[1] is not None and records[1][:2] == ('03-11|10:20:01', 'WARN')
+    assert analyze_lines(lines).last_timestamp == datetime(datetime.now(UTC).year, 3, 11, 10, 20, 19)
+
+
+def test_every_line_behind_one_space_and_a_process_id_joined_to_the_time_by_a_colon() -> None:
+    lines = [f' {3100 + n % 3}:20260311:1020{n:02d}.{n:03d} worker {n} finished' for n in range(12)]
+    lines[5:5] = ['  queue:   7 items', '  spool:   0 items']
+    name, records = _parsed(lines)
+    assert name == 'learned'
+    assert records[0] is not None and records[0][0] == '20260311:102000.000'
+    starts: list[int] = []
+    analyze_stream(io.BytesIO('\n'.join(lines).encode()), on_event=lambda first, *_: starts.append(first))
+    assert sorted(starts) == [1, 2, 3, 4, 5, *range(8, 15)]
+    assert analyze_lines(lines).last_timestamp == datetime(2026, 3, 11, 10, 20, 11, 11000)
+
+
+def test_records_indented_under_a_banner_are_read_past_the_indentation() -> None:
+    lines = ['==> Starting the agent...', '      Node name: one', '     Datacenter: east', '',
+             '==> Log data will now stream in:', '']
+    lines += [f'    2026/03/11 10:20:{n:02d} [{("INFO", "ERR")[n % 2]}] pool: member {n} joined' for n in range(12)]
+    name, records = _parsed(lines)
+    assert name == 'learned'
+    assert records[7] == ('2026/03/11 10:20:01', 'ERROR', 'pool', 'member 1 joined')
+    assert records[1] is None
+    assert records[4] == (None, '', None, '==> Log data will now stream in:')
+    starts: list[int] = []
+    analyze_stream(io.BytesIO('\n'.join(lines).encode()), on_event=lambda first, *_: starts.append(first))
+    assert sorted(starts) == [1, 5, *range(7, 19)]
+    assert analyze_lines(lines).level_counts['ERROR'] == 6
+
+
+def test_level_and_logger_joined_to_the_time_by_colons() -> None:
+    lines = [f'2026-03-11 10:20:{n:02d},{n:03d}:{("INFO", "WARNING")[n % 2]}:shop.cart:cart {n} saved: total {n}'
+             for n in range(20)]
+    name, records = _parsed(lines)
+    assert name == 'learned'
+    assert records[1] == ('2026-03-11 10:20:01,001', 'WARN', 'shop.cart', 'cart 1 saved: total 1')
+
+
+def test_level_and_logger_joined_to_the_time_by_colons_in_records_of_many_lines() -> None:
+    lines: list[str] = []
+    for n in range(8):
+        lines.append(f'2026-03-11 10:20:{n:02d},{n:03d}:{("DEBUG", "ERROR")[n % 2]}:http.client:Received response:')
+        lines += ['HTTP 200', 'Server: example', f'Content-Length: {n}']
+    levels: dict[int, str] = {}
+    analyze_stream(io.BytesIO('\n'.join(lines).encode()),
+                   on_event=lambda first, last, group, level, ts: levels.update({first: level}))
+    assert levels == {1 + 4 * n: ('DEBUG', 'ERROR')[n % 2] for n in range(8)}
+    assert analyze_lines(lines).groups[0].template == 'Received response:'

@@ -59,9 +59,9 @@ def test_one_unmasked_value_in_a_long_message_does_not_split_its_template_at_any
         ('2018/05/18 [::1]:64961 false PARSING_ERROR', ['<*>', 'false', 'PARSING_ERROR']),
         ('Entering Passive Mode (192,0,2,208,180,139).', ['Entering', 'Passive', 'Mode', '<*>']),
         # File names with a common extension vary without holding a digit.
-        ('chrome.exe - proxy.example.org:5070 open through proxy HTTPS', ['<*>', '-', '<*>', 'open', 'through', 'proxy',
-                                                                          'HTTPS']),
+        ('chrome.exe - proxy.example.org:5070 open through proxy HTTPS', ['<*>', 'open', 'through', 'proxy', 'HTTPS']),
         ('cp packetbeat.yml /build/packetbeat-win.yml', ['cp', '<*>']),
+        ('cp conf/app.template.json /build/app.json', ['cp', '<*>']),
         # A MAC address is one value, as a word holding a digit.
         ('link de:ad:be:ef:00:01 up', ['link', '<*>', 'up']),
         # A quoted value is one wildcard, but a request keeps its verb.
@@ -70,13 +70,48 @@ def test_one_unmasked_value_in_a_long_message_does_not_split_its_template_at_any
         # Only a request's method is kept: another capital first word is part of the value.
         ('FTP command: "USER anonymous" then "PASV"', ['FTP', 'command:', '<*>', 'then', '<*>']),
         ("client 'PROPFIND /dav/ HTTP/1.1' done", ['client', "'PROPFIND", "<*>'", 'done']),
-        # Values side by side are one value once a word has been read; a message of values alone keeps its length.
-        ('WeChat.exe *64 - proxy.example.org:5070 close', ['<*>', '-', '<*>', 'close']),
+        # Values side by side, a dash between them too, are one value once a word has been read; a message of
+        # values alone keeps its length.
+        ('WeChat.exe *64 - proxy.example.org:5070 close', ['<*>', 'close']),
         ('onExtend:1514038530000 14 0 4', ['<*>', '<*>', '<*>', '<*>']),
+        # A set of flags joined by commas, and a media type, are values without a digit.
+        ('reply ok flags=none rd,ra,cd sent', ['reply', 'ok', 'flags=<*>', '<*>', 'sent']),
+        ('served text/html to alice, then image/svg+xml', ['served', '<*>', 'to', 'alice,', 'then', '<*>']),
+        # A mapping with quoted keys is one value whatever its keys; braces around other words are words.
+        ('sent ping, payload: {"uptime": 5, "tags": {"a": "b c"}} now', ['sent', 'ping,', 'payload:', '<*>', 'now']),
+        ('touch Event { action=UP }', ['touch', 'Event', '{', 'action=<*>', '}']),
+        # The word before a version in parentheses names what has it; before another value it is a word.
+        ('upgraded libfoo (1.2.0-3)', ['upgraded', '<*>', '(<*>)']),
+        ('retry setting (2)', ['retry', 'setting', '(<*>)']),
+        # Not a list: a sentence with its space after the comma.
+        ('done, retrying later', ['done,', 'retrying', 'later']),
     ],
 )
 def test_the_words_a_message_is_matched_by(message: str, tokens: list[str]) -> None:
-    assert TokenMasker(100).tokens(message) == (tokens, ' '.join(tokens))
+    assert TokenMasker(100).tokens(message)[:2] == (tokens, ' '.join(tokens))
+
+
+@pytest.mark.parametrize(
+    ('message', 'tokens', 'joined'),
+    [
+        ('10.0.0.7 - - 200 hit NONE/- 512', ['<*>', 'hit', '<*>'], 4),
+        ('10.0.0.7 8 200 miss ROUTE/10.0.0.9 text/plain', ['<*>', 'miss', '<*>'], 3),
+        # A dash between words is punctuation, and a message of values and dashes alone keeps them.
+        ('retrying - attempt 3 of 5', ['retrying', '-', 'attempt', '<*>', 'of', '<*>'], 0),
+        ('- 12 - 14', ['-', '<*>', '-', '<*>'], 0),
+    ],
+)
+def test_empty_fields_of_a_record_are_values(message: str, tokens: list[str], joined: int) -> None:
+    assert TokenMasker(100).tokens(message) == (tokens, ' '.join(tokens), joined)
+
+
+def test_a_record_of_many_values_may_differ_in_one_word() -> None:
+    miner = TemplateMiner()
+    first = miner.add('10.0.0.7:5353 - 4411 "A IN example.org. udp" OK qr,rd 66 0.0012s')
+    assert miner.add('10.0.0.8:5354 - 4412 "MX IN example.net. udp" NOTFOUND qr,aa,rd 12 0.2s') is first
+    assert first.template == '<*> <*> <*>'
+    # Three words, two of them values written as one: not long enough to differ in a word.
+    assert miner.add('10.0.0.7 OK') is not miner.add('10.0.0.7 FAILED')
 
 
 def test_a_value_of_several_words_does_not_split_a_template() -> None:
@@ -114,6 +149,21 @@ def test_a_long_piped_value_is_masked_in_linear_time() -> None:
                      'FTP command: <*> <*>, login', id='a word other than a key may differ'),
         pytest.param(['loaded module [aggs-matrix-stats]', 'loaded module [analysis-common]',
                       'loaded module [ingest-user-agent]'], 'loaded module <*>', id='an enclosed name is a value'),
+        pytest.param(['option retry_max = 0', 'option show_digests = DISABLED', "option cert_file = 'x.pem'"],
+                     'option <*> = <*>', id='the word after a spaced = is a value'),
+        pytest.param(['db_cluster.primary: Refreshing state... (ID: db-main)',
+                      'net_route.edge_2: Refreshing state... (ID: rt-42)'],
+                     '<*> Refreshing state... (ID: <*>)', id='a dotted name opening a message is its subject'),
+        pytest.param(['File not found: /srv/www/a.png, referer: http://example.org/', 'File not found: /srv/www/b.png',
+                      'File not found: /srv/www/c.png, referrer: "http://example.org/x"'],
+                     'File not found: <*>', id='the referring page is not part of the event'),
+        pytest.param(['Starting TrustedUpdater initialization.', 'Starting DiskWorker initialization.'],
+                     'Starting <*> initialization.', id='a name in camel case is a value'),
+        pytest.param(['Settings file  : /srv/app/settings.js', 'User directory : /srv/app',
+                      'Flows file     : /srv/app/flows.json'], '<*> : <*>', id='a table of fields is one event'),
+        pytest.param(['begin: boot/probe-disk: probing for disks from ProbeDisk',
+                      'begin: boot/probe-net: probing for disks from ProbeNet'],
+                     'begin: <*>: probing for disks from <*>', id='a path before a colon is not a key'),
         pytest.param(['Starting (kafka.server.ClientQuotaManager)', 'Starting (kafka.coordinator.TransactionManager)'],
                      'Starting <*>', id='a logger in parentheses is a value'),
     ],
@@ -131,11 +181,20 @@ def test_messages_of_one_event(messages: list[str], template: str) -> None:
         pytest.param('open failed: disk full', 'open failed: permission denied',
                      id='only a statement key makes the rest one value'),
         pytest.param('[done]', '[failed]', id='a message of brackets alone keeps them'),
+        pytest.param('REPORT : 7 steps', 'STATUS : 7 steps', id='a field name of one word may be the event'),
+        pytest.param('db.primary: Refreshing state...', 'db.primary: Creating...', id='what follows the subject'),
         pytest.param('[ftp] FTP command: Client 10.0.0.1, <password>',
                      '[ftp] FTP response: Client 10.0.0.1, <password>', id='messages that differ in a key'),
         pytest.param('onReceive action: android.intent.action.SCREEN_ON',
                      'onReceive action: android.intent.action.SCREEN_OFF', id='a bare dotted name may be the event'),
         pytest.param('loaded module [true]', 'loaded module [false]', id='a bracketed word may be the event'),
+        pytest.param('disk cache write status 0x40 on sda', 'disk cache write disabled 0x41 on sda',
+                     id='a participle says what happened'),
+        pytest.param('host 10.0.0.1 => Registering mdns service...', 'host 10.0.0.1 => Unregistering mdns service...',
+                     id='participles of one verb and its opposite'),
+        pytest.param('* BEGIN * Queueing scan [Caller = backup  Id = 12]',
+                     '* END * Queueing scan [Caller = backup  Id = 12]',
+                     id='a word that marks a start or an end'),
     ],
 )
 def test_messages_of_different_events(first: str, second: str) -> None:
