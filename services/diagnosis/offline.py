@@ -245,10 +245,11 @@ def window(view: LogView, group: Group) -> Window:
 
 
 def find_match(view: LogView, event: Group | None, ranked: list[Group]) -> Match | None:
-    """The event's signature; failing that, the first recognized failure in the log (errors first, then other
-    incident-like events, then the rest); failing that, the class of failure the event's words name, else the first
-    the other incident-like events name. A consequence (a unit that failed, a process that exited) gives way to the
-    first failure recognized before it."""
+    """The innermost cause of the event's chained exception that is recognized; failing that, the event's signature;
+    failing that, the first recognized failure in the log (errors first, then other incident-like events, then the
+    rest); failing that, the class of failure the event's words name, else the first the other incident-like events
+    name, else the first the lines with no level just before it name. A consequence (a unit that failed, a process
+    that exited) gives way to the first failure recognized before it."""
     match = _recognized(view, event, ranked, raw=_raw_output_before(view, event))
     if match is None or not match.signature.consequence:
         return match

@@ -3,6 +3,8 @@ the wrappers around it; a configuration answer names the setting the message nam
 printed raw by another program, with no header or level, is still recognized by its words. Every log here is
 synthetic."""
 
+import pytest
+
 from services.diagnosis.analyzer import Diagnosis
 from tests.services.diagnosis.test_offline_reasoning import diagnose
 
@@ -52,7 +54,9 @@ async def test_a_chain_whose_causes_name_no_failure_is_diagnosed_by_its_wrapper(
     assert 'innermost recognized cause' not in diagnosis.markdown
 
 
-async def test_the_first_traceback_of_a_python_chain_is_its_cause() -> None:
+@pytest.mark.parametrize('chained', ['The above exception was the direct cause of the following exception:',
+                                     'During handling of the above exception, another exception occurred:'])
+async def test_the_first_traceback_of_a_python_chain_is_its_cause(chained: str) -> None:
     diagnosis = await diagnose(
         '2026-11-26 10:00:00,000 ERROR worker: nightly sync failed\n'
         'Traceback (most recent call last):\n'
@@ -60,7 +64,7 @@ async def test_the_first_traceback_of_a_python_chain_is_its_cause() -> None:
         '    raise LedgerBusy(path)\n'
         'store.LedgerBusy: could not acquire lock on /srv/store/ledger.lock\n'
         '\n'
-        'The above exception was the direct cause of the following exception:\n'
+        f'{chained}\n'
         '\n'
         'Traceback (most recent call last):\n'
         '  File "/app/worker.py", line 40, in run\n'
