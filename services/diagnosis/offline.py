@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from functools import cache
 from importlib import resources
+from itertools import pairwise
 from typing import Any
 
 from parsers import ERROR_LEVELS, Analysis, Group, shows_failure, top_incidents
@@ -34,11 +35,14 @@ CITED_OCCURRENCES = 10
 # for (who holds a lock): the analyzer reads this many around an event.
 LINES_AFTER = 8
 LINES_BEFORE = 3
+# Another program's output (a check, a child process) often prints a failure's cause just before the service reports
+# it, on lines with no level to rank them by: the analyzer reads the words of this many lines before an event.
+RAW_OUTPUT_LINES = 10
 REMEDIES_QUOTED = 3
 REMEDY_CHARS = 300
 CONFIDENCE = ('high', 'medium', 'low')
 # Part of every offline cache key: raise it when the answers' wording changes.
-OFFLINE_VERSION = '5'
+OFFLINE_VERSION = '6'
 _PLACEHOLDER = re.compile(r'\{(\w+)\}')
 # Versions a message names ("version 10", "protoc >= 3.19.0"), for the answer to name them back.
 _VERSION = re.compile(r'\bversions?:?\s+[`\'"]?v?(?P<number>\d+(?:\.\d+)*)\b'
@@ -48,6 +52,12 @@ _FRAME = re.compile(r'^\s+(?:at |File "|\.\.\. \d+ more)')
 # A list's number ("1. Downgrade ...") ends no sentence.
 _SENTENCE_END = re.compile(r'(?<=[.!?])(?<!^\d\.)(?<!\s\d\.)\s+(?=[A-Z`\'"(])')
 _HINT = re.compile(r'\bHINT:\s+(.+)')
+# A chained exception: Java prints each cause after `Caused by:`, the innermost last; Python prints the innermost
+# first, each traceback followed by one of these sentences and then the exception raised while handling it.
+_CAUSED_BY = re.compile(r'^\s*Caused by:')
+_CAUSE_ABOVE = re.compile(r'^(?:The above exception was the direct cause of the following exception'
+                          r'|During handling of the above exception, another exception occurred):')
+_TRACEBACK = re.compile(r'^Traceback \(most recent call last\):')
 # What goes before a message on its line: timestamps, bracketed fields, a level word, a compose or syslog prefix.
 _HEADER = re.compile(
     r'^(?:\s*(?:[\[(]?\d[\d:.,TZ/+-]{6,}(?: [\d:.,]{6,})?[\])]?|\[[^\]\n]{0,80}\]|[\w.-]+[-_]\d+ +\||[\w./-]+\[\d+\]:'
@@ -235,24 +245,25 @@ def window(view: LogView, group: Group) -> Window:
 
 
 def find_match(view: LogView, event: Group | None, ranked: list[Group]) -> Match | None:
-    """The event's signature; failing that, the first recognized failure in the log (errors first, then other
-    incident-like events, then the rest); failing that, the class of failure the event's words name, else the first
-    the other incident-like events name. A consequence (a unit that failed, a process that exited) gives way to the
-    first failure recognized before it."""
-    match = _recognized(view, event, ranked)
+    """The innermost cause of the event's chained exception that is recognized; failing that, the event's signature;
+    failing that, the first recognized failure in the log (errors first, then other incident-like events, then the
+    rest); failing that, the class of failure the event's words name, else the first the other incident-like events
+    name, else the first the lines with no level just before it name. A consequence (a unit that failed, a process
+    that exited) gives way to the first failure recognized before it."""
+    match = _recognized(view, event, ranked, raw=_raw_output_before(view, event))
     if match is None or not match.signature.consequence:
         return match
     earlier = [candidate for candidate in view.groups if candidate.first_line < match.line]
     ids = {candidate.id for candidate in earlier}
     cause = _recognized(view, None, [candidate for candidate in ranked if candidate.id in ids], earlier,
-                        consequences=False)
+                        consequences=False, raw=_raw_output_before(view, match.group))
     if cause is None:
         return match
     return replace(cause, why=f'{cause.why}; it was logged before the consequence it explains', consequence=match)
 
 
 def _recognized(view: LogView, event: Group | None, ranked: list[Group], groups: Iterable[Group] | None = None, *,
-                consequences: bool = True) -> Match | None:
+                consequences: bool = True, raw: Iterable[tuple[Group, Window]] = ()) -> Match | None:
     signatures, classes = load_signatures(), load_classes()
     if not consequences:
         signatures = tuple(known for known in signatures if not known.consequence)
@@ -262,11 +273,40 @@ def _recognized(view: LogView, event: Group | None, ranked: list[Group], groups:
     errors = [candidate for candidate in by_line if candidate.level in ERROR_LEVELS]
     likely = [candidate for candidate in by_line if candidate.id in incident_like and candidate not in errors]
     others = [candidate for candidate in by_line if candidate.id not in incident_like]
+    if event is not None and (match := _innermost_cause(view, event, (signatures, classes))):
+        return match
     for known, candidates in ((signatures, (*errors, *likely, *others)), (classes, ranked)):
         if event is not None and (match := _match(event, window(view, event), known, view.contexts)):
             return match
         if match := _elsewhere(view, event, candidates, known):
             return match
+    return _raw_match(view, raw, classes)
+
+
+def _raw_output_before(view: LogView, group: Group | None) -> list[tuple[Group, Window]]:
+    """The lines just before an event that no written level starts, by the group they belong to (one of their own, or
+    the leveled event they follow): another program's output, whose words may name the cause though nothing ranks
+    them as an incident."""
+    if group is None:
+        return []
+    raw: dict[int, tuple[Group, list[tuple[int, str]]]] = {}
+    for number in range(group.first_line - RAW_OUTPUT_LINES, group.first_line):
+        found = view.lines.get(number)
+        if found is not None and (number != found[1].first_line or found[1].level_source != 'written'):
+            raw.setdefault(found[1].id, (found[1], []))[1].append((number, found[0]))
+    return [(owner, Window(_lines_before(view, lines[0][0]), tuple(lines))) for owner, lines in raw.values()]
+
+
+def _lines_before(view: LogView, number: int) -> tuple[tuple[int, str], ...]:
+    found = ((before, view.lines.get(before)) for before in range(number - LINES_BEFORE, number))
+    return tuple((before, line[0]) for before, line in found if line is not None)
+
+
+def _raw_match(view: LogView, raw: Iterable[tuple[Group, Window]], classes: tuple[Signature, ...]) -> Match | None:
+    for owner, lines in raw:
+        if match := _match(owner, lines, classes, view.contexts):
+            return replace(match, confidence=_lower(match.confidence),
+                           why=f'{match.why}; it was printed with no level just before the event')
     return None
 
 
@@ -275,11 +315,37 @@ def _elsewhere(view: LogView, event: Group | None, candidates: Iterable[Group],
     for candidate in candidates:
         if event is not None and candidate.id == event.id:
             continue
-        if match := _match(candidate, window(view, candidate), signatures, view.contexts):
+        if match := (_innermost_cause(view, candidate, (signatures,))
+                     or _match(candidate, window(view, candidate), signatures, view.contexts)):
             why = 'it is not the chosen event but may be its cause'
             return Match(match.signature, match.group, match.line, match.text, match.values, match.window,
                          _lower(match.confidence), f'{match.why}; {why}', match.notes)
     return None
+
+
+def _innermost_cause(view: LogView, group: Group, kinds: Iterable[tuple[Signature, ...]]) -> Match | None:
+    """The innermost cause of a chained exception that a signature or a class of failure recognizes: the wrappers
+    around it (a framework that could not start, a bean it could not create) only report it."""
+    for cause in _causes(window(view, group)):
+        for known in kinds:
+            if match := _match(group, cause, known, view.contexts):
+                return replace(match, why=f'{match.why}; it is the innermost recognized cause in a chain of exceptions')
+    return None
+
+
+def _causes(around: Window) -> list[Window]:
+    """The causes a chained exception in the event's lines gives, innermost first, each with the event's opening
+    line before it: Java's `Caused by:` sections, the last first; then Python's tracebacks before the one raised
+    last, in order."""
+    lines = around.lines
+    java = [index for index, (_, line) in enumerate(lines) if _CAUSED_BY.match(line)]
+    sections = [lines[start:end] for start, end in reversed(list(pairwise([*java, len(lines)])))]
+    python = [index for index, (_, line) in enumerate(lines) if _CAUSE_ABOVE.match(line)]
+    if python:
+        first = next((index for index, (_, line) in enumerate(lines) if _TRACEBACK.match(line)), 1)
+        starts = [first, *(index + 1 for index in python[:-1])]
+        sections += [lines[start:end] for start, end in zip(starts, python, strict=True)]
+    return [Window(lines[:1], section) for section in sections if section]
 
 
 def _match(group: Group, around: Window, signatures: tuple[Signature, ...], contexts: frozenset[str]) -> Match | None:
@@ -302,7 +368,7 @@ def _match(group: Group, around: Window, signatures: tuple[Signature, ...], cont
                 confidence = _lower(confidence)  # the last, catch-all pattern: the words, not their specifics
             values = dict(signature.defaults)
             # Each details pattern fills the values it finds; the matched line's own groups go over them.
-            details = (more for pattern in reversed(signature.details) if (more := pattern.search(around.around)))
+            details = (more for pattern in reversed(signature.details) if (more := _detail(pattern, line, around)))
             for named in (*details, found):
                 values.update({name: _clean(value) for name, value in named.groupdict().items() if value})
             values['count'] = str(group.count)
@@ -311,6 +377,11 @@ def _match(group: Group, around: Window, signatures: tuple[Signature, ...], cont
             return Match(signature, group, number, line, values, around, confidence, _WHY[signature.kind, confidence],
                          notes)
     return None
+
+
+def _detail(pattern: re.Pattern[str], line: str, around: Window) -> re.Match[str] | None:
+    # The matched line's own path or name before one the lines around it give (the command that ran the program).
+    return pattern.search(line) or pattern.search(around.around)
 
 
 _WHY = {
