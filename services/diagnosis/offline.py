@@ -38,7 +38,7 @@ REMEDIES_QUOTED = 3
 REMEDY_CHARS = 300
 CONFIDENCE = ('high', 'medium', 'low')
 # Part of every offline cache key: raise it when the answers' wording changes.
-OFFLINE_VERSION = '5'
+OFFLINE_VERSION = '6'
 _PLACEHOLDER = re.compile(r'\{(\w+)\}')
 # Versions a message names ("version 10", "protoc >= 3.19.0"), for the answer to name them back.
 _VERSION = re.compile(r'\bversions?:?\s+[`\'"]?v?(?P<number>\d+(?:\.\d+)*)\b'
@@ -50,7 +50,7 @@ _SENTENCE_END = re.compile(r'(?<=[.!?])(?<!^\d\.)(?<!\s\d\.)\s+(?=[A-Z`\'"(])')
 _HINT = re.compile(r'\bHINT:\s+(.+)')
 # What goes before a message on its line: timestamps, bracketed fields, a level word, a compose or syslog prefix.
 _HEADER = re.compile(
-    r'^(?:\s*(?:[\[(]?\d[\d:.,TZ/+-]{6,}(?: [\d:.,]{6,})?[\])]?|\[[^\]\n]{0,80}\]|[\w.-]+[-_]\d+ +\||[\w./-]+\[\d+\]:'
+    r'^(?:\s*(?:[\[(]?\d[\d:.,TZ/+-]{6,}(?: [\d:.,]{6,})?[\])]?|\[[^\]\n]{0,80}\]:?|[\w.-]+[-_]\d+ +\||[\w./-]+\[\d+\]:'
     r'|(?:TRACE|DEBUG|INFO|NOTICE|WARN|WARNING|ERROR|ERR|FATAL|CRITICAL|PANIC|SEVERE|LOG|DETAIL|STATEMENT|UTC|E|W)'
     r'(?::|\b)))+\s*'
 )
@@ -71,7 +71,8 @@ _REMEDY_CUE = re.compile(
 )
 # Advice that only asks for more output is no remedy.
 _NO_REMEDY = re.compile(r'--stacktrace|--verbose|--debug|--info\b|more (?:log|output|details|information)|stack ?trace'
-                        r'|for more (?:information|details)|report (?:this|it|a bug)|file (?:a|an) (?:bug|issue)',
+                        r'|for more (?:information|details)|\blogs? for (?:the )?details|report (?:this|it|a bug)'
+                        r'|file (?:a|an) (?:bug|issue)',
                         re.IGNORECASE)
 
 
