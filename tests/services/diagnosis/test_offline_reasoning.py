@@ -436,6 +436,8 @@ async def test_a_privileged_port_is_one_below_1024() -> None:
     ("2026-11-26 10:00:00 ERROR ui: plugin 'fancy-theme' could not be loaded: missing manifest\n",
      'authentication method'),
     ('2026-11-26 10:00:00 ERROR init: worker@.service: invalid unit name\n', 'without a unit'),
+    ('2026-11-26 10:00:00 ERROR report: dateutil.parser._parser.ParserError: String does not contain a date: "soon"\n',
+     'cannot be parsed'),
 ])
 async def test_a_class_named_by_a_narrow_message_keeps_to_it(log: str, not_named: str) -> None:
     markdown = (await diagnose(log)).markdown
@@ -490,12 +492,14 @@ async def test_a_service_s_own_error_comes_before_its_start_limit() -> None:
     assert '/dev/ttyMTR0' in diagnosis.markdown.split('\n')[1]
 
 
-async def test_waiting_for_a_lock_names_the_holder_and_how_to_tell_stuck_from_busy() -> None:
-    diagnosis = await diagnose(
-        'Another process is holding the package lock; waiting for it to finish...\n'
-        '  The other application is: pkgtool\n'
-        '    State  : Stopped, pid: 4411\n'
-    )
+@pytest.mark.parametrize('log', [
+    'Another process is holding the package lock; waiting for it to finish...\n'
+    '  The other application is: pkgtool\n'
+    '    State  : Stopped, pid: 4411\n',
+    '2026-11-26 10:00:00 INFO store: waiting for the store lock, which is held by process 4411 (pkgtool)\n',
+])
+async def test_waiting_for_a_lock_names_the_holder_and_how_to_tell_stuck_from_busy(log: str) -> None:
+    diagnosis = await diagnose(log)
     assert diagnosis.signature_id == 'lock-wait'
     assert '**Waiting for a lock that pkgtool holds**' in diagnosis.markdown
     assert 'ps -o pid,etime,stat,cmd -p 4411' in diagnosis.markdown and 'it is stuck' in diagnosis.markdown
