@@ -60,7 +60,7 @@ _CAUSE_ABOVE = re.compile(r'^(?:The above exception was the direct cause of the 
 _TRACEBACK = re.compile(r'^Traceback \(most recent call last\):')
 # What goes before a message on its line: timestamps, bracketed fields, a level word, a compose or syslog prefix.
 _HEADER = re.compile(
-    r'^(?:\s*(?:[\[(]?\d[\d:.,TZ/+-]{6,}(?: [\d:.,]{6,})?[\])]?|\[[^\]\n]{0,80}\]|[\w.-]+[-_]\d+ +\||[\w./-]+\[\d+\]:'
+    r'^(?:\s*(?:[\[(]?\d[\d:.,TZ/+-]{6,}(?: [\d:.,]{6,})?[\])]?|\[[^\]\n]{0,80}\]:?|[\w.-]+[-_]\d+ +\||[\w./-]+\[\d+\]:'
     r'|(?:TRACE|DEBUG|INFO|NOTICE|WARN|WARNING|ERROR|ERR|FATAL|CRITICAL|PANIC|SEVERE|LOG|DETAIL|STATEMENT|UTC|E|W)'
     r'(?::|\b)))+\s*'
 )
@@ -81,7 +81,8 @@ _REMEDY_CUE = re.compile(
 )
 # Advice that only asks for more output is no remedy.
 _NO_REMEDY = re.compile(r'--stacktrace|--verbose|--debug|--info\b|more (?:log|output|details|information)|stack ?trace'
-                        r'|for more (?:information|details)|report (?:this|it|a bug)|file (?:a|an) (?:bug|issue)',
+                        r'|for more (?:information|details)|\blogs? for (?:the )?details|report (?:this|it|a bug)'
+                        r'|file (?:a|an) (?:bug|issue)',
                         re.IGNORECASE)
 
 

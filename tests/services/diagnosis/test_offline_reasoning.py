@@ -102,6 +102,16 @@ CLASSES = [
     ('error: linker `cc` not found\n', 'A build tool is not installed (cc)', ['build-base']),
     ('critical: in [default] retention: the value "Invalid duration: 7" is unacceptable.\n',
      'A setting has a value without a unit or with an unknown one (7)', ['The setting retention holds']),
+    ('2026-11-26 10:00:00 ERROR deploy: yaml.parser.ParserError: while parsing a block mapping\n'
+     '  in "/srv/stack/services.yaml", line 12, column 3\n',
+     'A file cannot be parsed: /srv/stack/services.yaml',
+     ['at line 12, column 3', "head -5 '/srv/stack/services.yaml'", '<!DOCTYPE html>', 'download the raw file again',
+      'indentation']),
+    ('2026-11-26 10:00:00 ERROR panel: loading /etc/panel/layout.json: Unexpected token < in JSON at position 0\n',
+     'A file cannot be parsed: /etc/panel/layout.json', ['jq . FILE']),
+    ('2026-11-26 10:00:00 ERROR sync: mirror@files.example.org: Permission denied (publickey,password).\n',
+     'The SSH server accepted none of the keys offered',
+     ['ssh-keygen -t ed25519', 'clone over HTTPS', 'rather than with `sudo`']),
 ]
 
 
@@ -189,15 +199,20 @@ async def test_a_remedy_is_quoted_from_a_hint_line() -> None:
     ('The module /srv/app/addon.node\nwas compiled against a different runtime version. Please try re-compiling\n'
      'the module (for instance, with a rebuild).\n',
      'Please try re-compiling the module (for instance, with a rebuild).'),
+    # A numbered entry's bracket and colon (`[1]: `) are no part of the remedy.
+    ('indexer_1  | [1]: open files [1024] for the indexer is too low, increase to at least [65535]\n',
+     'open files \\[1024\\] for the indexer is too low, increase to at least \\[65535\\]'),
 ])
 async def test_the_remedy_the_message_gives_is_quoted(log: str, quoted: str) -> None:
     markdown = (await diagnose(log)).markdown
     assert f'## What the message says to do\n> {quoted}' in markdown
 
 
-async def test_advice_to_get_more_output_is_no_remedy() -> None:
+@pytest.mark.parametrize('advice', ['Try: run with --stacktrace option to get the stack trace.',
+                                    'Please check the worker logs for details about the failure.'])
+async def test_advice_to_get_more_output_is_no_remedy(advice: str) -> None:
     markdown = (await diagnose('2026-11-26 10:00:00 ERROR build failed: compilation error in module core.\n'
-                               'Try: run with --stacktrace option to get the stack trace.\n')).markdown
+                               f'{advice}\n')).markdown
     assert 'What the message says to do' not in markdown
 
 
@@ -421,7 +436,71 @@ async def test_a_privileged_port_is_one_below_1024() -> None:
     ("2026-11-26 10:00:00 ERROR ui: plugin 'fancy-theme' could not be loaded: missing manifest\n",
      'authentication method'),
     ('2026-11-26 10:00:00 ERROR init: worker@.service: invalid unit name\n', 'without a unit'),
+    ('2026-11-26 10:00:00 ERROR report: dateutil.parser._parser.ParserError: String does not contain a date: "soon"\n',
+     'cannot be parsed'),
 ])
 async def test_a_class_named_by_a_narrow_message_keeps_to_it(log: str, not_named: str) -> None:
     markdown = (await diagnose(log)).markdown
     assert markdown.startswith('## Summary\n**') and not_named not in markdown.split('\n')[1]
+
+
+async def test_a_host_that_does_not_resolve_is_no_missing_record_unless_the_message_says_so() -> None:
+    vague = await diagnose('2026-11-26 10:00:00 ERROR fetch: curl: (6) Could not resolve host: mirror.example.net\n')
+    assert vague.signature_id == 'dns-lookup-failed'
+    assert 'Confidence: **medium**' in vague.markdown
+    assert 'NXDOMAIN' not in vague.markdown.split('## Fix')[0]
+    assert 'A container cannot' not in vague.markdown and 'daemon.json' not in vague.markdown
+    told = await diagnose('2026-11-26 10:00:00 ERROR fetch: getaddrinfo ENOTFOUND mirror.example.net\n')
+    assert told.signature_id == 'dns-name-not-found'
+
+
+async def test_the_container_resolver_is_blamed_only_with_container_evidence() -> None:
+    line = '2026-11-26 10:00:00 ERROR setup: curl: (6) Could not resolve host: pkgs.example.org\n'
+    plain = await diagnose(line)
+    composed = await diagnose('Creating shop_web_1 ... done\n' + line)
+    assert plain.signature_id == 'dns-lookup-failed'
+    assert composed.signature_id == 'container-dns'
+    assert '**A container cannot resolve pkgs.example.org**' in composed.markdown
+    assert 'Confidence: **medium**' in composed.markdown
+    assert '/etc/docker/daemon.json' in composed.markdown and 'daemon.json' not in plain.markdown
+
+
+@pytest.mark.parametrize('host', ['db', 'orders.default.svc'])
+async def test_a_name_the_containers_own_network_gives_is_not_the_runtime_s_resolver(host: str) -> None:
+    diagnosis = await diagnose(f'web-1  | 2026-11-26 10:00:00 ERROR curl: (6) Could not resolve host: {host}\n')
+    assert diagnosis.signature_id == 'dns-lookup-failed'
+    assert 'service name' in diagnosis.markdown
+
+
+async def test_a_start_limit_is_the_cause_of_the_failed_start_after_it() -> None:
+    markdown = (await diagnose(
+        'Nov 26 10:00:00 edge-3 systemd[1]: meterd.service: Scheduled restart job, restart counter is at 5.\n'
+        'Nov 26 10:00:00 edge-3 systemd[1]: meterd.service: Start request repeated too quickly.\n'
+        'Nov 26 10:00:00 edge-3 systemd[1]: Failed to start Meter daemon.\n'
+    )).markdown
+    assert markdown.startswith('## Summary\n**systemd stopped restarting meterd.service')
+    assert 'reports a consequence' in markdown and 'RestartSec=' in markdown
+
+
+async def test_a_service_s_own_error_comes_before_its_start_limit() -> None:
+    diagnosis = await diagnose(
+        "Nov 26 10:00:00 edge-3 meterd[71]: PermissionError: [Errno 13] Permission denied: '/dev/ttyMTR0'\n"
+        'Nov 26 10:00:00 edge-3 systemd[1]: meterd.service: Start request repeated too quickly.\n'
+        'Nov 26 10:00:00 edge-3 systemd[1]: Failed to start Meter daemon.\n'
+    )
+    assert diagnosis.signature_id == 'permission-denied'
+    assert '/dev/ttyMTR0' in diagnosis.markdown.split('\n')[1]
+
+
+@pytest.mark.parametrize('log', [
+    'Another process is holding the package lock; waiting for it to finish...\n'
+    '  The other application is: pkgtool\n'
+    '    State  : Stopped, pid: 4411\n',
+    '2026-11-26 10:00:00 INFO store: waiting for the store lock, which is held by process 4411 (pkgtool)\n',
+])
+async def test_waiting_for_a_lock_names_the_holder_and_how_to_tell_stuck_from_busy(log: str) -> None:
+    diagnosis = await diagnose(log)
+    assert diagnosis.signature_id == 'lock-wait'
+    assert '**Waiting for a lock that pkgtool holds**' in diagnosis.markdown
+    assert 'ps -o pid,etime,stat,cmd -p 4411' in diagnosis.markdown and 'it is stuck' in diagnosis.markdown
+    assert 'No errors' not in diagnosis.markdown
