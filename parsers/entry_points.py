@@ -9,7 +9,7 @@ from parsers.engine import Engine, EventSink, Progress
 from parsers.excerpts import keep_excerpts
 from parsers.model import Analysis
 from parsers.parallel import analyze_parallel, plan
-from parsers.reader import ReadLimits, ReadStats, iter_batches
+from parsers.reader import ReadLimits, ReadStats, iter_batches, numbered_batches
 
 
 def analyze_stream(stream: BinaryIO, limits: ReadLimits | None = None, *, progress: Progress | None = None,
@@ -24,7 +24,8 @@ def analyze_stream(stream: BinaryIO, limits: ReadLimits | None = None, *, progre
     analysis = _analyze(stream, limits, progress, on_event)
     if start is not None:
         stream.seek(start)
-        keep_excerpts(analysis.groups, iter_batches(stream, limits), limits)
+        cut = analysis.truncated_lines > 0
+        keep_excerpts(analysis.groups, lambda wanted: numbered_batches(stream, limits, wanted, lines_cut=cut), limits)
     return analysis
 
 
@@ -49,5 +50,5 @@ def analyze_lines(lines: Iterable[str], limits: ReadLimits | None = None) -> Ana
     engine = Engine(limits, None)
     engine.feed(batch)
     analysis = engine.result(ReadStats())
-    keep_excerpts(analysis.groups, [batch], limits)
+    keep_excerpts(analysis.groups, lambda wanted: [(1, batch)], limits)
     return analysis

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from parsers.model import Excerpt, Group, first_occurrence
@@ -26,15 +26,19 @@ class _Window:
     lines: list[str] = field(default_factory=list)
 
 
-def keep_excerpts(groups: list[Group], batches: Iterable[list[str]], limits: ReadLimits) -> None:
-    """Fill each group's excerpts from a second read of the log (`batches` from its first line on)."""
+# The log read again from its first line: batches of lines, each with the number of its first line, at least those
+# the callable given accepts (by their first and last line number).
+Reread = Callable[[Callable[[int, int], bool]], Iterable[tuple[int, list[str]]]]
+
+
+def keep_excerpts(groups: list[Group], reread: Reread, limits: ReadLimits) -> None:
+    """Fill each group's excerpts from a second read of the log."""
     windows = sorted(_chosen_windows(groups, limits), key=lambda window: window.start)
     waiting = iter(windows)
     upcoming = next(waiting, None)
     open_windows: list[_Window] = []
-    last = 0  # the number of the last line read
-    for batch in batches:
-        first, last = last + 1, last + len(batch)
+    for first, batch in reread(_Covered.of(windows).meets):
+        last = first + len(batch) - 1
         while upcoming is not None and upcoming.start <= last:
             open_windows.append(upcoming)
             upcoming = next(waiting, None)
@@ -93,6 +97,18 @@ class _Covered:
     def __init__(self) -> None:
         self.starts: list[int] = []
         self.ends: list[int] = []
+
+    @classmethod
+    def of(cls, windows: list[_Window]) -> _Covered:
+        covered = cls()
+        for window in windows:
+            covered.add(window.start, window.end)
+        return covered
+
+    def meets(self, start: int, end: int) -> bool:
+        """Whether a range holds any of the lines start..end."""
+        index = bisect_left(self.ends, start)
+        return index < len(self.starts) and self.starts[index] <= end
 
     def new_lines(self, start: int, end: int) -> int:
         """How many of the lines start..end no range holds yet."""

@@ -11,7 +11,7 @@ import re
 import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import IO, Protocol, cast
+from typing import IO, BinaryIO, Protocol, cast
 
 from parsers.file_kind import binary_kind
 
@@ -119,6 +119,43 @@ def iter_batches(
     if pending:
         # What follows an over-long line may hold complete lines; a final LF ends the last line, not a new one.
         yield _clean_batch(pending.removesuffix('\n'), limits, stats)
+
+
+def numbered_batches(stream: BinaryIO, limits: ReadLimits, wanted: Callable[[int, int], bool], *,
+                     lines_cut: bool) -> Iterator[tuple[int, list[str]]]:
+    """The batches of a seekable stream read again, as iter_batches reads them, each with the number of its first
+    line: at least those whose lines from first to last `wanted` accepts.
+
+    The lines of plain UTF-8 that nobody wants are counted in the bytes, not decoded: a newline byte ends a line
+    and any partial character before it, so a run of whole lines decodes the same alone. `lines_cut` says the first
+    read cut a line too long to keep; its pieces depend on where the chunks fell, so such a log is read as before.
+    """
+    start = stream.tell()
+    head = stream.read(CHUNK_SIZE)
+    if lines_cut or is_compressed(head) or detect_encoding(head) != 'utf-8':
+        stream.seek(start)
+        first = 1
+        for batch in iter_batches(stream, limits):
+            if wanted(first, first + len(batch) - 1):
+                yield first, batch
+            first += len(batch)
+        return
+    stats = ReadStats()
+    first, pending, chunk = 1, b'', head
+    while chunk:
+        data = pending + chunk if pending else chunk
+        cut = data.rfind(b'\n')
+        if cut < 0:
+            pending = data
+        else:
+            lines, pending = data[:cut], data[cut + 1:]
+            count = lines.count(b'\n') + 1
+            if wanted(first, first + count - 1):
+                yield first, _clean_batch(lines.decode('utf-8', 'replace'), limits, stats)
+            first += count
+        chunk = stream.read(CHUNK_SIZE)
+    if pending and wanted(first, first):
+        yield first, _clean_batch(pending.decode('utf-8', 'replace'), limits, stats)
 
 
 def iter_lines(stream: ByteSource, limits: ReadLimits | None = None, stats: ReadStats | None = None) -> Iterator[str]:

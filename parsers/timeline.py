@@ -135,7 +135,10 @@ class Timeline:
         for _, second, row in moments:
             place = int(second // slice_step) - first_slice
             for group_id, count in row.groups.items():
-                group_activity.setdefault(group_id, [0] * slices)[place] += count
+                counts = group_activity.get(group_id)
+                if counts is None:  # not setdefault: that would build a list for every row a group has
+                    counts = group_activity[group_id] = [0] * slices
+                counts[place] += count
         return Times(
             buckets=[Bucket(datetime.fromtimestamp(index * step, UTC),
                             {_NAMES[place] or 'NONE': count for place, count in enumerate(counts) if count})

@@ -22,9 +22,12 @@ _chain = re.compile(r'"[^"]*" |(?:[^\s,]+, )+').match
 # A path segment with a digit in it is an id (/orders/1842, /u/5f3a9c): the route keeps its place, not its value.
 _ID_SEGMENT = re.compile(r'/[^/\d]*+\d[^/]*+')
 _ids = _ID_SEGMENT.sub
-# Paths seen with their route: health checks and assets repeat. Bounded, and the same for every log.
+# Paths seen with their route, by the path's shape: its text with every ASCII digit as 0 (bytes, which translate
+# fast). A route depends only on which segments hold a digit, so /orders/1842 and /orders/2291 share one entry and
+# the ids in most paths cost one lookup, not a substitution. Bounded, and the same for every log.
 MAX_ROUTES = 50_000
-_routes: dict[str, str] = {}
+_routes: dict[bytes, str] = {}
+_DIGITS_AS_ZERO = bytes.maketrans(b'123456789', b'000000000')
 _LEVEL_OF_STATUS = {digit: level_of_status(digit) for digit in '0123456789'}
 
 
@@ -38,11 +41,12 @@ def parse(line: str) -> Record | None:
     ts, method, path, status = found.groups()
     if method is None:
         return ts, _LEVEL_OF_STATUS[status[0]], None, f'- - {status}'
-    route = _routes.get(path)
+    shape = path.encode('utf-8', 'surrogatepass').translate(_DIGITS_AS_ZERO)
+    route = _routes.get(shape)
     if route is None:
         route = _ids('/<*>', path)
         if len(_routes) < MAX_ROUTES:
-            _routes[path] = route
+            _routes[shape] = route
     return ts, _LEVEL_OF_STATUS[status[0]], None, f'{method} {route} {status}'
 
 

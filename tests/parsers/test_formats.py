@@ -3,7 +3,7 @@ from datetime import UTC, datetime
 import pytest
 
 from parsers import analyze_lines
-from parsers.formats import CONTINUES, FORMATS, Format, detect, logfmt
+from parsers.formats import CONTINUES, FORMATS, Format, access, detect, logfmt
 from parsers.formats.generic import learn
 from parsers.levels import LEVEL_OF
 
@@ -166,3 +166,20 @@ def test_an_address_in_a_learned_column_is_no_level_word() -> None:
     assert record is not None
     assert record[1] == ''
     assert 'GET http://example.com/p1 alice' in record[3]
+
+
+def test_an_access_route_keeps_each_segment_without_a_digit_and_stars_each_with_one() -> None:
+    # Routes are remembered by the path with its digits as 0: paths that differ only in their digits share one,
+    # while a path without the id, or with letters where another has digits, keeps its own.
+    def route(path: str) -> str:
+        record = access.parse(f'10.0.0.1 - - [26/Nov/2026:09:14:02 +0000] "GET {path} HTTP/1.1" 200 5')
+        assert record is not None
+        return record[3].split(' ')[1]
+
+    assert route('/orders/1842/items') == '/orders/<*>/items'
+    assert route('/orders/2291/items') == '/orders/<*>/items'
+    assert route('/orders/') == '/orders/'
+    assert route('/orders/5') == '/orders/<*>'
+    assert route('/app.9f/x') == '/<*>/x'
+    assert route('/app.ff/x') == '/app.ff/x'
+    assert route('/v\u0663/x') == '/<*>/x'  # an Arabic-Indic digit is a digit too

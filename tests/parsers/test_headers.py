@@ -367,6 +367,18 @@ def test_a_slash_date_with_a_first_number_above_12_is_day_first() -> None:
     assert parse_timestamp('25/03/2024 09:15:10', 2020) == datetime(2024, 3, 25, 9, 15, 10)
 
 
+def test_times_of_one_shape_are_each_read_by_their_own_digits() -> None:
+    # The pattern that reads a shape is found once; each time's values (a slash date's order, a month that does
+    # not exist, an epoch out of range) still decide what it reads as.
+    assert parse_timestamp('03/04/2024 09:15:10', 2020) == datetime(2024, 3, 4, 9, 15, 10)
+    assert parse_timestamp('25/04/2024 09:15:10', 2020) == datetime(2024, 4, 25, 9, 15, 10)
+    assert parse_timestamp('2024-13-04 09:15:10', 2020) is None
+    assert parse_timestamp('2024-12-04 09:15:10', 2020) == datetime(2024, 12, 4, 9, 15, 10)
+    assert parse_timestamp('abc 99', 2020) is None
+    assert parse_timestamp('xyz 12', 2020) is None
+    assert parse_timestamp('1764148442', 2020) == datetime(2025, 11, 26, 9, 14, 2, tzinfo=UTC)
+
+
 def test_a_dotted_class_after_the_level_and_the_thread_is_the_component() -> None:
     sources = ('org.apache.catalina.startup.Catalina.load', 'org.apache.catalina.core.StandardService.startInternal')
     lines = [f'28-Nov-2017 14:11:{n:02d}.101 {"SEVERE" if n % 3 == 0 else "INFO"} [main] {sources[n % 2]} step {n} done'

@@ -6,7 +6,15 @@ from collections.abc import Callable
 
 import pytest
 
-from parsers.reader import TRUNCATION_MARKER, InputError, ReadLimits, ReadStats, iter_lines
+from parsers.reader import (
+    CHUNK_SIZE,
+    TRUNCATION_MARKER,
+    InputError,
+    ReadLimits,
+    ReadStats,
+    iter_lines,
+    numbered_batches,
+)
 from tests.upload_samples import LOG, elf_program, pdf_document, png_image, tar_of_logs, zip_of_logs
 
 
@@ -75,3 +83,23 @@ def test_compressed_logs_are_still_read(compress: Callable[[bytes], bytes]) -> N
                                   b'PK\tstarted\n', b'\x1b[31mERROR\x1b[0m colours are text\n'])
 def test_text_that_starts_like_a_signature_is_still_a_log(text: bytes) -> None:
     assert len(lines_of(text)) == 1
+
+
+@pytest.mark.parametrize(('data', 'skips'), [
+    # A character cut by the chunk boundary, CRLF, NUL, colour, bad bytes before a newline, no final newline.
+    ((b'x' * 99 + b'\n') * (CHUNK_SIZE // 100) + b'y' * (CHUNK_SIZE % 100 - 1) + '\u00e9t\u00e9\r\n'.encode()
+     + b'tw\x00o\n\x1b[31mred\x1b[0m\nbad \xe2\x82\nlast\r', True),
+    (b'a\n\n' * (CHUNK_SIZE // 2) + b'end \xf0\x9f', True),
+    (b'\xef\xbb\xbfone\ntwo\n', False),
+    (gzip.compress(b'one\ntwo\n' * 1000), False),
+], ids=['plain', 'blank-lines', 'bom', 'gzip'])
+def test_a_reread_numbers_the_lines_as_the_first_read_did_and_skips_what_nobody_wants(data: bytes, skips: bool) -> None:
+    lines = lines_of(data)
+    everything = numbered_batches(io.BytesIO(data), ReadLimits(), lambda first, last: True, lines_cut=False)
+    assert [line for _, batch in everything for line in batch] == lines
+    wanted = {1, len(lines) // 2, len(lines)}
+    some = numbered_batches(io.BytesIO(data), ReadLimits(), lambda first, last: any(first <= n <= last for n in wanted),
+                            lines_cut=False)
+    seen = {first + index: line for first, batch in some for index, line in enumerate(batch)}
+    assert all(seen[n] == lines[n - 1] for n in wanted)
+    assert (len(seen) < len(lines)) == skips
