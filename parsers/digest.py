@@ -91,16 +91,18 @@ def build_digest(
     out.add(_overview(analysis, transform), force=True)
     event_truncated = False
     candidates = [candidate for candidate in top_incidents(analysis) if group is None or candidate.id != group.id]
+    candidates = candidates[:TOP_CANDIDATES]
+    needs = [_rough_tokens(candidate) for candidate in candidates]
+    share = max(int(budget * CANDIDATE_SHARE), _level(needs, int(budget * CANDIDATES_SHARE)))
     if group is not None:
         # The chosen event may take what the other candidates will not need, and at least its share.
-        others = sum(min(_rough_tokens(candidate), int(budget * CANDIDATE_SHARE))
-                     for candidate in candidates[:TOP_CANDIDATES])
+        others = sum(min(need, share) for need in needs)
         room = max(int(budget * CHOSEN_SHARE), out.left - others - int(budget * COMMON_SHARE))
         event_truncated = _chosen(out, group, transform, min(room, out.left))
     room = out.left - int(budget * (1 - CHOSEN_SHARE - CANDIDATES_SHARE))
     title = '=== OTHER INCIDENT CANDIDATES (most incident-like first, with why) ==='
-    for candidate in candidates[:TOP_CANDIDATES]:
-        block = _candidate(candidate, transform, min(int(budget * CANDIDATE_SHARE), room))
+    for candidate in candidates:
+        block = _candidate(candidate, transform, min(share, room))
         if block and out.add([title, *block] if title else block, group=candidate):
             room -= _tokens(block)
             title = ''
@@ -171,6 +173,18 @@ def _chosen(out: _Sections, group: Group, transform: Transform, room: int) -> bo
     block = head[:-1] + ([context_head, *fitted_context] if fitted_context else []) + head[-1:] + fitted_event
     out.add(block, group=group, force=True)
     return fitted_event != event
+
+
+def _level(needs: Sequence[int], pool: int) -> int:
+    """The most each may take so that together they take at most `pool`: what the small ones leave of an equal share
+    goes to the bigger ones (all of `pool` when every need fits)."""
+    left, count = pool, len(needs)
+    for need in sorted(needs):
+        if need > left // count:
+            return left // count
+        left -= need
+        count -= 1
+    return pool
 
 
 def _rough_tokens(group: Group) -> int:
