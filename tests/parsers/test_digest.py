@@ -198,3 +198,13 @@ def test_a_long_candidate_takes_the_room_the_one_line_candidates_leave(big_event
         assert 'left out to fit the token budget' not in text
     assert all(f'ERROR request {n} failed' in text for n in range(6))
     assert digest.tokens <= 12_000
+
+
+def test_the_room_a_long_candidate_gets_is_not_spent_on_the_context_of_one_line_candidates() -> None:
+    analysis = _candidates_log(1)
+    for group in analysis.groups[2:]:
+        group.context_before = [f'context {group.id}.{k} ' + 'word ' * 120 for k in range(5)]
+    text = build_digest(analysis, analysis.groups[0], budget=12_000).text
+    assert 'package group 0 requires libfoo 2.6 but version 2.1 is installed' in text
+    for group in analysis.groups[2:]:
+        assert sum(f'context {group.id}.{k} ' in text for k in range(5)) <= 2
