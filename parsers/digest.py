@@ -29,6 +29,8 @@ TEMPLATE_CHARS = 500
 # together, each of them, and what is kept back for the most frequent groups at the end.
 CHOSEN_SHARE, CONTEXT_SHARE = 0.4, 0.25
 CANDIDATES_SHARE, CANDIDATE_SHARE = 0.3, 0.035
+# The most a long candidate may take of what the one-line candidates leave: more would starve the further candidates.
+LONG_CANDIDATE_SHARE = 0.07
 COMMON_SHARE = 0.08
 TOP_CANDIDATES = 8
 CANDIDATE_CONTEXT_LINES = 5
@@ -91,16 +93,21 @@ def build_digest(
     out.add(_overview(analysis, transform), force=True)
     event_truncated = False
     candidates = [candidate for candidate in top_incidents(analysis) if group is None or candidate.id != group.id]
+    candidates = candidates[:TOP_CANDIDATES]
+    needs = [_rough_tokens(candidate) for candidate in candidates]
+    # Beyond its share, a candidate's event (not its context) may take what the shorter events leave.
+    events = [_rough_event_tokens(candidate) for candidate in candidates]
+    share = min(max(int(budget * CANDIDATE_SHARE), _level(events, int(budget * CANDIDATES_SHARE))),
+                int(budget * LONG_CANDIDATE_SHARE))
     if group is not None:
         # The chosen event may take what the other candidates will not need, and at least its share.
-        others = sum(min(_rough_tokens(candidate), int(budget * CANDIDATE_SHARE))
-                     for candidate in candidates[:TOP_CANDIDATES])
+        others = sum(min(need, share) for need in needs)
         room = max(int(budget * CHOSEN_SHARE), out.left - others - int(budget * COMMON_SHARE))
         event_truncated = _chosen(out, group, transform, min(room, out.left))
     room = out.left - int(budget * (1 - CHOSEN_SHARE - CANDIDATES_SHARE))
     title = '=== OTHER INCIDENT CANDIDATES (most incident-like first, with why) ==='
-    for candidate in candidates[:TOP_CANDIDATES]:
-        block = _candidate(candidate, transform, min(int(budget * CANDIDATE_SHARE), room))
+    for candidate in candidates:
+        block = _candidate(candidate, transform, min(int(budget * CANDIDATE_SHARE), room), min(share, room))
         if block and out.add([title, *block] if title else block, group=candidate):
             room -= _tokens(block)
             title = ''
@@ -173,17 +180,35 @@ def _chosen(out: _Sections, group: Group, transform: Transform, room: int) -> bo
     return fitted_event != event
 
 
+def _level(needs: Sequence[int], pool: int) -> int:
+    """The most each may take so that together they take at most `pool`: what the small ones leave of an equal share
+    goes to the bigger ones (all of `pool` when every need fits)."""
+    left, count = pool, len(needs)
+    for need in sorted(needs):
+        if need > left // count:
+            return left // count
+        left -= need
+        count -= 1
+    return pool
+
+
 def _rough_tokens(group: Group) -> int:
     # Cheaper than counting: what a candidate's block would take, near enough to share out the budget.
-    return 60 + (len(group.example) + sum(map(len, group.context_before[-CANDIDATE_CONTEXT_LINES:]))) // 3
+    return _rough_event_tokens(group) + sum(map(len, group.context_before[-CANDIDATE_CONTEXT_LINES:])) // 3
 
 
-def _candidate(group: Group, transform: Transform, room: int) -> list[str]:
+def _rough_event_tokens(group: Group) -> int:
+    return 60 + len(group.example) // 3
+
+
+def _candidate(group: Group, transform: Transform, room: int, most: int) -> list[str]:
+    """A candidate's block in `room` tokens; a long event may take up to `most` (its context then gives way)."""
     head = _heading('CANDIDATE', group, transform)
     context = _numbered(transform('\n'.join(group.context_before[-CANDIDATE_CONTEXT_LINES:])),
                         group.first_line - min(len(group.context_before), CANDIDATE_CONTEXT_LINES))
+    extra = most - room
     room -= _tokens(head)
-    event = _fit_event(_numbered(transform(group.example), group.first_line), room * 3 // 4)
+    event = _fit_event(_numbered(transform(group.example), group.first_line), room * 3 // 4 + extra)
     if not event:
         return []
     return head + _fit_end(context, room - _tokens(event)) + event

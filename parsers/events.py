@@ -13,6 +13,7 @@ from parsers import wrappers
 from parsers.crashes import CHAINED, CONTINUATION, FRAME, TRACEBACK, crash_start_level, opens_error
 from parsers.formats import CONTINUES, Format, Record, detect, plain
 from parsers.formats.generic import opening_record
+from parsers.incidents import CAUSE_WORDS, ERROR_WORDS
 from parsers.levels import infer_level
 
 SAMPLE_LINES = 400
@@ -89,6 +90,10 @@ class EventReader:
         self.unshaped_at = 0
         # The last line that opened an event by its timestamp alone.
         self.time_opened_at = 0
+        # The last line that turned a one-line event into a longer one, and the first line of the last event that
+        # got indented lines while the log showed none lately: another program's output glued to a record, maybe.
+        self.continued_at = 0
+        self.glued_first = 0
         # The batch being read, the number of its first line and the lines read before it that `recent` held.
         self.batch: list[str] = []
         self.batch_first = 1
@@ -115,6 +120,7 @@ class EventReader:
         line_no = self.line_no
         event = self.event
         max_lines = self.max_lines
+        glued = self.glued_first
         run: list[Record] = []
         run_first, run_fmt = 0, fmt
         for line in batch:
@@ -123,8 +129,10 @@ class EventReader:
             record = parse(line)
             if record is None:
                 head = line[:1]
-                if (head == '\t' or head == ' ') and event is not None and event.lines is not None:
-                    # An indented line (a stack frame) only ever continues the event being read.
+                if ((head == '\t' or head == ' ') and event is not None and event.lines is not None
+                        and event.first != glued):
+                    # An indented line (a stack frame) continues the event being read, unless that event is a record
+                    # with lines glued to it that may be another program's output (see _record_elsewhere).
                     event.last = line_no
                     if len(event.lines) < max_lines:
                         event.lines.append(line)
@@ -154,6 +162,7 @@ class EventReader:
             self.line_no, self.event = line_no, event
             self._other(line, record)
             event = self.event
+            glued = self.glued_first
             if self.fmt is not fmt:
                 fmt = self.fmt
                 parse = _never if fmt is plain.FORMAT else fmt.parse
@@ -251,6 +260,10 @@ class EventReader:
         if event is not None and _indented_error(line) and event.lines is None:
             # An error indented under a one-line event: its own crash unless the log indents such lines lately.
             return self._unshaped(line, event)
+        if event is not None and event.first == self.glued_first and _indented_failure(line):
+            # Indented lines glued to a record while the log showed none lately: from the first that names an error,
+            # a failure or a cause on, they are another program's output (a build's), an event of their own.
+            return plain.FORMAT.parse(line) or (None, '', None, line), plain.FORMAT
         if event is not None and CONTINUATION.match(line):
             return None
         for index, fmt in enumerate(self.ranked):
@@ -297,7 +310,7 @@ class EventReader:
         """Another format read this line: it is current now, tried early, and remembered for lines like it. Its
         first lines may continue its events with lines of any shape, as at the start of the log."""
         self.fmt = fmt
-        self.unshaped_at = self.line_no
+        self.unshaped_at = self.continued_at = self.line_no
         if index:
             self.ranked.insert(0, self.ranked.pop(index))
         if len(self.by_prefix) < MAX_PREFIXES:
@@ -312,6 +325,10 @@ class EventReader:
         event.last = self.line_no
         lines = event.lines
         if lines is None:
+            if (line[:1] in (' ', '\t') and self.line_no - self.continued_at > STRAY_AFTER
+                    and not event.message.rstrip().endswith(':')):
+                self.glued_first = event.first
+            self.continued_at = self.line_no
             recent = list(self.recent)
             # The header and this line are already in `recent`: the context is what came before them.
             event.context = recent[:-2]
@@ -340,6 +357,13 @@ def _indented_error(line: str) -> bool:
     """An indented line that opens with an error (`Error: ...`, `java.io.IOException: ...`, a crash opening)."""
     text = line.lstrip()
     return text != line and opens_error(text)
+
+
+def _indented_failure(line: str) -> bool:
+    """An indented line that opens with an error or holds words of a failure or a cause."""
+    text = line.lstrip()
+    return text != line and (opens_error(text) or ERROR_WORDS.search(text) is not None
+                             or CAUSE_WORDS.search(text) is not None)
 
 
 def _traceback_continues(event: Event) -> bool:

@@ -23,13 +23,14 @@ CAUSE_WORDS = re.compile(
     r"\b(?:refused|denied|cannot|can't|could not|couldn't|unable to|failed to|no space|too many open files"
     r'|out of memory|oom|permission|ownership|owned by|timed out|timeout|not found|no such|invalid'
     r'|corrupt(?:ed|ion)?|mismatch'
-    r'|locked|deadlock|lock ?file|(?:get|acquire|obtain|hold|holds|held) (?:the |a )?(?:\w+ )?lock'
+    r'|locked|deadlock|lock ?file|(?:get|acquire|obtain|hold|holds|holding|held) (?:the |a )?(?:\w+ )?lock'
     r'|unreachable|reset by peer|killed|exhausted|exceeded|too (?:low|small|large|many|old|new)'
     r'|not (?:allowed|permitted|supported|writable|configured|specified|recognized|compatible)'
     r'|incompatible|expired|already in use|segmentation fault|aborted|unknown (?:host|directive|option)'
-    r'|missing|no route to host|exec format error|read-only file system|disk full|quota|(?:does|did) not exist'
+    r'|missing|no route to host|exec format error|read-only file system|disk full|quota'
+    r'|(?:does|did) not (?:exist|match|satisfy)'
     r"|doesn't exist|bad (?:file|format|magic|header|checksum)|malformed|truncated|checksum"
-    r'|(?:different|wrong|unsupported|newer|older) (?:\S+ )?version)\b',
+    r'|(?:different|wrong|unsupported|newer|older) (?:\S+ )?version|wrong (?:\S+ )?(?:class|architecture))\b',
     re.IGNORECASE,
 )
 # Words of a failure in a group whose level does not say so (none written, or a record another program's output

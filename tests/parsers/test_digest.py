@@ -166,3 +166,45 @@ def test_the_deep_root_cause_of_a_long_event_is_kept() -> None:
     assert '    294 | Caused by: java.net.ConnectException: Connection refused' in text
     assert '    254 | \tat org.example.Factory0.create(Factory0.java:0)' in text  # the frame under the cause
     assert 'line(s) of this event left out to fit the token budget' in text
+
+
+def _candidates_log(big_events: int) -> Analysis:
+    """A chosen fatal error, six one-line errors and `big_events` errors of 14 long lines, the last line of each the
+    one that says why, in a log of routine lines."""
+    chosen = Group(id=1, template='fatal: out of memory', level='FATAL', count=1, first_line=10,
+                   example='FATAL out of memory', incident_score=9.0, incident_reasons={'severity': 'logged at FATAL'})
+    small = [Group(id=10 + n, template=f'error {n}', level='ERROR', count=1, first_line=100 + n,
+                   example=f'ERROR request {n} failed', incident_score=6.0,
+                   incident_reasons={'severity': 'logged at ERROR'}) for n in range(6)]
+    big = []
+    for n in range(big_events):
+        lines = [f'  step {k} of package group {n}: resolving the dependency tree of module number {k} again'
+                 for k in range(13)]
+        big.append(Group(id=2 + n, template=f'install {n} failed', level='ERROR', count=1, first_line=1_000 * (n + 1),
+                         example='\n'.join([f'ERROR install {n} failed', *lines[:-1],
+                                            f'  package group {n} requires libfoo 2.6 but version 2.1 is installed']),
+                         incident_score=8.0 - n, incident_reasons={'severity': 'logged at ERROR'}))
+    groups = [chosen, *big, *small]
+    return Analysis(lines=20_000, events=20_000, level_counts={'ERROR': 8, 'FATAL': 1}, formats={}, groups=groups)
+
+
+@pytest.mark.parametrize('big_events', [1, 2])
+def test_a_long_candidate_takes_the_room_the_one_line_candidates_leave(big_events: int) -> None:
+    analysis = _candidates_log(big_events)
+    digest = build_digest(analysis, analysis.groups[0], budget=12_000)
+    text = digest.text
+    for n in range(big_events):
+        assert f'package group {n} requires libfoo 2.6 but version 2.1 is installed' in text
+        assert 'left out to fit the token budget' not in text
+    assert all(f'ERROR request {n} failed' in text for n in range(6))
+    assert digest.tokens <= 12_000
+
+
+def test_the_room_a_long_candidate_gets_is_not_spent_on_the_context_of_one_line_candidates() -> None:
+    analysis = _candidates_log(1)
+    for group in analysis.groups[2:]:
+        group.context_before = [f'context {group.id}.{k} ' + 'word ' * 120 for k in range(5)]
+    text = build_digest(analysis, analysis.groups[0], budget=12_000).text
+    assert 'package group 0 requires libfoo 2.6 but version 2.1 is installed' in text
+    for group in analysis.groups[2:]:
+        assert sum(f'context {group.id}.{k} ' in text for k in range(5)) <= 2

@@ -392,6 +392,33 @@ def test_indented_lines_that_open_no_error_still_continue_a_one_line_record() ->
     assert _event_of(rows, 250) == [250, 251, 252]
 
 
+def test_a_builds_indented_output_glued_to_a_record_after_a_long_run_is_its_own_event_from_its_first_error() -> None:
+    _, rows = _late(['      running build_ext', "      error: command 'cc' failed: No such file or directory",
+                     '      [end of output]', '', '  note: the error comes from a subprocess'])
+    assert _event_of(rows, 250) == [250, 251]
+    assert _event_of(rows, 252) == [252, 253, 254, 255]
+    assert rows[252][2] == 'ERROR'
+    assert _event_of(rows, 256) == [256]
+
+
+def test_indented_lines_glued_to_a_record_after_a_long_run_split_at_the_first_worded_like_a_cause() -> None:
+    _, rows = _late(['  Problem 1', '    - acme/util is locked to version 1.2.0', '    - acme/util requires php 8.1',
+                     '  Problem 2'])
+    assert _event_of(rows, 250) == [250, 251]
+    assert _event_of(rows, 252) == [252, 253, 254]
+
+
+def test_a_log_whose_records_carry_indented_details_keeps_failed_ones_in_their_records() -> None:
+    lines = []
+    for n, line in enumerate(_routine(300)):
+        lines.append(line)
+        if n % 20 == 19:
+            lines += ['    step: checkout', f'    step: deploy failed with status {n}']
+    _, rows = analyze('\n'.join(lines))
+    last = len(lines)
+    assert _event_of(rows, last) == [last - 2, last - 1, last]
+
+
 def test_unshaped_lines_after_a_new_kind_of_line_continue_its_events_as_at_the_start_of_a_log() -> None:
     lines = [*_routine(300), '[2017-04-04 11:16:34 +0200] warning/PluginNotificationTask: notify failed',
              '/usr/bin/printf: write error: Broken pipe']

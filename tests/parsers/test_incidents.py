@@ -1,6 +1,9 @@
 from collections.abc import Iterator
 
+import pytest
+
 from parsers import Analysis, Group, analyze_lines, rank, shows_failure, top_incidents
+from parsers.incidents import CAUSE_WORDS
 
 
 def _service_log(lines: int = 5_000) -> Iterator[str]:
@@ -95,3 +98,15 @@ def test_a_warning_is_a_candidate_but_shows_a_failure_only_in_its_words() -> Non
     assert shown == {'cache is cold, warming up': False, 'disk: write to <*> failed: No space left on device': True}
     crash = top_incidents(analyze_lines(["terminate called after throwing an instance of 'std::bad_alloc'"]))
     assert [shows_failure(group) for group in crash] == [True]
+
+
+@pytest.mark.parametrize(('message', 'words'), [
+    ('Another app is currently holding the yum lock; waiting for it to exit...', ['holding the yum lock']),
+    ('./libsample.so: wrong ELF class: ELFCLASS32', ['wrong elf class']),
+    ('the package requires php ^8.1 but your php version (8.0.30) does not satisfy that requirement',
+     ['does not satisfy']),
+    ('found plugin-api[2.1.0] but it does not match the constraint', ['does not match']),
+])
+def test_a_held_lock_a_wrong_binary_class_and_an_unmet_constraint_are_worded_like_causes(message: str,
+                                                                                        words: list[str]) -> None:
+    assert [word.lower() for word in CAUSE_WORDS.findall(message)] == words
