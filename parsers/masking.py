@@ -20,7 +20,8 @@ _VARIABLE = re.compile(
     r'\b[a-zA-Z][a-zA-Z0-9+.-]{0,15}://[^\s"\'<>]*'  # URL (bounded scheme: no quadratic scan)
     # base64 with its padding: 16 characters or more, a digit among them, `=` or `==` at the end of the piece
     r'|(?:^|(?<=[' + _CUT + r']))(?=[\w+/-]{16,}={1,2}(?:[^\w+/=-]|$))[A-Za-z+/_-]*+\d[\w+/-]*+={1,2}'
-    r'|(?<==)(?:[^' + _CUT + r']|\([^\s()]*\)|\{[^\s{}]*\}|\[[^\s\[\]]*\])++'  # the value of key=value
+    # the value of key=value; not a word opened by `=` (`=CRASH REPORT====`), a banner's mark rather than a key's value
+    r'|(?<=\S=)(?:[^' + _CUT + r']|\([^\s()]*\)|\{[^\s{}]*\}|\[[^\s\[\]]*\])++'
     # A piece holding a digit (`/10.0.0.1:80` too): it starts after a cut or at the start, scanned once.
     r'|(?:^|(?<=[' + _CUT + r']))[^' + _CUT + r'\d]*+\d[^' + _CUT + r']*+'
     r'|(?<![\w/.~\\])(?:~|\.{1,2})?(?:/[^' + _CUT + r'/]+){2,}/?'  # absolute or relative path of 2+ parts

@@ -24,6 +24,7 @@ from parsers.templates import MAX_PER_BUCKET, TemplateMiner
         ('token dGhpcyBpcyBhIHNlY3JldCB2YWx1ZQ1= expired after 12.5s', 'token <*> expired after <*>'),
         ('Callback<0>(0x1f)::listener fired', 'Callback<<*>>(<*>)::listener fired'),
         ('setTotalSteps=1514038530000##7007##548 and 10.0.0.0/24', 'setTotalSteps=<*> and <*>'),
+        ('=ALARM REPORT==== 3-Mar-2024::10:00:01 === a==b', '=ALARM REPORT==== <*> === a==<*>'),
     ],
 )
 def test_a_value_is_one_wildcard(message: str, masked: str) -> None:
