@@ -23,8 +23,8 @@ MIN_TOKENS_FOR_ONE_VALUE = 5
 MAX_PER_BUCKET = 200
 # Words a bracketed prefix of a message (`[Transaction Marker Channel Manager 0]:`) may span.
 MAX_PREFIX_WORDS = 8
-# Keys after which the rest of the message is a statement (SQL) of any length: one value.
-STATEMENT_KEYS = frozenset(f'{word}:' for name in ('statement', 'query', 'sql')
+# Keys after which the rest of the message is a statement (SQL) or a command line of any length: one value.
+STATEMENT_KEYS = frozenset(f'{word}:' for name in ('statement', 'query', 'sql', 'args', 'argv', 'cmdline')
                            for word in (name, name.capitalize(), name.upper()))
 # Words the name of a field in a table of fields may have.
 MAX_FIELD_NAME_WORDS = 3

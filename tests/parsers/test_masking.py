@@ -143,6 +143,8 @@ def test_a_long_piped_value_is_masked_in_linear_time() -> None:
         pytest.param(['duration: 37.1 ms  statement: SELECT d.datname as "Name", pg_get_userbyid(d.datdba)',
                       'duration: 9.4 ms  statement: select * from clients;', 'duration: 9.4 ms  statement:'],
                      'duration: <*> ms statement: <*>', id='a statement after its key is one value'),
+        pytest.param(['spawned 4 args: /usr/bin/worker -d -q 5m -p /run/worker.pid', 'spawned 2 args: /usr/bin/worker -q'],
+                     'spawned <*> args: <*>', id='a command line after its key is one value'),
         pytest.param(['FTP command: Client 10.0.0.1, login', '[anonymous] FTP command: Client 10.0.0.2, login',
                       '[Transaction Marker Manager 0]: [ftp] FTP command: Client 10.0.0.3, login'],
                      'FTP command: Client <*>, login', id='a bracketed prefix says where, not what'),
