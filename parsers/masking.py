@@ -29,10 +29,13 @@ _VARIABLE = re.compile(
     r'|\b[A-Za-z]:\\[^' + _CUT + r']*'  # Windows path
 )
 _sub = _VARIABLE.sub
-# A file name with a common extension (`chrome.exe`, `conf/app.yml`): a value even without a digit. Matched only when
-# a word is first seen by the template miner, which is where a value without a digit splits templates.
-_file_name = re.compile(r'(?:^|(?<=[' + _CUT + r']))(?:[\w.-]++/)*+(?:[\w-]++\.)++(?i:' + _FILE_TYPES
-                        + r')(?=[' + _CUT + r']|$)').sub
+# Common top-level domains, written in lower case as host names are (`System.IO` is a namespace).
+_DOMAINS = 'com|net|org|edu|gov|io|local|lan|internal|localdomain'
+# A file name with a common extension (`chrome.exe`, `conf/app.yml`) or a host name under a common domain
+# (`db1.corp.example.com`): a value even without a digit. Matched only when a word is first seen by the template
+# miner, which is where a value without a digit splits templates.
+_file_name = re.compile(r'(?:^|(?<=[' + _CUT + r']))(?:[\w.-]++/)*+(?:[\w-]++\.)++(?:(?i:' + _FILE_TYPES
+                        + r')|' + _DOMAINS + r')(?=[' + _CUT + r']|$)').sub
 # A media type (`text/html`, `image/svg+xml`): a value of a record even without a digit.
 _media_type = re.compile(r'(?:application|audio|font|image|message|model|multipart|text|video)/[\w.+-]+[;,]?').fullmatch
 # Words joined by commas without a space (`qr,rd,ra`, `TERM,HUP`): a set of flags or options, one value.

@@ -84,6 +84,9 @@ def test_one_unmasked_value_in_a_long_message_does_not_split_its_template_at_any
         # The word before a version in parentheses names what has it; before another value it is a word.
         ('upgraded libfoo (1.2.0-3)', ['upgraded', '<*>', '(<*>)']),
         ('retry setting (2)', ['retry', 'setting', '(<*>)']),
+        # A host name under a common domain is a value without a digit; a namespace in capitals is not a host.
+        ('lease renewed for printer.office.example.com,ok via System.IO',
+         ['lease', 'renewed', 'for', '<*>,ok', 'via', 'System.IO']),
         # Not a list: a sentence with its space after the comma.
         ('done, retrying later', ['done,', 'retrying', 'later']),
     ],
