@@ -38,7 +38,8 @@ _PUNCTUATION = '[](){}<>.,;:!?*'
 # Marks that close a word, with the bracket they close: kept after a wildcard where two words differ but end alike.
 _CLOSING = {')': '(', ']': '[', '}': '{', ',': None, ';': None, ':': None}
 # Words that mark a start or an end of something, whichever their form.
-_BOUNDS = frozenset(('start', 'stop', 'begin', 'end', 'enter', 'exit', 'open', 'close', 'up', 'down'))
+_BOUNDS = frozenset(('start', 'stop', 'begin', 'end', 'enter', 'exit', 'open', 'close', 'up', 'down', 'before',
+                     'after'))
 # A dotted name that opens a message as its subject (`db_cluster.primary: Refreshing state...`): which thing, not
 # what happened to it.
 _dotted_subject = re.compile(r'[A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*)+:').fullmatch
@@ -70,6 +71,8 @@ class TemplateMiner:
         self._by_message: dict[str, Cluster] = {}
         self._masker = TokenMasker(cache_size // 4)
         self._buckets: dict[tuple[int, str], list[Cluster]] = {}
+        # Clusters by their length and their words after the first, as they were made.
+        self._by_rest: dict[tuple[int, str], Cluster] = {}
 
     def add(self, message: str) -> Cluster:
         """The cluster of one message; its template generalizes as different values arrive."""
@@ -123,6 +126,16 @@ class TemplateMiner:
             if best.tokens != tokens:
                 best.tokens = _generalized(best.tokens, tokens)
             return best
+        rest = (count, ' '.join(tokens[1:]))
+        if first != WILDCARD and count + joined_values >= MIN_TOKENS_FOR_ONE_VALUE:
+            # Drain keeps messages apart by their first word; a long one that differs from a template in its first
+            # word alone (`Rude variant of RCU enabled.`, `Tracing variant of ...`) is the same event, unless that
+            # word says what happened or is not a plain word (`save()` names the code that wrote it).
+            other = self._by_rest.get(rest)
+            if (other is not None and first.isalpha() and (other.tokens[0] == WILDCARD or other.tokens[0].isalpha())
+                    and not _other_key(other.tokens[:1], tokens[:1])):
+                other.tokens = _generalized(other.tokens, tokens)
+                return other
         full = len(self.clusters) >= self.max_clusters
         if best is None and len(bucket) >= MAX_PER_BUCKET:
             best = bucket[0]  # each differs in a key: one absorbs it all the same, so that a bucket stays bounded
@@ -138,6 +151,7 @@ class TemplateMiner:
         cluster = Cluster(len(self.clusters), tokens)
         self.clusters.append(cluster)
         bucket.append(cluster)
+        self._by_rest.setdefault(rest, cluster)
         return cluster
 
 

@@ -172,6 +172,9 @@ def test_a_long_piped_value_is_masked_in_linear_time() -> None:
                      'begin: <*>: probing for disks from <*>', id='a path before a colon is not a key'),
         pytest.param(['Starting (kafka.server.ClientQuotaManager)', 'Starting (kafka.coordinator.TransactionManager)'],
                      'Starting <*>', id='a logger in parentheses is a value'),
+        pytest.param(['Quick variant of task queue enabled.', 'Lazy variant of task queue enabled.',
+                      'Eager variant of task queue enabled.'],
+                     '<*> variant of task queue enabled.', id='a long message may differ in its first word'),
     ],
 )
 def test_messages_of_one_event(messages: list[str], template: str) -> None:
@@ -201,6 +204,10 @@ def test_messages_of_one_event(messages: list[str], template: str) -> None:
         pytest.param('* BEGIN * Queueing scan [Caller = backup  Id = 12]',
                      '* END * Queueing scan [Caller = backup  Id = 12]',
                      id='a word that marks a start or an end'),
+        pytest.param('Before merge: pending 4 queued 2', 'After merge: pending 4 queued 2',
+                     id='a first word that marks a start or an end'),
+        pytest.param('loadItems() count = 4, took = 2', 'saveItems() count = 4, took = 2',
+                     id='a first word that names the code'),
     ],
 )
 def test_messages_of_different_events(first: str, second: str) -> None:
