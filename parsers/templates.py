@@ -45,6 +45,8 @@ _BOUNDS = frozenset(('start', 'stop', 'begin', 'end', 'enter', 'exit', 'open', '
 _dotted_subject = re.compile(r'[A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*)+:').fullmatch
 # A name written in camel case (`TrustedInstaller`, `DataSourceNone`): which program or class, a value.
 _camel_name = re.compile(r'[A-Z][a-z]+(?:[A-Z][a-z]*)+[,.;:]?').fullmatch
+# A word in brackets that ends a word (`[status]`, `[<*>][body]:`): a tag that says which kind of message it is.
+_tag = re.compile(r'\[[A-Za-z]+\]:?$').search
 _enclosed_name = re.compile(rf'(?:\[{_NAME}\]|\({_NAME}\))[,:;]?').fullmatch
 
 
@@ -209,7 +211,8 @@ def _without_bracketed_prefix(tokens: list[str]) -> list[str]:
 def _other_key(mine: list[str], theirs: list[str]) -> bool:
     """Whether the two differ in a key (`command:` against `response:`) or in a word that says what happened
     (`sync enabled` against `sync disabled`, `Starting` against `Ending`): that word says which event it is."""
-    return any(one != other and (_is_key(one) or _is_key(other) or _is_deed(one, other))
+    return any(one != other and (_is_key(one) or _is_key(other) or _is_deed(one, other)
+                                 or (_tag(one) is not None and _tag(other) is not None))
                for one, other in zip(mine, theirs, strict=True))
 
 

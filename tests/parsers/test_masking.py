@@ -205,6 +205,8 @@ def test_messages_of_one_event(messages: list[str], template: str) -> None:
         pytest.param('* BEGIN * Queueing scan [Caller = backup  Id = 12]',
                      '* END * Queueing scan [Caller = backup  Id = 12]',
                      id='a word that marks a start or an end'),
+        pytest.param('<<< [rpc][status] POST https://api.example.org/v1/jobs 200',
+                     '<<< [rpc][body] POST https://api.example.org/v1/jobs {"id": 7}', id='a tag in brackets'),
         pytest.param('Before merge: pending 4 queued 2', 'After merge: pending 4 queued 2',
                      id='a first word that marks a start or an end'),
         pytest.param('loadItems() count = 4, took = 2', 'saveItems() count = 4, took = 2',
