@@ -129,10 +129,12 @@ class TemplateMiner:
                 best.tokens = _generalized(best.tokens, tokens)
             return best
         rest = (count, ' '.join(tokens[1:]))
-        if first != WILDCARD and count + joined_values >= MIN_TOKENS_FOR_ONE_VALUE:
+        if first != WILDCARD and (count + joined_values >= MIN_TOKENS_FOR_ONE_VALUE
+                                  or (count > 1 and tokens[-1][-1] == ':')):
             # Drain keeps messages apart by their first word; a long one that differs from a template in its first
-            # word alone (`Rude variant of RCU enabled.`, `Tracing variant of ...`) is the same event, unless that
-            # word says what happened or is not a plain word (`save()` names the code that wrote it).
+            # word alone (`Rude variant of RCU enabled.`, `Tracing variant of ...`) is the same event, and so is a
+            # heading of what follows (`Disk usage:`, `Memory usage:`); unless that word says what happened or is
+            # not a plain word (`save()` names the code that wrote it).
             other = self._by_rest.get(rest)
             if (other is not None and first.isalpha() and (other.tokens[0] == WILDCARD or other.tokens[0].isalpha())
                     and not _other_key(other.tokens[:1], tokens[:1])):

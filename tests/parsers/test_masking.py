@@ -176,6 +176,7 @@ def test_a_long_piped_value_is_masked_in_linear_time() -> None:
         pytest.param(['Quick variant of task queue enabled.', 'Lazy variant of task queue enabled.',
                       'Eager variant of task queue enabled.'],
                      '<*> variant of task queue enabled.', id='a long message may differ in its first word'),
+        pytest.param(['Disk usage:', 'Memory usage:'], '<*> usage:', id='a heading may differ in its first word'),
     ],
 )
 def test_messages_of_one_event(messages: list[str], template: str) -> None:
@@ -207,6 +208,7 @@ def test_messages_of_one_event(messages: list[str], template: str) -> None:
                      id='a word that marks a start or an end'),
         pytest.param('<<< [rpc][status] POST https://api.example.org/v1/jobs 200',
                      '<<< [rpc][body] POST https://api.example.org/v1/jobs {"id": 7}', id='a tag in brackets'),
+        pytest.param('Trace:', 'Platform:', id='a heading of one word'),
         pytest.param('Before merge: pending 4 queued 2', 'After merge: pending 4 queued 2',
                      id='a first word that marks a start or an end'),
         pytest.param('loadItems() count = 4, took = 2', 'saveItems() count = 4, took = 2',
