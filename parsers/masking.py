@@ -20,7 +20,8 @@ _VARIABLE = re.compile(
     r'\b[a-zA-Z][a-zA-Z0-9+.-]{0,15}://[^\s"\'<>]*'  # URL (bounded scheme: no quadratic scan)
     # base64 with its padding: 16 characters or more, a digit among them, `=` or `==` at the end of the piece
     r'|(?:^|(?<=[' + _CUT + r']))(?=[\w+/-]{16,}={1,2}(?:[^\w+/=-]|$))[A-Za-z+/_-]*+\d[\w+/-]*+={1,2}'
-    r'|(?<==)(?:[^' + _CUT + r']|\([^\s()]*\)|\{[^\s{}]*\}|\[[^\s\[\]]*\])++'  # the value of key=value
+    # the value of key=value; not a word opened by `=` (`=CRASH REPORT====`), a banner's mark rather than a key's value
+    r'|(?<=\S=)(?:[^' + _CUT + r']|\([^\s()]*\)|\{[^\s{}]*\}|\[[^\s\[\]]*\])++'
     # A piece holding a digit (`/10.0.0.1:80` too): it starts after a cut or at the start, scanned once.
     r'|(?:^|(?<=[' + _CUT + r']))[^' + _CUT + r'\d]*+\d[^' + _CUT + r']*+'
     r'|(?<![\w/.~\\])(?:~|\.{1,2})?(?:/[^' + _CUT + r'/]+){2,}/?'  # absolute or relative path of 2+ parts
@@ -28,10 +29,13 @@ _VARIABLE = re.compile(
     r'|\b[A-Za-z]:\\[^' + _CUT + r']*'  # Windows path
 )
 _sub = _VARIABLE.sub
-# A file name with a common extension (`chrome.exe`, `conf/app.yml`): a value even without a digit. Matched only when
-# a word is first seen by the template miner, which is where a value without a digit splits templates.
-_file_name = re.compile(r'(?:^|(?<=[' + _CUT + r']))(?:[\w.-]++/)*+(?:[\w-]++\.)++(?i:' + _FILE_TYPES
-                        + r')(?=[' + _CUT + r']|$)').sub
+# Common top-level domains, written in lower case as host names are (`System.IO` is a namespace).
+_DOMAINS = 'com|net|org|edu|gov|io|local|lan|internal|localdomain'
+# A file name with a common extension (`chrome.exe`, `conf/app.yml`) or a host name under a common domain
+# (`db1.corp.example.com`): a value even without a digit. Matched only when a word is first seen by the template
+# miner, which is where a value without a digit splits templates.
+_file_name = re.compile(r'(?:^|(?<=[' + _CUT + r']))(?:[\w.-]++/)*+(?:[\w-]++\.)++(?:(?i:' + _FILE_TYPES
+                        + r')|' + _DOMAINS + r')(?=[' + _CUT + r']|$)').sub
 # A media type (`text/html`, `image/svg+xml`): a value of a record even without a digit.
 _media_type = re.compile(r'(?:application|audio|font|image|message|model|multipart|text|video)/[\w.+-]+[;,]?').fullmatch
 # Words joined by commas without a space (`qr,rd,ra`, `TERM,HUP`): a set of flags or options, one value.

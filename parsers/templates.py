@@ -23,8 +23,8 @@ MIN_TOKENS_FOR_ONE_VALUE = 5
 MAX_PER_BUCKET = 200
 # Words a bracketed prefix of a message (`[Transaction Marker Channel Manager 0]:`) may span.
 MAX_PREFIX_WORDS = 8
-# Keys after which the rest of the message is a statement (SQL) of any length: one value.
-STATEMENT_KEYS = frozenset(f'{word}:' for name in ('statement', 'query', 'sql')
+# Keys after which the rest of the message is a statement (SQL) or a command line of any length: one value.
+STATEMENT_KEYS = frozenset(f'{word}:' for name in ('statement', 'query', 'sql', 'args', 'argv', 'cmdline')
                            for word in (name, name.capitalize(), name.upper()))
 # Words the name of a field in a table of fields may have.
 MAX_FIELD_NAME_WORDS = 3
@@ -38,12 +38,15 @@ _PUNCTUATION = '[](){}<>.,;:!?*'
 # Marks that close a word, with the bracket they close: kept after a wildcard where two words differ but end alike.
 _CLOSING = {')': '(', ']': '[', '}': '{', ',': None, ';': None, ':': None}
 # Words that mark a start or an end of something, whichever their form.
-_BOUNDS = frozenset(('start', 'stop', 'begin', 'end', 'enter', 'exit', 'open', 'close', 'up', 'down'))
+_BOUNDS = frozenset(('start', 'stop', 'begin', 'end', 'enter', 'exit', 'open', 'close', 'up', 'down', 'before',
+                     'after'))
 # A dotted name that opens a message as its subject (`db_cluster.primary: Refreshing state...`): which thing, not
 # what happened to it.
 _dotted_subject = re.compile(r'[A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*)+:').fullmatch
 # A name written in camel case (`TrustedInstaller`, `DataSourceNone`): which program or class, a value.
 _camel_name = re.compile(r'[A-Z][a-z]+(?:[A-Z][a-z]*)+[,.;:]?').fullmatch
+# A word in brackets that ends a word (`[status]`, `[<*>][body]:`): a tag that says which kind of message it is.
+_tag = re.compile(r'\[[A-Za-z]+\]:?$').search
 _enclosed_name = re.compile(rf'(?:\[{_NAME}\]|\({_NAME}\))[,:;]?').fullmatch
 
 
@@ -70,6 +73,8 @@ class TemplateMiner:
         self._by_message: dict[str, Cluster] = {}
         self._masker = TokenMasker(cache_size // 4)
         self._buckets: dict[tuple[int, str], list[Cluster]] = {}
+        # Clusters by their length and their words after the first, as they were made.
+        self._by_rest: dict[tuple[int, str], Cluster] = {}
 
     def add(self, message: str) -> Cluster:
         """The cluster of one message; its template generalizes as different values arrive."""
@@ -123,6 +128,18 @@ class TemplateMiner:
             if best.tokens != tokens:
                 best.tokens = _generalized(best.tokens, tokens)
             return best
+        rest = (count, ' '.join(tokens[1:]))
+        if first != WILDCARD and (count + joined_values >= MIN_TOKENS_FOR_ONE_VALUE
+                                  or (count > 1 and tokens[-1][-1] == ':')):
+            # Drain keeps messages apart by their first word; a long one that differs from a template in its first
+            # word alone (`Rude variant of RCU enabled.`, `Tracing variant of ...`) is the same event, and so is a
+            # heading of what follows (`Disk usage:`, `Memory usage:`); unless that word says what happened or is
+            # not a plain word (`save()` names the code that wrote it).
+            other = self._by_rest.get(rest)
+            if (other is not None and first.isalpha() and (other.tokens[0] == WILDCARD or other.tokens[0].isalpha())
+                    and not _other_key(other.tokens[:1], tokens[:1])):
+                other.tokens = _generalized(other.tokens, tokens)
+                return other
         full = len(self.clusters) >= self.max_clusters
         if best is None and len(bucket) >= MAX_PER_BUCKET:
             best = bucket[0]  # each differs in a key: one absorbs it all the same, so that a bucket stays bounded
@@ -138,6 +155,7 @@ class TemplateMiner:
         cluster = Cluster(len(self.clusters), tokens)
         self.clusters.append(cluster)
         bucket.append(cluster)
+        self._by_rest.setdefault(rest, cluster)
         return cluster
 
 
@@ -195,7 +213,8 @@ def _without_bracketed_prefix(tokens: list[str]) -> list[str]:
 def _other_key(mine: list[str], theirs: list[str]) -> bool:
     """Whether the two differ in a key (`command:` against `response:`) or in a word that says what happened
     (`sync enabled` against `sync disabled`, `Starting` against `Ending`): that word says which event it is."""
-    return any(one != other and (_is_key(one) or _is_key(other) or _is_deed(one, other))
+    return any(one != other and (_is_key(one) or _is_key(other) or _is_deed(one, other)
+                                 or (_tag(one) is not None and _tag(other) is not None))
                for one, other in zip(mine, theirs, strict=True))
 
 

@@ -24,6 +24,7 @@ from parsers.templates import MAX_PER_BUCKET, TemplateMiner
         ('token dGhpcyBpcyBhIHNlY3JldCB2YWx1ZQ1= expired after 12.5s', 'token <*> expired after <*>'),
         ('Callback<0>(0x1f)::listener fired', 'Callback<<*>>(<*>)::listener fired'),
         ('setTotalSteps=1514038530000##7007##548 and 10.0.0.0/24', 'setTotalSteps=<*> and <*>'),
+        ('=ALARM REPORT==== 3-Mar-2024::10:00:01 === a==b', '=ALARM REPORT==== <*> === a==<*>'),
     ],
 )
 def test_a_value_is_one_wildcard(message: str, masked: str) -> None:
@@ -83,6 +84,9 @@ def test_one_unmasked_value_in_a_long_message_does_not_split_its_template_at_any
         # The word before a version in parentheses names what has it; before another value it is a word.
         ('upgraded libfoo (1.2.0-3)', ['upgraded', '<*>', '(<*>)']),
         ('retry setting (2)', ['retry', 'setting', '(<*>)']),
+        # A host name under a common domain is a value without a digit; a namespace in capitals is not a host.
+        ('lease renewed for printer.office.example.com,ok via System.IO',
+         ['lease', 'renewed', 'for', '<*>,ok', 'via', 'System.IO']),
         # Not a list: a sentence with its space after the comma.
         ('done, retrying later', ['done,', 'retrying', 'later']),
     ],
@@ -142,6 +146,9 @@ def test_a_long_piped_value_is_masked_in_linear_time() -> None:
         pytest.param(['duration: 37.1 ms  statement: SELECT d.datname as "Name", pg_get_userbyid(d.datdba)',
                       'duration: 9.4 ms  statement: select * from clients;', 'duration: 9.4 ms  statement:'],
                      'duration: <*> ms statement: <*>', id='a statement after its key is one value'),
+        pytest.param(['spawned 4 args: /usr/bin/worker -d -q 5m -p /run/worker.pid',
+                      'spawned 2 args: /usr/bin/worker -q'],
+                     'spawned <*> args: <*>', id='a command line after its key is one value'),
         pytest.param(['FTP command: Client 10.0.0.1, login', '[anonymous] FTP command: Client 10.0.0.2, login',
                       '[Transaction Marker Manager 0]: [ftp] FTP command: Client 10.0.0.3, login'],
                      'FTP command: Client <*>, login', id='a bracketed prefix says where, not what'),
@@ -166,6 +173,10 @@ def test_a_long_piped_value_is_masked_in_linear_time() -> None:
                      'begin: <*>: probing for disks from <*>', id='a path before a colon is not a key'),
         pytest.param(['Starting (kafka.server.ClientQuotaManager)', 'Starting (kafka.coordinator.TransactionManager)'],
                      'Starting <*>', id='a logger in parentheses is a value'),
+        pytest.param(['Quick variant of task queue enabled.', 'Lazy variant of task queue enabled.',
+                      'Eager variant of task queue enabled.'],
+                     '<*> variant of task queue enabled.', id='a long message may differ in its first word'),
+        pytest.param(['Disk usage:', 'Memory usage:'], '<*> usage:', id='a heading may differ in its first word'),
     ],
 )
 def test_messages_of_one_event(messages: list[str], template: str) -> None:
@@ -195,6 +206,13 @@ def test_messages_of_one_event(messages: list[str], template: str) -> None:
         pytest.param('* BEGIN * Queueing scan [Caller = backup  Id = 12]',
                      '* END * Queueing scan [Caller = backup  Id = 12]',
                      id='a word that marks a start or an end'),
+        pytest.param('<<< [rpc][status] POST https://api.example.org/v1/jobs 200',
+                     '<<< [rpc][body] POST https://api.example.org/v1/jobs {"id": 7}', id='a tag in brackets'),
+        pytest.param('Trace:', 'Platform:', id='a heading of one word'),
+        pytest.param('Before merge: pending 4 queued 2', 'After merge: pending 4 queued 2',
+                     id='a first word that marks a start or an end'),
+        pytest.param('loadItems() count = 4, took = 2', 'saveItems() count = 4, took = 2',
+                     id='a first word that names the code'),
     ],
 )
 def test_messages_of_different_events(first: str, second: str) -> None:
