@@ -478,3 +478,20 @@ def test_plain_text_list_items_continue_the_line_that_introduces_them() -> None:
     assert [_event_of(rows, line) for line in (1, 4)] == [[1, 2, 3], [4, 5, 6]]
     _, rows = analyze('- first item\n- second item\n- third item')
     assert [_event_of(rows, line) for line in (1, 2, 3)] == [[1], [2], [3]]
+
+
+@pytest.mark.parametrize(
+    'frames',
+    [
+        # A browser add-on's error, its stack as Firefox writes it.
+        ['loadPanel/<@moz-extension://0f3a/panel.js:40:11', 'loadPanel@moz-extension://0f3a/panel.js:12:3',
+         '@moz-extension://0f3a/panel.js:1:1'],
+        # A web view's error, its stack as Safari writes it.
+        ['drawChart@https://dash.example/chart.js:210:17', 'global code@https://dash.example/index.html:9:20'],
+    ],
+)
+def test_javascript_frames_written_without_indentation_continue_their_error(frames: list[str]) -> None:
+    lines = ['viewer started', 'Widget threw an exception: TypeError: data is undefined', *frames, 'viewer stopped']
+    _, rows = analyze('\n'.join(lines))
+    assert _event_of(rows, 2) == list(range(2, 3 + len(frames)))
+    assert _event_of(rows, len(lines)) == [len(lines)]
