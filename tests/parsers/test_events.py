@@ -1,4 +1,5 @@
 import io
+from datetime import datetime
 
 import pytest
 
@@ -495,3 +496,23 @@ def test_javascript_frames_written_without_indentation_continue_their_error(fram
     _, rows = analyze('\n'.join(lines))
     assert _event_of(rows, 2) == list(range(2, 3 + len(frames)))
     assert _event_of(rows, len(lines)) == [len(lines)]
+
+
+@pytest.mark.parametrize(
+    ('lines', 'first', 'last'),
+    [
+        # An emulator's banner around the dated lines its Java logger writes.
+        (['Emulator starting', 'Mar 3, 2026 9:05:01 PM org.example.emu.Server start', 'INFO: listening on 8080',
+          'API endpoint: http://127.0.0.1:8080', '', '   export EMU_HOST=127.0.0.1:8080', '',
+          'Note: the preview feature is on.', 'Mar 3, 2026 9:07:40 PM org.example.emu.Server stop',
+          'INFO: client gone', 'shutting down'],
+         datetime(2026, 3, 3, 21, 5, 1), datetime(2026, 3, 3, 21, 7, 40)),
+        # A test runner's output with one dated line of its own.
+        (['collecting tests', 'ran 12 tests', '2026-03-01 10:00:07 report written to out/report.xml', 'OK'],
+         datetime(2026, 3, 1, 10, 0, 7), datetime(2026, 3, 1, 10, 0, 7)),
+    ],
+)
+def test_dated_lines_among_plain_text_are_read_for_their_time(lines: list[str], first: datetime,
+                                                              last: datetime) -> None:
+    analysis = analyze_lines(lines)
+    assert (analysis.first_timestamp, analysis.last_timestamp) == (first, last)
