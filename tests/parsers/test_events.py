@@ -516,3 +516,21 @@ def test_dated_lines_among_plain_text_are_read_for_their_time(lines: list[str], 
                                                               last: datetime) -> None:
     analysis = analyze_lines(lines)
     assert (analysis.first_timestamp, analysis.last_timestamp) == (first, last)
+
+
+@pytest.mark.parametrize(
+    'lines',
+    [
+        # An emulator's banner, then its Java logger's records of two lines: the time and method, then the level.
+        ['Emulator starting', 'Mar 3, 2026 9:05:01 PM org.example.emu.Server start', 'WARNING: port 8080 is busy',
+         'Using port 8081'],
+        # A tool's plain output with one record of its logger, the level under the ISO time.
+        ['resolving packages', '2026-03-01 10:00:07 org.example.pkg.Fetcher fetch', 'SEVERE: mirror unreachable',
+         'done'],
+    ],
+)
+def test_a_level_opening_the_line_under_a_dated_line_in_plain_text_is_that_records(lines: list[str]) -> None:
+    _, rows = analyze('\n'.join(lines))
+    assert _event_of(rows, 2) == [2, 3]
+    assert rows[2][2] == ('WARN' if 'WARNING' in lines[2] else 'ERROR')
+    assert _event_of(rows, 4) == [4]
