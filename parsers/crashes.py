@@ -31,6 +31,9 @@ CONTINUATION = re.compile(
     r'|' + '|'.join(CHAINED) +
     r'|goroutine \d+ \[|created by |\[signal |exit status \d'
     r'|[\w.$/*()-]+\((?:0x[0-9a-f]+|\.\.\.|, )*\)$'
+    # A stack frame as Firefox's and Safari's JavaScript engines write it, unindented: `render@https://x/app.js:12:5`,
+    # `global code@...`.
+    r'|[^\s@]*(?: [^\s@]+)?@\S+:\d+:\d+$'
     r'|' + _EXCEPTION_NAME + r'(?::|$)'
 )
 # A Java, .NET or JavaScript stack frame (or Java's `... 2 more`): what follows the last one and continues nothing

@@ -12,9 +12,10 @@ from dataclasses import dataclass
 from parsers import wrappers
 from parsers.crashes import CHAINED, CONTINUATION, FRAME, TRACEBACK, crash_start_level, opens_error
 from parsers.formats import CONTINUES, Format, Record, detect, plain
-from parsers.formats.generic import opening_record
+from parsers.formats.generic import colon_level, opening_record
 from parsers.incidents import CAUSE_WORDS, ERROR_WORDS
 from parsers.levels import infer_level
+from parsers.timestamps import MONTHS
 
 SAMPLE_LINES = 400
 # After this many lines that no format reads, the format is detected again from what follows.
@@ -279,6 +280,17 @@ class EventReader:
             if (self.fmt is plain.FORMAT and event is not None and line.startswith(_ITEM)
                     and not event.message.startswith(_ITEM)):
                 # Plain text: a list's items (`- Loaded all assemblies`) belong to the line that introduces them.
+                return None
+            # A line among plain text that opens with a date and time is read for them (a program's own dated lines
+            # among the output of what it runs); only a line opening with a digit or a month's name is tried.
+            dated = opening_record(line) if line[:1].isdigit() or line[:3].lower() in MONTHS else None
+            if dated is not None and dated[0]:
+                return dated, self.fmt
+            if (event is not None and event.timestamp and not event.level and event.first == self.line_no - 1
+                    and (level := colon_level(line))):
+                # A dated line without a level, then a line opening with one and a colon: one record of two lines,
+                # as java.util.logging writes them (`SEVERE: message` under the time and the method).
+                event.level = level
                 return None
             return plain.FORMAT.parse(line) or (None, '', None, line), self.fmt
         opened = opening_record(line, after_level=event is not None and bool(event.level))

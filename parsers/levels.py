@@ -35,13 +35,21 @@ LEVEL_LETTERS = frozenset(word for word in LEVEL_OF if len(word) == 1 and word.i
 LEVEL_MARKS = {'.': 'DEBUG', '-': 'DEBUG', '*': 'INFO', '+': 'INFO', '#': 'WARN', '!': 'WARN'}
 
 # A level that opens a message behind a header that has none (a journal or syslog line, a learned header): glog and
-# klog's letter, date and time (`I0612 09:14:02.101`), a letter and a number (`W110:`), or a level word in capitals
-# among the first three words (`[ERROR]`, `ERROR/MainProcess]`, `LOG:`). The capitals of each word are captured and
-# looked up: every level word as an alternative, tried at each word, costs more on every line.
+# klog's letter, date and time (`I0612 09:14:02.101`), a letter and a number (`W110:`), or a level word among the
+# first three words, the first found winning: in capitals (`[ERROR]`, `ERROR/MainProcess]`, `=ERROR REPORT===`), in any
+# case before a colon (`error: ...`, `master: Warning: ...`, `JavaScript warning: ...`) or in brackets (`[notice]`).
+# The first word may follow the seconds since start in brackets (`[0.013][INFO]:`). Each word is captured and looked
+# up: every level word as an alternative, tried at each word, costs more on every line.
 _LETTER_LEVEL = re.compile(r'(?:([IWEF])\d{4} \d\d:\d\d:\d\d|([DIWEF])\d{1,4}:(?=\s))').match
-_CAPITALS = r'(?:[\[(<]?([A-Z]{3,13})(?![A-Za-z\d]))?'
-_first_capitals = re.compile(_CAPITALS + r'\S*\s*' + _CAPITALS + r'\S*\s*' + _CAPITALS).match
-_CAPITAL_LEVELS = {word: LEVEL_OF[word] for word in LEVEL_WORDS if word.isupper()}
+_WORD = (r'(?:[\[(<=*]?([A-Z]{3,13}(?![A-Za-z\d])|[A-Za-z]{3,13}(?=:(?:\s|$))'
+         r'|(?<=[\[(<])[A-Za-z]{3,13}(?=[\])>])))?')
+_first_words = re.compile(r'(?:\[[\d.:]+\])?' + _WORD + r'\S*\s*' + _WORD + r'\S*\s*' + _WORD).match
+# Words that are a level in any case: the others (`log`, `note`, `config`, `http`) are a level only in capitals or in
+# a column of a learned header, being ordinary words and file extensions too.
+_ANY_CASE = frozenset(('TRACE', 'FINEST', 'FINER', 'FINE', 'VERBOSE', 'DEBUG', 'INFO', 'NOTICE', 'WARN', 'WARNING',
+                       'ERROR', 'ERR', 'SEVERE', 'FAIL', 'FAILURE', 'FATAL', 'CRITICAL', 'CRIT', 'EMERG', 'EMERGENCY',
+                       'PANIC'))
+_OPENING_LEVELS = {word: LEVEL_OF[word] for word in LEVEL_WORDS if word.isupper() or word.upper() in _ANY_CASE}
 # A device's letter before the time since it started, in parentheses: `I (469) heap_init: ...`, `W (516) ...`.
 _LETTER_UPTIME = re.compile(r'([VDIWE]) \(\d[\d.:]*\)(?=\s)').match
 # A system message's mnemonic with its syslog severity, 0 to 7 (`%LINK-3-UPDOWN:`, `%SYS-5-CONFIG_I:`), after at most
@@ -56,11 +64,11 @@ def leading_level(message: str) -> str:
         letter = _LETTER_LEVEL(message)
         if letter is not None:
             return LEVEL_OF[letter.group(1) or letter.group(2)]
-    found = _first_capitals(message)
+    found = _first_words(message)
     assert found is not None  # every part is optional
     for word in found.groups():
-        if word is not None and word in _CAPITAL_LEVELS:
-            return _CAPITAL_LEVELS[word]
+        if word is not None and word in _OPENING_LEVELS:
+            return _OPENING_LEVELS[word]
     return letter_level(message) or doubled_letter_level(message) or mnemonic_level(message) or channel_level(message)
 
 
@@ -88,8 +96,8 @@ def mnemonic_level(message: str) -> str:
     return SYSLOG_SEVERITY[int(found.group(1))] if found is not None else ''
 
 
-# A level in capitals after a channel's name and a dot, opening the message: `local.ERROR: ...`, `app.WARNING: ...`;
-# the colon is looked for within this many characters.
+# A level after a channel's name and a dot, opening the message, in capitals or all in lower case: `local.ERROR: ...`,
+# `app.WARNING: ...`, `console.warn: ...` (not `build.log: ...`); the colon is looked for within this many characters.
 CHANNEL_REACH = 40
 
 
@@ -99,7 +107,8 @@ def channel_level(message: str) -> str:
     dot = message.rfind('.', 0, colon) if colon > 0 else -1
     if dot <= 0 or message[colon + 1:colon + 2] not in (' ', '\t') or ' ' in message[:colon]:
         return ''
-    return _CAPITAL_LEVELS.get(message[dot + 1:colon], '')
+    word = message[dot + 1:colon]
+    return _OPENING_LEVELS.get(word, '') if word.isupper() or word.islower() else ''
 
 
 # Message identifiers that end in their severity (`AMQ6287I:`, `CWWKF0011I:`, `DSNT500I:`), at the start of a line.

@@ -15,8 +15,9 @@ MONTHS = {name: number for number, name in enumerate(
 # The timestamp shapes logs write, most specific first, for header patterns and the learned format:
 # name -> (regular expression, how many leading characters name the minute; 0: the whole text).
 TS_SHAPES: dict[str, tuple[str, int]] = {
-    # The date and the time apart by a T, a space or a bar (`2026-11-26|09:14:02`, as Go's log15 writes it)
-    'iso': (r'\d{4}-\d\d-\d\d[T |]\d\d:\d\d:\d\d(?:[.,]\d+)?(?: ?(?:Z|UTC|[+-]\d\d:?\d\d)(?![\w:]))?', 16),
+    # The date and the time apart by a T, a space or a bar (`2026-11-26|09:14:02`, as Go's log15 writes it), or by two
+    # spaces where the fields are aligned
+    'iso': (r'\d{4}-\d\d-\d\d(?:[T|]| {1,2})\d\d:\d\d:\d\d(?:[.,]\d+)?(?: ?(?:Z|UTC|[+-]\d\d:?\d\d)(?![\w:]))?', 16),
     # DB2 and RAS logs: 2005-08-12-23.25.12.135766
     'iso_dotted_clock': (r'\d{4}-\d\d-\d\d-\d\d\.\d\d\.\d\d(?:\.\d+)?', 16),
     # 2026/11/26 09:14:02, 2026/1/5:09:14:02, 2026.11.26 09:14:02
@@ -62,7 +63,7 @@ _MONTH_FIRST = re.compile(
     r'(?P<mo>\d\d?)/(?P<d>\d\d?)/(?P<y>\d{4}),? ' + _CLOCK + _FRACTION + r'(?: ?(?P<ampm>[AP]M))?'
 )
 _PARSERS = [
-    re.compile(r'(?P<y>\d{4})[-/.](?P<mo>\d\d?)[-/.](?P<d>\d\d?)[T :|]' + _CLOCK + _FRACTION + _ZONE),
+    re.compile(r'(?P<y>\d{4})[-/.](?P<mo>\d\d?)[-/.](?P<d>\d\d?)(?:[T:|]| {1,2})' + _CLOCK + _FRACTION + _ZONE),
     re.compile(r'(?P<y>\d{4})-(?P<mo>\d\d)-(?P<d>\d\d)-(?P<h>\d\d)\.(?P<mi>\d\d)\.(?P<s>\d\d)(?:\.(?P<frac>\d+))?'),
     re.compile(r'(?P<y>\d{4})(?P<mo>\d\d)(?P<d>\d\d)-' + _CLOCK + _FRACTION + _ZONE),
     re.compile(r'(?P<y>\d{4})(?P<mo>\d\d)(?P<d>\d\d)[T:](?P<h>\d\d)(?P<mi>\d\d)(?P<s>\d\d)' + _FRACTION + _ZONE),

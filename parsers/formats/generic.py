@@ -488,6 +488,12 @@ _level_colon = re.compile(
     + r'):\s').match
 
 
+def colon_level(line: str) -> str:
+    """The level a line opens with before a colon (`SEVERE: ...`, `warning: ...`), or ''."""
+    found = _level_colon(line)
+    return LEVEL_OF[found.group(1)] if found is not None else ''
+
+
 # Each shape found at the start of a word (or just inside a bracket, or after a word and a colon).
 _SHAPE_SEARCHES = {
     name: re.compile(r'(?:^|(?<=[\s\[(:]))(?:' + pattern + r')(?=[\s\])|,:]|$)').search

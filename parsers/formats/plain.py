@@ -5,16 +5,14 @@ from __future__ import annotations
 import re
 
 from parsers.formats.base import Format, Record
-from parsers.levels import LEVEL_OF, SYSLOG_SEVERITY, doubled_letter_level, letter_level
+from parsers.levels import LEVEL_OF, SYSLOG_SEVERITY, leading_level
 
 # A level at the start (`ERROR ...`, `[E] ...`) after an optional syslog priority (`<11>`) or sequence number
-# (`38 error ...`), or in capitals after a program name (`npm ERR! ...`, `pip WARNING: ...`).
+# (`38 error ...`); else one the message opens with as behind any header (`npm ERR! ...`, `pip WARNING: ...`).
 _LEADING_LEVEL = re.compile(
     r'(?:<(?P<pri>\d{1,3})>)?(?:\[(?P<bracketed>[A-Za-z]{1,9})\]|(?:\d+ )?(?P<word>[A-Za-z]{3,9})\]?[:!]?(?=\s))?'
 )
-_SECOND_LEVEL = re.compile(r'[\w.@/-]+ ([A-Z]{3,9})!?:?(?=\s)')
 _leading = _LEADING_LEVEL.match
-_second = _SECOND_LEVEL.match
 
 
 def parse(line: str) -> Record | None:
@@ -26,9 +24,7 @@ def parse(line: str) -> Record | None:
     message = line[found.start('bracketed' if bracketed else 'word'):] if pri and (bracketed or word) else line
     level = LEVEL_OF.get(bracketed or word or '', '')
     if not level:
-        second = _second(message)
-        level = LEVEL_OF.get(second.group(1), '') if second is not None else (
-            letter_level(message) or doubled_letter_level(message))
+        level = leading_level(message)
     if pri:
         message = message.removeprefix(f'<{pri}>')
         level = level or SYSLOG_SEVERITY[int(pri) & 7]

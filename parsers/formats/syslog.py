@@ -28,9 +28,12 @@ def pri_parser(line_pattern: re.Pattern[str]) -> Parser:
         pri, ts, comp, msg = found.group('pri', 'ts', 'comp', 'msg')
         # Without a priority, a level the program wrote at the start of its message (klog's `I0612 ...`) is used.
         level = SYSLOG_SEVERITY[int(pri) & 7] if pri else leading_level(msg)
-        if not level and has_host and comp is None and found.group('host')[:1] == '[':
-            # A level in brackets where the host goes (`2019-03-06T08:55:28Z [INFO] ...`) is no host.
+        if not level and has_host and found.group('host')[:1] == '[':
+            # A level in brackets where the host goes (`2019-03-06T08:55:28Z [INFO] ...`) is no host, and what
+            # follows it is the message, a colon in it (`[notice] Loaded 5% (conn): ...`) naming no program.
             level = LEVEL_OF.get(found.group('host')[1:-1], '')
+            if level and comp is not None:
+                comp, msg = None, line[found.end('host') + 1:]
         return (None if ts == '-' else ts), level, comp, msg.removeprefix('\ufeff')
 
     return parse

@@ -1,4 +1,5 @@
 import io
+from datetime import datetime
 
 import pytest
 
@@ -478,3 +479,58 @@ def test_plain_text_list_items_continue_the_line_that_introduces_them() -> None:
     assert [_event_of(rows, line) for line in (1, 4)] == [[1, 2, 3], [4, 5, 6]]
     _, rows = analyze('- first item\n- second item\n- third item')
     assert [_event_of(rows, line) for line in (1, 2, 3)] == [[1], [2], [3]]
+
+
+@pytest.mark.parametrize(
+    'frames',
+    [
+        # A browser add-on's error, its stack as Firefox writes it.
+        ['loadPanel/<@moz-extension://0f3a/panel.js:40:11', 'loadPanel@moz-extension://0f3a/panel.js:12:3',
+         '@moz-extension://0f3a/panel.js:1:1'],
+        # A web view's error, its stack as Safari writes it.
+        ['drawChart@https://dash.example/chart.js:210:17', 'global code@https://dash.example/index.html:9:20'],
+    ],
+)
+def test_javascript_frames_written_without_indentation_continue_their_error(frames: list[str]) -> None:
+    lines = ['viewer started', 'Widget threw an exception: TypeError: data is undefined', *frames, 'viewer stopped']
+    _, rows = analyze('\n'.join(lines))
+    assert _event_of(rows, 2) == list(range(2, 3 + len(frames)))
+    assert _event_of(rows, len(lines)) == [len(lines)]
+
+
+@pytest.mark.parametrize(
+    ('lines', 'first', 'last'),
+    [
+        # An emulator's banner around the dated lines its Java logger writes.
+        (['Emulator starting', 'Mar 3, 2026 9:05:01 PM org.example.emu.Server start', 'INFO: listening on 8080',
+          'API endpoint: http://127.0.0.1:8080', '', '   export EMU_HOST=127.0.0.1:8080', '',
+          'Note: the preview feature is on.', 'Mar 3, 2026 9:07:40 PM org.example.emu.Server stop',
+          'INFO: client gone', 'shutting down'],
+         datetime(2026, 3, 3, 21, 5, 1), datetime(2026, 3, 3, 21, 7, 40)),
+        # A test runner's output with one dated line of its own.
+        (['collecting tests', 'ran 12 tests', '2026-03-01 10:00:07 report written to out/report.xml', 'OK'],
+         datetime(2026, 3, 1, 10, 0, 7), datetime(2026, 3, 1, 10, 0, 7)),
+    ],
+)
+def test_dated_lines_among_plain_text_are_read_for_their_time(lines: list[str], first: datetime,
+                                                              last: datetime) -> None:
+    analysis = analyze_lines(lines)
+    assert (analysis.first_timestamp, analysis.last_timestamp) == (first, last)
+
+
+@pytest.mark.parametrize(
+    'lines',
+    [
+        # An emulator's banner, then its Java logger's records of two lines: the time and method, then the level.
+        ['Emulator starting', 'Mar 3, 2026 9:05:01 PM org.example.emu.Server start', 'WARNING: port 8080 is busy',
+         'Using port 8081'],
+        # A tool's plain output with one record of its logger, the level under the ISO time.
+        ['resolving packages', '2026-03-01 10:00:07 org.example.pkg.Fetcher fetch', 'SEVERE: mirror unreachable',
+         'done'],
+    ],
+)
+def test_a_level_opening_the_line_under_a_dated_line_in_plain_text_is_that_records(lines: list[str]) -> None:
+    _, rows = analyze('\n'.join(lines))
+    assert _event_of(rows, 2) == [2, 3]
+    assert rows[2][2] == ('WARN' if 'WARNING' in lines[2] else 'ERROR')
+    assert _event_of(rows, 4) == [4]

@@ -133,6 +133,7 @@ def test_a_line_unlike_the_rest_does_not_change_the_header_of_the_lines_after_it
         ('11-26|09:14:02', datetime(2020, 11, 26, 9, 14, 2)),
         ('20261126T091402Z', datetime(2026, 11, 26, 9, 14, 2, tzinfo=UTC)),
         ('20261126:091402.101', datetime(2026, 11, 26, 9, 14, 2, 101000)),
+        ('2026-11-26  09:14:02', datetime(2026, 11, 26, 9, 14, 2)),
     ],
 )
 def test_timestamp_shapes(raw: str, moment: datetime) -> None:
@@ -493,3 +494,20 @@ def test_level_and_logger_joined_to_the_time_by_colons_in_records_of_many_lines(
                    on_event=lambda first, last, group, level, ts: levels.update({first: level}))
     assert levels == {1 + 4 * n: ('DEBUG', 'ERROR')[n % 2] for n in range(8)}
     assert analyze_lines(lines).groups[0].template == 'Received response:'
+
+
+@pytest.mark.parametrize(
+    'lines',
+    [
+        # A transaction log of key: value blocks whose date and time are aligned apart by two spaces.
+        [line for n in range(6) for line in (f'Begin-Time: 2026-03-0{n + 1}  10:{n:02d}:00',
+                                             f'Command: pkg add tool{n}', f'Added: tool{n} (1.{n})', '')],
+        # A backup tool's runs, each opened by a dated line.
+        [line for n in range(6) for line in (f'Run started 2026-03-0{n + 1}  22:00:{n:02d}', f'  copied {n} files',
+                                             f'  skipped {n} files')],
+    ],
+)
+def test_a_date_and_time_apart_by_two_spaces_open_records(lines: list[str]) -> None:
+    analysis = analyze_lines(lines)
+    assert analysis.first_timestamp == datetime(2026, 3, 1, 10 if lines[0].startswith('Begin') else 22, 0, 0)
+    assert sum(group.count for group in analysis.groups) == 6

@@ -3,7 +3,7 @@
 import pytest
 
 from parsers import analyze_lines, wrappers
-from parsers.formats import detect
+from parsers.formats import detect, plain
 from parsers.levels import infer_level, leading_level, message_id_level
 
 
@@ -229,9 +229,10 @@ def test_a_level_word_inside_a_header_word_after_a_slash_or_in_brackets(header: 
 @pytest.mark.parametrize(
     ('message', 'level'),
     [('local.ERROR: no commands defined', 'ERROR'), ('app.WARNING: slow query', 'WARN'),
+     ('console.warn: cache miss for /img/a.png', 'WARN'), ('sandbox.error: ({})', 'ERROR'),
      ('build.log: written', ''), ('local.Error: prose', '')],
 )
-def test_a_level_in_capitals_after_a_channel_name(message: str, level: str) -> None:
+def test_a_level_in_capitals_or_lower_case_after_a_channel_name(message: str, level: str) -> None:
     assert leading_level(message) == level
 
 
@@ -246,3 +247,58 @@ def test_a_level_in_capitals_after_a_channel_name(message: str, level: str) -> N
 def test_a_doubled_level_letter_in_parentheses(line: str, level: str) -> None:
     assert leading_level(line) == level
     assert [group.level for group in analyze_lines([line]).groups] == [level]
+
+
+@pytest.mark.parametrize(
+    ('message', 'level'),
+    [
+        # A level word in any case before a colon, first or after a program's or module's name.
+        ('error: cannot open /srv/queue: Permission denied', 'ERROR'),
+        ('warning: clock skew detected, 3s', 'WARN'),
+        ('scheduler: Warning: job 42 exceeded its slot', 'WARN'),
+        ('Shader compiler warning: unused variable tint', 'WARN'),
+        ('fatal: not a repository', 'FATAL'),
+        # The first level word wins over a later one in capitals.
+        ('error: NOTE: retrying with the backup file', 'ERROR'),
+        # A level word in brackets in any case, or wrapped in equals signs.
+        ('[notice] listener opened on 9050', 'INFO'),
+        ('[warn] low disk on /var', 'WARN'),
+        ('=ERROR REPORT==== worker exited', 'ERROR'),
+        # After the seconds since start in brackets.
+        ('[12.504][WARNING]: slow frame 80 ms', 'WARN'),
+        ('[0.002][INFO]: plugin host ready', 'INFO'),
+        # Ordinary words, file extensions and a URL scheme are no level.
+        ('Note: settings were migrated', ''),
+        ('log: rotated', ''),
+        ('fetch http://info.example/x', ''),
+        ('the error count is 0', ''),
+    ],
+)
+def test_a_level_word_opening_a_message_in_any_case_before_a_colon_or_in_brackets(message: str, level: str) -> None:
+    assert leading_level(message) == level
+
+
+@pytest.mark.parametrize(
+    ('lines', 'levels'),
+    [
+        # Columns separated by tabs, without a time a format reads.
+        ([f'{1700000000000 + n}\tNetAgent\t{word}\tsession {n} certificate errors ignored'
+          for n, word in enumerate(('WARN', 'INFO', 'DEBUG'))], ['WARN', 'INFO', 'DEBUG']),
+        # A program's own words on its error stream.
+        (['Renderer warning: texture atlas full', 'console.error: request aborted', 'starting up'],
+         ['WARN', 'ERROR', '']),
+    ],
+)
+def test_a_level_in_plain_text_after_a_word_or_column(lines: list[str], levels: list[str]) -> None:
+    assert [record[1] for record in map(plain.FORMAT.parse, lines) if record] == levels
+
+
+def test_a_level_in_brackets_where_syslog_has_its_host() -> None:
+    lines = [f'Mar 0{n % 9 + 1} 10:11:{n:02d}.000 [{word}] Progress {n}% (phase_{n}): Loading part {n}'
+             for n, word in enumerate(('notice', 'warn', 'err') * 4)]
+    fmt = detect(lines)[0]
+    assert fmt.name == 'syslog'
+    records = [record for line in lines[:3] if (record := fmt.parse(line))]
+    assert [record[1] for record in records] == ['INFO', 'WARN', 'ERROR']
+    assert [record[2] for record in records] == [None, None, None]
+    assert records[0][3] == 'Progress 0% (phase_0): Loading part 0'
