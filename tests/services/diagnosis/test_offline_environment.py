@@ -11,7 +11,7 @@ from tests.services.diagnosis.test_offline_reasoning import diagnose
 # (log, the answer's title, the signature or None for a class of failure, what the answer must say besides)
 CASES = [
     # A CPU without the instruction set extension a binary was built for.
-    ("$ ./solver --input grid.dat\nzsh: illegal hardware instruction  ./solver --input grid.dat\n",
+    ('$ ./solver --input grid.dat\nzsh: illegal hardware instruction  ./solver --input grid.dat\n',
      'The CPU lacks an instruction the program was built for', 'cpu-instruction-set',
      ['from source', 'older version', '/proc/cpuinfo']),
     ('Nov 26 10:00:00 node7 kernel: traps: worker[4242] trap invalid opcode ip:7f3a10 sp:7ffd20 error:0 in '
@@ -38,7 +38,8 @@ CASES = [
     ('ERROR: 401 Client Error: Unauthorized for url: https://pkgs.corp.example/simple/requests/\n',
      'The package registry refused the request without valid credentials (401)', 'registry-unauthorized',
      ['pip.conf', 'remove or override']),
-    ('error An unexpected error occurred: "https://npm.corp.example/left-pad: Request failed \\"401 Unauthorized\\"".\n',
+    ('error An unexpected error occurred: "https://npm.corp.example/left-pad: Request failed '
+     '\\"401 Unauthorized\\"".\n',
      'The package registry refused the request without valid credentials (401)', 'registry-unauthorized',
      ['registry']),
     # A service unit whose program is not at the path it names.
@@ -108,7 +109,7 @@ async def test_a_failure_of_the_surroundings_is_named_with_its_checks_and_fixes(
     '2026-11-26 10:00:00 ERROR tls: x509: certificate has expired or is not yet valid: current time '
     '2026-11-26T10:00:00Z is after 2026-11-01T00:00:00Z\n',
     # A module that is not installed, an absolute path that is missing: no relative path is at fault.
-    "/usr/bin/python3: No module named reportkit\n/etc/cron.daily/report: line 3: /opt/report/run: No such file or "
+    '/usr/bin/python3: No module named reportkit\n/etc/cron.daily/report: line 3: /opt/report/run: No such file or '
     'directory\n',
     # A subscript on a function is a plain bug, not a Python version.
     "TypeError: 'builtin_function_or_method' object is not subscriptable\n",
