@@ -363,7 +363,7 @@ async def test_a_listing_after_a_full_disk_does_not_make_it_shared_memory() -> N
         '11:47:55 error: could not create a temp dir: No space left on device (os error 28) at path "/tmp/build1"\n'
         'tmpfs            16G     0   16G   0% /dev/shm\n'
     )
-    assert diagnosis.signature_id == 'disk-full'
+    assert diagnosis.signature_id == 'temp-dir-full'  # the temporary directory /tmp, not /dev/shm
 
 
 async def test_an_expired_client_certificate_is_an_expired_certificate() -> None:
