@@ -12,8 +12,9 @@ import re
 TRACEBACK = 'Traceback (most recent call last):'
 # Python's words between a chained exception and the one it caused.
 CHAINED = ('During handling of the above exception', 'The above exception was the direct cause')
-# Exception class names of Python, Java, .NET, Node and Go, with their package (`java.io.IOException`).
-_EXCEPTION_NAME = (r'[A-Za-z_][\w$]*(?:\.[A-Za-z_][\w$]*)*'
+# Exception class names of Python, Java, .NET, Node, Go and PHP, with their package (`java.io.IOException`) or
+# namespace (`Illuminate\Database\QueryException`).
+_EXCEPTION_NAME = (r'[A-Za-z_][\w$]*(?:[.\\][A-Za-z_][\w$]*)*'
                    r'(?:Error|Exception|Exit|Interrupt|Warning|Fault|Panic|Throwable)')
 # A crash dump with no log header of its own begins with these words; masking may turn what follows them into
 # wildcards (`Exception in thread <*>`), so a template is checked against the words alone.
@@ -39,9 +40,9 @@ CONTINUATION = re.compile(
 # A Java, .NET or JavaScript stack frame (or Java's `... 2 more`): what follows the last one and continues nothing
 # is a record of its own.
 FRAME = re.compile(r'[ \t]+(?:at [\w$.<>]|\.\.\. \d+ (?:more|common frames omitted))')
-# The line that names an exception, the type in group 1.
+# The line that names an exception, the type in group 1 (a name alone on its line may be padded with spaces).
 EXCEPTION = re.compile(
-    r'(?:Exception in thread "[^"]*" |Caused by: |Suppressed: |\s*)?(' + _EXCEPTION_NAME + r')(?::|$)'
+    r'(?:Exception in thread "[^"]*" |Caused by: |Suppressed: |\s*)?(' + _EXCEPTION_NAME + r')(?::|\s*$)'
 )
 # A line that opens with an error: an exception's name (JavaScript's bare `Error:` too) or an `error:` prefix.
 _ERROR_OPENING = re.compile(r'[\w$.]*(?:Error|Exception)(?::|$)|(?:error|fatal)(?:\[\w+\])?:', re.IGNORECASE)

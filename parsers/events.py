@@ -32,6 +32,7 @@ MAX_PREFIXES = 10_000
 # An item of a list written without indentation.
 _ITEM = '- '
 _BANNER = re.compile(r'-{5,} [A-Za-z][\w .:/()-]*').fullmatch
+_ANNOUNCING = re.compile(r'[^\W\d_][)\]]?:$').search
 
 
 @dataclass(slots=True, eq=False)
@@ -313,7 +314,7 @@ class EventReader:
     def _unshaped(self, line: str, event: Event) -> tuple[Record, Format] | None:
         """The record of a line without the shape of a continuation, or None when it continues `event`: it does while
         the log shows such lines lately or the event's message ends with a colon that announces them."""
-        if self.line_no - self.unshaped_at <= STRAY_AFTER or event.message.rstrip().endswith(':'):
+        if self.line_no - self.unshaped_at <= STRAY_AFTER or _announces(event.message):
             self.unshaped_at = self.line_no
             return None
         return plain.FORMAT.parse(line) or (None, '', None, line), plain.FORMAT
@@ -338,7 +339,7 @@ class EventReader:
         lines = event.lines
         if lines is None:
             if (line[:1] in (' ', '\t') and self.line_no - self.continued_at > STRAY_AFTER
-                    and not event.message.rstrip().endswith(':')):
+                    and not _announces(event.message)):
                 self.glued_first = event.first
             self.continued_at = self.line_no
             recent = list(self.recent)
@@ -363,6 +364,12 @@ def _assemble(event: Event) -> None:
     assemble = event.format.assemble
     if assemble is not None and event.lines is not None:
         event.timestamp, event.level, event.component, event.message = assemble(event.lines)
+
+
+def _announces(message: str) -> bool:
+    """Whether a message ends with a colon after a word (`Caused by:`, `the following files:`), which announces the
+    lines after it; one after an address or a number (`to /10.0.0.5:`, a port cut off) announces nothing."""
+    return _ANNOUNCING(message.rstrip()) is not None
 
 
 def _indented_error(line: str) -> bool:

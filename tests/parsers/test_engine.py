@@ -75,3 +75,17 @@ def test_how_the_lines_are_cut_into_batches_changes_nothing() -> None:
     assert len(whole) == 4
     for cut in range(1, len(lines)):
         assert summary([lines[:cut], lines[cut:]]) == whole
+
+
+def test_a_php_exception_under_a_frequent_record_makes_a_crash_group_of_its_own() -> None:
+    # A PHP console names the exception by its namespace alone on a line, padded with spaces, under the last step.
+    log = (
+        'Migrating: 2020_01_01_create_orders_table\nMigrated:  2020_01_01_create_orders_table (12.5ms)\n'
+        'Migrating: 2020_01_02_create_users_table\n\n'
+        '   Shop\\Database\\QueryException  \n\n'
+        "  SQLSTATE[42S01]: Base table or view already exists: 1050 Table 'users' already exists\n"
+    )
+    analysis = analyze_stream(io.BytesIO(log.encode()))
+    crash = next(group for group in analysis.groups if group.exception)
+    assert (crash.exception, crash.level, crash.first_line) == ('Shop\\Database\\QueryException', 'ERROR', 3)
+    assert 'already exists' in crash.example

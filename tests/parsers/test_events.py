@@ -380,6 +380,14 @@ def test_a_message_ending_with_a_colon_keeps_the_lines_it_announces_after_a_long
     assert rows[251][2] == 'ERROR'
 
 
+def test_a_colon_after_an_address_announces_nothing_and_another_programs_error_after_it_is_its_own_event() -> None:
+    # A record cut off after its address and port separator, then a client's error printed into the same log.
+    _, rows = _late(['2026-11-26 10:00:00,000 WARN [web] lost the connection to /10.0.0.5:',
+                     'docker: Error response from daemon: listen udp 0.0.0.0:53: bind: address already in use.'])
+    assert [_event_of(rows, line) for line in (251, 252)] == [[251], [252]]
+    assert rows[252][2] == 'ERROR'
+
+
 def test_an_indented_error_under_a_one_line_record_after_a_long_run_is_a_crash_of_its_own() -> None:
     _, rows = _late(['    Error: sorry, too many clients already', '    at Pool.connect (/srv/pool.js:75:25)',
                      '    at Server.handle (/srv/server.js:12:3)'])

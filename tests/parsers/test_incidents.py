@@ -106,7 +106,9 @@ def test_a_warning_is_a_candidate_but_shows_a_failure_only_in_its_words() -> Non
     ('the package requires php ^8.1 but your php version (8.0.30) does not satisfy that requirement',
      ['does not satisfy']),
     ('found plugin-api[2.1.0] but it does not match the constraint', ['does not match']),
+    ("Permissions 0644 for '/home/ci/.ssh/deploy_key' are too open.", ['too open']),
+    ('Load key "/home/ci/.ssh/deploy_key": bad permissions', ['bad permissions']),
 ])
-def test_a_held_lock_a_wrong_binary_class_and_an_unmet_constraint_are_worded_like_causes(message: str,
-                                                                                        words: list[str]) -> None:
+def test_a_held_lock_a_wrong_binary_class_an_unmet_constraint_and_loose_permissions_are_worded_like_causes(
+        message: str, words: list[str]) -> None:
     assert [word.lower() for word in CAUSE_WORDS.findall(message)] == words
