@@ -625,13 +625,7 @@ def _pipe_fields(rests: list[str]) -> list[str]:
     fields = ['pipe']
     for index in range(1, header):
         values = [rest.split('|', header)[index].strip() for rest in rests if rest.count('|') >= header]
-        if 'pipe_level' not in fields and _agree(sum(value in LEVEL_WORDS for value in values), len(values)):
-            fields.append('pipe_level')
-        elif 'pipe_comp' not in fields and not _agree(sum(value.isdigit() for value in values), len(values)):
-            fields.append('pipe_comp')
-        else:
-            fields.append('pipe_field')
-        fields.append('pipe')
+        fields += [_cell_kind('pipe', fields, values, len(values)), 'pipe']
     return fields
 
 
@@ -661,14 +655,18 @@ def _colon_fields(rests: list[str]) -> list[str] | None:
         values = [row[position] for row in rows if position < len(row) - 1]
         if not _agree(sum(1 for value in values if value and not any(char.isspace() for char in value)), len(rows)):
             break
-        if 'colon_level' not in fields and _agree(sum(1 for value in values if value in LEVEL_WORDS), len(rows)):
-            fields.append('colon_level')
-        elif 'colon_comp' not in fields and not _agree(sum(value.isdigit() for value in values), len(rows)):
-            fields.append('colon_comp')
-        else:
-            fields.append('colon_field')
-        fields.append('colon')
+        fields += [_cell_kind('colon', fields, values, len(rows)), 'colon']
     return fields if 'colon_level' in fields else None
+
+
+def _cell_kind(separator: str, fields: list[str], values: list[str], total: int) -> str:
+    """What a header cell between separators holds: the level (the first cell of level words), the component (the
+    first cell that is not mostly numbers), or another field."""
+    if f'{separator}_level' not in fields and _agree(sum(value in LEVEL_WORDS for value in values), total):
+        return f'{separator}_level'
+    if f'{separator}_comp' not in fields and not _agree(sum(value.isdigit() for value in values), total):
+        return f'{separator}_comp'
+    return f'{separator}_field'
 
 
 def _agree(count: int, total: int) -> bool:
