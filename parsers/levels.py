@@ -157,17 +157,22 @@ def level_of_status(status: str) -> str:
 
 # Words that say how bad an event is when its format writes no level; the strongest found wins.
 _SAID = {
-    'FATAL': ('fatal', 'panic', 'panicked', 'crash', 'crashed', 'segfault', 'critical', 'emergency'),
+    # A shell's words for a program killed by a signal: `Segmentation fault (core dumped)`, `Illegal instruction`.
+    'FATAL': ('fatal', 'panic', 'panicked', 'crash', 'crashed', 'segfault', 'segmentation', 'critical', 'emergency',
+              'illegal'),
     'ERROR': ('error', 'errors', 'err', 'fail', 'fails', 'failed', 'failing', 'failure', 'failures', 'exception',
               'denied', 'refused', 'refusing', 'unable', 'cannot', "can't", "couldn't", 'timeout', 'timed-out',
               'unreachable', 'abort', 'aborted', 'aborting', 'corrupt', 'corrupted', 'killed', 'violation',
               'unauthorized', 'forbidden', 'died', 'broken'),
     'WARN': ('warn', 'warning', 'warnings', 'deprecated', 'invalid', 'retry', 'retrying', 'lost', 'dropped',
-             'degraded', 'unexpected', 'mismatch', 'rejected', 'expired', 'slow'),
+             'degraded', 'unexpected', 'mismatch', 'rejected', 'expired', 'slow', 'dropping'),
 }
+# What a negation says is absent or forbidden is an error: `not found`, `no such file`, `no matching manifest`,
+# `does not exist`, `not permitted`.
+_ABSENT = frozenset(('found', 'such', 'matching', 'exist', 'exists', 'permitted', 'allowed', 'supported'))
 _SAID_LEVEL = {word: level for level, words in _SAID.items() for word in words}
 _RANK = {'WARN': 1, 'ERROR': 2, 'FATAL': 3}
-# A word after these is denied, not said: "no errors", "not found" stays quiet about "found".
+# A word after these is denied, not said: "no errors" says none.
 _NEGATIONS = frozenset(('no', 'not', 'without', 'zero', 'never', 'non'))
 _PUNCTUATION = '.,;:!?()[]{}<>"\'`*'
 
@@ -184,9 +189,11 @@ def infer_level(words: Sequence[str]) -> str:
         bare = word.strip(_PUNCTUATION)
         lower = bare.lower()
         level = _SAID_LEVEL.get(lower, '') if '=' not in word else ''
+        if previous in _NEGATIONS:
+            level = 'ERROR' if lower in _ABSENT else ''
         if not level and (bare.endswith('Exception') or (bare.endswith('Error') and len(bare) > 5)):
             level = 'ERROR'
-        if level and previous not in _NEGATIONS and _RANK[level] > _RANK.get(found, 0):
+        if level and _RANK[level] > _RANK.get(found, 0):
             found = level
         previous = lower
     return found

@@ -20,6 +20,14 @@ from parsers.levels import infer_level, leading_level, message_id_level
         ('build finished with no errors', ''),
         ('errors=0 warnings=0', ''),
         ('session opened for user root', ''),
+        ('Segmentation fault (core dumped)', 'FATAL'),
+        ('Illegal instruction', 'FATAL'),
+        ('nf_table: table full, dropping packet', 'WARN'),
+        ('stat /srv/app/config.yml: no such file or directory', 'ERROR'),
+        ('error: no matching manifest for linux/arm64 in the manifest list', 'ERROR'),
+        ("bash: deploy.sh: command not found", 'ERROR'),
+        ('mkdir /data/shared: operation not permitted', 'ERROR'),
+        ('no errors found, not retrying', ''),
     ],
 )
 def test_the_words_of_a_message_say_its_level(message: str, level: str) -> None:
