@@ -119,6 +119,28 @@ def _empty_fields_as_values(out: list[str]) -> list[str]:
     return result
 
 
+# A record mostly of `KEY=value` words (a packet filter's, an audit daemon's): this many of them at least, and this share.
+MIN_FIELDS = 4
+FIELDS_SHARE = 0.6
+_field = re.compile(r'[A-Za-z_][\w.-]*=').match
+_flag = re.compile(r'[A-Z][A-Z\d_]{0,7}').fullmatch
+
+
+def _mostly_fields(out: list[str]) -> bool:
+    fields = sum(1 for token in out if _field(token))
+    return fields >= MIN_FIELDS and fields >= FIELDS_SHARE * len(out)
+
+
+def _flags_dropped(out: list[str]) -> list[str]:
+    """Among `KEY=value` fields, a bare word in capitals (`DF`, `SYN`, `ACK`) is a flag that one record sets and the
+    next does not: part of the field before it, so records with other flags keep one length and one template."""
+    kept = [out[0]]
+    for token in out[1:]:
+        if not (_flag(token) and _field(kept[-1])):
+            kept.append(token)
+    return kept
+
+
 class TokenMasker:
     """Masks a message word by word, remembering each word's mask: words repeat, so most cost one lookup.
 
@@ -151,6 +173,8 @@ class TokenMasker:
             out = [WILDCARD if index and out[index - 1] == '=' != word else word for index, word in enumerate(out)]
         if EMPTY in out and any(token not in (WILDCARD, EMPTY) for token in out):
             out = _empty_fields_as_values(out)
+        if '=' in message and _mostly_fields(out):
+            out = _flags_dropped(out)
         joined = ' '.join(out)
         length = len(out)
         if _RUN in f' {joined} ' and any(token != WILDCARD for token in out):

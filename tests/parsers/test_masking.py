@@ -177,6 +177,11 @@ def test_a_long_piped_value_is_masked_in_linear_time() -> None:
                       'Eager variant of task queue enabled.'],
                      '<*> variant of task queue enabled.', id='a long message may differ in its first word'),
         pytest.param(['Disk usage:', 'Memory usage:'], '<*> usage:', id='a heading may differ in its first word'),
+        pytest.param(['drop IN=eth0 OUT= SRC=10.0.0.1 DST=10.0.0.2 LEN=60 TTL=50 DF PROTO=TCP SPT=33642 DPT=22 SYN',
+                      'drop IN=eth0 OUT= SRC=10.0.0.9 DST=10.0.0.2 LEN=40 TTL=240 PROTO=TCP SPT=51638 DPT=80 ACK FIN',
+                      'drop IN=eth1 OUT= SRC=10.0.0.7 DST=10.0.0.2 LEN=40 TTL=64 PROTO=UDP SPT=5353 DPT=5353'],
+                     'drop IN=<*> OUT= SRC=<*> DST=<*> LEN=<*> TTL=<*> PROTO=<*> SPT=<*> DPT=<*>',
+                     id='flags among key=value fields come and go'),
     ],
 )
 def test_messages_of_one_event(messages: list[str], template: str) -> None:
@@ -213,6 +218,8 @@ def test_messages_of_one_event(messages: list[str], template: str) -> None:
                      id='a first word that marks a start or an end'),
         pytest.param('loadItems() count = 4, took = 2', 'saveItems() count = 4, took = 2',
                      id='a first word that names the code'),
+        pytest.param('user=ana action=LOGIN result=OK SECURE', 'user=ana action=LOGIN result=OK',
+                     id='a flag is dropped only among four fields or more'),
     ],
 )
 def test_messages_of_different_events(first: str, second: str) -> None:
