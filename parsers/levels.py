@@ -7,6 +7,11 @@ from collections.abc import Sequence
 
 _WORDS = {
     'TRACE': 'TRACE', 'TRC': 'TRACE', 'FINEST': 'TRACE', 'FINER': 'TRACE', 'V': 'TRACE', 'SILLY': 'TRACE',
+    # Four-letter cuts (logrus's `ERRO`, .NET's console `dbug`, log15's `eror`) and zerolog's `PNC`.
+    'TRAC': 'TRACE', 'TRCE': 'TRACE', 'T': 'TRACE', 'DEBU': 'DEBUG', 'DBUG': 'DEBUG', 'ERRO': 'ERROR', 'EROR': 'ERROR',
+    'FATA': 'FATAL', 'PANI': 'FATAL', 'PNC': 'FATAL',
+    # Unity's exceptions and Apple's faults are errors; loguru's success is news, not trouble.
+    'EXCEPTION': 'ERROR', 'EXC': 'ERROR', 'FAULT': 'ERROR', 'SUCCESS': 'INFO',
     # Verbose is the most detailed level where there is no trace (.NET, Windows events) and above debug in npm's
     # and Redis's scales.
     'VERBOSE': 'DEBUG', 'VRB': 'DEBUG', 'DEBUG': 'DEBUG', 'DBG': 'DEBUG', 'FINE': 'DEBUG', 'D': 'DEBUG',
@@ -29,6 +34,27 @@ LEVEL_OF.update(http='INFO', timing='INFO')
 LEVEL_WORDS = frozenset(word for word in LEVEL_OF if len(word) > 2)
 # glog, klog, logcat and MongoDB letters (`I`, `W`, `E`), trusted only in a column that holds nothing else.
 LEVEL_LETTERS = frozenset(word for word in LEVEL_OF if len(word) == 1 and word.isupper())
+
+# A word that may write a level, as a file's column of levels dresses it: a little punctuation before (`[`, `<`,
+# `(`), the word or letter, then nothing that goes on with the word (`[WARN]`, `<info>`, `ERROR:`, `I!`, `INFO[0000]`,
+# `ERROR/MainProcess]`, not `Errors`, `W110`, `info.log`, `http://`).
+_LEVEL_TOKEN = re.compile(r'([^\w\s]{0,2})([A-Za-z]{1,11})(?![A-Za-z\d_]|[.-]\w|:/)').match
+
+
+def token_level(token: str) -> tuple[str, str] | None:
+    """The level a word of a line writes and its dress (the punctuation before it and its case: `U` capitals, `l`
+    lower case, `T` capitalised, `L` a capital letter), or None when it writes none."""
+    found = _LEVEL_TOKEN(token)
+    if found is None:
+        return None
+    core = found.group(2)
+    if len(core) == 1:
+        case = 'L' if core in LEVEL_LETTERS else ''
+    else:
+        case = 'U' if core.isupper() else 'l' if core.islower() else 'T' if core.istitle() else ''
+    level = LEVEL_OF.get(core) if case else None
+    return (level, found.group(1) + case) if level else None
+
 
 # One-character marks some logs write for the level, weakest to strongest: `.` and `-` detail, `*` and `+` notice,
 # `#` and `!` warning. Read only in a column of the learned header that holds two of them or more.

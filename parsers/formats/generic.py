@@ -18,6 +18,7 @@ from dataclasses import replace
 from itertools import pairwise
 
 from parsers.formats.base import CONTINUES, Format, Record, regex_format
+from parsers.level_spot import learn_spot
 from parsers.levels import LEVEL_LETTERS, LEVEL_MARKS, LEVEL_OF, LEVEL_WORDS, leading_level, message_id_level
 from parsers.timestamps import TS_SHAPES, as_day_first, slash_day_first
 
@@ -185,26 +186,46 @@ def _learn(sample: Sequence[str]) -> Format | None:
     has_level = level_first or any(kind in _LEVEL_KINDS for kind in fields)
     stamps = (found.group('ts') for line in lines if (found := head.match(line)))
     day_first = name == 'us_date' and slash_day_first(stamps)
+    find_time = _SHAPE_SEARCHES[name]
     letter_in_time = name == 'glog'  # `I1126 09:14:02.101`: the time opens with the level
     # No level column, but a level word inside the header's words on nearly every line: `[main/INFO]:`, `app.ERROR:`.
     inner_level = not has_level and _agree(sum(1 for line in lines if _header_level(line, whole(line))), len(rests))
+    spot = learn_spot([line for line in lines if head.match(line)])
+    fixed_spot = spot if spot is not None and spot.position is not None else None
 
     def parse(line: str) -> Record | None:
         record = whole(line) or bare(line)
         if record is None:
-            # A comment or directive is a record of its own, never part of the one before.
-            return (None, '', None, line) if line[:1] == '#' else None
+            # A comment or directive is a record of its own, never part of the one before; so is a line without the
+            # time that writes a level where the file's lines write theirs.
+            if line[:1] == '#':
+                return None, '', None, line
+            level = fixed_spot(line) if fixed_spot is not None and line[:1] not in (' ', '\t') else ''
+            return _spotted(line, level, find_time, day_first) if level else None
         if day_first and record[0]:
             record = (as_day_first(record[0]), *record[1:])
         if record[1]:
             return record
         if inner_level and (level := _header_level(line, record)):
             return record[0], level, record[2], record[3]
-        # No level column, or a line the whole header does not read: a level written at the start of the message.
-        level = LEVEL_OF[record[0][0]] if letter_in_time and record[0] else leading_level(record[3])
+        # No level column, or a line the whole header does not read: the level where the file's lines write it,
+        # else one written at the start of the message.
+        level = (LEVEL_OF[record[0][0]] if letter_in_time and record[0]
+                 else (spot(line) if spot is not None else '') or leading_level(record[3]))
         return (record[0], level, record[2], record[3]) if level else record
 
     return Format(name=NAME, parse=parse, samples=tuple(lines[:3]), weight=0.9, minute_len=minute_len)
+
+
+def _spotted(line: str, level: str, find_time: Callable[[str, int, int], re.Match[str] | None],
+             day_first: bool) -> Record:
+    """The record of a line without the file's header that writes its level where the file's lines do: the time
+    of the file's shape, where the line has it, and what follows it."""
+    found = find_time(line, 0, 200)
+    if found is None:
+        return None, level, None, line
+    ts = found.group(0)
+    return as_day_first(ts) if day_first else ts, level, None, line[found.end():].lstrip(' :])')
 
 
 _GLUED = r'<([A-Za-z]{1,9})>'

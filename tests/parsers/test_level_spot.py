@@ -1,0 +1,78 @@
+"""The place where a file writes its levels, learned from its lines and read on every line."""
+
+import pytest
+
+from parsers import analyze_lines
+from parsers.formats import detect
+from parsers.level_spot import LevelSpot, learn_spot
+from parsers.levels import token_level
+
+
+@pytest.mark.parametrize(
+    ('word', 'found'),
+    [('[WARN]', ('WARN', '[U')), ('<info>', ('INFO', '<l')), ('ERROR:', ('ERROR', 'U')), ('E!', ('ERROR', 'L')),
+     ('WARN[0042]', ('WARN', 'U')), ('[Notice', ('INFO', '[T')), ('ERRO', ('ERROR', 'U')), ('dbug:', ('DEBUG', 'l')),
+     ('Errors', None), ('W110', None), ('info.log', None), ('http://example.org', None), ('WARNing', None),
+     ('error-prone', None), ('x', None)],
+)
+def test_a_word_writes_a_level_in_its_dress(word: str, found: tuple[str, str] | None) -> None:
+    assert token_level(word) == found
+
+
+def test_a_level_letter_before_the_time_in_brackets() -> None:
+    letters = ('I', 'I', 'W', 'E')
+    lines = [f'{letters[n % 4]} [03/Feb/2024:08:15:{n:02d} +0000] queue {n}: job {n} state changed' for n in range(20)]
+    fmt = detect(lines)[0]
+    assert fmt.name == 'learned'
+    assert [record[1] for record in map(fmt.parse, lines[:4]) if record] == ['INFO', 'INFO', 'WARN', 'ERROR']
+    assert fmt.parse(lines[3])[0] == '03/Feb/2024:08:15:03 +0000'  # type: ignore[index]
+
+
+def test_a_level_after_a_varying_number_of_header_words() -> None:
+    lines = []
+    for n in range(16):
+        level = ('INFO', 'WARN', 'ERROR')[n % 3]
+        task = f'MailJob job-{n:04x}f3e ' if n % 4 == 3 else ''
+        lines.append(f'2024-02-03T08:15:{n:02d}Z {4200 + n % 2} worker-{n * 7919:x} {task}{level}: step {n} done')
+    fmt = detect(lines)[0]
+    assert fmt.name == 'learned'
+    assert [record[1] for record in map(fmt.parse, lines[:6]) if record] == [
+        'INFO', 'WARN', 'ERROR', 'INFO', 'WARN', 'ERROR']
+    analysis = analyze_lines(lines)
+    assert analysis.events == 16
+    assert sum(analysis.level_counts.values()) == 16
+
+
+def test_a_line_without_the_header_opens_a_record_where_it_writes_the_level_in_the_same_place() -> None:
+    lines = []
+    for n in range(12):
+        lines.append(f'[Info   : Loader] 04/02/2024 10:00:{n:02d}: plugin {n} loaded')
+        lines.append(f'  from /opt/plugins/p{n}.dll')
+    lines[6:6] = ['[Warning: Loader] audio device missing, sound disabled',
+                  '[Warning: Loader] 04/02/2024 10:00:03: plugin cache is stale']
+    analysis = analyze_lines(lines)
+    assert analysis.events == 14
+    assert analysis.level_counts['WARN'] == 2
+    warned = [group for group in analysis.groups if group.level == 'WARN']
+    assert {group.first_seen is not None for group in warned} == {True, False}
+
+
+@pytest.mark.parametrize(
+    'lines',
+    [
+        # A message word in lower case at varying places.
+        [f'2024-02-03 08:15:{n:02d} ' + ' '.join(['step'] * (n % 4)) + ' error in the last run' for n in range(10)],
+        # A letter that varies its place is a word of the message.
+        [f'2024-02-03 08:15:{n:02d} ' + ' '.join(['so'] * (n % 3)) + ' I think it works' for n in range(10)],
+        # Too few lines write one.
+        [f'2024-02-03 08:15:{n:02d} {"WARN" if n % 3 == 0 else "note"}: step {n}' for n in range(10)],
+    ],
+)
+def test_no_spot_where_the_lines_do_not_agree(lines: list[str]) -> None:
+    assert learn_spot(lines) is None
+
+
+def test_a_spot_reads_only_its_own_dress() -> None:
+    spot = learn_spot([f'{n} [{word}] step {n}' for n, word in enumerate(('INFO', 'WARN', 'INFO', 'ERROR'))])
+    assert spot == LevelSpot(1, 2, '[U')
+    assert [spot('7 [ERROR] failed'), spot('7 ERROR failed'), spot('[WARN]')] == ['ERROR', '', '']
