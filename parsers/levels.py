@@ -155,6 +155,31 @@ def message_id_level(lines: Sequence[str]) -> str:
 
 # syslog severities 0..7 (RFC 5424 table 2).
 SYSLOG_SEVERITY = ('FATAL', 'FATAL', 'FATAL', 'ERROR', 'WARN', 'INFO', 'INFO', 'DEBUG')
+# Small numbers that rise with the severity (0 debug .. 4 fatal), as some applications write them.
+RISING_SEVERITY = ('DEBUG', 'INFO', 'WARN', 'ERROR', 'FATAL')
+_SEVERITY_RANK = {'TRACE': 0, 'DEBUG': 1, 'INFO': 2, 'WARN': 3, 'ERROR': 4, 'FATAL': 5}
+
+
+def small_severity_scale(seen: Sequence[tuple[int, str]]) -> tuple[str, ...]:
+    """The scale of a file's small numeric levels (0..9), from each record's number and the level its words say
+    (`infer_level`): the syslog scale (falling) or the rising one. A number above the rising scale's is syslog's; else
+    the scale under which the records whose words say trouble have the more severe levels; failing that, the one that
+    makes the file's most common number the milder: a log is mostly ordinary records, not fatal ones."""
+    numbers = [number for number, _ in seen]
+    if not numbers or max(numbers) >= len(RISING_SEVERITY):
+        return SYSLOG_SEVERITY
+
+    def contrast(scale: tuple[str, ...]) -> float:
+        said = [_SEVERITY_RANK[scale[number]] for number, words in seen if words]
+        quiet = [_SEVERITY_RANK[scale[number]] for number, words in seen if not words]
+        return sum(said) / len(said) - sum(quiet) / len(quiet) if said and quiet else 0.0
+
+    rising, falling = contrast(RISING_SEVERITY), contrast(SYSLOG_SEVERITY)
+    if rising != falling:
+        return RISING_SEVERITY if rising > falling else SYSLOG_SEVERITY
+    usual = max(set(numbers), key=numbers.count)
+    milder = _SEVERITY_RANK[RISING_SEVERITY[usual]] <= _SEVERITY_RANK[SYSLOG_SEVERITY[usual]]
+    return RISING_SEVERITY if milder else SYSLOG_SEVERITY
 
 
 def level_of_number(value: int) -> str:

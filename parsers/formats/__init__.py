@@ -34,7 +34,7 @@ LEVEL_BONUS = 0.15
 def detect(sample: Sequence[str]) -> list[Format]:
     """Formats ranked for this sample of lines: the best first, then every other candidate, plain text last."""
     lines = [line for line in sample if line.strip()]
-    candidates = list(FORMATS)
+    candidates = [fmt if fmt.fit is None else fmt.fit(lines) for fmt in FORMATS]
     learned = generic.learn(lines)
     if learned is not None:
         candidates.append(learned)

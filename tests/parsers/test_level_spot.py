@@ -76,3 +76,41 @@ def test_a_spot_reads_only_its_own_dress() -> None:
     spot = learn_spot([f'{n} [{word}] step {n}' for n, word in enumerate(('INFO', 'WARN', 'INFO', 'ERROR'))])
     assert spot == LevelSpot(1, 2, '[U')
     assert [spot('7 [ERROR] failed'), spot('7 ERROR failed'), spot('[WARN]')] == ['ERROR', '', '']
+
+
+def _json_levels(records: list[tuple[int, str]]) -> list[str]:
+    lines = [f'{{"time":"2024-03-01T10:00:{n:02d}+00:00","level":{number},"message":"{message}"}}'
+             for n, (number, message) in enumerate(records)]
+    fmt = detect(lines)[0]
+    assert fmt.name == 'json'
+    return [record[1] for record in map(fmt.parse, lines) if record]
+
+
+def test_small_numeric_json_levels_on_the_scale_their_messages_show() -> None:
+    # Numbers that rise with trouble: the failures carry the larger one.
+    rising = [(1, 'user alice signed in'), (1, 'thumbnail cache warmed'), (3, 'Failed to write /data/a.txt'),
+              (1, 'user bob signed in'), (3, 'cannot reach the database')]
+    assert _json_levels(rising) == ['INFO', 'INFO', 'ERROR', 'INFO', 'ERROR']
+    # syslog's numbers: 6 is informational, 3 an error, 7 debug.
+    falling = [(6, 'listener ready'), (3, 'connection refused by upstream'), (7, 'poll tick'), (6, 'job 4 queued')]
+    assert _json_levels(falling) == ['INFO', 'ERROR', 'DEBUG', 'INFO']
+    # Below 5 and falling: the error words sit on the smaller number.
+    assert _json_levels([(4, 'disk almost full'), (3, 'write failed on sda'), (4, 'queue slow')]) == [
+        'WARN', 'ERROR', 'WARN']
+    # No words to tell: the usual number of a file is its mild one, not a fatal one.
+    assert _json_levels([(2, 'cron ran'), (2, 'cron ran'), (2, 'mail sent')]) == ['WARN', 'WARN', 'WARN']
+    assert _json_levels([(1, 'cron ran'), (1, 'mail sent')]) == ['INFO', 'INFO']
+
+
+def test_timed_lines_whose_first_words_vary_are_no_syslog_host() -> None:
+    messages = ('Opening block index at /var/lib/chain', '[net] peer 10.0.0.{n} connected', 'Loaded {n} wallets',
+                '[db] compaction finished in {n} ms', 'WARNING: clock is {n} minutes ahead', 'Scanning mempool',
+                '[net] peer 10.0.0.{n} disconnected', 'Pruned {n} files')
+    lines = [f'2024-03-01T10:00:{n:02d}.123456Z ' + messages[n % 8].format(n=n) for n in range(24)]
+    fmt = detect(lines)[0]
+    assert fmt.name == 'learned'
+    assert fmt.parse(lines[4]) == ('2024-03-01T10:00:04.123456Z', 'WARN', '', 'WARNING: clock is 4 minutes ahead')
+    assert fmt.parse(lines[1])[3] == '[net] peer 10.0.0.1 connected'  # type: ignore[index]
+    # A device that names no program still writes syslog: one host.
+    device = [f'Mar  1 10:00:{n:02d} router-{n % 2} link {n % 4} {"up" if n % 3 else "down"}' for n in range(20)]
+    assert detect(device)[0].name == 'syslog'
