@@ -38,22 +38,31 @@ LEVEL_LETTERS = frozenset(word for word in LEVEL_OF if len(word) == 1 and word.i
 # A word that may write a level, as a file's column of levels dresses it: a little punctuation before (`[`, `<`,
 # `(`), the word or letter, then nothing that goes on with the word (`[WARN]`, `<info>`, `ERROR:`, `I!`, `INFO[0000]`,
 # `ERROR/MainProcess]`, not `Errors`, `W110`, `info.log`, `http://`).
-_LEVEL_TOKEN = re.compile(r'([^\w\s]{0,2})([A-Za-z]{1,11})(?![A-Za-z\d_]|[.-]\w|:/)').match
+_DRESSED_WORD = re.compile(r'([^\w\s]{0,2})([A-Za-z]{1,11})(?![A-Za-z\d_]|[.-]\w|:/)').match
 
 
-def token_level(token: str) -> tuple[str, str] | None:
-    """The level a word of a line writes and its dress (the punctuation before it and its case: `U` capitals, `l`
-    lower case, `T` capitalised, `L` a capital letter), or None when it writes none."""
-    found = _LEVEL_TOKEN(token)
+def token_dress(token: str) -> tuple[str, str] | None:
+    """The word a token of a line holds and its dress: the punctuation before it and its case (`U` capitals, `l`
+    lower case, `T` capitalised, `L` a capital letter); None for other tokens (numbers, paths, mixed case)."""
+    found = _DRESSED_WORD(token)
     if found is None:
         return None
     core = found.group(2)
     if len(core) == 1:
-        case = 'L' if core in LEVEL_LETTERS else ''
+        case = 'L' if core.isupper() else ''
     else:
         case = 'U' if core.isupper() else 'l' if core.islower() else 'T' if core.istitle() else ''
-    level = LEVEL_OF.get(core) if case else None
-    return (level, found.group(1) + case) if level else None
+    return (core, found.group(1) + case) if case else None
+
+
+def token_level(token: str) -> tuple[str, str] | None:
+    """The level a token of a line writes and its dress (`token_dress`), or None when it writes none."""
+    dressed = token_dress(token)
+    if dressed is None:
+        return None
+    core, dress = dressed
+    level = LEVEL_OF.get(core) if len(core) > 1 or core in LEVEL_LETTERS else None
+    return (level, dress) if level else None
 
 
 # One-character marks some logs write for the level, weakest to strongest: `.` and `-` detail, `*` and `+` notice,
@@ -74,7 +83,7 @@ _first_words = re.compile(r'(?:\[[\d.:]+\])?' + _WORD + r'\S*\s*' + _WORD + r'\S
 # a column of a learned header, being ordinary words and file extensions too.
 _ANY_CASE = frozenset(('TRACE', 'FINEST', 'FINER', 'FINE', 'VERBOSE', 'DEBUG', 'INFO', 'NOTICE', 'WARN', 'WARNING',
                        'ERROR', 'ERR', 'SEVERE', 'FAIL', 'FAILURE', 'FATAL', 'CRITICAL', 'CRIT', 'EMERG', 'EMERGENCY',
-                       'PANIC'))
+                       'PANIC', 'TRCE', 'DBUG'))
 _OPENING_LEVELS = {word: LEVEL_OF[word] for word in LEVEL_WORDS if word.isupper() or word.upper() in _ANY_CASE}
 # A device's letter before the time since it started, in parentheses: `I (469) heap_init: ...`, `W (516) ...`.
 _LETTER_UPTIME = re.compile(r'([VDIWE]) \(\d[\d.:]*\)(?=\s)').match

@@ -114,3 +114,34 @@ def test_timed_lines_whose_first_words_vary_are_no_syslog_host() -> None:
     # A device that names no program still writes syslog: one host.
     device = [f'Mar  1 10:00:{n:02d} router-{n % 2} link {n % 4} {"up" if n % 3 else "down"}' for n in range(20)]
     assert detect(device)[0].name == 'syslog'
+
+
+def test_a_column_of_levels_with_an_ordinary_word_of_its_own() -> None:
+    kinds = ('Default', 'Default', 'Error', 'Default', 'Fault', 'Debug', 'Info', 'Default')
+    lines = [f'2024-03-01 10:00:{n:02d}.123456-0800 0x{4000 + n:x} {kinds[n % 8]:<9} 0x0 {300 + n % 3} 0 '
+             f'indexer: batch {n} done' for n in range(24)]
+    fmt = detect(lines)[0]
+    assert [record[1] for record in map(fmt.parse, lines[:8]) if record] == [
+        'INFO', 'INFO', 'ERROR', 'INFO', 'ERROR', 'DEBUG', 'INFO', 'INFO']
+    # A column of a couple of words and one level word is no column of levels.
+    assert learn_spot([f'10:00:{n:02d} {"error" if n == 3 else "kernel"} event {n}' for n in range(20)]) is None
+
+
+def test_a_level_where_the_messages_behind_a_known_header_write_it() -> None:
+    letters = ('I', 'I', 'W', 'E')
+    lines = [f'Mar  1 10:00:{n:02d} host-1 indexer[77]: 10:00:{n:02d}.5 {letters[n % 4]} shard{n % 3}: pass {n} done'
+             for n in range(20)]
+    fmt = detect(lines)[0]
+    assert fmt.name == 'syslog'
+    assert [record[1] for record in map(fmt.parse, lines[:4]) if record] == ['INFO', 'INFO', 'WARN', 'ERROR']
+
+
+def test_the_console_words_of_a_logger_that_writes_its_message_below() -> None:
+    words = ('info', 'dbug', 'warn', 'fail', 'crit', 'trce')
+    lines = []
+    for n in range(12):
+        lines += [f'{words[n % 6]}: Shop.Orders.Worker[{n % 3}]', f'      order {n} processed']
+    analysis = analyze_lines(lines)
+    assert analysis.events == 12
+    assert {level: count for level, count in analysis.level_counts.items() if count} == {
+        'INFO': 2, 'DEBUG': 2, 'WARN': 2, 'ERROR': 2, 'FATAL': 2, 'TRACE': 2}
