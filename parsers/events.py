@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from parsers import wrappers
 from parsers.crashes import CHAINED, CONTINUATION, FRAME, TRACEBACK, crash_start_level, opens_error
 from parsers.formats import CONTINUES, Format, Record, detect, plain
-from parsers.formats.generic import colon_level, opening_record
+from parsers.formats.generic import colon_level, dated_within, opening_record
 from parsers.incidents import CAUSE_WORDS, ERROR_WORDS
 from parsers.levels import infer_level
 from parsers.timestamps import MONTHS
@@ -293,7 +293,11 @@ class EventReader:
                 # as java.util.logging writes them (`SEVERE: message` under the time and the method).
                 event.level = level
                 return None
-            return plain.FORMAT.parse(line) or (None, '', None, line), self.fmt
+            record = plain.FORMAT.parse(line) or (None, '', None, line)
+            # A date with its year and a time further on (`=== started: 2018-09-12 15:54:14 ===`, `Log rolled over at
+            # Tue Feb  4 02:14:34 2020`) is the time the line announces.
+            stamp = dated_within(line) if ':' in line else None
+            return (record if stamp is None else (stamp, *record[1:])), self.fmt
         opened = opening_record(line, after_level=event is not None and bool(event.level))
         if opened is not None:
             if event is None or self.time_opened_at != event.first:

@@ -495,6 +495,19 @@ _opening = re.compile(
 ).match
 
 
+# Shapes that write the year and the time of day.
+_YEAR_AND_TIME = ('iso', 'iso_dotted_clock', 'ymd_other', 'us_date', 'dmy', 'month_day_year', 'ctime', 'clf',
+                  'day_mon_year')
+_dated_within = re.compile(r'(?:^|(?<=[\s\[(:=]))(?:' + '|'.join(TS_SHAPES[name][0] for name in _YEAR_AND_TIME)
+                           + r')(?=[\s\])|,:.=]|$)').search
+
+
+def dated_within(line: str) -> str | None:
+    """The first date written with its year and a time among a line's first characters, or None."""
+    found = _dated_within(line, 0, 300)
+    return found.group(0) if found is not None else None
+
+
 # A level word that ends a word of the header after a slash, a dot or a bracket (`[Server thread/WARN]:`,
 # `local.ERROR:`, `util.py[DEBUG]:`).
 _inner_level = re.compile(r'(?<=[/.\[(])(' + _LEVEL_WORD_CHOICE + r')(?=[\])]|:)').search

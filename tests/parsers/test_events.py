@@ -542,3 +542,14 @@ def test_a_level_opening_the_line_under_a_dated_line_in_plain_text_is_that_recor
     assert _event_of(rows, 2) == [2, 3]
     assert rows[2][2] == ('WARN' if 'WARNING' in lines[2] else 'ERROR')
     assert _event_of(rows, 4) == [4]
+
+
+def test_plain_text_lines_that_announce_a_date_and_time_further_on_are_read_for_them() -> None:
+    lines = ['*** backup run started: 2024-03-01 02:00:00 +0100 ***', '[811] - copying /srv/a',
+             '[811] - copying /srv/b', 'Session restarted at Fri Mar  1 02:00:05 2024 (uptime 3.2 s)',
+             'Released 2024-03-01, no time of day', 'next window opens 02:30:00']
+    times: dict[int, str | None] = {}
+    analyze_stream(io.BytesIO('\n'.join(lines).encode()),
+                   on_event=lambda first, last, group, level, ts: times.setdefault(first, ts))
+    assert times == {1: '2024-03-01 02:00:00 +0100', 2: None, 3: None, 4: 'Fri Mar  1 02:00:05 2024', 5: None,
+                     6: None}
