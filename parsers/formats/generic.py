@@ -17,6 +17,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from itertools import pairwise
 
+from parsers.formats import plain
 from parsers.formats.base import CONTINUES, Format, Record, regex_format
 from parsers.level_spot import learn_spot
 from parsers.levels import LEVEL_LETTERS, LEVEL_MARKS, LEVEL_OF, LEVEL_WORDS, leading_level, message_id_level
@@ -138,7 +139,7 @@ def _learn(sample: Sequence[str]) -> Format | None:
                              if is_glued else lines)
     if shape is None:
         return (_sparse([line for line in sample if line.strip() and line[0] not in ' \t']) or _numbered(lines)
-                or _aligned(sample))
+                or _aligned(sample) or _untimed(lines))
     name, prefix, joined = shape
     # A word joined to the time by a colon: a process id, or the file name or line number grep writes.
     before_ts = r'[^\s\[\]():]+:' if joined else r'[\[(]?'
@@ -426,6 +427,24 @@ def _aligned(sample: Sequence[str]) -> Format | None:
         return None, leading_level(message), None, message
 
     return Format(name=NAME, parse=parse, samples=tuple(sample[:3]), weight=0.9)
+
+
+def _untimed(lines: list[str]) -> Format | None:
+    """Lines without a time that write their level at one place where plain text's reading finds none (a letter
+    and a tag, `E/Net(404): ...`; `[812] W: ...`): every unindented line is a record, as in plain text, with the level
+    read at that place."""
+    spot = learn_spot(lines)
+    if spot is None or spot.position is None:
+        return None
+    if _agree(sum(1 for line in lines if (record := plain.parse(line)) is not None and record[1]), len(lines)):
+        return None
+
+    def parse(line: str) -> Record | None:
+        if not line or line[0] in ' \t':
+            return None
+        return None, spot(line) or leading_level(line), None, line
+
+    return Format(name=NAME, parse=parse, samples=tuple(lines[:3]), weight=0.9)
 
 
 def _body(fields: list[str]) -> str:

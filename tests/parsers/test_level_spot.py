@@ -145,3 +145,14 @@ def test_the_console_words_of_a_logger_that_writes_its_message_below() -> None:
     assert analysis.events == 12
     assert {level: count for level, count in analysis.level_counts.items() if count} == {
         'INFO': 2, 'DEBUG': 2, 'WARN': 2, 'ERROR': 2, 'FATAL': 2, 'TRACE': 2}
+
+
+@pytest.mark.parametrize(
+    'shape', ['{letter}/Sync({pid}): pass {n} done', '[{pid}] {letter}: pass {n} done', '{pid} {letter} pass {n} done'])
+def test_lines_without_a_time_that_write_a_level_letter_at_one_place(shape: str) -> None:
+    letters = ('I', 'D', 'W', 'E')
+    lines = [shape.format(letter=letters[n % 4], pid=4000 + n % 3, n=n) for n in range(16)]
+    analysis = analyze_lines(lines)
+    assert analysis.events == 16
+    assert {level: count for level, count in analysis.level_counts.items() if count} == {
+        'INFO': 4, 'DEBUG': 4, 'WARN': 4, 'ERROR': 4}
