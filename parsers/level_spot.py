@@ -1,15 +1,17 @@
 """Where a file writes its levels, learned from the file: the word of its lines that nearly always holds a level, in
 the same dress (`[WARN]`, `I!`, `<info>`), at the same place or, where a variable number of header words comes first
-(`... TID-9 INFO: ...`, `... TID-9 Worker JID-4 INFO: ...`), as the first word so dressed. Read from there, a level
-costs a split and a lookup, and a level word elsewhere (a message's own `error`) is not taken for it."""
+(`... TID-9 INFO: ...`, `... TID-9 Worker JID-4 INFO: ...`), as the first word so dressed; or a small number at one
+place that rises with the trouble its lines' words say. Read from there, a level costs a split and a lookup, and a
+level word elsewhere (a message's own `error`) is not taken for it."""
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from parsers.levels import LEVEL_LETTERS, LEVEL_OF, token_dress
+from parsers.levels import LEVEL_LETTERS, LEVEL_OF, RISING_SEVERITY, infer_level, severity_contrast, token_dress
 
 # Words of a line searched for the level.
 SPOT_WORDS = 10
@@ -22,6 +24,10 @@ FEW_ORDINARY = 2
 NAMED_SHARE = 0.2
 # Lines needed to learn from.
 MIN_LINES = 3
+# A small number alone in its word, with punctuation around it (`3`, `[2]`, `1]`, `<4>`); a column of them is read as
+# levels only where at least this many of its lines say trouble, on the larger numbers.
+_SMALL_NUMBER = re.compile(r'([^\w\s]{0,2})(\d)([^\w\s]{0,2})').fullmatch
+MIN_TROUBLE = 2
 
 
 def _level(word: str) -> str:
@@ -37,6 +43,8 @@ class LevelSpot:
     reach: int
     form: str
     ordinary: frozenset[str] = frozenset()
+    # The levels of the numbers 0, 1, ... for a column of numbers.
+    scale: tuple[str, ...] = ()
 
     def __call__(self, text: str) -> str:
         """The level the text writes at the spot, or ''."""
@@ -51,6 +59,12 @@ class LevelSpot:
         return ''
 
     def _read(self, word: str) -> str:
+        if self.scale:
+            number = _SMALL_NUMBER(word)
+            if number is None or _number_dress(number) != self.form:
+                return ''
+            value = int(number.group(2))
+            return self.scale[value] if value < len(self.scale) else ''
         dressed = token_dress(word)
         if dressed is None or dressed[1] != self.form:
             return ''
@@ -61,17 +75,21 @@ def learn_spot(texts: Sequence[str]) -> LevelSpot | None:
     """The spot where nearly every text writes a level, or None.
 
     A fixed place holds few words, nearly all level words, or two levels or more beside at most a couple of other
-    words. Where the place varies, only capitals or a word with punctuation before it count (not an ordinary word
-    that some messages start with), and no single letter."""
+    words; failing that, a few small numbers that rise with trouble. Where the place varies, only capitals or a word
+    with punctuation before it count (not an ordinary word that some messages start with), and no single letter."""
     if len(texts) < MIN_LINES:
         return None
     columns: defaultdict[tuple[int, str], Counter[str]] = defaultdict(Counter)
+    numbers: defaultdict[tuple[int, str], list[tuple[int, int]]] = defaultdict(list)
     firsts: defaultdict[str, Counter[int]] = defaultdict(Counter)
-    for text in texts:
+    for index, text in enumerate(texts):
         seen = set()
         for position, word in enumerate(text.split(None, SPOT_WORDS)[:SPOT_WORDS]):
             dressed = token_dress(word)
             if dressed is None:
+                number = _SMALL_NUMBER(word)
+                if number is not None:
+                    numbers[position, _number_dress(number)].append((int(number.group(2)), index))
                 continue
             core, dress = dressed
             columns[position, dress][core] += 1
@@ -88,6 +106,9 @@ def learn_spot(texts: Sequence[str]) -> LevelSpot | None:
     if best is not None:
         _, position, dress, ordinary = best
         return LevelSpot(position, position + 1, dress, ordinary)
+    for (position, dress), values in sorted(numbers.items()):
+        if len(values) >= needed and _rising(values, texts):
+            return LevelSpot(position, position + 1, dress, scale=RISING_SEVERITY)
     if not firsts:
         return None
     dress, counts = max(firsts.items(), key=lambda item: item[1].total())
@@ -108,3 +129,18 @@ def _column(words: Counter[str], needed: float, lines: int) -> tuple[int, frozen
     if said >= needed or (len({LEVEL_OF[word] for word in named}) > 1 and said >= NAMED_SHARE * lines):
         return said, ordinary
     return None
+
+
+def _number_dress(number: re.Match[str]) -> str:
+    return number.group(1) + 'N' + number.group(3)
+
+
+def _rising(found: list[tuple[int, int]], texts: Sequence[str]) -> bool:
+    """Whether a column of small numbers is a scale of levels that rises with trouble: a few values, all on the
+    rising scale, the larger ones on the lines whose words say trouble."""
+    values = {value for value, _ in found}
+    if not 1 < len(values) <= len(RISING_SEVERITY) or max(values) >= len(RISING_SEVERITY):
+        return False
+    seen = [(value, infer_level(texts[index].split())) for value, index in found]
+    return (sum(1 for _, words in seen if words) >= MIN_TROUBLE
+            and severity_contrast(RISING_SEVERITY, seen) > 0)

@@ -177,18 +177,20 @@ def small_severity_scale(seen: Sequence[tuple[int, str]]) -> tuple[str, ...]:
     numbers = [number for number, _ in seen]
     if not numbers or max(numbers) >= len(RISING_SEVERITY):
         return SYSLOG_SEVERITY
-
-    def contrast(scale: tuple[str, ...]) -> float:
-        said = [_SEVERITY_RANK[scale[number]] for number, words in seen if words]
-        quiet = [_SEVERITY_RANK[scale[number]] for number, words in seen if not words]
-        return sum(said) / len(said) - sum(quiet) / len(quiet) if said and quiet else 0.0
-
-    rising, falling = contrast(RISING_SEVERITY), contrast(SYSLOG_SEVERITY)
+    rising, falling = severity_contrast(RISING_SEVERITY, seen), severity_contrast(SYSLOG_SEVERITY, seen)
     if rising != falling:
         return RISING_SEVERITY if rising > falling else SYSLOG_SEVERITY
     usual = max(set(numbers), key=numbers.count)
     milder = _SEVERITY_RANK[RISING_SEVERITY[usual]] <= _SEVERITY_RANK[SYSLOG_SEVERITY[usual]]
     return RISING_SEVERITY if milder else SYSLOG_SEVERITY
+
+
+def severity_contrast(scale: tuple[str, ...], seen: Sequence[tuple[int, str]]) -> float:
+    """How much more severe, on `scale`, the records whose words say trouble are than the others (0 when either kind
+    is missing)."""
+    said = [_SEVERITY_RANK[scale[number]] for number, words in seen if words]
+    quiet = [_SEVERITY_RANK[scale[number]] for number, words in seen if not words]
+    return sum(said) / len(said) - sum(quiet) / len(quiet) if said and quiet else 0.0
 
 
 def level_of_number(value: int) -> str:

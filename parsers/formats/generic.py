@@ -192,7 +192,8 @@ def _learn(sample: Sequence[str]) -> Format | None:
     # No level column, but a level word inside the header's words on nearly every line: `[main/INFO]:`, `app.ERROR:`.
     inner_level = not has_level and _agree(sum(1 for line in lines if _header_level(line, whole(line))), len(rests))
     spot = learn_spot([line for line in lines if head.match(line)])
-    fixed_spot = spot if spot is not None and spot.position is not None else None
+    # A word at a fixed place opens a record even without the header; a number there may be any line's.
+    fixed_spot = spot if spot is not None and spot.position is not None and not spot.scale else None
 
     def parse(line: str) -> Record | None:
         record = whole(line) or bare(line)

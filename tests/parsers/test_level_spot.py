@@ -156,3 +156,21 @@ def test_lines_without_a_time_that_write_a_level_letter_at_one_place(shape: str)
     assert analysis.events == 16
     assert {level: count for level, count in analysis.level_counts.items() if count} == {
         'INFO': 4, 'DEBUG': 4, 'WARN': 4, 'ERROR': 4}
+
+
+def test_a_column_of_small_numbers_that_rise_with_trouble() -> None:
+    said = {1: 'cache warmed in {n} ms', 2: 'retrying upload {n}', 3: 'write failed on disk {n}'}
+    numbers = (1, 1, 2, 1, 3, 1)
+    lines = [f'2024-03-01 10:00:{n:02d} [77{n % 3}] {numbers[n % 6]} ' + said[numbers[n % 6]].format(n=n)
+             for n in range(18)]
+    fmt = detect(lines)[0]
+    assert [record[1] for record in map(fmt.parse, lines[:6]) if record] == [
+        'INFO', 'INFO', 'WARN', 'INFO', 'ERROR', 'INFO']
+
+
+@pytest.mark.parametrize('numbers', [(0, 1, 2, 3, 0, 1), (3, 3, 2, 3, 1, 3)])
+def test_small_numbers_that_do_not_rise_with_trouble_are_no_levels(numbers: tuple[int, ...]) -> None:
+    # A worker's number beside messages, and a scale whose trouble sits on the smaller numbers.
+    messages = ('cache warmed', 'job queued', 'retrying upload', 'job queued', 'write failed', 'cache warmed')
+    lines = [f'2024-03-01 10:00:{n:02d} {numbers[n % 6]} {messages[n % 6]} {n}' for n in range(18)]
+    assert learn_spot(lines) is None
