@@ -5,7 +5,7 @@ import pytest
 from parsers import analyze_lines
 from parsers.formats import detect
 from parsers.level_spot import LevelSpot, learn_spot
-from parsers.levels import token_level
+from parsers.levels import leading_level, token_level
 
 
 @pytest.mark.parametrize(
@@ -174,3 +174,14 @@ def test_small_numbers_that_do_not_rise_with_trouble_are_no_levels(numbers: tupl
     messages = ('cache warmed', 'job queued', 'retrying upload', 'job queued', 'write failed', 'cache warmed')
     lines = [f'2024-03-01 10:00:{n:02d} {numbers[n % 6]} {messages[n % 6]} {n}' for n in range(18)]
     assert learn_spot(lines) is None
+
+
+@pytest.mark.parametrize(
+    ('message', 'level'),
+    [('ERRO[0003] upload failed', 'ERROR'), ('DEBU[0000] config read', 'DEBUG'), ('FATA[0009] cannot bind', 'FATAL'),
+     ('PANI[0001] nil map', 'FATAL'), ('TRAC[0000] tick', 'TRACE'), ('10:00:01 PNC shard lost', 'FATAL'),
+     ('SUCCESS: 3 files deployed', 'INFO'), ('[EXC 10:00:01.120]: NullReferenceException', 'ERROR'),
+     ('FAULT: bus error at 0x4', 'ERROR'), ('trce: entering loop', 'TRACE')],
+)
+def test_the_cut_and_less_common_level_words_of_several_loggers(message: str, level: str) -> None:
+    assert leading_level(message) == level
