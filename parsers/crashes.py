@@ -35,6 +35,8 @@ CONTINUATION = re.compile(
     # A stack frame as Firefox's and Safari's JavaScript engines write it, unindented: `render@https://x/app.js:12:5`,
     # `global code@...`.
     r'|[^\s@]*(?: [^\s@]+)?@\S+:\d+:\d+$'
+    # A numbered frame as gdb and Dart write it: `#0  0x00007f3a in raise () ...`, `#3      Foo.bar (file.dart:86)`.
+    r'|#\d+ +(?:0x[0-9a-f]+ in |[^\s(]+ \()'
     r'|' + _EXCEPTION_NAME + r'(?::|$)'
 )
 # A Java, .NET or JavaScript stack frame (or Java's `... 2 more`): what follows the last one and continues nothing

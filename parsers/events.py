@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from parsers import wrappers
 from parsers.crashes import CHAINED, CONTINUATION, FRAME, TRACEBACK, crash_start_level, opens_error
 from parsers.formats import CONTINUES, Format, Record, detect, plain
-from parsers.formats.generic import colon_level, opening_record
+from parsers.formats.generic import colon_level, dated_within, opening_record
 from parsers.incidents import CAUSE_WORDS, ERROR_WORDS
 from parsers.levels import infer_level
 from parsers.timestamps import MONTHS
@@ -30,7 +30,7 @@ MAX_PREFIXES = 10_000
 # After a record it is no record of its own nor part of that record's lines (its group and example stay the record's
 # own); it is not sampled to learn the format. Only as the log's first line, with no record to follow, is it one.
 # An item of a list written without indentation.
-_ITEM = '- '
+_ITEMS = ('- ', '• ')
 _BANNER = re.compile(r'-{5,} [A-Za-z][\w .:/()-]*').fullmatch
 _ANNOUNCING = re.compile(r'[^\W\d_][)\]]?:$').search
 
@@ -278,8 +278,8 @@ class EventReader:
                     self._switch(fmt, index, line)
                 return record, fmt
         if self.fmt is plain.FORMAT or (event is not None and FRAME.match(self.recent[-2])):
-            if (self.fmt is plain.FORMAT and event is not None and line.startswith(_ITEM)
-                    and not event.message.startswith(_ITEM)):
+            if (self.fmt is plain.FORMAT and event is not None and line.startswith(_ITEMS)
+                    and not event.message.startswith(_ITEMS)):
                 # Plain text: a list's items (`- Loaded all assemblies`) belong to the line that introduces them.
                 return None
             # A line among plain text that opens with a date and time is read for them (a program's own dated lines
@@ -287,13 +287,21 @@ class EventReader:
             dated = opening_record(line) if line[:1].isdigit() or line[:3].lower() in MONTHS else None
             if dated is not None and dated[0]:
                 return dated, self.fmt
+            record = plain.FORMAT.parse(line) or (None, '', None, line)
+            if self.fmt is plain.FORMAT and event is not None and not record[1] and _leads_on(self.recent[-2]):
+                # Plain text: a line without a level of its own continues the one before when that one announces it
+                # or breaks off mid-sentence.
+                return None
             if (event is not None and event.timestamp and not event.level and event.first == self.line_no - 1
                     and (level := colon_level(line))):
                 # A dated line without a level, then a line opening with one and a colon: one record of two lines,
                 # as java.util.logging writes them (`SEVERE: message` under the time and the method).
                 event.level = level
                 return None
-            return plain.FORMAT.parse(line) or (None, '', None, line), self.fmt
+            # A date with its year and a time further on (`=== started: 2018-09-12 15:54:14 ===`, `Log rolled over at
+            # Tue Feb  4 02:14:34 2020`) is the time the line announces.
+            stamp = dated_within(line) if ':' in line else None
+            return (record if stamp is None else (stamp, *record[1:])), self.fmt
         opened = opening_record(line, after_level=event is not None and bool(event.level))
         if opened is not None:
             if event is None or self.time_opened_at != event.first:
@@ -370,6 +378,21 @@ def _announces(message: str) -> bool:
     """Whether a message ends with a colon after a word (`Caused by:`, `the following files:`), which announces the
     lines after it; one after an address or a number (`to /10.0.0.5:`, a port cut off) announces nothing."""
     return _ANNOUNCING(message.rstrip()) is not None
+
+
+# Words a sentence does not end with: a line of text that ends with one was wrapped.
+_BREAKING_WORDS = frozenset(('the', 'a', 'an', 'and', 'or', 'nor', 'of', 'to', 'with', 'for', 'from', 'into', 'that',
+                             'than'))
+
+
+def _leads_on(previous: str) -> bool:
+    """Whether a line of text leads on to the next: it announces it (`the following output:`; not a last key left
+    empty, `domain: `) or breaks off mid-sentence (`..., use the`)."""
+    if previous.endswith(':'):
+        return _announces(previous)
+    text = previous.rstrip()
+    space = text.rfind(' ')
+    return space > 0 and text[space + 1:] in _BREAKING_WORDS
 
 
 def _indented_error(line: str) -> bool:

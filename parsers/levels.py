@@ -7,6 +7,11 @@ from collections.abc import Sequence
 
 _WORDS = {
     'TRACE': 'TRACE', 'TRC': 'TRACE', 'FINEST': 'TRACE', 'FINER': 'TRACE', 'V': 'TRACE', 'SILLY': 'TRACE',
+    # Four-letter cuts (logrus's `ERRO`, .NET's console `dbug`, log15's `eror`) and zerolog's `PNC`.
+    'TRAC': 'TRACE', 'TRCE': 'TRACE', 'T': 'TRACE', 'DEBU': 'DEBUG', 'DBUG': 'DEBUG', 'ERRO': 'ERROR', 'EROR': 'ERROR',
+    'FATA': 'FATAL', 'PANI': 'FATAL', 'PNC': 'FATAL',
+    # Unity's exceptions and Apple's faults are errors; loguru's success is news, not trouble.
+    'EXCEPTION': 'ERROR', 'EXC': 'ERROR', 'FAULT': 'ERROR', 'SUCCESS': 'INFO',
     # Verbose is the most detailed level where there is no trace (.NET, Windows events) and above debug in npm's
     # and Redis's scales.
     'VERBOSE': 'DEBUG', 'VRB': 'DEBUG', 'DEBUG': 'DEBUG', 'DBG': 'DEBUG', 'FINE': 'DEBUG', 'D': 'DEBUG',
@@ -30,6 +35,36 @@ LEVEL_WORDS = frozenset(word for word in LEVEL_OF if len(word) > 2)
 # glog, klog, logcat and MongoDB letters (`I`, `W`, `E`), trusted only in a column that holds nothing else.
 LEVEL_LETTERS = frozenset(word for word in LEVEL_OF if len(word) == 1 and word.isupper())
 
+# A word that may write a level, as a file's column of levels dresses it: a little punctuation before (`[`, `<`,
+# `(`), the word or letter, then nothing that goes on with the word (`[WARN]`, `<info>`, `ERROR:`, `I!`, `INFO[0000]`,
+# `ERROR/MainProcess]`, not `Errors`, `W110`, `info.log`, `http://`).
+_DRESSED_WORD = re.compile(r'([^\w\s]{0,2})([A-Za-z]{1,11})(?![A-Za-z\d_]|[.-]\w|:/)').match
+
+
+def token_dress(token: str) -> tuple[str, str] | None:
+    """The word a token of a line holds and its dress: the punctuation before it and its case (`U` capitals, `l`
+    lower case, `T` capitalised, `L` a capital letter); None for other tokens (numbers, paths, mixed case)."""
+    found = _DRESSED_WORD(token)
+    if found is None:
+        return None
+    core = found.group(2)
+    if len(core) == 1:
+        case = 'L' if core.isupper() else ''
+    else:
+        case = 'U' if core.isupper() else 'l' if core.islower() else 'T' if core.istitle() else ''
+    return (core, found.group(1) + case) if case else None
+
+
+def token_level(token: str) -> tuple[str, str] | None:
+    """The level a token of a line writes and its dress (`token_dress`), or None when it writes none."""
+    dressed = token_dress(token)
+    if dressed is None:
+        return None
+    core, dress = dressed
+    level = LEVEL_OF.get(core) if len(core) > 1 or core in LEVEL_LETTERS else None
+    return (level, dress) if level else None
+
+
 # One-character marks some logs write for the level, weakest to strongest: `.` and `-` detail, `*` and `+` notice,
 # `#` and `!` warning. Read only in a column of the learned header that holds two of them or more.
 LEVEL_MARKS = {'.': 'DEBUG', '-': 'DEBUG', '*': 'INFO', '+': 'INFO', '#': 'WARN', '!': 'WARN'}
@@ -48,7 +83,7 @@ _first_words = re.compile(r'(?:\[[\d.:]+\])?' + _WORD + r'\S*\s*' + _WORD + r'\S
 # a column of a learned header, being ordinary words and file extensions too.
 _ANY_CASE = frozenset(('TRACE', 'FINEST', 'FINER', 'FINE', 'VERBOSE', 'DEBUG', 'INFO', 'NOTICE', 'WARN', 'WARNING',
                        'ERROR', 'ERR', 'SEVERE', 'FAIL', 'FAILURE', 'FATAL', 'CRITICAL', 'CRIT', 'EMERG', 'EMERGENCY',
-                       'PANIC'))
+                       'PANIC', 'TRCE', 'DBUG'))
 _OPENING_LEVELS = {word: LEVEL_OF[word] for word in LEVEL_WORDS if word.isupper() or word.upper() in _ANY_CASE}
 # A device's letter before the time since it started, in parentheses: `I (469) heap_init: ...`, `W (516) ...`.
 _LETTER_UPTIME = re.compile(r'([VDIWE]) \(\d[\d.:]*\)(?=\s)').match
@@ -129,6 +164,33 @@ def message_id_level(lines: Sequence[str]) -> str:
 
 # syslog severities 0..7 (RFC 5424 table 2).
 SYSLOG_SEVERITY = ('FATAL', 'FATAL', 'FATAL', 'ERROR', 'WARN', 'INFO', 'INFO', 'DEBUG')
+# Small numbers that rise with the severity (0 debug .. 4 fatal), as some applications write them.
+RISING_SEVERITY = ('DEBUG', 'INFO', 'WARN', 'ERROR', 'FATAL')
+_SEVERITY_RANK = {'TRACE': 0, 'DEBUG': 1, 'INFO': 2, 'WARN': 3, 'ERROR': 4, 'FATAL': 5}
+
+
+def small_severity_scale(seen: Sequence[tuple[int, str]]) -> tuple[str, ...]:
+    """The scale of a file's small numeric levels (0..9), from each record's number and the level its words say
+    (`infer_level`): the syslog scale (falling) or the rising one. A number above the rising scale's is syslog's; else
+    the scale under which the records whose words say trouble have the more severe levels; failing that, the one that
+    makes the file's most common number the milder: a log is mostly ordinary records, not fatal ones."""
+    numbers = [number for number, _ in seen]
+    if not numbers or max(numbers) >= len(RISING_SEVERITY):
+        return SYSLOG_SEVERITY
+    rising, falling = severity_contrast(RISING_SEVERITY, seen), severity_contrast(SYSLOG_SEVERITY, seen)
+    if rising != falling:
+        return RISING_SEVERITY if rising > falling else SYSLOG_SEVERITY
+    usual = max(set(numbers), key=numbers.count)
+    milder = _SEVERITY_RANK[RISING_SEVERITY[usual]] <= _SEVERITY_RANK[SYSLOG_SEVERITY[usual]]
+    return RISING_SEVERITY if milder else SYSLOG_SEVERITY
+
+
+def severity_contrast(scale: tuple[str, ...], seen: Sequence[tuple[int, str]]) -> float:
+    """How much more severe, on `scale`, the records whose words say trouble are than the others (0 when either kind
+    is missing)."""
+    said = [_SEVERITY_RANK[scale[number]] for number, words in seen if words]
+    quiet = [_SEVERITY_RANK[scale[number]] for number, words in seen if not words]
+    return sum(said) / len(said) - sum(quiet) / len(quiet) if said and quiet else 0.0
 
 
 def level_of_number(value: int) -> str:

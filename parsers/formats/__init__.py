@@ -5,9 +5,11 @@ from __future__ import annotations
 import importlib
 import pkgutil
 from collections.abc import Sequence
+from dataclasses import replace
 
 from parsers.formats import generic, plain
 from parsers.formats.base import CONTINUES, Format, Parser, Record
+from parsers.level_spot import LevelSpot, learn_spot
 
 __all__ = ['CONTINUES', 'FORMATS', 'Format', 'Parser', 'Record', 'detect']
 
@@ -34,18 +36,36 @@ LEVEL_BONUS = 0.15
 def detect(sample: Sequence[str]) -> list[Format]:
     """Formats ranked for this sample of lines: the best first, then every other candidate, plain text last."""
     lines = [line for line in sample if line.strip()]
-    candidates = list(FORMATS)
+    candidates = [fmt if fmt.fit is None else fmt.fit(lines) for fmt in FORMATS]
     learned = generic.learn(lines)
     if learned is not None:
         candidates.append(learned)
-    scored = [(_score(fmt, lines), fmt) for fmt in candidates]
+    scored = [_scored(fmt, lines) for fmt in candidates]
     scored.sort(key=lambda pair: -pair[0])
     return [fmt for _, fmt in scored] + [plain.FORMAT]
 
 
-def _score(fmt: Format, lines: list[str]) -> float:
+def _scored(fmt: Format, lines: list[str]) -> tuple[float, Format]:
+    """The format's score on the lines, and the format, reading the level where its messages write it (`<header>
+    I main: ...`) when its header mostly holds none."""
     if not lines:
-        return 0.0
+        return 0.0, fmt
     records = [record for record in map(fmt.parse, lines) if record is not None]
     with_level = sum(1 for record in records if record[1])
-    return (fmt.weight * len(records) + LEVEL_BONUS * with_level) / len(lines)
+    if len(records) * 2 >= len(lines) and with_level * 2 < len(records):
+        spot = learn_spot([record[3] for record in records if record is not CONTINUES])
+        if spot is not None:
+            fmt = replace(fmt, parse=_reading_spot(fmt.parse, spot))
+            with_level = sum(1 for record in records if record[1] or spot(record[3]))
+    return (fmt.weight * len(records) + LEVEL_BONUS * with_level) / len(lines), fmt
+
+
+def _reading_spot(parse: Parser, spot: LevelSpot) -> Parser:
+    def read(line: str) -> Record | None:
+        record = parse(line)
+        if record is None or record[1] or record is CONTINUES:
+            return record
+        level = spot(record[3])
+        return (record[0], level, record[2], record[3]) if level else record
+
+    return read

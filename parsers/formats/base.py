@@ -30,6 +30,9 @@ class Format:
     exact: bool = False
     # Formats whose header line does not hold the message read the whole event once it is complete.
     assemble: Callable[[Sequence[str]], Record] | None = None
+    # The format as a sample of the file's lines shows it: its own scale of levels, or a lower weight where the
+    # lines only look like it.
+    fit: Callable[[Sequence[str]], Format] | None = None
 
     def score(self, sample: Sequence[str]) -> float:
         """Share of the sample's non-blank lines this format parses, weighted; 0..1."""

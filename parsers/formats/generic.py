@@ -17,7 +17,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from itertools import pairwise
 
+from parsers.formats import plain
 from parsers.formats.base import CONTINUES, Format, Record, regex_format
+from parsers.level_spot import learn_spot
 from parsers.levels import LEVEL_LETTERS, LEVEL_MARKS, LEVEL_OF, LEVEL_WORDS, leading_level, message_id_level
 from parsers.timestamps import TS_SHAPES, as_day_first, slash_day_first
 
@@ -137,7 +139,7 @@ def _learn(sample: Sequence[str]) -> Format | None:
                              if is_glued else lines)
     if shape is None:
         return (_sparse([line for line in sample if line.strip() and line[0] not in ' \t']) or _numbered(lines)
-                or _aligned(sample))
+                or _aligned(sample) or _untimed(lines))
     name, prefix, joined = shape
     # A word joined to the time by a colon: a process id, or the file name or line number grep writes.
     before_ts = r'[^\s\[\]():]+:' if joined else r'[\[(]?'
@@ -185,26 +187,47 @@ def _learn(sample: Sequence[str]) -> Format | None:
     has_level = level_first or any(kind in _LEVEL_KINDS for kind in fields)
     stamps = (found.group('ts') for line in lines if (found := head.match(line)))
     day_first = name == 'us_date' and slash_day_first(stamps)
+    find_time = _SHAPE_SEARCHES[name]
     letter_in_time = name == 'glog'  # `I1126 09:14:02.101`: the time opens with the level
     # No level column, but a level word inside the header's words on nearly every line: `[main/INFO]:`, `app.ERROR:`.
     inner_level = not has_level and _agree(sum(1 for line in lines if _header_level(line, whole(line))), len(rests))
+    spot = learn_spot([line for line in lines if head.match(line)])
+    # A word at a fixed place opens a record even without the header; a number there may be any line's.
+    fixed_spot = spot if spot is not None and spot.position is not None and not spot.scale else None
 
     def parse(line: str) -> Record | None:
         record = whole(line) or bare(line)
         if record is None:
-            # A comment or directive is a record of its own, never part of the one before.
-            return (None, '', None, line) if line[:1] == '#' else None
+            # A comment or directive is a record of its own, never part of the one before; so is a line without the
+            # time that writes a level where the file's lines write theirs.
+            if line[:1] == '#':
+                return None, '', None, line
+            level = fixed_spot(line) if fixed_spot is not None and line[:1] not in (' ', '\t') else ''
+            return _spotted(line, level, find_time, day_first) if level else None
         if day_first and record[0]:
             record = (as_day_first(record[0]), *record[1:])
         if record[1]:
             return record
         if inner_level and (level := _header_level(line, record)):
             return record[0], level, record[2], record[3]
-        # No level column, or a line the whole header does not read: a level written at the start of the message.
-        level = LEVEL_OF[record[0][0]] if letter_in_time and record[0] else leading_level(record[3])
+        # No level column, or a line the whole header does not read: the level where the file's lines write it,
+        # else one written at the start of the message.
+        level = (LEVEL_OF[record[0][0]] if letter_in_time and record[0]
+                 else (spot(line) if spot is not None else '') or leading_level(record[3]))
         return (record[0], level, record[2], record[3]) if level else record
 
     return Format(name=NAME, parse=parse, samples=tuple(lines[:3]), weight=0.9, minute_len=minute_len)
+
+
+def _spotted(line: str, level: str, find_time: Callable[[str, int, int], re.Match[str] | None],
+             day_first: bool) -> Record:
+    """The record of a line without the file's header that writes its level where the file's lines do: the time
+    of the file's shape, where the line has it, and what follows it."""
+    found = find_time(line, 0, 200)
+    if found is None:
+        return None, level, None, line
+    ts = found.group(0)
+    return as_day_first(ts) if day_first else ts, level, None, line[found.end():].lstrip(' :])')
 
 
 _GLUED = r'<([A-Za-z]{1,9})>'
@@ -407,6 +430,24 @@ def _aligned(sample: Sequence[str]) -> Format | None:
     return Format(name=NAME, parse=parse, samples=tuple(sample[:3]), weight=0.9)
 
 
+def _untimed(lines: list[str]) -> Format | None:
+    """Lines without a time that write their level at one place where plain text's reading finds none (a letter
+    and a tag, `E/Net(404): ...`; `[812] W: ...`): every unindented line is a record, as in plain text, with the level
+    read at that place."""
+    spot = learn_spot(lines)
+    if spot is None or spot.position is None:
+        return None
+    if _agree(sum(1 for line in lines if (record := plain.parse(line)) is not None and record[1]), len(lines)):
+        return None
+
+    def parse(line: str) -> Record | None:
+        if not line or line[0] in ' \t':
+            return None
+        return None, spot(line) or leading_level(line), None, line
+
+    return Format(name=NAME, parse=parse, samples=tuple(lines[:3]), weight=0.9)
+
+
 def _body(fields: list[str]) -> str:
     """The header's pattern; a group name a column repeats (a second `comp`) names only its first column."""
     named: set[str] = set()
@@ -472,6 +513,19 @@ _opening = re.compile(
     + r'|(?<=[\[(])' + TS_SHAPES['epoch'][0] + r')[\])]?(?=[\s,:]|$)'
     + r'(?:\s+(?P<mark>[.*#!+])(?=\s)|' + _LEVEL_WORD_FIELD + r')?\s*(?P<msg>.*)'
 ).match
+
+
+# Shapes that write the year and the time of day.
+_YEAR_AND_TIME = ('iso', 'iso_dotted_clock', 'ymd_other', 'us_date', 'dmy', 'month_day_year', 'ctime', 'clf',
+                  'day_mon_year')
+_dated_within = re.compile(r'(?:^|(?<=[\s\[(:=]))(?:' + '|'.join(TS_SHAPES[name][0] for name in _YEAR_AND_TIME)
+                           + r')(?=[\s\])|,:.=]|$)').search
+
+
+def dated_within(line: str) -> str | None:
+    """The first date written with its year and a time among a line's first characters, or None."""
+    found = _dated_within(line, 0, 300)
+    return found.group(0) if found is not None else None
 
 
 # A level word that ends a word of the header after a slash, a dot or a bracket (`[Server thread/WARN]:`,

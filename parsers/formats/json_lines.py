@@ -4,10 +4,21 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
-from parsers.formats.base import Format, Record
-from parsers.levels import LEVEL_LETTERS, LEVEL_OF, LEVEL_WORDS, SYSLOG_SEVERITY, level_of_number, level_of_status
+from parsers.formats.base import Format, Parser, Record
+from parsers.levels import (
+    LEVEL_LETTERS,
+    LEVEL_OF,
+    LEVEL_WORDS,
+    SYSLOG_SEVERITY,
+    infer_level,
+    level_of_number,
+    level_of_status,
+    small_severity_scale,
+)
 from parsers.model import LEVELS
 from parsers.timestamps import epoch_text
 
@@ -20,7 +31,20 @@ _time_value = re.compile(r'"(?:' + '|'.join(map(re.escape, _TIME_KEYS)) + r')"\s
 _SOURCE_KEYS = ('logger', 'logger_name', 'name', 'component', 'module', 'source', 'SYSLOG_IDENTIFIER', 'caller')
 
 
-def parse(line: str) -> Record | None:
+def _parser(small: tuple[str, ...]) -> Parser:
+    """A parser that reads small numeric levels (0..7) on the scale `small`."""
+
+    def parse(line: str) -> Record | None:
+        obj = _object(line)
+        if not isinstance(obj, dict):
+            return obj
+        return _time_of(obj), _level_of(obj, small), _text(obj, _SOURCE_KEYS), _message_of(obj)
+
+    return parse
+
+
+def _object(line: str) -> dict[str, Any] | Record | None:
+    """The line's object; else the record of an object cut short, or None."""
     if line[:1] != '{':
         return None
     try:
@@ -31,9 +55,21 @@ def parse(line: str) -> Record | None:
             obj = _decode(line)[0]
         except (ValueError, RecursionError):
             return _cut_short(line)
-    if not isinstance(obj, dict):
-        return None
-    return _time_of(obj), _level_of(obj), _text(obj, _SOURCE_KEYS), _message_of(obj)
+    return obj if isinstance(obj, dict) else None
+
+
+def _fit(sample: Sequence[str]) -> Format:
+    """The format with the scale of the sample's small numeric levels, which differs between applications."""
+    seen = []
+    for line in sample:
+        obj = _object(line)
+        if not isinstance(obj, dict):
+            continue
+        number = _level_value(obj)
+        if isinstance(number, int) and not isinstance(number, bool) and 0 <= number < len(SYSLOG_SEVERITY):
+            seen.append((number, infer_level(_message_of(obj).split())))
+    scale = small_severity_scale(seen)
+    return FORMAT if scale is SYSLOG_SEVERITY else replace(FORMAT, parse=_parser(scale))
 
 
 def _cut_short(line: str) -> Record | None:
@@ -61,21 +97,28 @@ def _time_of(obj: dict[str, Any]) -> str | None:
     return None
 
 
-def _level_of(obj: dict[str, Any]) -> str:
-    priority = obj.get('PRIORITY')
-    if isinstance(priority, str) and priority.isdigit():
-        return SYSLOG_SEVERITY[int(priority) & 7]
+def _level_value(obj: dict[str, Any]) -> Any:
     log = obj.get('log')
     value = log.get('level') if isinstance(log, dict) else None
     for key in _LEVEL_KEYS:
         if value is not None:
             break
         value = obj.get(key)
+    return value
+
+
+def _level_of(obj: dict[str, Any], small: tuple[str, ...]) -> str:
+    priority = obj.get('PRIORITY')
+    if isinstance(priority, str) and priority.isdigit():
+        return SYSLOG_SEVERITY[int(priority) & 7]
+    value = _level_value(obj)
     if value is None:
         return _level_elsewhere(obj)
     if isinstance(value, bool):
         return ''
     if isinstance(value, int):
+        if 0 <= value < len(SYSLOG_SEVERITY):
+            return small[value] if value < len(small) else small[-1]
         # pino and bunyan count 10..60; 100..599 is an HTTP status (`"status": 200`).
         return level_of_status(str(value)) if 100 <= value < 600 else level_of_number(value)
     if isinstance(value, str):
@@ -125,7 +168,8 @@ def _text(obj: dict[str, Any], keys: tuple[str, ...]) -> str | None:
 
 FORMAT = Format(
     name='json',
-    parse=parse,
+    parse=_parser(SYSLOG_SEVERITY),
+    fit=_fit,
     samples=(
         '{"level":50,"time":1764148442101,"pid":1,"hostname":"web-1","msg":"request failed"}',
         '{"timestamp":"2026-11-26T09:14:02.101Z","severity":"WARNING","message":"slow query","ms":812}',

@@ -1,4 +1,5 @@
-"""Node.js: pino-pretty (`[time] LEVEL (pid on host): msg`) and winston's simple format (`error: msg`)."""
+"""Node.js: pino-pretty (`[time] LEVEL (pid on host): msg`) and winston's simple format (`error: msg`), which .NET's
+console logger shares."""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ _PINO = re.compile(
     r'\[(?P<ts>\d{4}-\d\d-\d\d[T ][^\]]+|\d\d:\d\d:\d\d\.\d+)\] (?P<level>TRACE|DEBUG|INFO|WARN|ERROR|FATAL)'
     r'(?: \((?P<comp>[^)]*)\))?: (?P<msg>.*)'
 )
-_WINSTON = re.compile(r'(?P<level>error|warn|info|http|verbose|debug|silly): (?P<msg>.*)')
+# .NET's console logger writes the same way with its own words (`fail: App.Worker[0]`, the message indented below).
+_WINSTON = re.compile(r'(?P<level>error|warn|info|http|verbose|debug|silly|trce|dbug|fail|crit): (?P<msg>.*)')
 _pino = _PINO.match
 _winston = _WINSTON.match
 _WINSTON_LEVELS = {**LEVEL_OF, 'http': 'DEBUG'}

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from dataclasses import replace
 
 from parsers.formats.base import Format, Parser, Record
 from parsers.levels import LEVEL_OF, SYSLOG_SEVERITY, leading_level
@@ -39,9 +41,26 @@ def pri_parser(line_pattern: re.Pattern[str]) -> Parser:
     return parse
 
 
+# The word in the host's place names a host where few of them differ (or a share of the lines) or the lines name
+# their program; else it is the first word of messages (`<time> Using 16 MiB ...`), and the format fits loosely.
+FEW_HOSTS = 2
+FEW_HOSTS_SHARE = 0.05
+LOOSE_WEIGHT = 0.5
+
+
+def _fit(sample: Sequence[str]) -> Format:
+    found = [match for line in sample if (match := _LINE.match(line)) is not None]
+    hosts = len({match.group('host') for match in found})
+    programs = sum(1 for match in found if match.group('comp'))
+    if hosts <= max(FEW_HOSTS, FEW_HOSTS_SHARE * len(found)) or programs * 2 >= len(found):
+        return FORMAT
+    return replace(FORMAT, weight=LOOSE_WEIGHT)
+
+
 FORMAT = Format(
     name='syslog',
     parse=pri_parser(_LINE),
+    fit=_fit,
     samples=(
         'Dec 10 06:55:46 LabSZ sshd[24200]: Invalid user webmaster from 173.234.31.186',
         "<34>Oct 11 22:14:15 mymachine su: 'su root' failed for lonvick on /dev/pts/8",

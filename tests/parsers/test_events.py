@@ -542,3 +542,40 @@ def test_a_level_opening_the_line_under_a_dated_line_in_plain_text_is_that_recor
     assert _event_of(rows, 2) == [2, 3]
     assert rows[2][2] == ('WARN' if 'WARNING' in lines[2] else 'ERROR')
     assert _event_of(rows, 4) == [4]
+
+
+def test_plain_text_lines_that_announce_a_date_and_time_further_on_are_read_for_them() -> None:
+    lines = ['*** backup run started: 2024-03-01 02:00:00 +0100 ***', '[811] - copying /srv/a',
+             '[811] - copying /srv/b', 'Session restarted at Fri Mar  1 02:00:05 2024 (uptime 3.2 s)',
+             'Released 2024-03-01, no time of day', 'next window opens 02:30:00']
+    times: dict[int, str | None] = {}
+    analyze_stream(io.BytesIO('\n'.join(lines).encode()),
+                   on_event=lambda first, last, group, level, ts: times.setdefault(first, ts))
+    assert times == {1: '2024-03-01 02:00:00 +0100', 2: None, 3: None, 4: 'Fri Mar  1 02:00:05 2024', 5: None,
+                     6: None}
+
+
+def _starts(lines: list[str]) -> list[int]:
+    starts: list[int] = []
+    analyze_stream(io.BytesIO('\n'.join(lines).encode()),
+                   on_event=lambda first, last, group, level, ts: starts.append(first))
+    return sorted(starts)
+
+
+def test_numbered_frames_of_a_debugger_or_a_dart_trace_continue_the_crash() -> None:
+    lines = ['Program received signal SIGSEGV, Segmentation fault.',
+             '#0  0x00007f3a2c in memcpy () from /lib/libc.so.6', '#1  0x0000555d10 in copy_row (r=0x0) at table.c:88',
+             'Unhandled exception:', 'RangeError: index out of range', '#0      List.[] (dart:core/list.dart:12)',
+             '#1      Grid.cell (package:app/grid.dart:40)', 'Run finished.',
+             '#5 [builder 2/4] RUN make', '#5 DONE 0.4s']
+    assert _starts(lines) == [1, 4, 8, 9, 10]
+
+
+def test_plain_text_lines_led_on_to_by_the_line_before_continue_it() -> None:
+    lines = ['Sync failed for 3 folders.', 'Retry with these settings:', 'Mode: full', '',
+             'The mirror could not be reached; check the', 'network settings and restart the', 'daemon.',
+             'Telemetry is on. It collects:', '• which commands ran', '• how long they took',
+             'Account: alice, region: ', 'ERROR: quota exceeded', 'Settings loaded.']
+    assert _starts(lines) == [1, 2, 5, 8, 11, 12, 13]
+    # A line that writes its own level opens a record after an announcing line too.
+    assert _starts(['Checking disks:', 'warning: /dev/sdb is 91% full', 'INFO /dev/sda is fine']) == [1, 2, 3]
