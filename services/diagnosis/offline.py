@@ -16,6 +16,7 @@ from typing import Any
 
 from parsers import ERROR_LEVELS, Analysis, Group, shows_failure, top_incidents
 from parsers.digest import plain_template
+from parsers.incidents import CAUSE_WORDS, ERROR_WORDS
 from services.diagnosis.analyzer import Diagnosis, answer_key
 from services.diagnosis.redaction import redact
 from services.markdown_text import code_span, escape_text, fenced
@@ -76,13 +77,22 @@ _REMEDY_CUE = re.compile(
     # An imperative after a colon or semicolon: "bad file format: make a backup ..., then use ...".
     r'|(?:(?<=[:;] )|(?<=^\d\. )|(?<=\s\d\. ))(?:make|run|use|set|regenerate|recompile|increase|raise|install'
     r'|upgrade|downgrade|rebuild|reinstall|restart|remove|delete'
-    r'|add|enable|disable|specify|check|update|change|create|grant)\s+(?!(?:failed|error|of|to|is|was)\b)\w',
+    r'|add|enable|disable|specify|check|update|change|create|grant)\s+(?!(?:failed|error|of|to|is|was)\b)\w'
+    # An imperative opening a sentence, on what it acts on: "Add the current platform to ...", "Run `...`".
+    r'|^(?:add|run|use|set|install|upgrade|downgrade|remove|delete|enable|disable|specify|update|change|create|grant'
+    r'|increase|raise|restart|rebuild|reinstall|regenerate|recompile|fix|retry|rerun|re-run|pass|allow|free|stop)\s+'
+    r'(?=(?:the|a|an|your|this|these|that|it|them|one|all|any|following|current|missing|with)\b|[`\'"]|--?\w)'
+    # A retry with an option: "... or retry this command with --force".
+    r'|\b(?:retry|re-?run) (?:this|the) command with\b',
     re.IGNORECASE,
 )
 # Advice that only asks for more output is no remedy.
 _NO_REMEDY = re.compile(r'--stacktrace|--verbose|--debug|--info\b|more (?:log|output|details|information)|stack ?trace'
                         r'|for more (?:information|details)|\blogs? for (?:the )?details|report (?:this|it|a bug)'
-                        r'|file (?:a|an) (?:bug|issue)',
+                        r'|file (?:a|an) (?:bug|issue)'
+                        # A statement the message quotes is what failed, not what to do.
+                        r'|\b(?:create|alter|drop) (?:table|index|view|database|schema|unique)\b|\binsert into\b'
+                        r'|\bdelete from\b|\bupdate [`\'"\w.]+ set\b',
                         re.IGNORECASE)
 
 
@@ -274,8 +284,18 @@ def find_match(view: LogView, event: Group | None, ranked: list[Group]) -> Match
     cause = _recognized(view, None, [candidate for candidate in ranked if candidate.id in ids], earlier,
                         consequences=False, raw=_raw_output_before(view, match.group))
     if cause is None:
-        return match
+        return replace(match, said_before=_said_before(view, match.line))
     return replace(cause, why=f'{cause.why}; it was logged before the consequence it explains', consequence=match)
+
+
+def _said_before(view: LogView, line: int) -> Window | None:
+    """The nearest message just before a line that says what to do: a program's own account of the failure that a
+    consequence after it (an exit code, a restart) only reports."""
+    earlier = [group for group in view.groups if line - RAW_OUTPUT_LINES <= group.first_line < line]
+    for group in sorted(earlier, key=lambda group: group.first_line, reverse=True):
+        if remedies(around := window(view, group)):
+            return around
+    return None
 
 
 def _recognized(view: LogView, event: Group | None, ranked: list[Group], groups: Iterable[Group] | None = None, *,
@@ -551,6 +571,10 @@ def _answer(analysis: Analysis, event: Group | None, match: Match) -> str:
                 f'not in the knowledge base; this is {found}, which may be its cause.')
     elif event is None:
         note = '\n\nNo line is marked ERROR or FATAL, but this known failure is in the log.'
+    if match.said_before is not None:
+        number, line = _failure_line(match.said_before) or match.said_before.lines[0]
+        note += (f'\n\nThe output before it, {_code(line)} (line {number}), says what went wrong and what to do '
+                 '(quoted below): it is the likely cause.')
     area = signature.area if known else f'class of failure: {signature.area}'
     cause = match.fill(signature.root_cause)
     if not known:
@@ -561,7 +585,7 @@ def _answer(analysis: Analysis, event: Group | None, match: Match) -> str:
         '## Root cause\n' + '\n\n'.join([cause, *(match.fill(note) for note in match.notes)]),
         f'## Evidence\n- line {match.line}: {_code(match.text)}\n'
         f'- occurrences at lines {cited}{more} (of {analysis.lines} lines)\n\n{_excerpt(match.window)}',
-        *_remedy_section(match.window),
+        *_remedy_section(match.said_before or match.window),
         f'## Fix\n{match.fill(signature.fix)}',
         f'## Prevention\n{match.fill(signature.prevention)}',
         OFFLINE_NOTE,
@@ -574,9 +598,12 @@ def _unknown_answer(analysis: Analysis, group: Group, view: LogView) -> str:
     said = remedies(around)
     fix = ('Follow what the message says (above) first.' if said
            else 'Search for the exception type and message.')
+    what = _code(plain_template(group.template))
+    if (failing := _failure_line(around)) and failing[0] != group.first_line:
+        what = f'the message {what}, whose line {failing[0]} says {_code(failing[1])}'
     return '\n\n'.join([
         f'## Summary\n**Unrecognized error**: {group.count} occurrence(s) of '
-        f'{_code(plain_template(group.template))}, first at line {group.first_line}{_seen(group)}.\n\n'
+        f'{what}, first at line {group.first_line}{_seen(group)}.\n\n'
         + _confidence('low', 'no known failure or class of failure fits; this is the most incident-like failure'),
         '## Root cause\nThis error matches none of the failure signatures or classes of failure in the offline '
         f'knowledge base. {_reasoning(view, group)}',
@@ -586,6 +613,13 @@ def _unknown_answer(analysis: Analysis, group: Group, view: LogView) -> str:
         '## Prevention\nAlert on this error group so it is seen when it starts.',
         OFFLINE_NOTE,
     ])
+
+
+def _failure_line(around: Window) -> tuple[int, str] | None:
+    """The first line of an event that is worded like a failure: a message may open with what the program was doing
+    (a command line, a heading) and say what went wrong on a later line."""
+    return next(((number, line) for number, line in around.lines
+                 if not _FRAME.match(line) and (ERROR_WORDS.search(line) or CAUSE_WORDS.search(line))), None)
 
 
 def _reasoning(view: LogView, group: Group) -> str:
