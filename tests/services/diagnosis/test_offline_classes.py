@@ -150,3 +150,102 @@ async def test_a_container_that_exits_cleanly_is_restarted_as_a_failure() -> Non
     diagnosis = await diagnose('  Warning  BackOff  12s (x6 over 1m)  kubelet  Back-off restarting failed container\n')
     assert diagnosis.signature_id == 'k8s-crashloop'
     assert 'keep running' in diagnosis.markdown and 'as a Job' in diagnosis.markdown
+
+
+# (log, the start of the title, what the answer must say besides): the classes of a machine's surroundings, each in
+# the words of more than one program.
+SURROUNDINGS = [
+    ('RuntimeError: CUDA out of memory. Tried to allocate 512.00 MiB (GPU 0; 7.79 GiB total capacity)\n',
+     'The GPU ran out of memory', ['nvidia-smi', 'batch size']),
+    ('2026-11-26 10:00:00 ERROR trainer: Out of memory while trying to allocate 2.1GiB on the device\n',
+     'The GPU ran out of memory', []),
+    ('bash: line 1:  4242 Killed                  python train.py --epochs 40\n', 'Out of memory', ['dmesg']),
+    ('Unable to negotiate with 198.51.100.7 port 2222: no matching key exchange method found. Their offer: '
+     'diffie-hellman-group1-sha1\n', 'The SSH client and server share no key exchange method', ['KexAlgorithms']),
+    ("System has not been booted with systemd as init system (PID 1). Can't operate.\n",
+     'systemd is not running here', ['wsl.conf', 'in the foreground']),
+    ('Failed to connect to bus: Host is down\n', 'systemd is not running here', []),
+    ("ERROR 2002 (HY000): Can't connect to local server through socket '/run/mysqld/mysqld.sock' (2)\n",
+     'The server socket /run/mysqld/mysqld.sock does not exist', ['ss -xlp']),
+    ('psql: error: connection to server on socket "/tmp/.s.PGSQL.5432" failed: No such file or directory\n',
+     'The server socket /tmp/.s.PGSQL.5432 does not exist', ['127.0.0.1']),
+    ('Error: error:0308010C:digital envelope routines::unsupported\n'
+     '    at new Hash (node:internal/crypto/hash:71:19)\n',
+     'A legacy hash or cipher is disabled by the OpenSSL 3', ['--openssl-legacy-provider', 'Node.js 16']),
+    ('2026-11-26 10:00:00 ERROR auth: ntlm handshake failed: ValueError: unsupported hash type md4\n',
+     'A legacy hash or cipher is disabled by the OpenSSL 3', ['OPENSSL_CONF']),
+    ('Error [ERR_REQUIRE_ESM]: require() of ES Module /srv/app/node_modules/colorize/index.js from /srv/app/cli.js '
+     'not supported.\n', 'An ES module and CommonJS code are loaded the wrong way round', ['PREVIOUS-MAJOR']),
+    ('/srv/app/server.js:1\nimport express from "express";\n^^^^^^\n\nSyntaxError: Cannot use import statement outside '
+     'a module\n', 'An ES module and CommonJS code are loaded the wrong way round', ['"type": "module"']),
+    ("AttributeError: module 'imagekit' has no attribute 'imread'\n",
+     'The installed imagekit has no imread', ['pip show imagekit', 'Pin the release']),
+    ('  error: subprocess-exited-with-error\n  × Building wheel for pyyaml (pyproject.toml) did not run '
+     'successfully.\n', 'pyyaml had to be compiled from source', ['python3-dev']),
+    ('build/temp/_cffi.c:12:10: fatal error: ffi.h: No such file or directory\n',
+     'A package had to be compiled from source', ['ffi.h: its development package']),
+    ('gyp ERR! build error\ngyp ERR! stack Error: `make` failed with exit code: 2\n',
+     'A package had to be compiled from source', []),
+    ('E: Unable to locate package libvips-tools\n', 'The package libvips-tools is not in the repositories searched',
+     ['apt-get update && apt-cache policy libvips-tools']),
+    ('[ERROR] Failed to execute goal on project billing: Could not find artifact org.acme:ledger-api:jar:4.1.0 in '
+     'nexus (https://nexus.example.org/repository/maven)\n',
+     'The package org.acme:ledger-api:jar:4.1.0 is not in the repositories searched', ['mvn help:effective-settings']),
+    ('npm ERR! code E404\nnpm ERR! 404 Not Found - GET https://registry.npmjs.org/left-padd - Not found\n',
+     'The package left-padd is not in the repositories searched', ['npm config get registry']),
+    ('Error: Unable to find a match: No match for argument: htop-ng\n',
+     'The package htop-ng is not in the repositories searched', []),
+    ('The following packages have unmet dependencies:\n libvips42 : Depends: libheif1 (>= 1.12) but 1.11.0-1 is to '
+     'be installed\nE: Unable to correct problems, you have held broken packages.\n',
+     'The package manager found no set of versions', ['apt-cache policy']),
+    ('ERROR: Cannot install api-client==2.0 and ledger==1.4 because these package versions have conflicting '
+     'dependencies.\nERROR: ResolutionImpossible: for help visit the resolver documentation\n',
+     'The package manager found no set of versions', ['pipdeptree']),
+    ('Err:5 http://deb.debian.org/debian buster/main amd64 Packages\n  404  Not Found\nE: The repository '
+     "'http://deb.debian.org/debian buster Release' does not have a Release file.\n",
+     "The distribution's package repository no longer serves this release", ['archive.debian.org']),
+    ("Error: Failed to download metadata for repo 'baseos': Cannot prepare internal mirrorlist: No URLs in "
+     'mirrorlist\n', "The distribution's package repository no longer serves this release", ['base image']),
+    ('W: GPG error: https://repo.example.net/apt focal InRelease: The following signatures were invalid: '
+     'EXPKEYSIG 9DC858229FC7DD38 Example Repo <repo@example.net>\n',
+     "A package repository's signing key is missing or expired", ['signed-by', '9DC858229FC7DD38']),
+    ('./collector: error while loading shared libraries: libcrypto.so.1.1: cannot open shared object file: No '
+     'such file or directory\n', 'The shared library libcrypto.so.1.1 is not installed', ['ldd', 'OpenSSL 3']),
+    ('ImportError: libgomp.so.1: cannot open shared object file: No such file or directory\n',
+     'The shared library libgomp.so.1 is not installed', ['apt-file search libgomp.so.1']),
+    ('/usr/local/bin/start.sh: line 7: pnpm: command not found\n',
+     'The command pnpm is not installed or not on the PATH', ['command -v pnpm', 'crontab']),
+    ("'terraform' is not recognized as an internal or external command,\n",
+     'The command terraform is not installed or not on the PATH', []),
+    ('2026-11-26T10:00:00Z ERROR runner: exec: "kubectl": executable file not found in $PATH\n',
+     'The command kubectl is not installed or not on the PATH', []),
+    ('RangeError: Maximum call stack size exceeded\n    at serialize (/srv/app/lib/json.js:40:12)\n',
+     'The call stack overflowed', ['circular reference']),
+    ('InternalError: too much recursion\n', 'The call stack overflowed', []),
+    ('2026-11-26T10:00:00.000000Z 0 [ERROR] [MY-012574] [InnoDB] Unable to lock ./ibdata1 error: 11\n',
+     'A lock is held by another process', ['still running']),
+]
+
+
+@pytest.mark.parametrize(('log', 'title', 'says'), SURROUNDINGS, ids=[log[:40] for log, _, _ in SURROUNDINGS])
+async def test_a_failure_of_the_surroundings_is_named_by_its_class(log: str, title: str, says: list[str]) -> None:
+    diagnosis = await diagnose(log)
+    assert summary(diagnosis).startswith(f'**{title}'), diagnosis.markdown
+    assert diagnosis.signature_id is None
+    for words in says:
+        assert words in diagnosis.markdown, words
+
+
+@pytest.mark.parametrize(('bytes_', 'signature'), [('2048', 'php-memory-limit-misread'),
+                                                   ('536870912', 'php-memory-limit')])
+async def test_a_tiny_php_memory_limit_is_a_misread_setting_and_a_real_one_a_limit(bytes_: str, signature: str) -> None:
+    diagnosis = await diagnose(f'PHP Fatal error:  Allowed memory size of {bytes_} bytes exhausted (tried to allocate '
+                               '8192 bytes) in /srv/site/index.php on line 4\n')
+    assert diagnosis.signature_id == signature
+
+
+async def test_a_programs_memory_error_is_no_kill_by_the_kernel() -> None:
+    diagnosis = await diagnose('Traceback (most recent call last):\n  File "/srv/etl/load.py", line 9, in <module>\n'
+                               '    rows = list(reader)\nMemoryError\n')
+    assert diagnosis.signature_id is None
+    assert summary(diagnosis).startswith('**Out of memory**')
