@@ -249,3 +249,15 @@ async def test_a_programs_memory_error_is_no_kill_by_the_kernel() -> None:
                                '    rows = list(reader)\nMemoryError\n')
     assert diagnosis.signature_id is None
     assert summary(diagnosis).startswith('**Out of memory**')
+
+
+@pytest.mark.parametrize(('log', 'not_named'), [
+    ('2026-11-26 10:00:00 ERROR api: module "billing" reported an unknown plugin state\n', 'module or plugin'),
+    ('2026-11-26 10:00:00 ERROR report: the export needs repair of its template before Friday\n', 'marked as crashed'),
+    ('2026-11-26 10:00:00 ERROR db: Migrating users to the new plan failed: column "plan_id" does not exist\n',
+     'The migration'),
+    ('2026-11-26 10:00:00 ERROR cache: session abc123: not found\n', 'not on the PATH'),
+    ('2026-11-26 10:00:00 INFO worker: Killed idle connection 42\n', 'Out of memory'),
+])
+async def test_words_near_a_class_do_not_make_its_failure(log: str, not_named: str) -> None:
+    assert not_named not in summary(await diagnose(log))
