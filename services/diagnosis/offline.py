@@ -16,6 +16,7 @@ from typing import Any
 
 from parsers import ERROR_LEVELS, Analysis, Group, shows_failure, top_incidents
 from parsers.digest import plain_template
+from parsers.incidents import CAUSE_WORDS, ERROR_WORDS
 from services.diagnosis.analyzer import Diagnosis, answer_key
 from services.diagnosis.redaction import redact
 from services.markdown_text import code_span, escape_text, fenced
@@ -42,7 +43,7 @@ REMEDIES_QUOTED = 3
 REMEDY_CHARS = 300
 CONFIDENCE = ('high', 'medium', 'low')
 # Part of every offline cache key: raise it when the answers' wording changes.
-OFFLINE_VERSION = '6'
+OFFLINE_VERSION = '7'
 _PLACEHOLDER = re.compile(r'\{(\w+)\}')
 # Versions a message names ("version 10", "protoc >= 3.19.0"), for the answer to name them back.
 _VERSION = re.compile(r'\bversions?:?\s+[`\'"]?v?(?P<number>\d+(?:\.\d+)*)\b'
@@ -76,13 +77,22 @@ _REMEDY_CUE = re.compile(
     # An imperative after a colon or semicolon: "bad file format: make a backup ..., then use ...".
     r'|(?:(?<=[:;] )|(?<=^\d\. )|(?<=\s\d\. ))(?:make|run|use|set|regenerate|recompile|increase|raise|install'
     r'|upgrade|downgrade|rebuild|reinstall|restart|remove|delete'
-    r'|add|enable|disable|specify|check|update|change|create|grant)\s+(?!(?:failed|error|of|to|is|was)\b)\w',
+    r'|add|enable|disable|specify|check|update|change|create|grant)\s+(?!(?:failed|error|of|to|is|was)\b)\w'
+    # An imperative opening a sentence, on what it acts on: "Add the current platform to ...", "Run `...`".
+    r'|^(?:add|run|use|set|install|upgrade|downgrade|remove|delete|enable|disable|specify|update|change|create|grant'
+    r'|increase|raise|restart|rebuild|reinstall|regenerate|recompile|fix|retry|rerun|re-run|pass|allow|free|stop)\s+'
+    r'(?=(?:the|a|an|your|this|these|that|it|them|one|all|any|following|current|missing|with)\b|[`\'"]|--?\w)'
+    # A retry with an option: "... or retry this command with --force".
+    r'|\b(?:retry|re-?run) (?:this|the) command with\b',
     re.IGNORECASE,
 )
 # Advice that only asks for more output is no remedy.
 _NO_REMEDY = re.compile(r'--stacktrace|--verbose|--debug|--info\b|more (?:log|output|details|information)|stack ?trace'
                         r'|for more (?:information|details)|\blogs? for (?:the )?details|report (?:this|it|a bug)'
-                        r'|file (?:a|an) (?:bug|issue)',
+                        r'|file (?:a|an) (?:bug|issue)'
+                        # A statement the message quotes is what failed, not what to do.
+                        r'|\b(?:create|alter|drop) (?:table|index|view|database|schema|unique)\b|\binsert into\b'
+                        r'|\bdelete from\b|\bupdate [`\'"\w.]+ set\b',
                         re.IGNORECASE)
 
 
@@ -93,7 +103,8 @@ class Signature:
 
     id: str
     area: str
-    title: str
+    # The first title whose values the log gives, the last one when it gives none: a title never shows a default.
+    titles: tuple[str, ...]
     patterns: tuple[re.Pattern[str], ...]
     root_cause: str
     fix: str
@@ -111,6 +122,10 @@ class Signature:
     when: dict[str, str] = field(default_factory=dict)
     # Read on the lines around the event only to fill values (who holds a lock).
     details: tuple[re.Pattern[str], ...] = ()
+    # Read anywhere in the log only to fill values: facts about the machine it ran on (its CPU architecture).
+    log_details: tuple[re.Pattern[str], ...] = ()
+    # Values written in lower case, as the commands that use them need (a module named after a directive).
+    lowercase: tuple[str, ...] = ()
     # What follows a failure rather than causing it (a unit that failed, a process that exited): a cause logged
     # before it is the answer when there is one.
     consequence: bool = False
@@ -144,9 +159,18 @@ class Match:
     why: str = ''
     notes: tuple[str, ...] = ()  # the `when` paragraphs the log's surroundings call for
     consequence: Match | None = None  # the consequence this cause was logged before
+    read: frozenset[str] = frozenset()  # the values the log gave, not the defaults
+    # For a consequence no recognized cause explains: the message before it that says what to do.
+    said_before: Window | None = None
 
     def fill(self, template: str) -> str:
         return _PLACEHOLDER.sub(lambda found: self.values.get(found[1], found[0]), template)
+
+    @property
+    def title(self) -> str:
+        titles = self.signature.titles
+        given = next((title for title in titles if self.read.issuperset(_PLACEHOLDER.findall(title))), titles[-1])
+        return self.fill(given)
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,6 +181,7 @@ class LogView:
     groups: tuple[Group, ...]
     lines: dict[int, tuple[str, Group]]
     contexts: frozenset[str]
+    text: str = ''  # the first occurrences' text, where facts of the log are read
 
 
 class OfflineAnalyzer:
@@ -218,7 +243,7 @@ def read_log(analysis: Analysis) -> LogView:
     for group in groups:
         for number, line in _numbered(group):
             lines.setdefault(number, (line, group))
-    return LogView(groups, lines, _contexts(groups))
+    return LogView(groups, lines, _contexts(groups), '\n'.join(group.example[:MATCH_CHARS] for group in groups))
 
 
 def _numbered(group: Group) -> list[tuple[int, str]]:
@@ -259,8 +284,18 @@ def find_match(view: LogView, event: Group | None, ranked: list[Group]) -> Match
     cause = _recognized(view, None, [candidate for candidate in ranked if candidate.id in ids], earlier,
                         consequences=False, raw=_raw_output_before(view, match.group))
     if cause is None:
-        return match
+        return replace(match, said_before=_said_before(view, match.line))
     return replace(cause, why=f'{cause.why}; it was logged before the consequence it explains', consequence=match)
+
+
+def _said_before(view: LogView, line: int) -> Window | None:
+    """The nearest message just before a line that says what to do: a program's own account of the failure that a
+    consequence after it (an exit code, a restart) only reports."""
+    earlier = [group for group in view.groups if line - RAW_OUTPUT_LINES <= group.first_line < line]
+    for group in sorted(earlier, key=lambda group: group.first_line, reverse=True):
+        if remedies(around := window(view, group)):
+            return around
+    return None
 
 
 def _recognized(view: LogView, event: Group | None, ranked: list[Group], groups: Iterable[Group] | None = None, *,
@@ -277,7 +312,7 @@ def _recognized(view: LogView, event: Group | None, ranked: list[Group], groups:
     if event is not None and (match := _innermost_cause(view, event, (signatures, classes))):
         return match
     for known, candidates in ((signatures, (*errors, *likely, *others)), (classes, ranked)):
-        if event is not None and (match := _match(event, window(view, event), known, view.contexts)):
+        if event is not None and (match := _match(event, window(view, event), known, view)):
             return match
         if match := _elsewhere(view, event, candidates, known):
             return match
@@ -305,7 +340,7 @@ def _lines_before(view: LogView, number: int) -> tuple[tuple[int, str], ...]:
 
 def _raw_match(view: LogView, raw: Iterable[tuple[Group, Window]], classes: tuple[Signature, ...]) -> Match | None:
     for owner, lines in raw:
-        if match := _match(owner, lines, classes, view.contexts):
+        if match := _match(owner, lines, classes, view):
             return replace(match, confidence=_lower(match.confidence),
                            why=f'{match.why}; it was printed with no level just before the event')
     return None
@@ -317,10 +352,9 @@ def _elsewhere(view: LogView, event: Group | None, candidates: Iterable[Group],
         if event is not None and candidate.id == event.id:
             continue
         if match := (_innermost_cause(view, candidate, (signatures,))
-                     or _match(candidate, window(view, candidate), signatures, view.contexts)):
+                     or _match(candidate, window(view, candidate), signatures, view)):
             why = 'it is not the chosen event but may be its cause'
-            return Match(match.signature, match.group, match.line, match.text, match.values, match.window,
-                         _lower(match.confidence), f'{match.why}; {why}', match.notes)
+            return replace(match, confidence=_lower(match.confidence), why=f'{match.why}; {why}')
     return None
 
 
@@ -329,7 +363,7 @@ def _innermost_cause(view: LogView, group: Group, kinds: Iterable[tuple[Signatur
     around it (a framework that could not start, a bean it could not create) only report it."""
     for cause in _causes(window(view, group)):
         for known in kinds:
-            if match := _match(group, cause, known, view.contexts):
+            if match := _match(group, cause, known, view):
                 return replace(match, why=f'{match.why}; it is the innermost recognized cause in a chain of exceptions')
     return None
 
@@ -349,7 +383,8 @@ def _causes(around: Window) -> list[Window]:
     return [Window(lines[:1], section) for section in sections if section]
 
 
-def _match(group: Group, around: Window, signatures: tuple[Signature, ...], contexts: frozenset[str]) -> Match | None:
+def _match(group: Group, around: Window, signatures: tuple[Signature, ...], view: LogView) -> Match | None:
+    contexts = view.contexts
     text = around.text
     lowered = text.lower()
     for signature in signatures:
@@ -367,17 +402,31 @@ def _match(group: Group, around: Window, signatures: tuple[Signature, ...], cont
             confidence = signature.confidence
             if index and index == len(signature.patterns) - 1 and not pattern.groupindex:
                 confidence = _lower(confidence)  # the last, catch-all pattern: the words, not their specifics
-            values = dict(signature.defaults)
-            # Each details pattern fills the values it finds; the matched line's own groups go over them.
+            # Facts of the log, then each details pattern, fill the values they find; the matched line's own groups
+            # go over them.
+            facts = (more for pattern in reversed(signature.log_details) if (more := pattern.search(view.text)))
             details = (more for pattern in reversed(signature.details) if (more := _detail(pattern, line, around)))
-            for named in (*details, found):
-                values.update({name: _clean(value) for name, value in named.groupdict().items() if value})
-            values['count'] = str(group.count)
-            values.setdefault('versions', _versions(around.around))
+            read = {name: _clean(value) for named in (*facts, *details, found)
+                    for name, value in named.groupdict().items() if value}
+            read = {name: value.lower() if name in signature.lowercase else value
+                    for name, value in read.items() if _is_value(value)}
+            if (versions := _versions(around.around)) and 'versions' not in read:
+                read['versions'] = versions
+            read['count'] = str(group.count)
+            values = {'versions': 'the message names no version number', **signature.defaults, **read}
             notes = tuple(note for name, note in signature.when.items() if name in contexts)
             return Match(signature, group, number, line, values, around, confidence, _WHY[signature.kind, confidence],
-                         notes)
+                         notes, read=frozenset(read))
     return None
+
+
+# A captured word that is no name: "connect to the client" names no host.
+_NO_VALUE = re.compile(r'(?:the|a|an|this|that|these|those|it|its|to|from|of|for|with|by|on|in|at|and|or|as|is)',
+                       re.IGNORECASE)
+
+
+def _is_value(value: str) -> bool:
+    return any(char.isalnum() for char in value) and not _NO_VALUE.fullmatch(value)
 
 
 def _detail(pattern: re.Pattern[str], line: str, around: Window) -> re.Match[str] | None:
@@ -399,7 +448,7 @@ _WHY = {
 def _versions(text: str) -> str:
     named = dict.fromkeys(f'version {found["number"]}' if found['number'] else f'{found["name"]} {found["bound"]}'
                           for found in _VERSION.finditer(text))
-    return ', '.join(_clean(each) for each in list(named)[:VERSIONS_NAMED]) or 'the message names no version number'
+    return ', '.join(_clean(each) for each in list(named)[:VERSIONS_NAMED])
 
 
 def _lower(confidence: str) -> str:
@@ -455,17 +504,22 @@ def load_contexts() -> dict[str, tuple[re.Pattern[str], ...]]:
 def _load(entries: list[dict[str, Any]], kind: str) -> tuple[Signature, ...]:
     return tuple(
         Signature(
-            id=entry['id'], area=entry['area'], title=entry['title'], patterns=_compiled(entry['patterns']),
+            id=entry['id'], area=entry['area'], titles=_titles(entry['title']), patterns=_compiled(entry['patterns']),
             root_cause=entry['root_cause'], fix=entry['fix'], prevention=entry['prevention'],
             defaults=entry.get('defaults', {}), min_count=entry.get('min_count', 1),
             needs=tuple(entry.get('needs', ())), kind=kind,
             confidence=entry.get('confidence', 'high' if kind == 'signature' else 'medium'),
             requires=tuple(entry.get('requires', ())), unless=_compiled(entry.get('unless', ())),
             when=entry.get('when', {}), details=_compiled(entry.get('details', ())),
+            log_details=_compiled(entry.get('log_details', ())), lowercase=tuple(entry.get('lowercase', ())),
             consequence=entry.get('consequence', False),
         )
         for entry in entries
     )
+
+
+def _titles(title: str | list[str]) -> tuple[str, ...]:
+    return (title,) if isinstance(title, str) else tuple(title)
 
 
 def _compiled(patterns: Iterable[str]) -> tuple[re.Pattern[str], ...]:
@@ -509,7 +563,7 @@ def _answer(analysis: Analysis, event: Group | None, match: Match) -> str:
     if match.consequence is not None:
         after = match.consequence
         note = (f'\n\nLater, {_code(after.text)} (line {after.line}) reports a consequence '
-                f'({after.fill(after.signature.title)}); this failure was logged before it and is its likely cause.')
+                f'({after.title}); this failure was logged before it and is its likely cause.')
     elif event is not None and event.id != group.id:
         found = ('the first recognized failure in the log' if known
                  else 'the most incident-like event whose words name a class of failure')
@@ -517,17 +571,21 @@ def _answer(analysis: Analysis, event: Group | None, match: Match) -> str:
                 f'not in the knowledge base; this is {found}, which may be its cause.')
     elif event is None:
         note = '\n\nNo line is marked ERROR or FATAL, but this known failure is in the log.'
+    if match.said_before is not None:
+        number, line = _failure_line(match.said_before) or match.said_before.lines[0]
+        note += (f'\n\nThe output before it, {_code(line)} (line {number}), says what went wrong and what to do '
+                 '(quoted below): it is the likely cause.')
     area = signature.area if known else f'class of failure: {signature.area}'
     cause = match.fill(signature.root_cause)
     if not known:
         cause = f'No known failure matches; the words of {_code(match.text)} name a class of failure. {cause}'
     return '\n\n'.join([
-        f'## Summary\n**{match.fill(signature.title)}** ({area}): {group.count} occurrence(s), first at line '
+        f'## Summary\n**{match.title}** ({area}): {group.count} occurrence(s), first at line '
         f'{group.first_line}{_seen(group)}.{note}\n\n{_confidence(match.confidence, match.why)}',
         '## Root cause\n' + '\n\n'.join([cause, *(match.fill(note) for note in match.notes)]),
         f'## Evidence\n- line {match.line}: {_code(match.text)}\n'
         f'- occurrences at lines {cited}{more} (of {analysis.lines} lines)\n\n{_excerpt(match.window)}',
-        *_remedy_section(match.window),
+        *_remedy_section(match.said_before or match.window),
         f'## Fix\n{match.fill(signature.fix)}',
         f'## Prevention\n{match.fill(signature.prevention)}',
         OFFLINE_NOTE,
@@ -540,9 +598,12 @@ def _unknown_answer(analysis: Analysis, group: Group, view: LogView) -> str:
     said = remedies(around)
     fix = ('Follow what the message says (above) first.' if said
            else 'Search for the exception type and message.')
+    what = _code(plain_template(group.template))
+    if (failing := _failure_line(around)) and failing[0] != group.first_line:
+        what = f'the message {what}, whose line {failing[0]} says {_code(failing[1])}'
     return '\n\n'.join([
         f'## Summary\n**Unrecognized error**: {group.count} occurrence(s) of '
-        f'{_code(plain_template(group.template))}, first at line {group.first_line}{_seen(group)}.\n\n'
+        f'{what}, first at line {group.first_line}{_seen(group)}.\n\n'
         + _confidence('low', 'no known failure or class of failure fits; this is the most incident-like failure'),
         '## Root cause\nThis error matches none of the failure signatures or classes of failure in the offline '
         f'knowledge base. {_reasoning(view, group)}',
@@ -552,6 +613,13 @@ def _unknown_answer(analysis: Analysis, group: Group, view: LogView) -> str:
         '## Prevention\nAlert on this error group so it is seen when it starts.',
         OFFLINE_NOTE,
     ])
+
+
+def _failure_line(around: Window) -> tuple[int, str] | None:
+    """The first line of an event that is worded like a failure: a message may open with what the program was doing
+    (a command line, a heading) and say what went wrong on a later line."""
+    return next(((number, line) for number, line in around.lines
+                 if not _FRAME.match(line) and (ERROR_WORDS.search(line) or CAUSE_WORDS.search(line))), None)
 
 
 def _reasoning(view: LogView, group: Group) -> str:

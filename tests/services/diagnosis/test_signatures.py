@@ -10,6 +10,7 @@ from services.diagnosis.offline import (
     OFFLINE_NOTE,
     OfflineAnalyzer,
     default_group,
+    load_classes,
     load_contexts,
     load_signatures,
 )
@@ -57,11 +58,33 @@ def test_every_placeholder_can_be_filled() -> None:
     for signature in load_signatures():
         # A placeholder is a name some pattern captures or a default names; `{print $NF}` and the like are prose.
         known = {name for pattern in signature.patterns for name in pattern.groupindex} | set(signature.defaults)
-        used = {name for text in (signature.title, signature.root_cause, signature.fix, signature.prevention)
+        used = {name for text in (*signature.titles, signature.root_cause, signature.fix, signature.prevention)
                 for name in re.findall(r'\{(\w+)\}', text)} & known
         for pattern in signature.patterns:
             missing = used - {*pattern.groupindex, *signature.defaults}
             assert not missing, f'{signature.id}: {missing} unfilled when {pattern.pattern} matches'
+
+
+def test_a_title_the_log_may_not_fill_has_one_that_needs_no_value() -> None:
+    # A default ("the action", "PORT") or a missing value must never stand in a title.
+    for signature in (*load_signatures(), *load_classes()):
+        captured = set.intersection(*(set(pattern.groupindex) for pattern in signature.patterns))
+        always = captured - set(signature.defaults)
+        named = set(re.findall(r'\{(\w+)\}', signature.titles[-1])) - {'count'}
+        assert named <= always, f'{signature.id}: its last title names {named - always}, which a match may lack'
+
+
+@pytest.mark.parametrize(('log', 'title'), [
+    # No host in the words: the value the pattern would take is a function word, not a name.
+    ('2026-11-26 10:00:00 ERROR sync: could not connect to the mirror: Connection timed out\n',
+     '**Connection timed out**'),
+    ('2026-11-26 10:00:00 ERROR sync: connect to db.internal:5432 timed out after 30s\n',
+     '**Connection to db.internal:5432 timed out**'),
+    ('2026-11-26 10:00:00 ERROR [proxy] Connection refused\n', '**Connection refused**'),
+])
+async def test_a_title_never_shows_a_default_or_a_word_taken_for_a_value(log: str, title: str) -> None:
+    diagnosis = await OfflineAnalyzer().diagnose(analyze_text(log, ReadLimits()))
+    assert diagnosis.markdown.split('\n')[1].startswith(title), diagnosis.markdown
 
 
 async def test_a_failure_below_the_top_error_is_still_found() -> None:
