@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import multiprocessing
+import threading
 import time
 from collections.abc import Callable
 from multiprocessing.connection import Connection
-from multiprocessing.context import ForkServerContext, SpawnContext
+from multiprocessing.context import ForkContext, ForkServerContext, SpawnContext
 from typing import Any, Generic, ParamSpec, TypeVar
 
 from parsers import InputError
@@ -14,11 +15,17 @@ from parsers.lifeline import exit_with_parent
 
 P = ParamSpec('P')
 R = TypeVar('R')
+_METHODS = multiprocessing.get_all_start_methods()
 # forkserver forks from a small single-threaded server, not from the threaded app; spawn where there is none.
-_CONTEXT: ForkServerContext | SpawnContext = (
-    multiprocessing.get_context('forkserver') if 'forkserver' in multiprocessing.get_all_start_methods()
-    else multiprocessing.get_context('spawn')
+_SERVED: ForkServerContext | SpawnContext = (
+    multiprocessing.get_context('forkserver') if 'forkserver' in _METHODS else multiprocessing.get_context('spawn')
 )
+
+
+def _context() -> ForkContext | ForkServerContext | SpawnContext:
+    """fork where this process runs one thread (the CLI): the worker starts with the modules already imported, as
+    a fresh interpreter would import them all again; never in a threaded app, whose other threads may hold locks."""
+    return multiprocessing.get_context('fork') if 'fork' in _METHODS and threading.active_count() == 1 else _SERVED
 
 
 class TimedOut(InputError):
@@ -32,8 +39,9 @@ class Worker(Generic[R]):
     """A function running in its own process: `result` waits for it (from one thread only), `kill` ends it."""
 
     def __init__(self, function: Callable[..., R], *args: Any, **kwargs: Any) -> None:
-        self._receiver, sender = _CONTEXT.Pipe(duplex=False)
-        self.process = _CONTEXT.Process(target=_serve, args=(sender, function, args, kwargs), name='analysis')
+        context = _context()
+        self._receiver, sender = context.Pipe(duplex=False)
+        self.process = context.Process(target=_serve, args=(sender, function, args, kwargs), name='analysis')
         self.process.start()
         self._started = time.monotonic()
         sender.close()  # the worker holds the only writing end: its death reads as the end of the pipe
