@@ -64,7 +64,8 @@ class Engine:
         year = datetime.now(UTC).year
         groups = self.grouping.groups(year)
         seen = _one_kind_of_time(groups)
-        times = self.timeline.times(year, self.limits.timeline_buckets, self.limits.activity_slices)
+        times = self.timeline.times(year, self.limits.timeline_buckets, self.limits.activity_slices,
+                                    {group.id: group.level for group in groups})
         for group in groups:
             group.activity = times.group_activity.get(group.id, [])
         analysis = Analysis(
@@ -90,20 +91,21 @@ class Engine:
         group = self._group(event)
         ts = event.timestamp
         if ts is not None:
-            self._time(ts, event.format.minute_len, event.level, group.id)
+            self._time(ts, event.format.minute_len, group.id)
         self._segment(event)
         if self.on_event is not None:
             self.on_event(event.first, event.last, group.id, event.level, ts)
 
     def _count_run(self, fmt: Format, first: int, records: list[Record]) -> None:
-        group_ids, levels = self.grouping.add_run(fmt, first, records)
-        self.timeline.add_run(records, fmt.minute_len, levels, group_ids)
+        group_ids = self.grouping.add_run(fmt, first, records, self.timeline)
         last = first + len(records) - 1
         self.segments.add_run(fmt, first, last, len(records))
         if self.on_event is not None:
+            tallies = self.grouping.tallies
             lines = range(first, last + 1)
-            for line_no, record, group_id, level in zip(lines, records, group_ids, levels, strict=True):
-                self.on_event(line_no, line_no, group_id, level, record[0])
+            for line_no, record, group_id in zip(lines, records, group_ids, strict=True):
+                # An event's level is its group's.
+                self.on_event(line_no, line_no, group_id, tallies[group_id - 1].group.level, record[0])
 
 
 def _one_kind_of_time(groups: list[Group]) -> list[datetime]:

@@ -18,6 +18,7 @@ from parsers.masking import mask
 from parsers.model import ERROR_LEVELS, LEVELS, Group
 from parsers.reader import ReadLimits
 from parsers.templates import TemplateMiner
+from parsers.timeline import Timeline
 from parsers.timestamps import Chronology, parse_timestamp
 
 # After every ASCII character: the minute's text plus it bounds every time written in that minute.
@@ -81,13 +82,16 @@ class Grouping:
         self._count(tally, event.first, event.last, event.timestamp, fmt.minute_len)
         return tally.group
 
-    def add_run(self, fmt: Format, first: int, records: list[Record]) -> tuple[list[int], list[str]]:
-        """Count one-line events of one format, on the lines from `first` on: the group id and level of each."""
-        by_key, key_of, see = self.by_key, self._key, self.see
+    def add_run(self, fmt: Format, first: int, records: list[Record], timeline: Timeline) -> list[int]:
+        """Count one-line events of one format, on the lines from `first` on, in their groups and in the timeline:
+        the group id of each."""
+        by_key, key_of, see, groups_at = self.by_key, self._key, self.see, timeline.groups_at
         exact, minute_len, max_occurrences = fmt.exact, fmt.minute_len, self.max_occurrences
         ids: list[int] = []
-        levels: list[str] = []
         line_no = first - 1
+        # The timeline's counts of the latest time: events of one second follow each other, one lookup for all.
+        last_ts: str | None = None
+        at_time: dict[int, int] = {}
         for record in records:
             line_no += 1
             ts, level, _, message = record
@@ -102,21 +106,24 @@ class Grouping:
                 event = Event(line_no, line_no, ts, level, record[2], message, fmt)
                 tally = self._tally_for(event, key, 'inferred' if level != record[1] else 'written' if level else '',
                                         None)
-            # _count inlined: this loop counts most events.
+            # _count and Timeline.add inlined: this loop counts most events.
             group = tally.group
-            group.count += 1
+            count = group.count = group.count + 1
             group.lines += 1
             group.last_line = line_no
-            if group.count <= max_occurrences:
+            if count <= max_occurrences:
                 group.occurrences.append(line_no)
+            group_id = group.id
             if ts is not None:
                 if ts < tally.minute_end and ts >= (tally.last_ts or ''):
                     tally.last_ts = ts
                 else:
                     see(tally, ts, minute_len)
-            ids.append(group.id)
-            levels.append(level)
-        return ids, levels
+                if ts != last_ts:
+                    at_time, last_ts = groups_at(ts, minute_len), ts
+                at_time[group_id] = at_time.get(group_id, 0) + 1
+            ids.append(group_id)
+        return ids
 
     def _key(self, level: str, fmt: Format, message: str) -> tuple[Key, str]:
         """The key of an event that is not a crash, and the level its words say when its log writes none."""

@@ -1,7 +1,9 @@
 """Events per level and per group over time: one row per second of the log while it is read (per minute once there
 are too many), buckets of a width that suits the log's span at the end.
 
-Timestamps are parsed once per row, not once per event: a row keeps the raw text of its first event.
+Timestamps are parsed once per row, not once per event: a row keeps the raw text of its first event. A row counts
+the events of each group; its counts per level follow at the end from the groups' levels (an event's level is its
+group's), so reading an event costs one count.
 """
 
 from __future__ import annotations
@@ -10,11 +12,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from parsers.formats import Record
 from parsers.model import LEVELS, Activity, Bucket
 from parsers.timestamps import parse_timestamp, sort_key
 
-# A row counts the events without a level first, then one count per level.
+# A bucket counts the events without a level first, then one count per level.
 _NAMES = ('', *LEVELS)
 _INDEX = {level: index for index, level in enumerate(_NAMES)}
 # Bucket widths in seconds: round numbers a clock reads easily, from a second to a year.
@@ -26,11 +27,10 @@ _SECONDS_LEN = 3
 
 @dataclass(slots=True)
 class Row:
-    """The events of one second (or minute): the raw timestamp of the first one, how many there were of each level,
-    and of each group (by group id)."""
+    """The events of one second (or minute): the raw timestamp of the first one and how many there were of each
+    group (by group id)."""
 
     timestamp: str
-    counts: list[int]
     groups: dict[int, int] = field(default_factory=dict)
     # The key of the row's minute, for when rows are merged into minutes.
     minute: str = ''
@@ -52,31 +52,17 @@ class Timeline:
         self.max_rows = max_rows
         self.by_second = True
 
-    def add(self, timestamp: str, minute_len: int, level: str, group_id: int) -> None:
+    def add(self, timestamp: str, minute_len: int, group_id: int) -> None:
         """Count an event."""
-        row = self._row(timestamp, minute_len)
-        row.counts[_INDEX[level]] += 1
-        row.groups[group_id] = row.groups.get(group_id, 0) + 1
+        groups = self.groups_at(timestamp, minute_len)
+        groups[group_id] = groups.get(group_id, 0) + 1
 
-    def add_run(self, records: list[Record], minute_len: int, levels: list[str], group_ids: list[int]) -> None:
-        """Count the events of a run of one-line records, with the level and group id of each."""
-        last_ts: str | None = None
-        counts: list[int] = []
-        groups: dict[int, int] = {}
-        for record, level, group_id in zip(records, levels, group_ids, strict=True):
-            timestamp = record[0]
-            if timestamp is None:
-                continue
-            if timestamp != last_ts:  # events of one second follow each other: one lookup for all
-                row = self._row(timestamp, minute_len)
-                counts, groups, last_ts = row.counts, row.groups, timestamp
-            counts[_INDEX[level]] += 1
-            groups[group_id] = groups.get(group_id, 0) + 1
+    def groups_at(self, timestamp: str, minute_len: int) -> dict[int, int]:
+        """The counts per group of the row of a timestamp, for the events at that time to be added to (until the
+        next call: a new row may merge the rows into minutes).
 
-    def _row(self, timestamp: str, minute_len: int) -> Row:
-        """The row of a timestamp. Its minute ends after the clock's `HH:MM` when it has one (found rather than taken
-        from the format, as one format can read timestamps of several shapes), else after `minute_len` characters
-        (0: all)."""
+        The row's minute ends after the clock's `HH:MM` when it has one (found rather than taken from the format, as
+        one format can read timestamps of several shapes), else after `minute_len` characters (0: all)."""
         colon = timestamp.find(':')
         if colon < 0:
             end = minute_len or None
@@ -87,11 +73,11 @@ class Timeline:
         key = timestamp if end is None else timestamp[:end + _SECONDS_LEN] if self.by_second else timestamp[:end]
         row = self.rows.get(key)
         if row is None:
-            row = self.rows[key] = Row(timestamp, [0] * len(_NAMES), {}, timestamp[:end])
+            row = self.rows[key] = Row(timestamp, {}, timestamp[:end])
             if len(self.rows) > self.max_rows and self.by_second:
                 self.by_minute()
                 row = self.rows[row.minute]
-        return row
+        return row.groups
 
     def by_minute(self) -> None:
         """Merge the rows of each minute: a log with more seconds than max_rows is charted to the minute."""
@@ -104,15 +90,15 @@ class Timeline:
             self.by_minute()
         keep_keys = self.by_second and by_second
         renamed = ((key if keep_keys else row.minute,
-                    Row(row.timestamp, row.counts, {group_ids[old]: n for old, n in row.groups.items()}, row.minute))
+                    Row(row.timestamp, {group_ids[old]: n for old, n in row.groups.items()}, row.minute))
                    for key, row in rows.items())
         self.rows = _merged(renamed, self.rows)
         if self.by_second and len(self.rows) > self.max_rows:
             self.by_minute()
 
-    def times(self, year: int, max_buckets: int, activity_slices: int) -> Times:
+    def times(self, year: int, max_buckets: int, activity_slices: int, levels: dict[int, str]) -> Times:
         """At most `max_buckets` non-empty buckets of a round width, and each group's counts over at most
-        `activity_slices` slices of the whole span."""
+        `activity_slices` slices of the whole span; `levels` holds each group's level."""
         resolution = 1 if self.by_second else 60
         moments: list[tuple[datetime, float, Row]] = []
         for row in self.rows.values():
@@ -123,18 +109,21 @@ class Timeline:
             return Times([], 0, Activity(None, 0), {})
         seconds = [second for _, second, _ in moments]
         step = bucket_step(seconds, max_buckets, resolution)
-        buckets: dict[int, list[int]] = {}
-        for _, second, row in moments:
-            _add(buckets.setdefault(int(second // step), [0] * len(_NAMES)), row.counts)
         first, last = min(seconds), max(seconds)
         slice_step = next((s for s in STEPS_SECONDS if s >= step and last // s - first // s < activity_slices),
                           STEPS_SECONDS[-1])
         first_slice = int(first // slice_step)
-        group_activity: dict[int, list[int]] = {}
         slices = int(last // slice_step) - first_slice + 1
+        place_of_level = {group_id: _INDEX[level] for group_id, level in levels.items()}
+        buckets: dict[int, list[int]] = {}
+        group_activity: dict[int, list[int]] = {}
         for _, second, row in moments:
+            bucket = buckets.get(int(second // step))
+            if bucket is None:
+                bucket = buckets[int(second // step)] = [0] * len(_NAMES)
             place = int(second // slice_step) - first_slice
             for group_id, count in row.groups.items():
+                bucket[place_of_level[group_id]] += count
                 counts = group_activity.get(group_id)
                 if counts is None:  # not setdefault: that would build a list for every row a group has
                     counts = group_activity[group_id] = [0] * slices
@@ -191,17 +180,11 @@ def _merged(rows: Iterable[tuple[str, Row]], into: dict[str, Row]) -> dict[str, 
     for key, row in rows:
         mine = into.get(key)
         if mine is None:
-            into[key] = Row(row.timestamp, list(row.counts), dict(row.groups), row.minute)
+            into[key] = Row(row.timestamp, dict(row.groups), row.minute)
             continue
-        _add(mine.counts, row.counts)
         for group_id, count in row.groups.items():
             mine.groups[group_id] = mine.groups.get(group_id, 0) + count
     return into
-
-
-def _add(total: list[int], counts: list[int]) -> None:
-    for index, count in enumerate(counts):
-        total[index] += count
 
 
 def _trimmed(counts: list[int]) -> list[int]:

@@ -9,9 +9,9 @@ from parsers.levels import level_of_status
 
 _LINE = re.compile(
     # client, ident, user; a virtual host before them is tried only when that fails (it rarely is there). A request
-    # nobody could read (`""`) has no method.
+    # nobody could read (`""`) has no method. Of the size, a digit or `-`, the first character is enough.
     r'(?:\S+ )??\S++ \S++ \S++ \[([^\]]++)\] '
-    r'"(?:([A-Z]{3,10}+) ([^" ?]*+)[^"]*+|[^"]*+)" (\d{3}) (?:\d+|-)'
+    r'"(?:([A-Z]{3,10}+) ([^" ?]*+)[^"]*+|[^"]*+)" (\d{3}) [\d-]'
 )
 # Possessive (`++`): none of these runs can give characters back to what follows, so the engine keeps no
 # backtracking state for them.
