@@ -261,3 +261,30 @@ async def test_a_programs_memory_error_is_no_kill_by_the_kernel() -> None:
 ])
 async def test_words_near_a_class_do_not_make_its_failure(log: str, not_named: str) -> None:
     assert not_named not in summary(await diagnose(log))
+
+
+LIMITS_AND_ACCESS = [
+    ('2026-11-26 10:00:00 ERROR db: PacketTooBigException: Packet for query is too large (9,437,184 > 4,194,304)\n',
+     'A message or request is larger than the limit', ['max_allowed_packet']),
+    ('2026-11-26 10:00:00 ERROR producer: send failed: the record is 3145728 bytes, which exceeds the maximum '
+     'request size\n', 'A message or request is larger than the limit', ['smaller batches']),
+    ('2026-11-26 10:00:00 ERROR ci: pull failed: toomanyrequests: anonymous pull limit reached for this address\n',
+     'A service refused requests over its rate limit', ['docker login', 'back-off']),
+    ('2026-11-26 10:00:00 WARN sync: GET /repos/acme/site/releases: 403 API rate limit exceeded\n',
+     'A service refused requests over its rate limit', ['Authenticate']),
+    ("Error: You installed esbuild for another platform than the one you're currently using.\n",
+     'A native module was installed for another platform', ['.dockerignore', 'npm ci']),
+    ('2026-11-26 10:00:00 ERROR api: token refresh failed: invalid_grant (the refresh token has been revoked)\n',
+     'Authentication failed', []),
+    ("2026-11-26 10:00:00 ERROR orm: Can't reach database server at db.internal:5432\n", 'Connection refused', []),
+    ('psql: error: connection to server on socket "/run/postgresql/.s.PGSQL.5432" failed: FATAL:  password '
+     'authentication failed for user "etl"\n', 'PostgreSQL password authentication failed', []),
+]
+
+
+@pytest.mark.parametrize(('log', 'title', 'says'), LIMITS_AND_ACCESS, ids=[log[:40] for log, _, _ in LIMITS_AND_ACCESS])
+async def test_limits_and_access_are_named_by_their_words(log: str, title: str, says: list[str]) -> None:
+    diagnosis = await diagnose(log)
+    assert summary(diagnosis).startswith(f'**{title}'), diagnosis.markdown
+    for words in says:
+        assert words in diagnosis.markdown, words
