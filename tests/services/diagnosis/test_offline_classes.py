@@ -288,3 +288,45 @@ async def test_limits_and_access_are_named_by_their_words(log: str, title: str, 
     assert summary(diagnosis).startswith(f'**{title}'), diagnosis.markdown
     for words in says:
         assert words in diagnosis.markdown, words
+
+
+RUNTIME_SURROUNDINGS = [
+    ('2026-11-26 10:00:00 ERROR release: signing the tag failed: gpg: signing failed: Inappropriate ioctl for '
+     'device\n', 'A command asked for input, and there is no terminal', ['--non-interactive']),
+    ('2026-11-26 10:00:00 ERROR deploy: sudo: a terminal is required to read the password\n',
+     'A command asked for input, and there is no terminal', ['NOPASSWD']),
+    ('Error: Could not find or load main class org.example.billing.Main\n',
+     'Java could not find or load the main class org.example.billing.Main', ['Main-Class']),
+    ("2026-11-26 10:00:00 ERROR export: UnicodeEncodeError: 'ascii' codec can't encode character in position 7\n",
+     'The process runs without a UTF-8 locale', ['LANG=C.UTF-8']),
+    ('bash: warning: setlocale: LC_ALL: cannot change locale (de_DE.UTF-8)\n2026-11-26 10:00:00 ERROR report failed\n',
+     'The process runs without a UTF-8 locale', ['locale-gen']),
+    ('g++: fatal error: Killed signal terminated program cc1plus\ncompilation terminated.\n', 'Out of memory', []),
+    ('Error: spawn convert ENOENT\n    at ChildProcess._handle.onexit (node:internal/child_process:284:19)\n',
+     'The command convert is not installed or not on the PATH', []),
+    ('Exception in thread "main" java.lang.UnsatisfiedLinkError: no sqlitejdbc in java.library.path\n',
+     'The shared library sqlitejdbc is not installed', []),
+    ('2026-11-26 10:00:00 ERROR tls: java.io.IOException: Keystore was tampered with, or password was incorrect\n',
+     'A private key is encrypted and could not be read without its passphrase', []),
+    ('  File "/opt/tools/sync.py", line 12\n    print "done"\n    ^\nSyntaxError: Missing parentheses in call to '
+     "'print'. Did you mean print(...)?\n", 'Code written for Python 2 is run by Python 3', ['2to3']),
+    ("2026-11-26 10:00:00 ERROR fetch: NameError: name 'unicode' is not defined\n",
+     'Code written for Python 2 is run by Python 3', []),
+]
+
+
+@pytest.mark.parametrize(('log', 'title', 'says'), RUNTIME_SURROUNDINGS,
+                         ids=[log[:40] for log, _, _ in RUNTIME_SURROUNDINGS])
+async def test_a_runtime_surrounding_is_named_by_its_class(log: str, title: str, says: list[str]) -> None:
+    diagnosis = await diagnose(log)
+    assert summary(diagnosis).startswith(f'**{title}'), diagnosis.markdown
+    for words in says:
+        assert words in diagnosis.markdown, words
+
+
+@pytest.mark.parametrize(('relation', 'signature'), [('before', 'clock-skew'), ('after', 'certificate-expired')])
+async def test_a_certificate_not_yet_valid_is_a_clock_behind_not_an_expiry(relation: str, signature: str) -> None:
+    diagnosis = await diagnose('2026-11-26T10:00:00Z ERROR fetch: Get "https://api.example.org/": x509: certificate '
+                               f'has expired or is not yet valid: current time 2026-11-26T10:00:00Z is {relation} '
+                               '2026-12-01T00:00:00Z\n')
+    assert diagnosis.signature_id == signature
