@@ -330,3 +330,39 @@ async def test_a_certificate_not_yet_valid_is_a_clock_behind_not_an_expiry(relat
                                f'has expired or is not yet valid: current time 2026-11-26T10:00:00Z is {relation} '
                                '2026-12-01T00:00:00Z\n')
     assert diagnosis.signature_id == signature
+
+
+@pytest.mark.parametrize(('log', 'title'), [
+    ('/usr/local/bin/docker-entrypoint: line 9: /srv/app/start-worker.sh: Permission denied\n',
+     '/srv/app/start-worker.sh cannot be run: it lacks the execute permission'),
+    ('exec /app/bin/server: permission denied\n', '/app/bin/server cannot be run: it lacks the execute permission'),
+    ('standard_init_linux.go:211: exec user process caused "permission denied"\n',
+     'A program or script cannot be run: it lacks the execute permission'),
+    ('Error: spawn /srv/site/node_modules/.bin/bundler EACCES\n',
+     '/srv/site/node_modules/.bin/bundler cannot be run: it lacks the execute permission'),
+])
+async def test_a_program_refused_at_its_start_lacks_its_execute_permission(log: str, title: str) -> None:
+    diagnosis = await diagnose(log)
+    assert summary(diagnosis).startswith(f'**{title}**'), diagnosis.markdown
+    assert 'chmod +x' in diagnosis.markdown and 'noexec' in diagnosis.markdown
+
+
+async def test_a_file_the_program_cannot_write_is_still_ownership() -> None:
+    diagnosis = await diagnose("2026-11-26 10:00:00 ERROR backup: could not open '/srv/backup/today.tar' for writing: "
+                               'Permission denied\n')
+    assert summary(diagnosis).startswith('**Permission or ownership problem on /srv/backup/today.tar**')
+
+
+@pytest.mark.parametrize(('log', 'says'), [
+    ('2026-11-26 10:00:00 ERROR push: remote: authentication failed for https://git.example.org/team/site.git\n',
+     ['app password', 'git credential reject', 'URL-encode']),
+    ('2026-11-26 10:00:00 ERROR export: write /var/lib/exports/day.csv: No space left on device\n',
+     ['lsof +L1', 'docker system df', 'journalctl --vacuum-size']),
+    ('2026-11-26 10:00:00 ERROR feed: dial tcp 198.51.100.20:443: i/o timeout\n', ['HTTPS_PROXY', 'IPv6']),
+    ('2026-11-26 10:00:00 ERROR feed: handshake with partner feed failed: peer certificate rejected\n',
+     ['intercepts TLS', 'ca-certificates', 'never turn verification off']),
+])
+async def test_a_broad_class_names_its_usual_causes_and_their_remedies(log: str, says: list[str]) -> None:
+    markdown = (await diagnose(log)).markdown
+    for words in says:
+        assert words in markdown, words
