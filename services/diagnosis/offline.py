@@ -68,7 +68,7 @@ _HEADER = re.compile(
 # Words with which a message tells the reader what to do; a clause quoted from its cue to the sentence's end.
 _REMEDY_CUE = re.compile(
     r'\b(?:please|try|consider|make sure|ensure (?:that|the|you)|did you mean'
-    r'|you (?:may|might|should|must|can|need to|will need to)(?![\'’]t| not)|to (?:fix|resolve|solve) this'
+    r'|you (?:may|might|should|must|can|need to|will need to|have to)(?![\'’]t| not)|to (?:fix|resolve|solve) this'
     r'|must be (?:regenerated|recompiled|rebuilt|reinstalled|upgraded|downgraded|updated))\b'
     # "... is too low, increase to at least ...": the sentence from its start, as it says what is too low.
     r'|^[^\n]*\b(?:too (?:low|small|high|large|few|many)|not enough)\b[^\n]*\b(?:increase|raise|decrease|reduce|set)\b'

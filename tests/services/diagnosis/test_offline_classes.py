@@ -261,3 +261,108 @@ async def test_a_programs_memory_error_is_no_kill_by_the_kernel() -> None:
 ])
 async def test_words_near_a_class_do_not_make_its_failure(log: str, not_named: str) -> None:
     assert not_named not in summary(await diagnose(log))
+
+
+LIMITS_AND_ACCESS = [
+    ('2026-11-26 10:00:00 ERROR db: PacketTooBigException: Packet for query is too large (9,437,184 > 4,194,304)\n',
+     'A message or request is larger than the limit', ['max_allowed_packet']),
+    ('2026-11-26 10:00:00 ERROR producer: send failed: the record is 3145728 bytes, which exceeds the maximum '
+     'request size\n', 'A message or request is larger than the limit', ['smaller batches']),
+    ('2026-11-26 10:00:00 ERROR ci: pull failed: toomanyrequests: anonymous pull limit reached for this address\n',
+     'A service refused requests over its rate limit', ['docker login', 'back-off']),
+    ('2026-11-26 10:00:00 WARN sync: GET /repos/acme/site/releases: 403 API rate limit exceeded\n',
+     'A service refused requests over its rate limit', ['Authenticate']),
+    ("Error: You installed esbuild for another platform than the one you're currently using.\n",
+     'A native module was installed for another platform', ['.dockerignore', 'npm ci']),
+    ('2026-11-26 10:00:00 ERROR api: token refresh failed: invalid_grant (the refresh token has been revoked)\n',
+     'Authentication failed', []),
+    ("2026-11-26 10:00:00 ERROR orm: Can't reach database server at db.internal:5432\n", 'Connection refused', []),
+    ('psql: error: connection to server on socket "/run/postgresql/.s.PGSQL.5432" failed: FATAL:  password '
+     'authentication failed for user "etl"\n', 'PostgreSQL password authentication failed', []),
+]
+
+
+@pytest.mark.parametrize(('log', 'title', 'says'), LIMITS_AND_ACCESS, ids=[log[:40] for log, _, _ in LIMITS_AND_ACCESS])
+async def test_limits_and_access_are_named_by_their_words(log: str, title: str, says: list[str]) -> None:
+    diagnosis = await diagnose(log)
+    assert summary(diagnosis).startswith(f'**{title}'), diagnosis.markdown
+    for words in says:
+        assert words in diagnosis.markdown, words
+
+
+RUNTIME_SURROUNDINGS = [
+    ('2026-11-26 10:00:00 ERROR release: signing the tag failed: gpg: signing failed: Inappropriate ioctl for '
+     'device\n', 'A command asked for input, and there is no terminal', ['--non-interactive']),
+    ('2026-11-26 10:00:00 ERROR deploy: sudo: a terminal is required to read the password\n',
+     'A command asked for input, and there is no terminal', ['NOPASSWD']),
+    ('Error: Could not find or load main class org.example.billing.Main\n',
+     'Java could not find or load the main class org.example.billing.Main', ['Main-Class']),
+    ("2026-11-26 10:00:00 ERROR export: UnicodeEncodeError: 'ascii' codec can't encode character in position 7\n",
+     'The process runs without a UTF-8 locale', ['LANG=C.UTF-8']),
+    ('bash: warning: setlocale: LC_ALL: cannot change locale (de_DE.UTF-8)\n2026-11-26 10:00:00 ERROR report failed\n',
+     'The process runs without a UTF-8 locale', ['locale-gen']),
+    ('g++: fatal error: Killed signal terminated program cc1plus\ncompilation terminated.\n', 'Out of memory', []),
+    ('Error: spawn convert ENOENT\n    at ChildProcess._handle.onexit (node:internal/child_process:284:19)\n',
+     'The command convert is not installed or not on the PATH', []),
+    ('Exception in thread "main" java.lang.UnsatisfiedLinkError: no sqlitejdbc in java.library.path\n',
+     'The shared library sqlitejdbc is not installed', []),
+    ('2026-11-26 10:00:00 ERROR tls: java.io.IOException: Keystore was tampered with, or password was incorrect\n',
+     'A private key is encrypted and could not be read without its passphrase', []),
+    ('  File "/opt/tools/sync.py", line 12\n    print "done"\n    ^\nSyntaxError: Missing parentheses in call to '
+     "'print'. Did you mean print(...)?\n", 'Code written for Python 2 is run by Python 3', ['2to3']),
+    ("2026-11-26 10:00:00 ERROR fetch: NameError: name 'unicode' is not defined\n",
+     'Code written for Python 2 is run by Python 3', []),
+]
+
+
+@pytest.mark.parametrize(('log', 'title', 'says'), RUNTIME_SURROUNDINGS,
+                         ids=[log[:40] for log, _, _ in RUNTIME_SURROUNDINGS])
+async def test_a_runtime_surrounding_is_named_by_its_class(log: str, title: str, says: list[str]) -> None:
+    diagnosis = await diagnose(log)
+    assert summary(diagnosis).startswith(f'**{title}'), diagnosis.markdown
+    for words in says:
+        assert words in diagnosis.markdown, words
+
+
+@pytest.mark.parametrize(('relation', 'signature'), [('before', 'clock-skew'), ('after', 'certificate-expired')])
+async def test_a_certificate_not_yet_valid_is_a_clock_behind_not_an_expiry(relation: str, signature: str) -> None:
+    diagnosis = await diagnose('2026-11-26T10:00:00Z ERROR fetch: Get "https://api.example.org/": x509: certificate '
+                               f'has expired or is not yet valid: current time 2026-11-26T10:00:00Z is {relation} '
+                               '2026-12-01T00:00:00Z\n')
+    assert diagnosis.signature_id == signature
+
+
+@pytest.mark.parametrize(('log', 'title'), [
+    ('/usr/local/bin/docker-entrypoint: line 9: /srv/app/start-worker.sh: Permission denied\n',
+     '/srv/app/start-worker.sh cannot be run: it lacks the execute permission'),
+    ('exec /app/bin/server: permission denied\n', '/app/bin/server cannot be run: it lacks the execute permission'),
+    ('standard_init_linux.go:211: exec user process caused "permission denied"\n',
+     'A program or script cannot be run: it lacks the execute permission'),
+    ('Error: spawn /srv/site/node_modules/.bin/bundler EACCES\n',
+     '/srv/site/node_modules/.bin/bundler cannot be run: it lacks the execute permission'),
+])
+async def test_a_program_refused_at_its_start_lacks_its_execute_permission(log: str, title: str) -> None:
+    diagnosis = await diagnose(log)
+    assert summary(diagnosis).startswith(f'**{title}**'), diagnosis.markdown
+    assert 'chmod +x' in diagnosis.markdown and 'noexec' in diagnosis.markdown
+
+
+async def test_a_file_the_program_cannot_write_is_still_ownership() -> None:
+    diagnosis = await diagnose("2026-11-26 10:00:00 ERROR backup: could not open '/srv/backup/today.tar' for writing: "
+                               'Permission denied\n')
+    assert summary(diagnosis).startswith('**Permission or ownership problem on /srv/backup/today.tar**')
+
+
+@pytest.mark.parametrize(('log', 'says'), [
+    ('2026-11-26 10:00:00 ERROR push: remote: authentication failed for https://git.example.org/team/site.git\n',
+     ['app password', 'git credential reject', 'URL-encode']),
+    ('2026-11-26 10:00:00 ERROR export: write /var/lib/exports/day.csv: No space left on device\n',
+     ['lsof +L1', 'docker system df', 'journalctl --vacuum-size']),
+    ('2026-11-26 10:00:00 ERROR feed: dial tcp 198.51.100.20:443: i/o timeout\n', ['HTTPS_PROXY', 'IPv6']),
+    ('2026-11-26 10:00:00 ERROR feed: handshake with partner feed failed: peer certificate rejected\n',
+     ['intercepts TLS', 'ca-certificates', 'never turn verification off']),
+])
+async def test_a_broad_class_names_its_usual_causes_and_their_remedies(log: str, says: list[str]) -> None:
+    markdown = (await diagnose(log)).markdown
+    for words in says:
+        assert words in markdown, words

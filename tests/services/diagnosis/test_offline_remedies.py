@@ -55,3 +55,10 @@ async def test_an_unknown_message_is_cited_by_its_line_that_says_what_went_wrong
                                'ERR_VAULT_SEALED: the vault refused the snapshot token\n')
     assert summary(diagnosis).startswith('**Unrecognized error**')
     assert 'whose line 3 says ` ERR_VAULT_SEALED: the vault refused the snapshot token `' in summary(diagnosis)
+
+
+async def test_what_the_message_says_one_has_to_do_is_quoted() -> None:
+    diagnosis = await diagnose('2026-11-26 10:00:00 ERROR compose: the name "/cache" is already in use by another '
+                               'container. You have to remove (or rename) that container to reuse the name.\n')
+    markdown = diagnosis.markdown
+    assert '> You have to remove (or rename) that container to reuse the name.' in markdown
