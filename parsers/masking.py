@@ -119,7 +119,7 @@ def _empty_fields_as_values(out: list[str]) -> list[str]:
     return result
 
 
-# A record mostly of `KEY=value` words (a packet filter's, an audit daemon's): this many of them at least, and this share.
+# A record mostly of `KEY=value` words (a packet filter's, an audit daemon's): at least this many, and this share.
 MIN_FIELDS = 4
 FIELDS_SHARE = 0.6
 _field = re.compile(r'[A-Za-z_][\w.-]*=').match

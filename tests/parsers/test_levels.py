@@ -25,7 +25,7 @@ from parsers.levels import infer_level, leading_level, message_id_level
         ('nf_table: table full, dropping packet', 'WARN'),
         ('stat /srv/app/config.yml: no such file or directory', 'ERROR'),
         ('error: no matching manifest for linux/arm64 in the manifest list', 'ERROR'),
-        ("bash: deploy.sh: command not found", 'ERROR'),
+        ('bash: deploy.sh: command not found', 'ERROR'),
         ('mkdir /data/shared: operation not permitted', 'ERROR'),
         ('no errors found, not retrying', ''),
     ],
