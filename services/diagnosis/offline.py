@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from functools import cache
 from importlib import resources
-from itertools import pairwise
+from itertools import pairwise, takewhile
 from typing import Any
 
 from parsers import ERROR_LEVELS, Analysis, Group, shows_failure, top_incidents
@@ -40,6 +40,7 @@ LINES_BEFORE = 3
 # it, on lines with no level to rank them by: the analyzer reads the words of this many lines before an event.
 RAW_OUTPUT_LINES = 10
 REMEDIES_QUOTED = 3
+SHARED_PREFIX_CHARS = 20
 REMEDY_CHARS = 300
 CONFIDENCE = ('high', 'medium', 'low')
 # Part of every offline cache key: raise it when the answers' wording changes.
@@ -75,12 +76,14 @@ _REMEDY_CUE = re.compile(
     # "... must be increased to at least ...": the same, as the sentence's start names what to increase.
     r'|^[^\n]*\b(?:increase|raise)[ds]?\b[^\n]*\bto at least\b'
     # An imperative after a colon or semicolon: "bad file format: make a backup ..., then use ...".
-    r'|(?:(?<=[:;] )|(?<=^\d\. )|(?<=\s\d\. ))(?:make|run|use|set|regenerate|recompile|increase|raise|install'
-    r'|upgrade|downgrade|rebuild|reinstall|restart|remove|delete'
-    r'|add|enable|disable|specify|check|update|change|create|grant)\s+(?!(?:failed|error|of|to|is|was)\b)\w'
+    r'|(?:(?<=[:;] )|(?<=^\d\. )|(?<=\s\d\. ))(?-i:(?![A-Z]{2,}\b))'
+    r'(?:make|run|use|set|regenerate|recompile|increase|raise|install|upgrade|downgrade|rebuild|reinstall|restart'
+    r'|remove|delete|add|enable|disable|specify|check|update|change|create|grant)'
+    r'\s+(?!(?:failed|error|of|to|is|was)\b)\w'
     # An imperative opening a sentence, on what it acts on: "Add the current platform to ...", "Run `...`".
-    r'|^(?:add|run|use|set|install|upgrade|downgrade|remove|delete|enable|disable|specify|update|change|create|grant'
-    r'|increase|raise|restart|rebuild|reinstall|regenerate|recompile|fix|retry|rerun|re-run|pass|allow|free|stop)\s+'
+    r'|^(?-i:(?![A-Z]{2,}\b))(?:add|run|use|set|install|upgrade|downgrade|remove|delete|enable|disable|specify|update'
+    r'|change|create|grant|increase|raise|restart|rebuild|reinstall|regenerate|recompile|fix|retry|rerun|re-run'
+    r'|pass|allow|free|stop)\s+'
     r'(?=(?:the|a|an|your|this|these|that|it|them|one|all|any|following|current|missing|with)\b|[`\'"]|--?\w)'
     # A retry with an option: "... or retry this command with --force".
     r'|\b(?:retry|re-?run) (?:this|the) command with\b',
@@ -289,13 +292,12 @@ def find_match(view: LogView, event: Group | None, ranked: list[Group]) -> Match
 
 
 def _said_before(view: LogView, line: int) -> Window | None:
-    """The nearest message just before a line that says what to do: a program's own account of the failure that a
-    consequence after it (an exit code, a restart) only reports."""
-    earlier = [group for group in view.groups if line - RAW_OUTPUT_LINES <= group.first_line < line]
-    for group in sorted(earlier, key=lambda group: group.first_line, reverse=True):
-        if remedies(around := window(view, group)):
-            return around
-    return None
+    """The lines just before a line, when they say what to do: a program's own account of the failure that a
+    consequence after it (an exit code, a restart) only reports, often over lines of several groups."""
+    lines = tuple((number, view.lines[number][0]) for number in range(line - RAW_OUTPUT_LINES, line)
+                  if number in view.lines)
+    around = Window((), lines)
+    return around if lines and remedies(around) else None
 
 
 def _recognized(view: LogView, event: Group | None, ranked: list[Group], groups: Iterable[Group] | None = None, *,
@@ -460,9 +462,12 @@ def remedies(around: Window) -> list[str]:
     ("try", "please", "make sure", "consider", "did you mean", "... too low, increase ...")."""
     found: list[str] = []
     prose: list[str] = []
+    previous = ''
     for _, line in around.lines:
         if _FRAME.match(line):
             continue
+        shared, previous = _shared_prefix(previous, line), line
+        line = line[len(shared):]
         if hint := _HINT.search(line):
             found.append(hint[1])
         elif prose and _goes_on(prose[-1], line):
@@ -475,6 +480,15 @@ def remedies(around: Window) -> list[str]:
             found.append(sentence[cue.start():])
     quoted = [' '.join(text.split())[:REMEDY_CHARS] for text in found]
     return list(dict.fromkeys(text for text in quoted if len(text) > 8))[:REMEDIES_QUOTED]
+
+
+def _shared_prefix(previous: str, line: str) -> str:
+    # A tool that starts every line of a message with its own mark ("npm ERR! ", "remote: ") wraps one sentence over
+    # several lines: without the mark on the lines that go on, they read as one.
+    pairs = takewhile(lambda pair: pair[0] == pair[1], zip(previous, line, strict=False))
+    common = ''.join(char for char, _ in pairs)
+    common = common[:common.rfind(' ') + 1]
+    return common if 0 < len(common.strip()) <= SHARED_PREFIX_CHARS and not any(c.isdigit() for c in common) else ''
 
 
 def _goes_on(previous: str, line: str) -> bool:

@@ -183,7 +183,16 @@ SURROUNDINGS = [
     ('  error: subprocess-exited-with-error\n  × Building wheel for pyyaml (pyproject.toml) did not run '
      'successfully.\n', 'pyyaml had to be compiled from source', ['python3-dev']),
     ('build/temp/_cffi.c:12:10: fatal error: ffi.h: No such file or directory\n',
-     'A package had to be compiled from source', ['ffi.h: its development package']),
+     'The C header ffi.h is missing', ['apt-file search ffi.h', 'libffi-dev']),
+    ("ext/native.c:3:10: fatal error: 'Python.h' file not found\n#include <Python.h>\n",
+     'The C header Python.h is missing', ['python3-dev']),
+    ('src/tls.c:41:10: fatal error: openssl/ssl.h: No such file or directory\ncompilation terminated.\n'
+     'make: *** [Makefile:88: src/tls.o] Error 1\n', 'The C header openssl/ssl.h is missing', ['libssl-dev']),
+    ('[ERROR] Failed to execute goal org.apache.maven.plugins:maven-compiler-plugin:3.11.0:compile: Fatal error '
+     'compiling: error: invalid target release: 17\n', 'The JDK compiling the code is older than the Java release it '
+     'targets (17)', ['JAVA_HOME']),
+    ("* What went wrong:\nExecution failed for task ':core:compileJava'.\n> error: release version 21 not supported\n",
+     'The JDK compiling the code is older than the Java release it targets (21)', ['toolchain']),
     ('gyp ERR! build error\ngyp ERR! stack Error: `make` failed with exit code: 2\n',
      'A package had to be compiled from source', []),
     ('E: Unable to locate package libvips-tools\n', 'The package libvips-tools is not in the repositories searched',
@@ -366,3 +375,16 @@ async def test_a_broad_class_names_its_usual_causes_and_their_remedies(log: str,
     markdown = (await diagnose(log)).markdown
     for words in says:
         assert words in markdown, words
+
+
+async def test_a_tools_mark_on_every_line_does_not_break_the_remedy_it_wraps() -> None:
+    diagnosis = await diagnose(
+        'Step 5/9 : RUN pkg ci\n'
+        'pkg ERR! code EUSAGE\n'
+        'pkg ERR! The `ci` command needs an existing lock file. Run an install with a\n'
+        'pkg ERR! newer client to write the lock file, then try again.\n'
+        "The command '/bin/sh -c pkg ci' returned a non-zero code: 1\n"
+    )
+    assert ('> Run an install with a newer client to write the lock file, then try again.' in diagnosis.markdown), \
+        diagnosis.markdown
+    assert '> RUN pkg ci' not in diagnosis.markdown  # a build file's instruction, echoed
