@@ -16,6 +16,8 @@ from typing import IO, BinaryIO, Protocol, cast
 from parsers.file_kind import binary_kind
 
 CHUNK_SIZE = 1 << 20
+# A reread for a few lines decodes the pieces of this size around them, not whole chunks.
+PIECE_BYTES = 16 * 1024
 GZIP_MAGIC = b'\x1f\x8b'
 XZ_MAGIC = b'\xfd7zXZ\x00'
 _BZIP2_MAGIC = re.compile(rb'BZh[1-9](?:1AY&SY|\x17rE8P\x90)')
@@ -127,8 +129,9 @@ def numbered_batches(stream: BinaryIO, limits: ReadLimits, wanted: Callable[[int
     line: at least those whose lines from first to last `wanted` accepts.
 
     The lines of plain UTF-8 that nobody wants are counted in the bytes, not decoded: a newline byte ends a line
-    and any partial character before it, so a run of whole lines decodes the same alone. `lines_cut` says the first
-    read cut a line too long to keep; its pieces depend on where the chunks fell, so such a log is read as before.
+    and any partial character before it, so a run of whole lines decodes the same alone; such a log's batches are
+    runs of whole lines of about PIECE_BYTES. `lines_cut` says the first read cut a line too long to keep; its
+    pieces depend on where the chunks fell, so such a log is read as before.
     """
     start = stream.tell()
     head = stream.read(CHUNK_SIZE)
@@ -151,11 +154,27 @@ def numbered_batches(stream: BinaryIO, limits: ReadLimits, wanted: Callable[[int
             lines, pending = data[:cut], data[cut + 1:]
             count = lines.count(b'\n') + 1
             if wanted(first, first + count - 1):
-                yield first, _clean_batch(lines.decode('utf-8', 'replace'), limits, stats)
+                for number, piece in _pieces(lines, first, wanted):
+                    yield number, _clean_batch(piece.decode('utf-8', 'replace'), limits, stats)
             first += count
         chunk = stream.read(CHUNK_SIZE)
     if pending and wanted(first, first):
         yield first, _clean_batch(pending.decode('utf-8', 'replace'), limits, stats)
+
+
+def _pieces(lines: bytes, first: int, wanted: Callable[[int, int], bool]) -> Iterator[tuple[int, bytes]]:
+    """The runs of whole lines of about PIECE_BYTES in `lines` (whole lines without the last newline, the first
+    numbered `first`) that `wanted` accepts, each with the number of its first line."""
+    start, end = 0, len(lines)
+    while start <= end:
+        cut = lines.find(b'\n', start + PIECE_BYTES)
+        if cut < 0:
+            cut = end
+        count = lines.count(b'\n', start, cut) + 1
+        if wanted(first, first + count - 1):
+            yield first, lines[start:cut]
+        first += count
+        start = cut + 1
 
 
 def iter_lines(stream: ByteSource, limits: ReadLimits | None = None, stats: ReadStats | None = None) -> Iterator[str]:
