@@ -148,33 +148,21 @@ def numbered_batches(stream: BinaryIO, limits: ReadLimits, wanted: Callable[[int
     while chunk:
         data = pending + chunk if pending else chunk
         cut = data.rfind(b'\n')
-        if cut < 0:
-            pending = data
-        else:
-            lines, pending = data[:cut], data[cut + 1:]
-            count = lines.count(b'\n') + 1
+        # The whole lines before the chunk's last newline, in pieces of about PIECE_BYTES.
+        start = 0
+        while start <= cut:
+            end = data.find(b'\n', start + PIECE_BYTES, cut)
+            if end < 0:
+                end = cut
+            count = data.count(b'\n', start, end) + 1
             if wanted(first, first + count - 1):
-                for number, piece in _pieces(lines, first, wanted):
-                    yield number, _clean_batch(piece.decode('utf-8', 'replace'), limits, stats)
+                yield first, _clean_batch(data[start:end].decode('utf-8', 'replace'), limits, stats)
             first += count
+            start = end + 1
+        pending = data[cut + 1:]
         chunk = stream.read(CHUNK_SIZE)
     if pending and wanted(first, first):
         yield first, _clean_batch(pending.decode('utf-8', 'replace'), limits, stats)
-
-
-def _pieces(lines: bytes, first: int, wanted: Callable[[int, int], bool]) -> Iterator[tuple[int, bytes]]:
-    """The runs of whole lines of about PIECE_BYTES in `lines` (whole lines without the last newline, the first
-    numbered `first`) that `wanted` accepts, each with the number of its first line."""
-    start, end = 0, len(lines)
-    while start <= end:
-        cut = lines.find(b'\n', start + PIECE_BYTES)
-        if cut < 0:
-            cut = end
-        count = lines.count(b'\n', start, cut) + 1
-        if wanted(first, first + count - 1):
-            yield first, lines[start:cut]
-        first += count
-        start = cut + 1
 
 
 def iter_lines(stream: ByteSource, limits: ReadLimits | None = None, stats: ReadStats | None = None) -> Iterator[str]:
