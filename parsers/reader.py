@@ -16,6 +16,8 @@ from typing import IO, BinaryIO, Protocol, cast
 from parsers.file_kind import binary_kind
 
 CHUNK_SIZE = 1 << 20
+# A reread for a few lines decodes the pieces of this size around them, not whole chunks.
+PIECE_BYTES = 16 * 1024
 GZIP_MAGIC = b'\x1f\x8b'
 XZ_MAGIC = b'\xfd7zXZ\x00'
 _BZIP2_MAGIC = re.compile(rb'BZh[1-9](?:1AY&SY|\x17rE8P\x90)')
@@ -127,8 +129,9 @@ def numbered_batches(stream: BinaryIO, limits: ReadLimits, wanted: Callable[[int
     line: at least those whose lines from first to last `wanted` accepts.
 
     The lines of plain UTF-8 that nobody wants are counted in the bytes, not decoded: a newline byte ends a line
-    and any partial character before it, so a run of whole lines decodes the same alone. `lines_cut` says the first
-    read cut a line too long to keep; its pieces depend on where the chunks fell, so such a log is read as before.
+    and any partial character before it, so a run of whole lines decodes the same alone; such a log's batches are
+    runs of whole lines of about PIECE_BYTES. `lines_cut` says the first read cut a line too long to keep; its
+    pieces depend on where the chunks fell, so such a log is read as before.
     """
     start = stream.tell()
     head = stream.read(CHUNK_SIZE)
@@ -145,14 +148,18 @@ def numbered_batches(stream: BinaryIO, limits: ReadLimits, wanted: Callable[[int
     while chunk:
         data = pending + chunk if pending else chunk
         cut = data.rfind(b'\n')
-        if cut < 0:
-            pending = data
-        else:
-            lines, pending = data[:cut], data[cut + 1:]
-            count = lines.count(b'\n') + 1
+        # The whole lines before the chunk's last newline, in pieces of about PIECE_BYTES.
+        start = 0
+        while start <= cut:
+            end = data.find(b'\n', start + PIECE_BYTES, cut)
+            if end < 0:
+                end = cut
+            count = data.count(b'\n', start, end) + 1
             if wanted(first, first + count - 1):
-                yield first, _clean_batch(lines.decode('utf-8', 'replace'), limits, stats)
+                yield first, _clean_batch(data[start:end].decode('utf-8', 'replace'), limits, stats)
             first += count
+            start = end + 1
+        pending = data[cut + 1:]
         chunk = stream.read(CHUNK_SIZE)
     if pending and wanted(first, first):
         yield first, _clean_batch(pending.decode('utf-8', 'replace'), limits, stats)

@@ -5,7 +5,10 @@ import lzma
 from collections.abc import Callable
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
+from parsers import reader
 from parsers.reader import (
     CHUNK_SIZE,
     TRUNCATION_MARKER,
@@ -103,3 +106,24 @@ def test_a_reread_numbers_the_lines_as_the_first_read_did_and_skips_what_nobody_
     seen = {first + index: line for first, batch in some for index, line in enumerate(batch)}
     assert all(seen[n] == lines[n - 1] for n in wanted)
     assert (len(seen) < len(lines)) == skips
+
+
+# Pieces of lines as they come in a log: a character cut anywhere, CR before LF, NUL, colour codes, bad bytes.
+PIECES = st.sampled_from([b'\n', b'\n', b'\r\n', b'word', b' ', b'\xc3\xa9', b'\xe2\x82', b'\x00', b'\x1b[31m',
+                          b'\x1b(', b'\xff', b'\r', b'9'])
+
+
+@settings(max_examples=200, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(pieces=st.lists(PIECES, max_size=300), wanted=st.sets(st.integers(1, 120), max_size=6))
+def test_a_reread_in_small_pieces_gives_each_wanted_line_as_the_first_read_did(
+    monkeypatch: pytest.MonkeyPatch, pieces: list[bytes], wanted: set[int],
+) -> None:
+    # Text enough before the NUL bytes that the log is not taken for a binary file.
+    data = b'the opening line of the log\n' * 4 + b''.join(pieces)
+    monkeypatch.setattr(reader, 'PIECE_BYTES', 8)
+    lines = lines_of(data)
+    batches = list(numbered_batches(io.BytesIO(data), ReadLimits(),
+                                    lambda first, last: any(first <= n <= last for n in wanted), lines_cut=False))
+    seen = {first + index: line for first, batch in batches for index, line in enumerate(batch)}
+    assert {n: seen[n] for n in wanted if n <= len(lines)} == {n: lines[n - 1] for n in wanted if n <= len(lines)}
+    assert [first for first, _ in batches] == sorted({first for first, _ in batches})
