@@ -19,11 +19,6 @@ from pydantic import ValidationError
 from parsers import Analysis, InputError
 from parsers.compare import Change, Comparison, compare
 from services.config import AnalysisSettings, Settings, describe_settings, prepare_data_dir
-from services.container import Services
-from services.diagnosis.analyzer import Analyzer, DiagnosisError
-from services.diagnosis.offline import OfflineAnalyzer, default_group
-from services.diagnosis.prompt import build_prompt
-from services.diagnosis.redaction import describe_counts
 from services.jobs import InProcess, Runner, parse_file
 from services.log_setup import configure_logging
 from services.parsing import read_limits
@@ -35,6 +30,7 @@ if TYPE_CHECKING:
 
     from services.accounts.bearer import Authenticator
     from services.accounts.interface import Accounts
+    from services.diagnosis.analyzer import Analyzer
     from services.store.database import Database
 
 
@@ -130,6 +126,11 @@ def _analyze(args: argparse.Namespace, settings: AnalysisSettings) -> int:
         json.dump(analysis.to_dict(), sys.stdout, indent=2)
         sys.stdout.write('\n')
     elif args.prompt:
+        # The diagnosis modules load only for the commands that use them: a summary starts without them.
+        from services.diagnosis.offline import default_group
+        from services.diagnosis.prompt import build_prompt
+        from services.diagnosis.redaction import describe_counts
+
         prompt = build_prompt(analysis, default_group(analysis), budget=budget, redact_ips=settings.redact_ip_addresses)
         print(f'redacted: {describe_counts(prompt.redactions)}', file=sys.stderr)
         sys.stdout.write(f'{prompt.text}\ntokens: {prompt.tokens}\n')
@@ -195,6 +196,8 @@ def _print_comparison(comparison: Comparison, baseline_name: str, out: TextIO, l
 
 
 def _diagnose(analyzer: Analyzer, analysis: Analysis) -> int:
+    from services.diagnosis.analyzer import DiagnosisError
+
     def write(chunk: str) -> None:
         sys.stdout.write(chunk)
         sys.stdout.flush()
@@ -208,6 +211,8 @@ def _diagnose(analyzer: Analyzer, analysis: Analysis) -> int:
 
 
 def create_analyzer(settings: AnalysisSettings) -> Analyzer:
+    from services.diagnosis.offline import OfflineAnalyzer
+
     if settings.gemini_api_key is None:
         return OfflineAnalyzer()
     from services.diagnosis.gemini import FallbackAnalyzer, GeminiAnalyzer  # google-genai loads only when it is used
@@ -227,6 +232,7 @@ def _serve(settings: Settings) -> int:
     from sqlalchemy.engine import make_url
 
     from services.accounts.bearer import AnyOf, ApiKeyAuthenticator
+    from services.container import Services
     from services.ingest import Ingest
     from services.state import open_state
     from services.store.database import DatabaseUnavailable, open_database

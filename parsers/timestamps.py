@@ -184,13 +184,23 @@ def _build(parts: dict[str, str | None], year: int) -> datetime | None:
     zone = parts.get('zone')
     if not zone:
         return moment
-    if zone in ('Z', 'UTC'):
-        return moment.replace(tzinfo=UTC)
-    sign = -1 if zone[0] == '-' else 1
-    digits = zone[1:].replace(':', '')
-    offset = timedelta(hours=int(digits[:2]), minutes=int(digits[2:4]))
+    tz = _zones.get(zone)
+    if tz is None:
+        tz = _zones[zone] = _zone(zone)
+    return moment.replace(tzinfo=tz)
+
+
+# The zones met so far, by their text: a log writes one or a few.
+_zones: dict[str, timezone] = {}
+
+
+def _zone(text: str) -> timezone:
+    if text in ('Z', 'UTC'):
+        return UTC
+    sign = -1 if text[0] == '-' else 1
+    digits = text[1:].replace(':', '')
     # The offset as written: the moment compares with any other, and reads as the log's own clock.
-    return moment.replace(tzinfo=timezone(sign * offset))
+    return timezone(sign * timedelta(hours=int(digits[:2]), minutes=int(digits[2:4])))
 
 
 def sort_key(moment: datetime) -> datetime:

@@ -27,6 +27,9 @@ _ids = _ID_SEGMENT.sub
 # the ids in most paths cost one lookup, not a substitution. Bounded, and the same for every log.
 MAX_ROUTES = 50_000
 _routes: dict[bytes, str] = {}
+# Paths without an id, their own route (/healthz, /login): looked up as they are, without a shape. A path with an id
+# never enters, so these do not fill up with ids.
+_plain_routes: dict[str, str] = {}
 _DIGITS_AS_ZERO = bytes.maketrans(b'123456789', b'000000000')
 _LEVEL_OF_STATUS = {digit: level_of_status(digit) for digit in '0123456789'}
 
@@ -41,12 +44,16 @@ def parse(line: str) -> Record | None:
     ts, method, path, status = found.groups()
     if method is None:
         return ts, _LEVEL_OF_STATUS[status[0]], None, f'- - {status}'
-    shape = path.encode('utf-8', 'surrogatepass').translate(_DIGITS_AS_ZERO)
-    route = _routes.get(shape)
+    route = _plain_routes.get(path)
     if route is None:
-        route = _ids('/<*>', path)
-        if len(_routes) < MAX_ROUTES:
-            _routes[shape] = route
+        shape = path.encode('utf-8', 'surrogatepass').translate(_DIGITS_AS_ZERO)
+        route = _routes.get(shape)
+        if route is None:
+            route = _ids('/<*>', path)
+            if len(_routes) < MAX_ROUTES:
+                _routes[shape] = route
+        if route == path and len(_plain_routes) < MAX_ROUTES:
+            _plain_routes[path] = route
     return ts, _LEVEL_OF_STATUS[status[0]], None, f'{method} {route} {status}'
 
 
