@@ -200,7 +200,7 @@ SURROUNDINGS = [
     ('[ERROR] Failed to execute goal on project billing: Could not find artifact org.acme:ledger-api:jar:4.1.0 in '
      'nexus (https://nexus.example.org/repository/maven)\n',
      'The package org.acme:ledger-api:jar:4.1.0 is not in the repositories searched', ['mvn help:effective-settings']),
-    ('npm ERR! code E404\nnpm ERR! 404 Not Found - GET https://registry.npmjs.org/left-padd - Not found\n',
+    ('npm ERR! code E404\nnpm ERR! 404 Not Found - GET https://registry.example.org/left-padd - Not found\n',
      'The package left-padd is not in the repositories searched', ['npm config get registry']),
     ('Error: Unable to find a match: No match for argument: htop-ng\n',
      'The package htop-ng is not in the repositories searched', []),
@@ -210,9 +210,9 @@ SURROUNDINGS = [
     ('ERROR: Cannot install api-client==2.0 and ledger==1.4 because these package versions have conflicting '
      'dependencies.\nERROR: ResolutionImpossible: for help visit the resolver documentation\n',
      'The package manager found no set of versions', ['pipdeptree']),
-    ('Err:5 http://deb.debian.org/debian buster/main amd64 Packages\n  404  Not Found\nE: The repository '
-     "'http://deb.debian.org/debian buster Release' does not have a Release file.\n",
-     "The distribution's package repository no longer serves this release", ['archive.debian.org']),
+    ('Err:5 http://mirror.example.org/debian buster/main amd64 Packages\n  404  Not Found\nE: The repository '
+     "'http://mirror.example.org/debian buster Release' does not have a Release file.\n",
+     "The distribution's package repository no longer serves this release", ['archive mirror']),
     ("Error: Failed to download metadata for repo 'baseos': Cannot prepare internal mirrorlist: No URLs in "
      'mirrorlist\n', "The distribution's package repository no longer serves this release", ['base image']),
     ('W: GPG error: https://repo.example.net/apt focal InRelease: The following signatures were invalid: '

@@ -34,7 +34,7 @@ CASES = [
     # A package registry that wants credentials, named in a user's configuration.
     ('npm ERR! code E401\nnpm ERR! Unable to authenticate, need: Bearer authorization_uri="https://npm.corp.example"\n',
      'The package registry refused the request without valid credentials (401)', 'registry-unauthorized',
-     ['.npmrc', 'https://registry.npmjs.org/', 'log in']),
+     ['.npmrc', '--registry', 'log in']),
     ('ERROR: 401 Client Error: Unauthorized for url: https://pkgs.corp.example/simple/requests/\n',
      'The package registry refused the request without valid credentials (401)', 'registry-unauthorized',
      ['pip.conf', 'remove or override']),
