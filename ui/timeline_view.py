@@ -27,8 +27,10 @@ VOLUME_COLOUR = '#4263eb'
 VOLUME = 'Events'
 NO_LEVEL = 'No level'
 # Chart text at 4.5:1 or more on the card of each theme; axis and grid lines fainter than the text in both.
-CHART_INK = {False: {'text': '#4a5565', 'axis': '#9ca3af', 'grid': '#e5e7eb'},
-             True: {'text': '#c9d1d9', 'axis': '#6b7280', 'grid': '#3a3f47'}}
+# 'picked' marks the toolbox tool in use (the brush, taken once the chart is drawn) in the page's link colour:
+# ECharts' own dark blue for it outshone the text on white and vanished on the dark card.
+CHART_INK = {False: {'text': '#4a5565', 'axis': '#9ca3af', 'grid': '#e5e7eb', 'picked': '#3b5bdb'},
+             True: {'text': '#c9d1d9', 'axis': '#6b7280', 'grid': '#3a3f47', 'picked': '#91a7ff'}}
 # Bars across the chart at any zoom: enough to see a burst, few enough to read each bar.
 DISPLAY_BARS = 120
 # Axis labels per zoom level, as a clock reads them (ECharts picks the level; labels that would overlap are hidden).
@@ -257,7 +259,8 @@ def chart(options: dict[str, Any], description: str) -> ui.echart:
                                'handleStyle': {'color': colours['grid'], 'borderColor': colours['text']},
                                'moveHandleStyle': {'color': colours['axis']}})
         if 'toolbox' in drawn.options:
-            drawn.options['toolbox']['iconStyle'] = {'borderColor': colours['text']}
+            drawn.options['toolbox'].update({'iconStyle': {'borderColor': colours['text']},
+                                             'emphasis': {'iconStyle': {'borderColor': colours['picked']}}})
         drawn.update()
 
     follow_theme(ink)
