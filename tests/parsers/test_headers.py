@@ -511,3 +511,18 @@ def test_a_date_and_time_apart_by_two_spaces_open_records(lines: list[str]) -> N
     analysis = analyze_lines(lines)
     assert analysis.first_timestamp == datetime(2026, 3, 1, 10 if lines[0].startswith('Begin') else 22, 0, 0)
     assert sum(group.count for group in analysis.groups) == 6
+
+
+@pytest.mark.parametrize('spelling', ['{program}: {level}: {message}', '{program}: [{level}] {message}'])
+def test_a_program_name_before_the_level_after_a_slash_date_is_the_component_not_the_message(spelling: str) -> None:
+    programs = ['mailer-daemon', 'auth-daemon', 'db-daemon', 'exec-daemon']
+    messages = ['shutdown received', 'configuration reloaded', 'exiting', 'listening for requests']
+    lines = [f'2026/03/0{n % 9 + 1} 10:1{n % 10}:0{n % 7} '
+             + spelling.format(program=programs[n % 4], level='ERROR' if n % 5 == 0 else 'INFO',
+                               message=messages[n % 4 if n % 3 else 2]) for n in range(24)]
+    record = detect(lines)[0].parse(lines[5])
+    assert record is not None
+    assert record[:3] == ('2026/03/06 10:15:05', 'ERROR', 'auth-daemon')
+    assert record[3].endswith('configuration reloaded')
+    templates = {group.template for group in analyze_lines(lines).groups}
+    assert not any('daemon' in template or '<*>' in template for template in templates)
