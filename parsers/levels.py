@@ -75,6 +75,9 @@ LEVEL_MARKS = {'.': 'DEBUG', '-': 'DEBUG', '*': 'INFO', '+': 'INFO', '#': 'WARN'
 # case before a colon (`error: ...`, `master: Warning: ...`, `JavaScript warning: ...`) or in brackets (`[notice]`).
 # The first word may follow the seconds since start in brackets (`[0.013][INFO]:`). Each word is captured and looked
 # up: every level word as an alternative, tried at each word, costs more on every line.
+# A capital letter and a colon opening a line, as package managers and debuggers print it (`E: Unable to locate
+# package`, `W: ...`, `I: Connected to client`); not `A:` nor `C:`, an answer and a drive.
+_COLON_LETTERS = frozenset('DINWEF')
 _LETTER_LEVEL = re.compile(r'(?:([IWEF])\d{4} \d\d:\d\d:\d\d|([DIWEF])\d{1,4}:(?=\s))').match
 _WORD = (r'(?:[\[(<=*]?([A-Z]{3,13}(?![A-Za-z\d])|[A-Za-z]{3,13}(?=:(?:\s|$))'
          r'|(?<=[\[(<])[A-Za-z]{3,13}(?=[\])>])))?')
@@ -95,6 +98,8 @@ MNEMONIC_REACH = 80
 
 def leading_level(message: str) -> str:
     """The level written at the start of a message, or ''."""
+    if message[1:3] == ': ' and message[0] in _COLON_LETTERS:
+        return LEVEL_OF[message[0]]
     if message[1:2].isdigit():
         letter = _LETTER_LEVEL(message)
         if letter is not None:
