@@ -25,6 +25,9 @@ from parsers.templates import MAX_PER_BUCKET, TemplateMiner
         ('Callback<0>(0x1f)::listener fired', 'Callback<<*>>(<*>)::listener fired'),
         ('setTotalSteps=1514038530000##7007##548 and 10.0.0.0/24', 'setTotalSteps=<*> and <*>'),
         ('=ALARM REPORT==== 3-Mar-2024::10:00:01 === a==b', '=ALARM REPORT==== <*> === a==<*>'),
+        ('Loading clip: Mods/Sounds/doorOpen', 'Loading clip: <*>'),
+        ('compiled src/widgets/button and assets/icons/dark/', 'compiled <*> and <*>'),
+        ('no I/O on TCP/IP without read/write access', 'no I/O on TCP/IP without read/write access'),
     ],
 )
 def test_a_value_is_one_wildcard(message: str, masked: str) -> None:
