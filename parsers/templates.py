@@ -214,8 +214,13 @@ def _other_key(mine: list[str], theirs: list[str]) -> bool:
     """Whether the two differ in a key (`command:` against `response:`) or in a word that says what happened
     (`sync enabled` against `sync disabled`, `Starting` against `Ending`): that word says which event it is."""
     return any(one != other and (_is_key(one) or _is_key(other) or _is_deed(one, other)
-                                 or (_tag(one) is not None and _tag(other) is not None))
-               for one, other in zip(mine, theirs, strict=True))
+                                 or (_tag(one) is not None and _tag(other) is not None and not _after_key(mine, index)))
+               for index, (one, other) in enumerate(zip(mine, theirs, strict=True)))
+
+
+def _after_key(tokens: list[str], index: int) -> bool:
+    """Whether the word follows a key (`Login OK: [alice]`): a word in brackets there is the key's value, no tag."""
+    return index > 0 and _is_key(tokens[index - 1])
 
 
 def _is_deed(one: str, other: str) -> bool:

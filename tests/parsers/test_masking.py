@@ -185,6 +185,11 @@ def test_a_long_piped_value_is_masked_in_linear_time() -> None:
                       'drop IN=eth1 OUT= SRC=10.0.0.7 DST=10.0.0.2 LEN=40 TTL=64 PROTO=UDP SPT=5353 DPT=5353'],
                      'drop IN=<*> OUT= SRC=<*> DST=<*> LEN=<*> TTL=<*> PROTO=<*> SPT=<*> DPT=<*>',
                      id='flags among key=value fields come and go'),
+        pytest.param(['Login OK: [alice] (from client vpn port 14)', 'Login OK: [bob] (from client vpn port 15)',
+                      'Login OK: [carol] (from client vpn port 16)'],
+                     'Login OK: <*> (from client vpn port <*>)', id='a word in brackets after a key is its value'),
+        pytest.param(['user: [alice] signed in from the web', 'user: [bob] signed in from the web'],
+                     'user: <*> signed in from the web', id='a bracketed user after a key'),
     ],
 )
 def test_messages_of_one_event(messages: list[str], template: str) -> None:
