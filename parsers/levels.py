@@ -69,15 +69,15 @@ def token_level(token: str) -> tuple[str, str] | None:
 # `#` and `!` warning. Read only in a column of the learned header that holds two of them or more.
 LEVEL_MARKS = {'.': 'DEBUG', '-': 'DEBUG', '*': 'INFO', '+': 'INFO', '#': 'WARN', '!': 'WARN'}
 
+# A capital letter and a colon opening a line, as package managers and debuggers print it (`E: Unable to locate
+# package`, `W: ...`, `I: Connected to client`); not `A:` nor `C:`, an answer and a drive.
+_COLON_LETTERS = frozenset('DINWEF')
 # A level that opens a message behind a header that has none (a journal or syslog line, a learned header): glog and
 # klog's letter, date and time (`I0612 09:14:02.101`), a letter and a number (`W110:`), or a level word among the
 # first three words, the first found winning: in capitals (`[ERROR]`, `ERROR/MainProcess]`, `=ERROR REPORT===`), in any
 # case before a colon (`error: ...`, `master: Warning: ...`, `JavaScript warning: ...`) or in brackets (`[notice]`).
 # The first word may follow the seconds since start in brackets (`[0.013][INFO]:`). Each word is captured and looked
 # up: every level word as an alternative, tried at each word, costs more on every line.
-# A capital letter and a colon opening a line, as package managers and debuggers print it (`E: Unable to locate
-# package`, `W: ...`, `I: Connected to client`); not `A:` nor `C:`, an answer and a drive.
-_COLON_LETTERS = frozenset('DINWEF')
 _LETTER_LEVEL = re.compile(r'(?:([IWEF])\d{4} \d\d:\d\d:\d\d|([DIWEF])\d{1,4}:(?=\s))').match
 _WORD = (r'(?:[\[(<=*]?([A-Z]{3,13}(?![A-Za-z\d])|[A-Za-z]{3,13}(?=:(?:\s|$))'
          r'|(?<=[\[(<])[A-Za-z]{3,13}(?=[\])>])))?')

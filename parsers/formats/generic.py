@@ -73,8 +73,8 @@ _FIELD_PATTERNS = {
     'mark': r'\s+(?P<level>[' + re.escape(''.join(LEVEL_MARKS)) + r'])(?=\s)',
     'bracket': r'\s*' + _BRACKETED,
     'sep': r'\s*(?:[-:|,>=]{1,3})',
-    # `component:`, `program[pid]:`, `Two Words[pid]:`; a line without it still parses.
-    'comp': r'(?:\s+(?P<comp>[^\s\[\]:]+(?: [^\s\[\]:]+){0,2}?)(?:\[[^\]\s]*\])?:(?=\s|$))?',
+    # `component:`, `program[pid]:`, `Two Words[pid]:`, `program:module:`; a line without it still parses.
+    'comp': r'(?:\s+(?P<comp>[^\s\[\]:]+(?::[^\s\[\]:]+)*(?: [^\s\[\]:]+){0,2}?)(?:\[[^\]\s]*\])?:(?=\s|$))?',
     'comp_word': r'\s+(?P<comp>\S+)',
     'pipe': r'\|',
     'pipe_level': r'\s*(?P<level>[A-Za-z]*)\s*',

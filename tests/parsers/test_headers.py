@@ -561,3 +561,15 @@ def test_a_time_after_punctuation_glued_to_it_is_the_header_even_where_every_lin
     assert levels.count('ERROR') == 4 and levels.count('INFO') == 12
     first = records[0]
     assert first is not None and parse_timestamp(first[0] or '', 2000) == datetime(2026, 3, 20, 10, 29, 0)
+
+
+@pytest.mark.parametrize('time', ['2026/03/01 10:00:0{n}', '2026-03-01T10:00:0{n}Z', 'Mar  1 10:00:0{n}'])
+def test_a_program_and_its_module_joined_by_a_colon_are_the_component(time: str) -> None:
+    programs = ['mail-daemon:', 'auth-daemon:', 'modules-daemon:router:', 'modules-daemon:content_store:']
+    messages = ['INFO: Exiting cleanly.', 'INFO: Started worker pool.', 'INFO: Loaded router module.',
+                'INFO: Loaded content_store module.']
+    lines = [f'{time.format(n=n % 10)} {programs[n % 4]} {messages[n % 4]}' for n in range(16)]
+    record = detect(lines)[0].parse(lines[3])
+    assert record is not None and record[2] == 'modules-daemon:content_store'
+    templates = {group.template for group in analyze_lines(lines).groups}
+    assert len(templates) == 3 and not any('daemon' in template for template in templates)
