@@ -190,6 +190,10 @@ def test_a_long_piped_value_is_masked_in_linear_time() -> None:
                      'Login OK: <*> (from client vpn port <*>)', id='a word in brackets after a key is its value'),
         pytest.param(['user: [alice] signed in from the web', 'user: [bob] signed in from the web'],
                      'user: <*> signed in from the web', id='a bracketed user after a key'),
+        pytest.param(['Adding sink File Sink[audit]', 'Adding sink Console Sink[c]', 'Adding sink Null Sink[drop]'],
+                     'Adding sink <*> Sink[<*>]', id='a name in brackets glued to a word'),
+        pytest.param(['publish to queue[orders]: 3 messages', 'publish to queue[payments]: 8 messages'],
+                     'publish to queue[<*>]: <*> messages', id='a queue named in brackets'),
     ],
 )
 def test_messages_of_one_event(messages: list[str], template: str) -> None:
@@ -222,6 +226,7 @@ def test_messages_of_one_event(messages: list[str], template: str) -> None:
         pytest.param('<<< [rpc][status] POST https://api.example.org/v1/jobs 200',
                      '<<< [rpc][body] POST https://api.example.org/v1/jobs {"id": 7}', id='a tag in brackets'),
         pytest.param('Trace:', 'Platform:', id='a heading of one word'),
+        pytest.param('client 7 <<- [PING] from peer', 'client 7 <<- [PONG] from peer', id='a tag standing alone'),
         pytest.param('Before merge: pending 4 queued 2', 'After merge: pending 4 queued 2',
                      id='a first word that marks a start or an end'),
         pytest.param('loadItems() count = 4, took = 2', 'saveItems() count = 4, took = 2',
