@@ -170,7 +170,7 @@ def _is_name(token: str) -> bool:
 def _index_of(token: str) -> tuple[str, str] | None:
     """The word and the closing mark of a word with a name in brackets glued to it, or None."""
     found = _indexed(token) if token[-1:] in '],:;' else None
-    return found.group(1, 2) if found is not None else None
+    return (found.group(1), found.group(2)) if found is not None else None
 
 
 def _generalized(mine: list[str], theirs: list[str]) -> list[str]:
