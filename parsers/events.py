@@ -90,6 +90,8 @@ class EventReader:
         self.at_end = False
         # The last line that continued an event without the shape of a continuation.
         self.unshaped_at = 0
+        # Whether a format's header has opened a record yet: before that, a line is plain text's.
+        self.header_read = False
         # The last line that opened an event by its timestamp alone.
         self.time_opened_at = 0
         # The last line that turned a one-line event into a longer one, and the first line of the last event that
@@ -174,6 +176,7 @@ class EventReader:
 
     def _end_run(self, run: list[Record], first: int, fmt: Format) -> Event:
         """Hand over a run's complete events; its last one, which the next lines may continue, as an Event."""
+        self.header_read = True
         last = run.pop()
         if run:
             self.done_run(fmt, first, run)
@@ -321,8 +324,11 @@ class EventReader:
 
     def _unshaped(self, line: str, event: Event) -> tuple[Record, Format] | None:
         """The record of a line without the shape of a continuation, or None when it continues `event`: it does while
-        the log shows such lines lately or the event's message ends with a colon that announces them."""
-        if self.line_no - self.unshaped_at <= STRAY_AFTER or _announces(event.message):
+        the log shows such lines lately or the event's message ends with a colon that announces them. Before the
+        first record with the format's header (a program's words on starting), a line that opens with a word after a
+        line without a time opens a record of its own, as in plain text; a banner's drawing does not."""
+        if (self.header_read or event.timestamp or not line[:1].isalpha()) and (
+                self.line_no - self.unshaped_at <= STRAY_AFTER or _announces(event.message)):
             self.unshaped_at = self.line_no
             return None
         return plain.FORMAT.parse(line) or (None, '', None, line), plain.FORMAT
@@ -331,6 +337,7 @@ class EventReader:
         """Another format read this line: it is current now, tried early, and remembered for lines like it. Its
         first lines may continue its events with lines of any shape, as at the start of the log."""
         self.fmt = fmt
+        self.header_read = True
         self.unshaped_at = self.continued_at = self.line_no
         if index:
             self.ranked.insert(0, self.ranked.pop(index))

@@ -69,6 +69,9 @@ def token_level(token: str) -> tuple[str, str] | None:
 # `#` and `!` warning. Read only in a column of the learned header that holds two of them or more.
 LEVEL_MARKS = {'.': 'DEBUG', '-': 'DEBUG', '*': 'INFO', '+': 'INFO', '#': 'WARN', '!': 'WARN'}
 
+# A capital letter and a colon opening a line, as package managers and debuggers print it (`E: Unable to locate
+# package`, `W: ...`, `I: Connected to client`); not `A:` nor `C:`, an answer and a drive.
+_COLON_LETTERS = frozenset('DINWEF')
 # A level that opens a message behind a header that has none (a journal or syslog line, a learned header): glog and
 # klog's letter, date and time (`I0612 09:14:02.101`), a letter and a number (`W110:`), or a level word among the
 # first three words, the first found winning: in capitals (`[ERROR]`, `ERROR/MainProcess]`, `=ERROR REPORT===`), in any
@@ -95,6 +98,8 @@ MNEMONIC_REACH = 80
 
 def leading_level(message: str) -> str:
     """The level written at the start of a message, or ''."""
+    if message[1:3] == ': ' and message[0] in _COLON_LETTERS:
+        return LEVEL_OF[message[0]]
     if message[1:2].isdigit():
         letter = _LETTER_LEVEL(message)
         if letter is not None:

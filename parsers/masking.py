@@ -25,6 +25,8 @@ _VARIABLE = re.compile(
     # A piece holding a digit (`/10.0.0.1:80` too): it starts after a cut or at the start, scanned once.
     r'|(?:^|(?<=[' + _CUT + r']))[^' + _CUT + r'\d]*+\d[^' + _CUT + r']*+'
     r'|(?<![\w/.~\\])(?:~|\.{1,2})?(?:/[^' + _CUT + r'/]+){2,}/?'  # absolute or relative path of 2+ parts
+    # a path relative to a folder it names, of three parts or more (`assets/sounds/click`); `I/O`, `TCP/IP` have two
+    r'|(?<![\w/.~\\])[A-Za-z_][\w.-]*(?:/[\w.-]+){2,}/?(?![^' + _CUT + r'])'
     r'|(?<![\w/.~\\])~?/[^' + _CUT + r'/]+\.\w+'  # /file.ext
     r'|\b[A-Za-z]:\\[^' + _CUT + r']*'  # Windows path
 )

@@ -48,6 +48,8 @@ _camel_name = re.compile(r'[A-Z][a-z]+(?:[A-Z][a-z]*)+[,.;:]?').fullmatch
 # A word in brackets that ends a word (`[status]`, `[<*>][body]:`): a tag that says which kind of message it is.
 _tag = re.compile(r'\[[A-Za-z]+\]:?$').search
 _enclosed_name = re.compile(rf'(?:\[{_NAME}\]|\({_NAME}\))[,:;]?').fullmatch
+# A word with a name in brackets glued to it (`Target[allfile]`, `queue[orders]:`): which one of its kind, a value.
+_indexed = re.compile(r'([A-Za-z_][\w.-]*)\[[^\[\]\s]+\]([,:;]?)').fullmatch
 
 
 @dataclass(slots=True, eq=False)
@@ -117,9 +119,11 @@ class TemplateMiner:
         best_same = 0
         # Which of the message's tokens are names (enclosed, or in camel case): told once, not for every candidate.
         enclosed = [_is_name(token) for token in tokens] if bucket else []
+        indexes = [_index_of(token) for token in tokens] if bucket else []
         for candidate in bucket:
-            same = sum(1 for mine, theirs, named in zip(candidate.tokens, tokens, enclosed, strict=True)
-                       if mine == theirs or (named and (mine.startswith(WILDCARD) or _is_name(mine))))
+            same = sum(1 for mine, theirs, named, index in zip(candidate.tokens, tokens, enclosed, indexes, strict=True)
+                       if mine == theirs or (named and (mine.startswith(WILDCARD) or _is_name(mine)))
+                       or (index is not None and _index_of(mine) == index))
             score = same / count if count else 1.0
             if score > best_score and (same == count or not _other_key(candidate.tokens, tokens)):
                 best, best_score, best_same = candidate, score, same
@@ -163,13 +167,28 @@ def _is_name(token: str) -> bool:
     return _enclosed_name(token) is not None or _camel_name(token) is not None
 
 
+def _index_of(token: str) -> tuple[str, str] | None:
+    """The word and the closing mark of a word with a name in brackets glued to it, or None."""
+    found = _indexed(token) if token[-1:] in '],:;' else None
+    return (found.group(1), found.group(2)) if found is not None else None
+
+
 def _generalized(mine: list[str], theirs: list[str]) -> list[str]:
     """The template of both: a wildcard where they differ, with the closing mark both words end in when it closes
     what an earlier word opened (`(ID: <*>)`)."""
     return [one if one == other else _closed(one, other) for one, other in zip(mine, theirs, strict=True)]
 
 
+def _same_indexed(one: str, other: str) -> bool:
+    """Whether both are the same word with a name in brackets glued to it (`Target[allfile]`, `Target[c]`)."""
+    index = _index_of(one)
+    return index is not None and index == _index_of(other)
+
+
 def _closed(one: str, other: str) -> str:
+    index = _index_of(one)
+    if index is not None and index == _index_of(other):
+        return f'{index[0]}[{WILDCARD}]{index[1]}'
     mark = one[-1:]
     if mark and mark == other[-1:] and mark in _CLOSING:
         opener = _CLOSING[mark]
@@ -214,8 +233,14 @@ def _other_key(mine: list[str], theirs: list[str]) -> bool:
     """Whether the two differ in a key (`command:` against `response:`) or in a word that says what happened
     (`sync enabled` against `sync disabled`, `Starting` against `Ending`): that word says which event it is."""
     return any(one != other and (_is_key(one) or _is_key(other) or _is_deed(one, other)
-                                 or (_tag(one) is not None and _tag(other) is not None))
-               for one, other in zip(mine, theirs, strict=True))
+                                 or (_tag(one) is not None and _tag(other) is not None and not _after_key(mine, index)
+                                     and not _same_indexed(one, other)))
+               for index, (one, other) in enumerate(zip(mine, theirs, strict=True)))
+
+
+def _after_key(tokens: list[str], index: int) -> bool:
+    """Whether the word follows a key (`Login OK: [alice]`): a word in brackets there is the key's value, no tag."""
+    return index > 0 and _is_key(tokens[index - 1])
 
 
 def _is_deed(one: str, other: str) -> bool:

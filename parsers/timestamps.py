@@ -37,7 +37,8 @@ TS_SHAPES: dict[str, tuple[str, int]] = {
     'glog': (r'[IWEF]\d{4} \d\d:\d\d:\d\d(?:\.\d+)?', 11),
     # logcat 11-26 09:14:02.101 and 11.26 09:14:02; log15's 11-26|09:14:02
     'month_day': (r'\d\d[-.]\d\d[ |]\d\d:\d\d:\d\d(?:[.,]\d+)?', 11),
-    # intrusion detection alerts: 09/04-21:42:42.860730
+    # intrusion detection alerts: 09/04-21:42:42.860730, and with the year, 09/04/2026-21:42:42.860730
+    'us_date_dash': (r'\d\d/\d\d/\d{4}-\d\d:\d\d:\d\d(?:\.\d+)?', 16),
     'month_day_dash': (r'\d\d/\d\d-\d\d:\d\d:\d\d(?:\.\d+)?', 11),
     # java.util.logging's default: Nov 28, 2017 2:11:20 PM
     'month_day_year': (r'[A-Z][a-z]{2} \d\d?, \d{4},? \d\d?:\d\d:\d\d(?:[.,]\d+)?(?: ?[AP]M)?', 0),
@@ -73,7 +74,7 @@ _PARSERS = [
     re.compile(r'(?P<y>\d\d)(?P<mo>\d\d)(?P<d>\d\d) (?P<h>\d\d)(?P<mi>\d\d)(?P<s>\d\d)'),
     re.compile(r'(?<!\d)(?P<y>\d\d)(?P<mo>\d\d)(?P<d>\d\d) {1,2}' + _CLOCK + _FRACTION),
     re.compile(r'(?P<mo>\d\d)[-.](?P<d>\d\d)[ |]' + _CLOCK + _FRACTION),
-    re.compile(r'(?P<mo>\d\d)/(?P<d>\d\d)-' + _CLOCK + _FRACTION),
+    re.compile(r'(?P<mo>\d\d)/(?P<d>\d\d)(?:/(?P<y>\d{4}))?-' + _CLOCK + _FRACTION),
     re.compile(r'(?P<d>\d\d)([/-])(?P<mon>[A-Z][a-z]{2})\2(?P<y>\d{4})[: ]' + _CLOCK + _FRACTION + _ZONE),
     re.compile(r'(?P<d>\d\d?) (?P<mon>[A-Z][a-z]{2}) (?:(?P<y>\d{4}) )?' + _CLOCK + _FRACTION),
     re.compile(

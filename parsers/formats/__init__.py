@@ -41,15 +41,17 @@ def detect(sample: Sequence[str]) -> list[Format]:
     if learned is not None:
         candidates.append(learned)
     scored = [_scored(fmt, lines) for fmt in candidates]
-    scored.sort(key=lambda pair: -pair[0])
-    return [fmt for _, fmt in scored] + [plain.FORMAT]
+    # Of two formats that score the same, the one that leaves less of the lines to their messages reads more of the
+    # header (a `component:` before the level that the other takes for the message's first word).
+    scored.sort(key=lambda scored_format: (-round(scored_format[0], 9), scored_format[1]))
+    return [fmt for _, _, fmt in scored] + [plain.FORMAT]
 
 
-def _scored(fmt: Format, lines: list[str]) -> tuple[float, Format]:
-    """The format's score on the lines, and the format, reading the level where its messages write it (`<header>
-    I main: ...`) when its header mostly holds none."""
+def _scored(fmt: Format, lines: list[str]) -> tuple[float, int, Format]:
+    """The format's score on the lines, the length of the messages it reads and the format, reading the level where
+    its messages write it (`<header> I main: ...`) when its header mostly holds none."""
     if not lines:
-        return 0.0, fmt
+        return 0.0, 0, fmt
     records = [record for record in map(fmt.parse, lines) if record is not None]
     with_level = sum(1 for record in records if record[1])
     if len(records) * 2 >= len(lines) and with_level * 2 < len(records):
@@ -57,7 +59,8 @@ def _scored(fmt: Format, lines: list[str]) -> tuple[float, Format]:
         if spot is not None:
             fmt = replace(fmt, parse=_reading_spot(fmt.parse, spot))
             with_level = sum(1 for record in records if record[1] or spot(record[3]))
-    return (fmt.weight * len(records) + LEVEL_BONUS * with_level) / len(lines), fmt
+    message_length = sum(len(record[3]) for record in records)
+    return (fmt.weight * len(records) + LEVEL_BONUS * with_level) / len(lines), message_length, fmt
 
 
 def _reading_spot(parse: Parser, spot: LevelSpot) -> Parser:

@@ -73,8 +73,8 @@ _FIELD_PATTERNS = {
     'mark': r'\s+(?P<level>[' + re.escape(''.join(LEVEL_MARKS)) + r'])(?=\s)',
     'bracket': r'\s*' + _BRACKETED,
     'sep': r'\s*(?:[-:|,>=]{1,3})',
-    # `component:`, `program[pid]:`, `Two Words[pid]:`; a line without it still parses.
-    'comp': r'(?:\s+(?P<comp>[^\s\[\]:]+(?: [^\s\[\]:]+){0,2}?)(?:\[[^\]\s]*\])?:(?=\s|$))?',
+    # `component:`, `program[pid]:`, `Two Words[pid]:`, `program:module:`; a line without it still parses.
+    'comp': r'(?:\s+(?P<comp>[^\s\[\]:]+(?::[^\s\[\]:]+)*(?: [^\s\[\]:]+){0,2}?)(?:\[[^\]\s]*\])?:(?=\s|$))?',
     'comp_word': r'\s+(?P<comp>\S+)',
     'pipe': r'\|',
     'pipe_level': r'\s*(?P<level>[A-Za-z]*)\s*',
@@ -129,7 +129,12 @@ def _learn_in_margin(sample: Sequence[str]) -> Format | None:
 
 
 def _learn(sample: Sequence[str]) -> Format | None:
-    lines = [line for line in sample if line.strip() and line[0] not in ' \t#{']
+    lines = [line for line in sample if line.strip() and line[0] not in ' \t{']
+    uncommented = [line for line in lines if line[0] != '#']
+    # `#` opens comments and directives (W3C's, several before each line of data); where nearly every line opens
+    # with it, it opens the header (`####<...>`).
+    if len(uncommented) >= max(2, (1 - AGREEMENT) * len(lines)):
+        lines = uncommented
     if len(lines) < 2:
         return _aligned(sample)
     # A level in angle brackets glued to the time opening nearly every line: `<W>2025-08-06 11:35:18.914 ...`.
@@ -142,15 +147,15 @@ def _learn(sample: Sequence[str]) -> Format | None:
                 or _aligned(sample) or _untimed(lines))
     name, prefix, joined = shape
     # A word joined to the time by a colon: a process id, or the file name or line number grep writes.
-    before_ts = r'[^\s\[\]():]+:' if joined else r'[\[(]?'
-    after_glue = r'(?:\S+\s+){' + str(prefix) + r'}' + before_ts + r'(?P<ts>' + TS_SHAPES[name][0] + r')[\])]?'
+    before_ts = r'[^\s\[\]():]+:' if joined else r'(?:' + _GLUED_OPENER_PATTERN + ')?'
+    after_glue = r'(?:\S+\s+){' + str(prefix) + r'}' + before_ts + r'(?P<ts>' + TS_SHAPES[name][0] + r')[\])>]?'
     ts_part = (_GLUED if is_glued else '') + after_glue
     head = re.compile(ts_part + r'(?P<rest>.*)')
     # A level among the words before the time (`INFO  [main] 2019-03-06 10:20:01,005 Foo.java:12 - msg`) is read there.
     level_at = None if is_glued else _level_before_time([line for line in lines if head.match(line)], prefix)
     full_ts_part = ts_part if level_at is None else (
         r'(?:\S+\s+){' + str(level_at) + r'}[\[(<]?(?P<level>' + _LEVEL_WORD_CHOICE + r')[\])>:]?\s+(?:\S+\s+){'
-        + str(prefix - level_at - 1) + r'}' + before_ts + r'(?P<ts>' + TS_SHAPES[name][0] + r')[\])]?')
+        + str(prefix - level_at - 1) + r'}' + before_ts + r'(?P<ts>' + TS_SHAPES[name][0] + r')[\])>]?')
     if is_glued:
         full_ts_part = _GLUED.replace('(', '(?P<level>', 1) + after_glue
     level_first = is_glued or level_at is not None
@@ -476,7 +481,8 @@ def _timestamp_shape(lines: list[str]) -> tuple[str, int, bool] | None:
                 continue
             before = line[:hit.start()]
             joined = before[-1:] == ':' and before[-2:-1] not in ('', ' ', '\t')
-            words = len(before.removesuffix('[').removesuffix('(').split()) - joined
+            opener = _glued_opener(before)
+            words = len((before if opener is None else before[:opener.start()]).split()) - joined
             if words <= MAX_PREFIX:
                 votes[name, words, joined] += 1
     if not votes:
@@ -516,8 +522,8 @@ _opening = re.compile(
 
 
 # Shapes that write the year and the time of day.
-_YEAR_AND_TIME = ('iso', 'iso_dotted_clock', 'ymd_other', 'us_date', 'dmy', 'month_day_year', 'ctime', 'clf',
-                  'day_mon_year')
+_YEAR_AND_TIME = ('iso', 'iso_dotted_clock', 'ymd_other', 'us_date', 'us_date_dash', 'dmy', 'month_day_year', 'ctime',
+                  'clf', 'day_mon_year')
 _dated_within = re.compile(r'(?:^|(?<=[\s\[(:=]))(?:' + '|'.join(TS_SHAPES[name][0] for name in _YEAR_AND_TIME)
                            + r')(?=[\s\])|,:.=]|$)').search
 
@@ -550,9 +556,12 @@ def colon_level(line: str) -> str:
 
 # Each shape found at the start of a word (or just inside a bracket, or after a word and a colon).
 _SHAPE_SEARCHES = {
-    name: re.compile(r'(?:^|(?<=[\s\[(:]))(?:' + pattern + r')(?=[\s\])|,:]|$)').search
+    name: re.compile(r'(?:^|(?<=[\s\[(<:]))(?:' + pattern + r')(?=[\s\])>|,:]|$)').search
     for name, (pattern, _) in TS_SHAPES.items()
 }
+# Punctuation glued to the time that opens it, no word of the header: `[`, `(`, `<`, `####<`.
+_GLUED_OPENER_PATTERN = r'[^\w\s]*[\[(<]'
+_glued_opener = re.compile(r'(?:^|(?<=\s))' + _GLUED_OPENER_PATTERN + '$').search
 
 
 def _token_fields(rests: list[str]) -> list[str]:

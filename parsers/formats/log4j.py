@@ -12,7 +12,8 @@ _LINE = re.compile(
     r'(?P<ts>\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d+)?(?:Z|[+-]\d\d:?\d\d)?|\d\d/\d\d/\d\d \d\d:\d\d:\d\d'
     r'|\d\d:\d\d:\d\d[.,]\d+)\s+(?:-\s+)?(?:' + _THREAD + r'\s+)?'
     r'(?P<level>TRACE|DEBUG|INFO|WARN|WARNING|ERROR|FATAL|SEVERE)\s+(?:\d+\s+---\s+)?(?:' + _THREAD + r'\s+)?'
-    r'(?:-\s+)?(?:(?P<comp>[\w$]+(?:\.[\w$]+)+(?:@\d+)?)(?=\s?:\s)\s?:\s+|(?P<comp2>\S+) - )?(?P<msg>.*)'
+    # The logger: a dotted name, or a module path as Rust's tracing writes it (`server::http:`)
+    r'(?:-\s+)?(?:(?P<comp>[\w$]+(?:(?:\.|::)[\w$]+)+(?:@\d+)?)(?=\s?:\s)\s?:\s+|(?P<comp2>\S+) - )?(?P<msg>.*)'
 )
 _match = _LINE.match
 
@@ -35,6 +36,7 @@ FORMAT = Format(
         'Notification time out: 3200',
         '09:14:02.101 [http-nio-8080-exec-1] ERROR com.example.OrderService - order 1842 failed',
         '2026-11-26 09:14:02.101  WARN 1234 --- [           main] o.s.b.StartupInfoLogger : slow start',
+        '2026-11-26T09:14:02.101234Z  INFO relay::http::server: listening on 0.0.0.0:8080',
     ),
     minute_len=16,
 )

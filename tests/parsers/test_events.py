@@ -579,3 +579,25 @@ def test_plain_text_lines_led_on_to_by_the_line_before_continue_it() -> None:
     assert _starts(lines) == [1, 2, 5, 8, 11, 12, 13]
     # A line that writes its own level opens a record after an announcing line too.
     assert _starts(['Checking disks:', 'warning: /dev/sdb is 91% full', 'INFO /dev/sda is fine']) == [1, 2, 3]
+
+
+@pytest.mark.parametrize('record', [
+    '2026-03-01T10:00:0{n}.125Z  INFO app::server: listening on port 80{n}',
+    '2026-03-01 10:00:0{n},125 INFO  [main] org.example.Server - listening on port 80{n}',
+    '[2026-03-01 10:00:0{n}] worker.INFO: listening on port 80{n}',
+])
+def test_words_before_the_first_record_with_the_header_are_events_of_their_own_and_a_drawing_continues(
+        record: str) -> None:
+    opening = ['nohup: ignoring input', '   ___  ___', '  / _ \\/ _ \\', '| (_) | (_) |', '  \\___/\\___/', '',
+               'Version: 2.4.1, build: 7f3e2a', 'Open the dashboard at http://localhost:6333/ui', '']
+    text = '\n'.join(opening + [record.format(n=n) for n in range(6)]) + '\n'
+    _, rows = analyze(text)
+    starts = [line for line in rows if line == 1 or rows[line][0] != rows[line - 1][0]]
+    assert starts == [1, 7, 8, *range(10, 16)]
+
+
+def test_a_dated_line_before_the_first_record_with_the_header_keeps_the_line_after_it() -> None:
+    lines = ['Wed Mar  4 16:11:57 UTC 2026', 'relay start'] + [
+        f'{1772640000 + n}: client {n} connected from 10.0.0.{n}' for n in range(6)]
+    _, rows = analyze('\n'.join(lines) + '\n')
+    assert rows[1][0] == rows[2][0] != rows[3][0]

@@ -183,3 +183,24 @@ def test_an_access_route_keeps_each_segment_without_a_digit_and_stars_each_with_
     assert route('/app.9f/x') == '/<*>/x'
     assert route('/app.ff/x') == '/app.ff/x'
     assert route('/v\u0663/x') == '/<*>/x'  # an Arabic-Indic digit is a digit too
+
+
+@pytest.mark.parametrize(('line', 'component', 'message'), [
+    ('2026-03-01T10:00:01.125Z  INFO relay::http: listening on 0.0.0.0:8080', 'relay::http',
+     'listening on 0.0.0.0:8080'),
+    ('2026-03-01T10:00:01.125Z  WARN store::wal::segment: segment 12 is short', 'store::wal::segment',
+     'segment 12 is short'),
+    ('2026-03-01 10:00:01,125 ERROR org.example.Billing: charge failed', 'org.example.Billing', 'charge failed'),
+    ('2026-03-01T10:00:01.125Z  INFO relay: started', None, 'relay: started'),
+])
+def test_a_module_path_or_a_dotted_logger_after_the_level_is_the_component(
+        line: str, component: str | None, message: str) -> None:
+    record = detect([line, line])[0].parse(line)
+    assert record is not None
+    assert record[2:] == (component, message)
+
+
+def test_messages_of_two_modules_that_differ_in_one_word_are_one_template() -> None:
+    lines = [f'2026-03-01T10:00:0{n}.125Z  INFO relay::{side}: {proto} server listening on {port}'
+             for n, (side, proto, port) in enumerate([('rest', 'HTTP', 6333), ('grpc', 'gRPC', 6334)])]
+    assert [group.count for group in analyze_lines(lines).groups] == [2]

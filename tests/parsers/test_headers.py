@@ -1,6 +1,7 @@
 """Headers of formats no parser names: learned from the file, the same for every line of it."""
 
 import io
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 import pytest
@@ -128,6 +129,7 @@ def test_a_line_unlike_the_rest_does_not_change_the_header_of_the_lines_after_it
         ('161126  9:14:02', datetime(2016, 11, 26, 9, 14, 2)),
         ('Nov 28, 2017 2:11:20 PM', datetime(2017, 11, 28, 14, 11, 20)),
         ('09/04-21:42:42.860730', datetime(2020, 9, 4, 21, 42, 42, 860730)),
+        ('09/04/2026-21:42:42.860730', datetime(2026, 9, 4, 21, 42, 42, 860730)),
         ('Nov 28, 2017 14:11:20.125', datetime(2017, 11, 28, 14, 11, 20, 125000)),
         ('2026-11-26|09:14:02.101', datetime(2026, 11, 26, 9, 14, 2, 101000)),
         ('11-26|09:14:02', datetime(2020, 11, 26, 9, 14, 2)),
@@ -511,3 +513,63 @@ def test_a_date_and_time_apart_by_two_spaces_open_records(lines: list[str]) -> N
     analysis = analyze_lines(lines)
     assert analysis.first_timestamp == datetime(2026, 3, 1, 10 if lines[0].startswith('Begin') else 22, 0, 0)
     assert sum(group.count for group in analysis.groups) == 6
+
+
+@pytest.mark.parametrize('spelling', ['{program}: {level}: {message}', '{program}: [{level}] {message}'])
+def test_a_program_name_before_the_level_after_a_slash_date_is_the_component_not_the_message(spelling: str) -> None:
+    programs = ['mailer-daemon', 'auth-daemon', 'db-daemon', 'exec-daemon']
+    messages = ['shutdown received', 'configuration reloaded', 'exiting', 'listening for requests']
+    lines = [f'2026/03/0{n % 9 + 1} 10:1{n % 10}:0{n % 7} '
+             + spelling.format(program=programs[n % 4], level='ERROR' if n % 5 == 0 else 'INFO',
+                               message=messages[n % 4 if n % 3 else 2]) for n in range(24)]
+    record = detect(lines)[0].parse(lines[5])
+    assert record is not None
+    assert record[:3] == ('2026/03/06 10:15:05', 'ERROR', 'auth-daemon')
+    assert record[3].endswith('configuration reloaded')
+    templates = {group.template for group in analyze_lines(lines).groups}
+    assert not any('daemon' in template or '<*>' in template for template in templates)
+
+
+@pytest.mark.parametrize('opening', [
+    '{ts}  [**] [1:{n}:2] Rule {n} matched [**] {{TCP}} 10.0.0.{n}:80 -> 10.0.1.1:51{n:03d}',
+    '{ts} sensor{m}: alert {n} raised for 10.0.0.{n}',
+])
+def test_a_month_day_year_and_clock_joined_by_a_dash_open_records_with_their_time(opening: str) -> None:
+    lines = [opening.format(ts=f'03/1{n % 10}/2026-0{n % 10}:20:15.{n:06d}', n=n, m=n % 3) for n in range(20)]
+    fmt = detect(lines)[0]
+    record = fmt.parse(lines[7])
+    assert record is not None and record[0] == '03/17/2026-07:20:15.000007'
+    assert parse_timestamp(record[0], 2000) == datetime(2026, 3, 17, 7, 20, 15, 7)
+
+
+@pytest.mark.parametrize(('opener', 'closer', 'level_of'), [
+    ('####<', ' AM UTC>', lambda n: '<Error>' if n % 4 == 0 else '<Info>'),
+    ('<', '>', lambda n: '<ERROR>' if n % 4 == 0 else '<INFO>'),
+    ('##<', '>', lambda n: 'error' if n % 4 == 0 else 'info'),
+])
+def test_a_time_after_punctuation_glued_to_it_is_the_header_even_where_every_line_opens_with_a_hash(
+        opener: str, closer: str, level_of: Callable[[int], str]) -> None:
+    lines = []
+    for n in range(16):
+        lines.append(f'{opener}Mar 2{n % 9}, 2026 10:29:{n:02d},{n:03d}{closer} {level_of(n)} <Store> <node-{n % 2}> '
+                     f'<{1700000000000 + n}> <worker {n % 3} ready for requests>')
+        if n % 5 == 0:
+            lines.append('  Listen Address    :7001')
+    name, records = _parsed(lines)
+    assert name == 'learned'
+    levels = [record[1] for record in records if record is not None]
+    assert levels.count('ERROR') == 4 and levels.count('INFO') == 12
+    first = records[0]
+    assert first is not None and parse_timestamp(first[0] or '', 2000) == datetime(2026, 3, 20, 10, 29, 0)
+
+
+@pytest.mark.parametrize('time', ['2026/03/01 10:00:0{n}', '2026-03-01T10:00:0{n}Z', 'Mar  1 10:00:0{n}'])
+def test_a_program_and_its_module_joined_by_a_colon_are_the_component(time: str) -> None:
+    programs = ['mail-daemon:', 'auth-daemon:', 'modules-daemon:router:', 'modules-daemon:content_store:']
+    messages = ['INFO: Exiting cleanly.', 'INFO: Started worker pool.', 'INFO: Loaded router module.',
+                'INFO: Loaded content_store module.']
+    lines = [f'{time.format(n=n % 10)} {programs[n % 4]} {messages[n % 4]}' for n in range(16)]
+    record = detect(lines)[0].parse(lines[3])
+    assert record is not None and record[2] == 'modules-daemon:content_store'
+    templates = {group.template for group in analyze_lines(lines).groups}
+    assert len(templates) == 3 and not any('daemon' in template for template in templates)

@@ -310,3 +310,21 @@ def test_a_level_in_brackets_where_syslog_has_its_host() -> None:
     assert [record[1] for record in records] == ['INFO', 'WARN', 'ERROR']
     assert [record[2] for record in records] == [None, None, None]
     assert records[0][3] == 'Progress 0% (phase_0): Loading part 0'
+
+
+@pytest.mark.parametrize(
+    ('line', 'level'),
+    [('E: Unable to locate package libfoo-dev', 'ERROR'),
+     ('W: Some index files failed to download. They have been ignored.', 'WARN'),
+     ('N: Skipping acquire of configured file main/binary-i386/Packages', 'INFO'),
+     ('I: Connected to client on 10.0.0.5:9003.', 'INFO'),
+     ('D: handshake took 12 ms', 'DEBUG'),
+     ('A: the answer comes after the question', ''),
+     ('C: is nearly full', ''),
+     ('I:no space after the colon', '')],
+)
+def test_a_capital_level_letter_and_a_colon_opening_a_line(line: str, level: str) -> None:
+    assert leading_level(line) == level
+    if level:
+        lines = ['-> <reply status="ok"/>', line, '<- ping -i 12']
+        assert [group.level for group in analyze_lines(lines).groups if group.example == line] == [level]

@@ -25,6 +25,9 @@ from parsers.templates import MAX_PER_BUCKET, TemplateMiner
         ('Callback<0>(0x1f)::listener fired', 'Callback<<*>>(<*>)::listener fired'),
         ('setTotalSteps=1514038530000##7007##548 and 10.0.0.0/24', 'setTotalSteps=<*> and <*>'),
         ('=ALARM REPORT==== 3-Mar-2024::10:00:01 === a==b', '=ALARM REPORT==== <*> === a==<*>'),
+        ('Loading clip: Mods/Sounds/doorOpen', 'Loading clip: <*>'),
+        ('compiled src/widgets/button and assets/icons/dark/', 'compiled <*> and <*>'),
+        ('no I/O on TCP/IP without read/write access', 'no I/O on TCP/IP without read/write access'),
     ],
 )
 def test_a_value_is_one_wildcard(message: str, masked: str) -> None:
@@ -182,6 +185,15 @@ def test_a_long_piped_value_is_masked_in_linear_time() -> None:
                       'drop IN=eth1 OUT= SRC=10.0.0.7 DST=10.0.0.2 LEN=40 TTL=64 PROTO=UDP SPT=5353 DPT=5353'],
                      'drop IN=<*> OUT= SRC=<*> DST=<*> LEN=<*> TTL=<*> PROTO=<*> SPT=<*> DPT=<*>',
                      id='flags among key=value fields come and go'),
+        pytest.param(['Login OK: [alice] (from client vpn port 14)', 'Login OK: [bob] (from client vpn port 15)',
+                      'Login OK: [carol] (from client vpn port 16)'],
+                     'Login OK: <*> (from client vpn port <*>)', id='a word in brackets after a key is its value'),
+        pytest.param(['user: [alice] signed in from the web', 'user: [bob] signed in from the web'],
+                     'user: <*> signed in from the web', id='a bracketed user after a key'),
+        pytest.param(['Adding sink File Sink[audit]', 'Adding sink Console Sink[c]', 'Adding sink Null Sink[drop]'],
+                     'Adding sink <*> Sink[<*>]', id='a name in brackets glued to a word'),
+        pytest.param(['publish to queue[orders]: 3 messages', 'publish to queue[payments]: 8 messages'],
+                     'publish to queue[<*>]: <*> messages', id='a queue named in brackets'),
     ],
 )
 def test_messages_of_one_event(messages: list[str], template: str) -> None:
@@ -214,6 +226,7 @@ def test_messages_of_one_event(messages: list[str], template: str) -> None:
         pytest.param('<<< [rpc][status] POST https://api.example.org/v1/jobs 200',
                      '<<< [rpc][body] POST https://api.example.org/v1/jobs {"id": 7}', id='a tag in brackets'),
         pytest.param('Trace:', 'Platform:', id='a heading of one word'),
+        pytest.param('client 7 <<- [PING] from peer', 'client 7 <<- [PONG] from peer', id='a tag standing alone'),
         pytest.param('Before merge: pending 4 queued 2', 'After merge: pending 4 queued 2',
                      id='a first word that marks a start or an end'),
         pytest.param('loadItems() count = 4, took = 2', 'saveItems() count = 4, took = 2',
