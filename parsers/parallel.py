@@ -119,15 +119,16 @@ def analyze_parallel(stream: BinaryIO, ranges: list[tuple[int, int]], limits: Re
         if alone:
             shared[-1] = 1  # the workers stop
         parts = None if alone else _results(futures, shared, report)
-        if parts is not None and _mergeable(engine, [part for part, _ in parts]):
+        merged = parts is not None and _mergeable(engine, [part for part, _ in parts])
+        if merged and parts is not None:
             for part, part_stats in parts:
                 absorb(engine, part)
                 stats.bytes_read += part_stats.bytes_read
-        else:
-            counting[0] = False
-            for batch in batches:
-                engine.feed(batch)
-                report()
+    if not merged:  # the workers have ended: their memory is free for this process reading on
+        counting[0] = False
+        for batch in batches:
+            engine.feed(batch)
+            report()
     return engine.result(stats)
 
 
