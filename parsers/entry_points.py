@@ -16,7 +16,8 @@ def analyze_stream(stream: BinaryIO, limits: ReadLimits | None = None, *, progre
                    on_event: EventSink | None = None) -> Analysis:
     """Read a whole log from a byte stream and return its grouped summary.
 
-    A big file read without callbacks uses `limits.workers` processes; the result is the same but for group ids.
+    A big file of one format's records grouped exactly (an access log), read without `on_event`, is read by
+    `limits.workers` processes; the result is the same.
     A stream that can be read again (a file, not a pipe) is, for the lines around each group's occurrences.
     """
     limits = limits or ReadLimits()
@@ -30,10 +31,10 @@ def analyze_stream(stream: BinaryIO, limits: ReadLimits | None = None, *, progre
 
 
 def _analyze(stream: BinaryIO, limits: ReadLimits, progress: Progress | None, on_event: EventSink | None) -> Analysis:
-    if progress is None and on_event is None:
+    if on_event is None:
         ranges = plan(stream, limits)
         if ranges is not None:
-            return analyze_parallel(stream, ranges, limits)
+            return analyze_parallel(stream, ranges, limits, progress)
     stats = ReadStats()
     engine = Engine(limits, on_event)
     for batch in iter_batches(stream, limits, stats):

@@ -102,12 +102,16 @@ class EventReader:
         self.batch: list[str] = []
         self.batch_first = 1
         self.before: list[str] = []
+        # Lines that were not a record the current format opens: while there are none, how the lines after the
+        # first are read depends on nothing but that format (what parsers.parallel relies on to split a file).
+        self.detours = 0
 
     def feed(self, batch: list[str]) -> None:
         if not self.ranked:
             self.learn_formats(batch)
         self.batch, self.batch_first, self.before = batch, self.line_no + 1, list(self.recent)
         if self.unwrapping:
+            self.detours += len(batch)
             for line in batch:
                 self.line_no += 1
                 self.recent.append(line)
@@ -125,6 +129,7 @@ class EventReader:
         event = self.event
         max_lines = self.max_lines
         glued = self.glued_first
+        detours = self.detours
         run: list[Record] = []
         run_first, run_fmt = 0, fmt
         for line in batch:
@@ -132,6 +137,7 @@ class EventReader:
             remember(line)
             record = parse(line)
             if record is None:
+                detours += 1
                 head = line[:1]
                 if ((head == '\t' or head == ' ') and event is not None and event.lines is not None
                         and event.first != glued):
@@ -163,6 +169,7 @@ class EventReader:
             if run:
                 event = self._end_run(run, run_first, run_fmt)
                 run = []
+            detours += 1
             self.line_no, self.event = line_no, event
             self._other(line, record)
             event = self.event
@@ -172,7 +179,7 @@ class EventReader:
                 parse = _never if fmt is plain.FORMAT else fmt.parse
         if run:
             event = self._end_run(run, run_first, run_fmt)
-        self.line_no, self.event = line_no, event
+        self.line_no, self.event, self.detours = line_no, event, detours
 
     def _end_run(self, run: list[Record], first: int, fmt: Format) -> Event:
         """Hand over a run's complete events; its last one, which the next lines may continue, as an Event."""
@@ -183,9 +190,10 @@ class EventReader:
         line_no = first + len(run)
         return Event(line_no, line_no, *last, fmt)
 
-    def close(self) -> None:
-        """The log has ended: hand over the last event."""
-        self.at_end = True
+    def close(self, *, at_end: bool = True) -> None:
+        """Hand over the last event: the log has ended, or (not `at_end`) the lines after it are read elsewhere, their
+        first opening a record that ends it."""
+        self.at_end = at_end
         if self.event is not None:
             self._done(self.event)
             self.event = None

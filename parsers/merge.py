@@ -1,7 +1,9 @@
 """Parts of one file read by several engines, merged in file order.
 
-A part's groups travel with their templates as words (template ids are local to an engine); the engine that read
-the lines before matches them against its own templates, shifts line numbers and adds counts.
+Only parts whose every line is a record of one format grouped exactly (by its masked message, not by a template
+mined from the lines before) are merged; their results do not depend on where the reading began, so the merge gives
+what one engine reading on would have found (see parsers.parallel). The engine that read the lines before shifts
+line numbers, numbers the part's new groups after its own and adds counts.
 """
 
 from __future__ import annotations
@@ -19,40 +21,34 @@ class Partial:
     """What an engine read, ready to be absorbed by the engine that read the lines before."""
 
     lines: int
+    # The format every line was a record of.
+    format: str
     formats: dict[str, int]
     segments: list[Segment]
     timeline: dict[str, Row]
     timeline_by_second: bool
-    # (key with the template as words, group, first and last raw timestamp, crash title)
+    # (key, group, first and last raw timestamp, crash title)
     groups: list[tuple[Key, Group, str | None, str | None, str]]
 
 
-def partial(engine: Engine) -> Partial:
-    """An engine's results in a form another engine can absorb."""
-    engine.close()
-    grouping = engine.grouping
-    groups = []
-    for tally in grouping.tallies:
-        key = tally.key
-        if isinstance(key[1], int):
-            key = (key[0], tuple(grouping.miner.clusters[key[1]].tokens), *key[2:])
-        groups.append((key, tally.group, tally.first_ts, tally.last_ts, tally.title))
-    segments = engine.segments
-    timeline = engine.timeline
-    return Partial(engine.lines, segments.formats, segments.segments, timeline.rows, timeline.by_second, groups)
+def partial(engine: Engine, *, at_end: bool) -> Partial:
+    """An engine's results in a form another engine can absorb; `at_end` when its lines end the log."""
+    engine.reader.close(at_end=at_end)
+    engine.segments.close()
+    groups = [(tally.key, tally.group, tally.first_ts, tally.last_ts, tally.title) for tally in engine.grouping.tallies]
+    segments, timeline = engine.segments, engine.timeline
+    return Partial(engine.lines, engine.reader.fmt.name, segments.formats, segments.segments, timeline.rows,
+                   timeline.by_second, groups)
 
 
 def absorb(engine: Engine, part: Partial) -> None:
-    """Append to an engine the results of the lines that follow its own."""
-    engine.close()
+    """Append to an engine the results of the lines that follow its own, the first of which ends its last event."""
+    engine.reader.close(at_end=False)
     offset = engine.lines
     grouping = engine.grouping
     group_ids: dict[int, int] = {}  # the part's group ids, as this engine numbers them
-    for portable, group, first_ts, last_ts, title in part.groups:
+    for key, group, first_ts, last_ts, title in part.groups:
         part_id = group.id
-        words = portable[1]
-        key = (portable[0], grouping.miner.add_tokens(list(words)).id, *portable[2:]) if isinstance(words, tuple) \
-            else portable
         group.first_line += offset
         group.occurrences = [line + offset for line in group.occurrences]
         group.last_line += offset

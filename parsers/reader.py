@@ -116,11 +116,11 @@ def iter_batches(
                 pending = text
             continue
         pending = text[cut + 1 :]
-        yield _clean_batch(text[:cut], limits, stats)
+        yield clean_batch(text[:cut], limits, stats)
     pending += decoder.decode(b'', final=True)
     if pending:
         # What follows an over-long line may hold complete lines; a final LF ends the last line, not a new one.
-        yield _clean_batch(pending.removesuffix('\n'), limits, stats)
+        yield clean_batch(pending.removesuffix('\n'), limits, stats)
 
 
 def numbered_batches(stream: BinaryIO, limits: ReadLimits, wanted: Callable[[int, int], bool], *,
@@ -156,13 +156,13 @@ def numbered_batches(stream: BinaryIO, limits: ReadLimits, wanted: Callable[[int
                 end = cut
             count = data.count(b'\n', start, end) + 1
             if wanted(first, first + count - 1):
-                yield first, _clean_batch(data[start:end].decode('utf-8', 'replace'), limits, stats)
+                yield first, clean_batch(data[start:end].decode('utf-8', 'replace'), limits, stats)
             first += count
             start = end + 1
         pending = data[cut + 1:]
         chunk = stream.read(CHUNK_SIZE)
     if pending and wanted(first, first):
-        yield first, _clean_batch(pending.decode('utf-8', 'replace'), limits, stats)
+        yield first, clean_batch(pending.decode('utf-8', 'replace'), limits, stats)
 
 
 def iter_lines(stream: ByteSource, limits: ReadLimits | None = None, stats: ReadStats | None = None) -> Iterator[str]:
@@ -171,7 +171,7 @@ def iter_lines(stream: ByteSource, limits: ReadLimits | None = None, stats: Read
         yield from batch
 
 
-def _clean_batch(text: str, limits: ReadLimits, stats: ReadStats) -> list[str]:
+def clean_batch(text: str, limits: ReadLimits, stats: ReadStats) -> list[str]:
     # Whole-chunk replacements are far cheaper than per-line work; a CR before LF belongs to the line ending.
     if '\r' in text:
         text = text.replace('\r\n', '\n')

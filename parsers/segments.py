@@ -52,9 +52,26 @@ class Segments:
         self._run = None
 
     def absorb(self, segments: list[Segment], formats: dict[str, int], offset: int) -> None:
-        """Add the segments read by another engine from the line after `offset` on."""
-        for name, count in formats.items():
-            self.formats[name] = self.formats.get(name, 0) + count
+        """Add the segments read by another engine from the line after `offset` on. One that starts there in the
+        format of the segment being read continues it, as it would had this engine read on, and stays open when it
+        is the last."""
+        formats = dict(formats)
+        run = self._run
+        if run is not None and segments and segments[0].first_line == 1 and segments[0].format == run.format.name:
+            first, *segments = segments
+            run.last = first.last_line + offset
+            run.events += first.events
+            formats[first.format] -= first.events
+            if not segments:
+                self._count(formats)
+                return
+        self.close()
+        self._count(formats)
         room = self.max_segments - len(self.segments)
         self.segments.extend(Segment(segment.first_line + offset, segment.last_line + offset, segment.format,
                                      segment.events) for segment in segments[:max(room, 0)])
+
+    def _count(self, formats: dict[str, int]) -> None:
+        for name, count in formats.items():
+            if count:
+                self.formats[name] = self.formats.get(name, 0) + count

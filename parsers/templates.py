@@ -95,11 +95,6 @@ class TemplateMiner:
             self._by_message[message] = cluster
         return cluster
 
-    def add_tokens(self, tokens: list[str]) -> Cluster:
-        """The cluster of a message already masked and split (a template mined elsewhere)."""
-        cluster = self._cache.get(' '.join(tokens))
-        return cluster if cluster is not None else self._match(tokens)
-
     def _match(self, tokens: list[str], joined_values: int = 0) -> Cluster:
         """The cluster of masked words, of which `joined_values` more words of values were joined into their
         neighbours' wildcards: they count in the length that lets a message differ from its template in one word."""

@@ -4,7 +4,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from parsers import Analysis, ReadLimits, analyze_stream
+from parsers import Analysis, ReadLimits, analyze_stream, parallel
+from parsers.engine import Engine
+from parsers.merge import Partial
 
 
 def write_log(path: Path) -> None:
@@ -169,3 +171,93 @@ def test_any_file_read_in_parallel_gives_the_single_process_result(
     log.write_bytes((ending.join(lines) + (ending if final else '')).encode('utf-8'))
     one, many = analyze_both(log, workers)
     assert summary(many) == summary(one)
+
+
+# Access lines as different servers write them: nginx's combined format, Apache's common one, one with a virtual host.
+ACCESS = (
+    '10.0.{a}.{b} - - [26/Nov/2026:09:{m:02d}:{s:02d} +0000] "GET /api/orders/{n} HTTP/1.1" 200 {n} "-" "curl/8.5.0"',
+    '192.168.{a}.{b} - alice [26/Nov/2026:09:{m:02d}:{s:02d} +0000] "POST /login HTTP/1.0" 302 0',
+    'shop.example {a}.{b}.0.7 - - [26/Nov/2026:09:{m:02d}:{s:02d} +0000] "GET /cart/{n} HTTP/2.0" 503 {b} "-" "Go"',
+    '10.1.{a}.{b} - - [26/Nov/2026:09:{m:02d}:{s:02d} +0000] "GET /static/app.css HTTP/1.1" 304 0 "-" "Mozilla/5.0"',
+)
+
+
+def access_lines(count: int, *, unique_from: int = -1, unique_to: int = -1) -> list[str]:
+    """Lines of a busy web server; those from `unique_from` to `unique_to` each ask for a page nobody else asks for,
+    so that wherever the file is split, the first line after the split opens a group of its own."""
+    lines = []
+    for n in range(count):
+        m, s = n // 60 % 60, n % 60
+        if unique_from <= n < unique_to:
+            page = ''.join(chr(ord('a') + int(digit)) for digit in str(n))
+            lines.append(f'10.2.0.{n % 250} - - [26/Nov/2026:09:{m:02d}:{s:02d} +0000] "GET /wiki/{page} HTTP/1.1" '
+                         f'404 {n % 977}')
+        else:
+            lines.append(ACCESS[n % 7 % len(ACCESS)].format(a=n % 200, b=n % 250, m=m, s=s, n=n))
+    return lines
+
+
+def analyze_in_parts(path: Path, monkeypatch: pytest.MonkeyPatch, **limits: int) -> tuple[Analysis, int]:
+    """The analysis with two workers, and how many parts were merged rather than read again."""
+    merged = []
+    absorb = parallel.absorb
+
+    def counting(engine: Engine, part: Partial) -> None:
+        merged.append(part.lines)
+        absorb(engine, part)
+
+    monkeypatch.setattr(parallel, 'absorb', counting)
+    progress: list[tuple[int, int]] = []
+    with path.open('rb') as stream:
+        analysis = analyze_stream(stream, ReadLimits(workers=2, parallel_min_bytes=1, **limits),
+                                  progress=lambda read, events: progress.append((read, events)))
+    assert progress[-1][0] == path.stat().st_size
+    assert [read for read, _ in progress] == sorted(read for read, _ in progress)
+    return analysis, len(merged)
+
+
+def test_an_access_log_read_in_two_parts_is_the_same_analysis_as_one_pass(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    lines = access_lines(30_000, unique_from=13_000, unique_to=17_000)
+    log = tmp_path / 'access.log'
+    log.write_text('\n'.join(lines) + '\n', encoding='utf-8')
+    with log.open('rb') as stream:
+        one = analyze_stream(stream, ReadLimits(workers=1))
+    two, merged = analyze_in_parts(log, monkeypatch)
+    assert merged == 1
+    assert two.to_dict() == one.to_dict()
+    assert [(s.first_line, s.last_line) for s in two.segments] == [(1, 30_000)]
+    # A group first seen in the second part keeps the lines before it, read in the first.
+    assert sum(1 for group in two.groups if '/wiki/' in group.template) == 4_000
+    assert all(len(group.context_before) == 20 for group in two.groups if '/wiki/' in group.template)
+
+
+@pytest.mark.parametrize('other', [
+    '2026-11-26 09:30:00,000 ERROR [pool] connection reset by peer',
+    '    at com.example.Gateway.forward(Gateway.java:88)',
+    'upstream timed out (110: Connection timed out) while reading response header',
+])
+def test_a_line_of_another_kind_in_the_second_part_leaves_it_to_one_pass(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, other: str) -> None:
+    lines = access_lines(30_000)
+    lines.insert(25_000, other)
+    log = tmp_path / 'access.log'
+    log.write_text('\n'.join(lines) + '\n', encoding='utf-8')
+    with log.open('rb') as stream:
+        one = analyze_stream(stream, ReadLimits(workers=1))
+    two, merged = analyze_in_parts(log, monkeypatch)
+    assert merged == 0
+    assert two.to_dict() == one.to_dict()
+
+
+def test_parts_whose_groups_together_are_too_many_are_read_in_one_pass(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past max_groups, routes share a group per method and status in the order they come: only one pass knows it."""
+    lines = access_lines(30_000, unique_from=10_000, unique_to=20_000)
+    log = tmp_path / 'access.log'
+    log.write_text('\n'.join(lines) + '\n', encoding='utf-8')
+    with log.open('rb') as stream:
+        one = analyze_stream(stream, ReadLimits(workers=1, max_groups=8_000))
+    two, merged = analyze_in_parts(log, monkeypatch, max_groups=8_000)
+    assert merged == 0
+    assert two.to_dict() == one.to_dict()

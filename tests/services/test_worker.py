@@ -19,8 +19,9 @@ pytestmark = pytest.mark.skipif(not Path('/proc/self/stat').exists(), reason='re
 
 
 def big_log(path: Path) -> Path:
-    line = '2026-11-26 09:00:{:02d},000 {} [web] request {} served\n'
-    path.write_text(''.join(line.format(n % 60, 'ERROR' if n % 97 == 0 else 'INFO', n) for n in range(500_000)))
+    """A web server's access log: a big one is read by several processes."""
+    line = '10.0.0.{} - - [26/Nov/2026:09:00:{:02d} +0000] "GET /items/{} HTTP/1.1" {} 512\n'
+    path.write_text(''.join(line.format(n % 250, n % 60, n, 500 if n % 97 == 0 else 200) for n in range(500_000)))
     return path
 
 
