@@ -124,6 +124,8 @@ def analyze_parallel(stream: BinaryIO, ranges: list[tuple[int, int]], limits: Re
             for part, part_stats in parts:
                 absorb(engine, part)
                 stats.bytes_read += part_stats.bytes_read
+            counting[0] = False  # the parts' reading is in this process's figures now
+            report()  # the workers may end between two reports: the last one says the whole file was read
     if not merged:  # the workers have ended: their memory is free for this process reading on
         counting[0] = False
         for batch in batches:
