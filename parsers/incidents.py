@@ -24,13 +24,16 @@ CAUSE_WORDS = re.compile(
     r'|out of memory|oom|permission|ownership|owned by|timed out|timeout|not found|no such|invalid'
     r'|corrupt(?:ed|ion)?|mismatch'
     r'|locked|deadlock|lock ?file|(?:get|acquire|obtain|hold|holds|holding|held) (?:the |a )?(?:\w+ )?lock'
-    r'|unreachable|reset by peer|killed|exhausted|exceeded|too (?:low|small|large|many|old|new|open)'
+    r'|unreachable|reset by peer|killed|exhausted|exceeded|too (?:low|small|large|many|old|new|open|long)'
     r'|not (?:allowed|permitted|supported|writable|configured|specified|recognized|compatible)'
     r'|incompatible|expired|already in use|segmentation fault|aborted|unknown (?:host|directive|option)'
     r'|missing|no route to host|exec format error|read-only file system|disk full|quota'
     r'|(?:does|did) not (?:exist|match|satisfy)'
     r"|doesn't exist|bad (?:file|format|magic|header|checksum|permissions|ownership)|malformed|truncated|checksum"
-    r'|(?:different|wrong|unsupported|newer|older) (?:\S+ )?version|wrong (?:\S+ )?(?:class|architecture))\b',
+    r'|(?:different|wrong|unsupported|newer|older) (?:\S+ )?version|wrong (?:\S+ )?(?:class|architecture)'
+    # A second instance, a binary for another CPU, a prompt with no terminal, no server to talk to, work cut short.
+    r'|already running|bad cpu type|(?:a )?terminal is required|not a tty|no tty present|no listener'
+    r'|no brokers? (?:are )?available|(?:was|were) interrupted|no longer (?:supported|accepted))\b',
     re.IGNORECASE,
 )
 # Words of a failure in a group whose level does not say so (none written, or a record another program's output

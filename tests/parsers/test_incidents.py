@@ -112,3 +112,38 @@ def test_a_warning_is_a_candidate_but_shows_a_failure_only_in_its_words() -> Non
 def test_a_held_lock_a_wrong_binary_class_an_unmet_constraint_and_loose_permissions_are_worded_like_causes(
         message: str, words: list[str]) -> None:
     assert [word.lower() for word in CAUSE_WORDS.findall(message)] == words
+
+
+@pytest.mark.parametrize(('message', 'words'), [
+    ('sudo: a terminal is required to read the password; either use the -S option or configure an askpass helper',
+     ['a terminal is required']),
+    ('the input device is not a TTY', ['not a tty']),
+    ('sudo: no tty present and no askpass program specified', ['no tty present']),
+    ('ORA-12541: TNS:no listener', ['no listener']),
+    ("E: dpkg was interrupted, you must manually run 'dpkg --configure -a' to correct the problem.",
+     ['was interrupted']),
+    ('A server is already running. Check /app/tmp/pids/server.pid.', ['already running']),
+    ('zsh: bad CPU type in executable: ./bin/protoc', ['bad cpu type']),
+    ('producer: No brokers available for bootstrap servers queue:9092', ['no brokers available']),
+    ('error: unable to create file src/gen/Model.java: Filename too long', ['unable to', 'too long']),
+    ('remote: password authentication is no longer supported for Git operations', ['no longer supported']),
+])
+def test_a_missing_terminal_listener_or_broker_a_second_instance_and_cut_off_work_are_worded_like_causes(
+        message: str, words: list[str]) -> None:
+    assert [word.lower() for word in CAUSE_WORDS.findall(message)] == words
+
+
+@pytest.mark.parametrize('message', [
+    'sudo: a terminal is required to read the password',
+    'the input device is not a TTY',
+    'ORA-12541: TNS:no listener',
+    "E: dpkg was interrupted, you must manually run 'dpkg --configure -a' to correct the problem.",
+    'A server is already running. Check /srv/app/tmp/pids/server.pid.',
+    'bash: /usr/local/bin/fmt: Bad CPU type in executable',
+])
+def test_such_a_message_among_routine_records_is_the_top_incident(message: str) -> None:
+    lines = [f'2026-01-01 10:00:{i % 60:02d} INFO job {i} done' for i in range(300)]
+    lines.insert(200, message)
+    top = top_incidents(analyze_lines(lines))
+    assert top and top[0].example.strip() == message
+    assert shows_failure(top[0])

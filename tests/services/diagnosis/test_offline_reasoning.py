@@ -182,7 +182,7 @@ async def test_a_remedy_is_quoted_from_a_hint_line() -> None:
         '2026-11-26 10:00:00.000 UTC [27] HINT:  Is another postmaster (PID 31) running in data directory '
         '"/srv/pg"?\n'
     )
-    assert '**A lock is held by another process**' in diagnosis.markdown
+    assert '**A PID file says the program is already running: postmaster.pid**' in diagnosis.markdown
     assert ('## What the message says to do\n> Is another postmaster (PID 31) running in data directory "/srv/pg"?'
             in diagnosis.markdown)
 
