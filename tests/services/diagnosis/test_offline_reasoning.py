@@ -379,6 +379,24 @@ async def test_an_image_build_step_is_container_context() -> None:
     assert diagnosis.signature_id == 'exec-format-error'
 
 
+
+# An exec format error in a container does not say whether the image's CPU, the host OS's word size or the file is
+# at fault: the answer weighs them instead of naming one.
+@pytest.mark.parametrize('log', [
+    '$ docker run --rm ghcr.io/example/relay:arm64\n'
+    'standard_init_linux.go:228: exec user process caused: exec format error\n',
+    '2026-11-26T10:00:00Z pod/worker-7d9f container worker: exec /usr/local/bin/worker: exec format error\n',
+    'Error: crun: exec container process `/app/entrypoint.sh`: Exec format error: OCI runtime error\n'
+    'podman run failed for image registry.example.com/tools/sync:2.1\n',
+])
+async def test_an_exec_format_error_in_a_container_has_several_causes(log: str) -> None:
+    diagnosis = await diagnose(log)
+    assert diagnosis.signature_id == 'exec-format-error'
+    assert 'Confidence: **medium**' in diagnosis.markdown
+    assert 'the host runs a 32-bit operating system' in diagnosis.markdown
+    assert 'getconf LONG_BIT' in diagnosis.markdown
+    assert 'without its `#!` line' in diagnosis.markdown
+
 QUIET = '2026-11-26 10:00:00 INFO web: request served\n' * 100
 EARLY_FAILURE = '2026-11-26 10:00:00 NOTICE ledger: nightly sync attempt ended in failure\n' * 20
 
