@@ -29,7 +29,7 @@ def test_the_set_holds_forty_incidents_of_varied_classes_with_a_hundred_and_elev
     loaded = incidents.load()
     halves = Counter(incident.half for incident in loaded)
     assert len(loaded) >= 40
-    assert halves['held-out'] == 129
+    assert halves['held-out'] == 144
     assert len({incident.failure_class for incident in loaded}) >= 10
     assert max(Counter(incident.failure_class for incident in loaded).values()) <= len(loaded) // 4
 
