@@ -197,8 +197,13 @@ def access_lines(count: int, *, unique_from: int = -1, unique_to: int = -1) -> l
     return lines
 
 
-def analyze_in_parts(path: Path, monkeypatch: pytest.MonkeyPatch, **limits: int) -> tuple[Analysis, int]:
-    """The analysis with two workers, and how many parts were merged rather than read again."""
+def one_pass_and_parts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, lines: list[str],
+                       **limits: int) -> tuple[Analysis, Analysis, int]:
+    """The lines as a log read in one pass, read with two workers, and how many parts were merged, not read again."""
+    path = tmp_path / 'access.log'
+    path.write_text('\n'.join(lines) + '\n', encoding='utf-8')
+    with path.open('rb') as stream:
+        one = analyze_stream(stream, ReadLimits(workers=1, **limits))
     merged = []
     absorb = parallel.absorb
 
@@ -213,17 +218,13 @@ def analyze_in_parts(path: Path, monkeypatch: pytest.MonkeyPatch, **limits: int)
                                   progress=lambda read, events: progress.append((read, events)))
     assert progress[-1][0] == path.stat().st_size
     assert [read for read, _ in progress] == sorted(read for read, _ in progress)
-    return analysis, len(merged)
+    return one, analysis, len(merged)
 
 
 def test_an_access_log_read_in_two_parts_is_the_same_analysis_as_one_pass(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     lines = access_lines(30_000, unique_from=13_000, unique_to=17_000)
-    log = tmp_path / 'access.log'
-    log.write_text('\n'.join(lines) + '\n', encoding='utf-8')
-    with log.open('rb') as stream:
-        one = analyze_stream(stream, ReadLimits(workers=1))
-    two, merged = analyze_in_parts(log, monkeypatch)
+    one, two, merged = one_pass_and_parts(tmp_path, monkeypatch, lines)
     assert merged == 1
     assert two.to_dict() == one.to_dict()
     assert [(s.first_line, s.last_line) for s in two.segments] == [(1, 30_000)]
@@ -241,11 +242,7 @@ def test_a_line_of_another_kind_in_the_second_part_leaves_it_to_one_pass(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, other: str) -> None:
     lines = access_lines(30_000)
     lines.insert(25_000, other)
-    log = tmp_path / 'access.log'
-    log.write_text('\n'.join(lines) + '\n', encoding='utf-8')
-    with log.open('rb') as stream:
-        one = analyze_stream(stream, ReadLimits(workers=1))
-    two, merged = analyze_in_parts(log, monkeypatch)
+    one, two, merged = one_pass_and_parts(tmp_path, monkeypatch, lines)
     assert merged == 0
     assert two.to_dict() == one.to_dict()
 
@@ -254,10 +251,6 @@ def test_parts_whose_groups_together_are_too_many_are_read_in_one_pass(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Past max_groups, routes share a group per method and status in the order they come: only one pass knows it."""
     lines = access_lines(30_000, unique_from=10_000, unique_to=20_000)
-    log = tmp_path / 'access.log'
-    log.write_text('\n'.join(lines) + '\n', encoding='utf-8')
-    with log.open('rb') as stream:
-        one = analyze_stream(stream, ReadLimits(workers=1, max_groups=8_000))
-    two, merged = analyze_in_parts(log, monkeypatch, max_groups=8_000)
+    one, two, merged = one_pass_and_parts(tmp_path, monkeypatch, lines, max_groups=8_000)
     assert merged == 0
     assert two.to_dict() == one.to_dict()
