@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import Page, expect
 
 ROOT = Path(__file__).parents[2]
 ARTIFACTS = ROOT / 'artifacts'
@@ -97,6 +98,24 @@ def wait_until_healthy(server: AppServer, timeout: float = 30) -> None:
         except OSError:
             time.sleep(0.2)
     raise RuntimeError(f'the app did not become healthy in {timeout} s:\n{server.log()}')
+
+
+# Transitions and animations that end (a theme's colours fading in, a dialog opening); spinners repeat for ever.
+_MOVING = """() => document.getAnimations().filter(
+    animation => animation.playState === 'running' && animation.effect?.getTiming().iterations !== Infinity).length"""
+# Polls in a row, 0.1 s apart, that must find nothing moving: a transition may start a moment after the last one ends.
+_STILL_POLLS = 3
+
+
+def page_drawn(page: Page, seconds: float = 15) -> None:
+    """The page has loaded, drawn its frame down to the footer and stopped moving. Waiting for the network to fall
+    idle instead timed out on a busy machine, and an audit run mid-transition reads colours half faded in."""
+    page.wait_for_load_state('load')
+    expect(page.get_by_role('link', name='Terms', exact=True).last).to_be_visible()
+    deadline, still = time.monotonic() + seconds, 0
+    while still < _STILL_POLLS and time.monotonic() < deadline:
+        still = still + 1 if page.evaluate(_MOVING) == 0 else 0
+        time.sleep(0.1)
 
 
 def save_screenshot(page: Any, name: str) -> Path:

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from .conftest import ROOT, AppServer, running_app
+from .conftest import ROOT, AppServer, page_drawn, running_app
 from .test_account_journey import register
 
 THEMES = ('light', 'dark')
@@ -52,7 +52,7 @@ def test_no_page_has_a_serious_accessibility_violation(
     found: dict[str, list[str]] = {}
 
     def audit(name: str) -> None:
-        page.wait_for_load_state('networkidle')
+        page_drawn(page)
         found[name] = serious_violations(page)
 
     page.goto(server.url)
@@ -118,7 +118,7 @@ def test_every_control_shows_a_clear_focus_ring(browser: Browser, server: AppSer
             expect(page.get_by_role('button', name='Switch to light theme')).to_be_visible()
         for url in (server.url, results, f'{server.url}/history'):
             page.goto(url)
-            page.wait_for_load_state('networkidle')
+            page_drawn(page)
             weak += [f'{theme} {url}: {problem}' for problem in weak_focus_rings(page)]
     page.close()
     assert weak == []
@@ -140,6 +140,7 @@ def test_on_a_phone_the_donut_leaves_room_and_group_messages_fit(browser: Browse
     width, height = PHONE
     page = browser.new_page(viewport={'width': width, 'height': height})
     analyze(page, server.url)
+    page_drawn(page)  # the table's columns are measured once they have settled
     donut = page.get_by_role('img', name='Events per level:').bounding_box()
     assert donut is not None and donut['height'] <= height / 4
     table = page.locator('.q-table__middle')

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, expect
 
-from .conftest import AppServer, running_app, save_screenshot
+from .conftest import AppServer, page_drawn, running_app, save_screenshot
 from .test_account_journey import register
 
 FIXTURES = Path(__file__).parents[1] / 'fixtures'
@@ -27,7 +27,7 @@ def test_every_page_fits_and_is_captured(browser: Browser, server: AppServer, wi
     overflowing: list[str] = []
 
     def capture(name: str) -> None:
-        page.wait_for_load_state('networkidle')
+        page_drawn(page)
         save_screenshot(page, f'{name}-{width}x{height}')
         scroll_width = page.evaluate('document.documentElement.scrollWidth')
         if scroll_width > width + OVERFLOW_TOLERANCE:
