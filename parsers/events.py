@@ -33,6 +33,8 @@ MAX_PREFIXES = 10_000
 _ITEMS = ('- ', '• ')
 _BANNER = re.compile(r'-{5,} [A-Za-z][\w .:/()-]*').fullmatch
 _ANNOUNCING = re.compile(r'[^\W\d_][)\]]?:$').search
+_CLOSING = re.compile(r'\s*[#|]{0,2}[\])}>]{1,3}[;,]?\s*').fullmatch
+_INDENTED_ITEM = re.compile(r'[ \t]+[*•-] (?=\S)').match
 
 
 @dataclass(slots=True, eq=False)
@@ -140,7 +142,7 @@ class EventReader:
                 detours += 1
                 head = line[:1]
                 if ((head == '\t' or head == ' ') and event is not None and event.lines is not None
-                        and event.first != glued):
+                        and event.first != glued and (self.header_read or not _sibling_item(line, event.message))):
                     # An indented line (a stack frame) continues the event being read, unless that event is a record
                     # with lines glued to it that may be another program's output (see _record_elsewhere).
                     event.last = line_no
@@ -277,7 +279,14 @@ class EventReader:
             # Indented lines glued to a record while the log showed none lately: from the first that names an error,
             # a failure or a cause on, they are another program's output (a build's), an event of their own.
             return plain.FORMAT.parse(line) or (None, '', None, line), plain.FORMAT
+        if event is not None and _CLOSING(line):
+            # Brackets alone close what the record opened (`]]`, `|#]`, `}`): its end, never a record of its own.
+            return None
         if event is not None and CONTINUATION.match(line):
+            if not self.header_read and _sibling_item(line, event.message):
+                # Items of an indented list before the first record, that no line introduces (a program's banner of
+                # settings), are siblings, each an event of its own; a line indented deeper still continues its item.
+                return (None, '', None, line), self.fmt
             return None
         for index, fmt in enumerate(self.ranked):
             if fmt is self.fmt or fmt is plain.FORMAT:
@@ -438,3 +447,11 @@ def _traceback_continues(event: Event) -> bool:
 
 
 _FAILING = frozenset(('WARN', 'ERROR', 'FATAL'))
+
+
+def _sibling_item(line: str, opening: str) -> bool:
+    """Whether the line is an indented list item at the indentation of the item that opens the event."""
+    if opening[:1] not in (' ', '\t'):
+        return False
+    item = _INDENTED_ITEM(line)
+    return item is not None and (first := _INDENTED_ITEM(opening)) is not None and item.end() == first.end()

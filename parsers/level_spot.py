@@ -28,6 +28,8 @@ MIN_LINES = 3
 # levels only where at least this many of its lines say trouble, on the larger numbers.
 _SMALL_NUMBER = re.compile(r'([^\w\s]{0,2})(\d)([^\w\s]{0,2})').fullmatch
 MIN_TROUBLE = 2
+# Fields of a word joined by colons (`1f4:err:net:...`, `[12:34:WARNING:file.cc(9)]`) searched for the level.
+MAX_FIELDS = 4
 
 
 def _level(word: str) -> str:
@@ -53,13 +55,16 @@ class LevelSpot:
     ordinary: frozenset[str] = frozenset()
     # The levels of the numbers 0, 1, ... for a column of numbers.
     scale: tuple[str, ...] = ()
+    # Fields of the word, joined by colons, before the level (`1f4:warn:net:connect ...` writes it after one).
+    after_colons: int = 0
     _match: Callable[[str], re.Match[str] | None] = field(init=False, repr=False, compare=False)
     _levels: dict[str, str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         # The words before the spot: so many, or as few as will do.
         fixed = self.position is not None
-        skip = r'\s*(?:\S+\s+){' + (f'{self.position}}}' if fixed else f'0,{self.reach - 1}}}?')
+        skip = (r'\s*(?:\S+\s+){' + (f'{self.position}}}' if fixed else f'0,{self.reach - 1}}}?')
+                + r'(?:[^\s:]*:)' * self.after_colons)
         if self.scale:
             before, after = self.form.split('N', 1)
             levels = {str(number): level for number, level in enumerate(self.scale)}
@@ -91,7 +96,7 @@ def learn_spot(texts: Sequence[str]) -> LevelSpot | None:
     with punctuation before it count (not an ordinary word that some messages start with), and no single letter."""
     if len(texts) < MIN_LINES:
         return None
-    columns: defaultdict[tuple[int, str], Counter[str]] = defaultdict(Counter)
+    columns: defaultdict[tuple[int, int, str], Counter[str]] = defaultdict(Counter)
     numbers: defaultdict[tuple[int, str], list[tuple[int, int]]] = defaultdict(list)
     firsts: defaultdict[str, Counter[int]] = defaultdict(Counter)
     for index, text in enumerate(texts):
@@ -102,22 +107,25 @@ def learn_spot(texts: Sequence[str]) -> LevelSpot | None:
                 number = _SMALL_NUMBER(word)
                 if number is not None:
                     numbers[position, _number_dress(number)].append((int(number.group(2)), index))
+                for colons, part in enumerate(word.split(':', MAX_FIELDS + 1)[1:MAX_FIELDS + 1], start=1):
+                    if (dressed := token_dress(part)) is not None:
+                        columns[position, colons, dressed[1]][dressed[0]] += 1
                 continue
             core, dress = dressed
-            columns[position, dress][core] += 1
+            columns[position, 0, dress][core] += 1
             if dress not in seen and _level(core):
                 seen.add(dress)
                 firsts[dress][position] += 1
     needed = AGREEMENT * len(texts)
-    best: tuple[int, int, str, frozenset[str]] | None = None
-    for (position, dress), words in columns.items():
+    best: tuple[int, int, int, str, frozenset[str]] | None = None
+    for (position, colons, dress), words in columns.items():
         found = _column(words, needed, len(texts))
         # The column naming the most levels, the first of equals.
-        if found is not None and (best is None or (found[0], -position) > (best[0], -best[1])):
-            best = found[0], position, dress, found[1]
+        if found is not None and (best is None or (found[0], -position, -colons) > (best[0], -best[1], -best[2])):
+            best = found[0], position, colons, dress, found[1]
     if best is not None:
-        _, position, dress, ordinary = best
-        return LevelSpot(position, position + 1, dress, ordinary)
+        _, position, colons, dress, ordinary = best
+        return LevelSpot(position, position + 1, dress, ordinary, after_colons=colons)
     for (position, dress), values in sorted(numbers.items()):
         if len(values) >= needed and _rising(values, texts):
             return LevelSpot(position, position + 1, dress, scale=RISING_SEVERITY)

@@ -40,6 +40,8 @@ TS_SHAPES: dict[str, tuple[str, int]] = {
     # intrusion detection alerts: 09/04-21:42:42.860730, and with the year, 09/04/2026-21:42:42.860730
     'us_date_dash': (r'\d\d/\d\d/\d{4}-\d\d:\d\d:\d\d(?:\.\d+)?', 16),
     'month_day_dash': (r'\d\d/\d\d-\d\d:\d\d:\d\d(?:\.\d+)?', 11),
+    # Month and day, then the time, each without separators: 1126/091402.101
+    'month_day_clock': (r'\d{4}/\d{6}(?:\.\d+)?(?![\d/])', 9),
     # java.util.logging's default: Nov 28, 2017 2:11:20 PM
     'month_day_year': (r'[A-Z][a-z]{2} \d\d?, \d{4},? \d\d?:\d\d:\d\d(?:[.,]\d+)?(?: ?[AP]M)?', 0),
     'ctime': (r'[A-Z][a-z]{2} [A-Z][a-z]{2} {1,2}\d\d? \d\d:\d\d:\d\d(?:\.\d+)?(?: [A-Z]{3,4})? \d{4}', 0),
@@ -63,18 +65,20 @@ _CLOCK = r'(?P<h>\d\d?):(?P<mi>\d\d?):(?P<s>\d\d?)'
 _MONTH_FIRST = re.compile(
     r'(?P<mo>\d\d?)/(?P<d>\d\d?)/(?P<y>\d{4}),? ' + _CLOCK + _FRACTION + r'(?: ?(?P<ampm>[AP]M))?'
 )
+_YY_SLASH = re.compile(r'(?P<y>\d\d)/(?P<mo>\d\d)/(?P<d>\d\d) ' + _CLOCK + _FRACTION)
 _PARSERS = [
     re.compile(r'(?P<y>\d{4})[-/.](?P<mo>\d\d?)[-/.](?P<d>\d\d?)(?:[T:|]| {1,2})' + _CLOCK + _FRACTION + _ZONE),
     re.compile(r'(?P<y>\d{4})-(?P<mo>\d\d)-(?P<d>\d\d)-(?P<h>\d\d)\.(?P<mi>\d\d)\.(?P<s>\d\d)(?:\.(?P<frac>\d+))?'),
     re.compile(r'(?P<y>\d{4})(?P<mo>\d\d)(?P<d>\d\d)-' + _CLOCK + _FRACTION + _ZONE),
     re.compile(r'(?P<y>\d{4})(?P<mo>\d\d)(?P<d>\d\d)[T:](?P<h>\d\d)(?P<mi>\d\d)(?P<s>\d\d)' + _FRACTION + _ZONE),
-    re.compile(r'(?P<y>\d\d)/(?P<mo>\d\d)/(?P<d>\d\d) ' + _CLOCK + _FRACTION),
+    _YY_SLASH,
     _MONTH_FIRST,
     re.compile(r'(?P<d>\d\d?)\.(?P<mo>\d\d?)\.(?P<y>\d{4}),? ' + _CLOCK + _FRACTION),
     re.compile(r'(?P<y>\d\d)(?P<mo>\d\d)(?P<d>\d\d) (?P<h>\d\d)(?P<mi>\d\d)(?P<s>\d\d)'),
     re.compile(r'(?<!\d)(?P<y>\d\d)(?P<mo>\d\d)(?P<d>\d\d) {1,2}' + _CLOCK + _FRACTION),
     re.compile(r'(?P<mo>\d\d)[-.](?P<d>\d\d)[ |]' + _CLOCK + _FRACTION),
     re.compile(r'(?P<mo>\d\d)/(?P<d>\d\d)(?:/(?P<y>\d{4}))?-' + _CLOCK + _FRACTION),
+    re.compile(r'(?P<mo>\d\d)(?P<d>\d\d)/(?P<h>\d\d)(?P<mi>\d\d)(?P<s>\d\d)' + _FRACTION),
     re.compile(r'(?P<d>\d\d)([/-])(?P<mon>[A-Z][a-z]{2})\2(?P<y>\d{4})[: ]' + _CLOCK + _FRACTION + _ZONE),
     re.compile(r'(?P<d>\d\d?) (?P<mon>[A-Z][a-z]{2}) (?:(?P<y>\d{4}) )?' + _CLOCK + _FRACTION),
     re.compile(
@@ -110,6 +114,9 @@ def parse_timestamp(raw: str | float | int, year: int) -> datetime | None:
     if pattern is _MONTH_FIRST and int(parts['mo'] or 0) > 12:
         # No month is above 12: this slash date puts the day first.
         parts['mo'], parts['d'] = parts['d'], parts['mo']
+    elif pattern is _YY_SLASH and int(parts['mo'] or 0) > 12:
+        # No month is above 12: this two-digit year comes last, after the month and the day (09/15/23).
+        parts['y'], parts['mo'], parts['d'] = parts['d'], parts['y'], parts['mo']
     return _build(parts, year)
 
 

@@ -136,6 +136,9 @@ def test_a_line_unlike_the_rest_does_not_change_the_header_of_the_lines_after_it
         ('20261126T091402Z', datetime(2026, 11, 26, 9, 14, 2, tzinfo=UTC)),
         ('20261126:091402.101', datetime(2026, 11, 26, 9, 14, 2, 101000)),
         ('2026-11-26  09:14:02', datetime(2026, 11, 26, 9, 14, 2)),
+        ('1126/091402.101', datetime(2020, 11, 26, 9, 14, 2, 101000)),
+        ('26/11/24 09:14:02', datetime(2026, 11, 24, 9, 14, 2)),
+        ('11/26/24 09:14:02', datetime(2024, 11, 26, 9, 14, 2)),
     ],
 )
 def test_timestamp_shapes(raw: str, moment: datetime) -> None:
