@@ -1,8 +1,9 @@
 """Where a file writes its levels, learned from the file: the word of its lines that nearly always holds a level, in
 the same dress (`[WARN]`, `I!`, `<info>`), at the same place or, where a variable number of header words comes first
 (`... TID-9 INFO: ...`, `... TID-9 Worker JID-4 INFO: ...`), as the first word so dressed; or a small number at one
-place that rises with the trouble its lines' words say. Read from there, a level costs one pattern match and a
-lookup, and a level word elsewhere (a message's own `error`) is not taken for it."""
+place that rises with the trouble its lines' words say (or falls with it, as syslog's severities do). Read from there,
+a level costs one pattern match and a lookup, and a level word elsewhere (a message's own `error`) is not taken for
+it."""
 
 from __future__ import annotations
 
@@ -11,7 +12,15 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from parsers.levels import LEVEL_LETTERS, LEVEL_OF, RISING_SEVERITY, infer_level, severity_contrast, token_dress
+from parsers.levels import (
+    LEVEL_LETTERS,
+    LEVEL_OF,
+    RISING_SEVERITY,
+    SYSLOG_SEVERITY,
+    infer_level,
+    severity_contrast,
+    token_dress,
+)
 
 # Words of a line searched for the level.
 SPOT_WORDS = 10
@@ -127,8 +136,9 @@ def learn_spot(texts: Sequence[str]) -> LevelSpot | None:
         _, position, colons, dress, ordinary = best
         return LevelSpot(position, position + 1, dress, ordinary, after_colons=colons)
     for (position, dress), values in sorted(numbers.items()):
-        if len(values) >= needed and _rising(values, texts):
-            return LevelSpot(position, position + 1, dress, scale=RISING_SEVERITY)
+        scale = _scale(values, texts) if len(values) >= needed else None
+        if scale is not None:
+            return LevelSpot(position, position + 1, dress, scale=scale)
     if not firsts:
         return None
     dress, counts = max(firsts.items(), key=lambda item: item[1].total())
@@ -155,12 +165,16 @@ def _number_dress(number: re.Match[str]) -> str:
     return number.group(1) + 'N' + number.group(3)
 
 
-def _rising(found: list[tuple[int, int]], texts: Sequence[str]) -> bool:
-    """Whether a column of small numbers is a scale of levels that rises with trouble: a few values, all on the
-    rising scale, the larger ones on the lines whose words say trouble."""
+def _scale(found: list[tuple[int, int]], texts: Sequence[str]) -> tuple[str, ...] | None:
+    """The scale of levels a column of small numbers writes, or None for another column: a few values, all on the
+    scale, the more severe levels on the lines whose words say trouble. The scale rises (0 debug .. 4 fatal) unless a
+    number is above it: then it falls as syslog's (0 emergency .. 7 debug). Trouble on the smaller numbers of a column
+    that writes none above 4 is no evidence: a worker's number may fall so."""
     values = {value for value, _ in found}
-    if not 1 < len(values) <= len(RISING_SEVERITY) or max(values) >= len(RISING_SEVERITY):
-        return False
+    scale = SYSLOG_SEVERITY if max(values) >= len(RISING_SEVERITY) else RISING_SEVERITY
+    if not 1 < len(values) <= len(scale) or max(values) >= len(scale):
+        return None
     seen = [(value, infer_level(texts[index].split())) for value, index in found]
-    return (sum(1 for _, words in seen if words) >= MIN_TROUBLE
-            and severity_contrast(RISING_SEVERITY, seen) > 0)
+    if sum(1 for _, words in seen if words) < MIN_TROUBLE or severity_contrast(scale, seen) <= 0:
+        return None
+    return scale

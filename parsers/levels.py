@@ -125,13 +125,20 @@ JSON_LEVEL_KEYS = ('level', 'severity', 'log.level', 'lvl', 'levelname', 'loglev
 # A level key with a text value among a JSON object's first characters, as a program logging JSON writes it behind
 # a header of its own (a journal's or syslog's): `{"builds":0,"level":"warning","msg":...}`, cut short or not.
 JSON_LEVEL_REACH = 500
-_json_level = re.compile(r'"(?:' + '|'.join(map(re.escape, JSON_LEVEL_KEYS)) + r')"\s*:\s*"(\w{1,11})"').search
+# pino's and bunyan's numbers (`"level":50`) count too; not a status's (`"status":200`).
+_json_level = re.compile(
+    r'"(' + '|'.join(map(re.escape, JSON_LEVEL_KEYS)) + r')"\s*:\s*(?:"(\w{1,11})"|([1-6]0)(?!\d))').search
 
 
 def json_level(message: str) -> str:
     """The level a JSON object opening the message names, or ''."""
     found = _json_level(message, 0, JSON_LEVEL_REACH)
-    return LEVEL_OF.get(found.group(1), '') if found is not None else ''
+    if found is None:
+        return ''
+    key, word, number = found.groups()
+    if number is not None:
+        return level_of_number(int(number)) if key != 'status' else ''
+    return LEVEL_OF.get(word, '')
 
 
 def letter_level(line: str) -> str:

@@ -371,6 +371,8 @@ def test_a_level_in_a_bracketed_header_of_fields_joined_by_colons_around_the_tim
         ('{"severity":"ERROR","message":"upload failed","time":"2026-03-02T10:00:00Z"}', 'ERROR'),
         ('{"batch":3,"lvl":"info","msg":"flushed 40 rows","path":"/var/spool/q/01', 'INFO'),
         ('{"level":"chatty","msg":"not a level"}', ''),
+        ('{"level":50,"time":1709373600000,"msg":"request failed"}', 'ERROR'),
+        ('{"status":200,"path":"/health"}', ''),
         ('{"user":"warning","msg":"a value, not a level"}', ''),
     ],
 )
