@@ -117,7 +117,8 @@ def leading_level(message: str) -> str:
     for word in found.groups():
         if word is not None and word in _OPENING_LEVELS:
             return _OPENING_LEVELS[word]
-    return letter_level(message) or doubled_letter_level(message) or mnemonic_level(message) or channel_level(message)
+    return (letter_level(message) or doubled_letter_level(message) or mnemonic_level(message) or channel_level(message)
+            or pair_level(message))
 
 
 # The keys a JSON record names its level with.
@@ -139,6 +140,29 @@ def json_level(message: str) -> str:
     if number is not None:
         return level_of_number(int(number)) if key != 'status' else ''
     return LEVEL_OF.get(word, '')
+
+
+# A level key and its value among a message's first characters, as a program writing `key=value` pairs behind another
+# header writes it (`time="..." level=warning msg="..."`, `pid=7 severity=error ...`). Found by its `=`: a pattern
+# tried at every character costs more on every line.
+PAIR_LEVEL_REACH = 200
+_PAIR_KEYS = frozenset(('level', 'lvl', 'severity', 'sev', 'loglevel', 'log_level'))
+_pair_value = re.compile(r'("?)([A-Za-z]{1,11})\1(?=[\s,]|$)').match
+
+
+def pair_level(message: str) -> str:
+    """The level a `level=...` pair near the start of the message names, or ''."""
+    head = message[:PAIR_LEVEL_REACH]
+    equals = head.find('=')
+    while equals > 0:
+        # Each key ends in one of these letters: the others are not looked at further.
+        if head[equals - 1] in 'lvyLVY':
+            start = max(head.rfind(' ', 0, equals), head.rfind(',', 0, equals)) + 1
+            if head[start:equals].lower() in _PAIR_KEYS:
+                value = _pair_value(head, equals + 1)
+                return LEVEL_OF.get(value.group(2), '') if value is not None else ''
+        equals = head.find('=', equals + 1)
+    return ''
 
 
 def letter_level(line: str) -> str:

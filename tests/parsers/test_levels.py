@@ -387,3 +387,26 @@ def test_json_records_behind_a_syslog_header_keep_their_levels() -> None:
     analysis = analyze_lines(lines)
     assert {level: count for level, count in analysis.level_counts.items() if count} == {'INFO': 4, 'WARN': 2,
                                                                                           'ERROR': 2}
+
+
+@pytest.mark.parametrize(
+    ('message', 'level'),
+    [
+        ('time="2024-03-02T10:00:00Z" level=warning msg="disk almost full"', 'WARN'),
+        ('pid=7 severity=ERROR upload failed', 'ERROR'),
+        ('ts=1709373600 lvl="info" msg=flushed', 'INFO'),
+        ('loglevel=chatty msg=ignored', ''),
+        ('sublevel=error is a key of another name', ''),
+    ],
+)
+def test_a_level_pair_near_the_start_of_a_message_names_its_level(message: str, level: str) -> None:
+    assert leading_level(message) == level
+
+
+def test_key_value_records_behind_a_syslog_header_keep_their_levels() -> None:
+    levels = ('info', 'info', 'warning', 'error')
+    lines = [f'Mar  2 10:00:{n:02d} node-7 shipper[311]: time="2024-03-02T10:00:{n:02d}Z" level={levels[n % 4]} '
+             f'msg="step {n}"' for n in range(8)]
+    analysis = analyze_lines(lines)
+    assert {level: count for level, count in analysis.level_counts.items() if count} == {'INFO': 4, 'WARN': 2,
+                                                                                          'ERROR': 2}
