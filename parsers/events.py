@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from parsers import wrappers
-from parsers.crashes import CHAINED, CONTINUATION, FRAME, TRACEBACK, crash_start_level, opens_error
+from parsers.crashes import CHAINED, CONTINUATION, FRAME, TRACE_NOTE, TRACEBACK, crash_start_level, opens_error
 from parsers.formats import CONTINUES, Format, Record, detect, plain
 from parsers.formats.generic import colon_level, dated_within, opening_record
 from parsers.incidents import CAUSE_WORDS, ERROR_WORDS
@@ -279,6 +279,8 @@ class EventReader:
             # Indented lines glued to a record while the log showed none lately: from the first that names an error,
             # a failure or a cause on, they are another program's output (a build's), an event of their own.
             return plain.FORMAT.parse(line) or (None, '', None, line), plain.FORMAT
+        if event is not None and TRACE_NOTE.match(line) and FRAME.match(self.recent[-2]):
+            return None
         if event is not None and _CLOSING(line):
             # Brackets alone close what the record opened (`]]`, `|#]`, `}`): its end, never a record of its own.
             return None

@@ -659,3 +659,14 @@ def test_records_whose_first_line_holds_only_the_time_group_by_the_words_of_thei
     analysis = analyze_lines(lines)
     assert analysis.events == 6
     assert sorted(group.count for group in analysis.groups) == [3, 3]
+
+
+def test_a_note_framed_by_dashes_between_frames_stays_in_the_trace_and_one_elsewhere_does_not() -> None:
+    lines = []
+    for n in range(4):
+        lines += [f'2024-05-01 10:00:0{n} [ERR] request {n} failed', 'System.TimeoutException: no reply',
+                  f'   at Relay.Send() in /src/Relay.cs:line {n + 10}',
+                  '--- End of stack trace from previous location ---', '   at Relay.Main()']
+    assert _starts(lines) == [1, 6, 11, 16]
+    assert _starts(['--- Summary of the run ---', '2024-05-01 10:00:00 [INF] 3 jobs done',
+                    '--- Summary of the run ---']) == [1, 2, 3]
