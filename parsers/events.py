@@ -33,6 +33,7 @@ MAX_PREFIXES = 10_000
 _ITEMS = ('- ', '• ')
 _BANNER = re.compile(r'-{5,} [A-Za-z][\w .:/()-]*').fullmatch
 _ANNOUNCING = re.compile(r'[^\W\d_][)\]]?:$').search
+_HEADING = re.compile(r'([#=*])\1{4,} +[A-Za-z]').match
 _CLOSING = re.compile(r'\s*[#|]{0,2}[\])}>]{1,3}[;,]?\s*').fullmatch
 _INDENTED_ITEM = re.compile(r'[ \t]+[*•-] (?=\S)').match
 
@@ -345,7 +346,10 @@ class EventReader:
         """The record of a line without the shape of a continuation, or None when it continues `event`: it does while
         the log shows such lines lately or the event's message ends with a colon that announces them. Before the
         first record with the format's header (a program's words on starting), a line that opens with a word after a
-        line without a time opens a record of its own, as in plain text; a banner's drawing does not."""
+        line without a time opens a record of its own, as in plain text; a banner's drawing does not. A heading a
+        script writes between runs (`##### backup started ...`) opens one too, unless the event announced it."""
+        if _HEADING(line) and not _announces(event.message):
+            return plain.FORMAT.parse(line) or (None, '', None, line), plain.FORMAT
         if (self.header_read or event.timestamp or not line[:1].isalpha()) and (
                 self.line_no - self.unshaped_at <= STRAY_AFTER or _announces(event.message)):
             self.unshaped_at = self.line_no

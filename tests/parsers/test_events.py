@@ -670,3 +670,11 @@ def test_a_note_framed_by_dashes_between_frames_stays_in_the_trace_and_one_elsew
     assert _starts(lines) == [1, 6, 11, 16]
     assert _starts(['--- Summary of the run ---', '2024-05-01 10:00:00 [INF] 3 jobs done',
                     '--- Summary of the run ---']) == [1, 2, 3]
+
+
+def test_a_heading_a_script_writes_between_runs_opens_an_event_unless_announced() -> None:
+    lines = ['2024-05-01 10:00:00 INFO  : sync finished', 'Copied:      12 files', 'Elapsed:     3.2s',
+             '########## nightly sync starting  Wed  1 May 10:05:00 BST 2024',
+             '2024-05-01 10:05:01 INFO  : sync finished', '2024-05-01 10:06:00 INFO  : totals by folder:',
+             '===== photos =====', 'Copied:      3 files']
+    assert _starts(lines) == [1, 4, 5, 6]
