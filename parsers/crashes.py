@@ -42,6 +42,9 @@ CONTINUATION = re.compile(
 # A Java, .NET or JavaScript stack frame (or Java's `... 2 more`): what follows the last one and continues nothing
 # is a record of its own.
 FRAME = re.compile(r'[ \t]+(?:at [\w$.<>]|\.\.\. \d+ (?:more|common frames omitted))')
+# A note framed by dashes between the parts of a .NET or JavaScript trace (`--- End of stack trace from previous
+# location ---`, `--- End of inner exception stack trace ---`): part of the trace after a frame.
+TRACE_NOTE = re.compile(r'--- [A-Za-z][^-]* ---$')
 # The line that names an exception, the type in group 1 (a name alone on its line may be padded with spaces).
 EXCEPTION = re.compile(
     r'(?:Exception in thread "[^"]*" |Caused by: |Suppressed: |\s*)?(' + _EXCEPTION_NAME + r')(?::|\s*$)'

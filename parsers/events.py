@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from parsers import wrappers
-from parsers.crashes import CHAINED, CONTINUATION, FRAME, TRACEBACK, crash_start_level, opens_error
+from parsers.crashes import CHAINED, CONTINUATION, FRAME, TRACE_NOTE, TRACEBACK, crash_start_level, opens_error
 from parsers.formats import CONTINUES, Format, Record, detect, plain
 from parsers.formats.generic import colon_level, dated_within, opening_record
 from parsers.incidents import CAUSE_WORDS, ERROR_WORDS
@@ -33,6 +33,9 @@ MAX_PREFIXES = 10_000
 _ITEMS = ('- ', '• ')
 _BANNER = re.compile(r'-{5,} [A-Za-z][\w .:/()-]*').fullmatch
 _ANNOUNCING = re.compile(r'[^\W\d_][)\]]?:$').search
+_HEADING = re.compile(r'([#=*])\1{4,} +[A-Za-z]').match
+_CLOSING = re.compile(r'\s*[#|]{0,2}[\])}>]{1,3}[;,]?\s*').fullmatch
+_INDENTED_ITEM = re.compile(r'[ \t]+[*•-] (?=\S)').match
 
 
 @dataclass(slots=True, eq=False)
@@ -140,7 +143,7 @@ class EventReader:
                 detours += 1
                 head = line[:1]
                 if ((head == '\t' or head == ' ') and event is not None and event.lines is not None
-                        and event.first != glued):
+                        and event.first != glued and (self.header_read or not _sibling_item(line, event.message))):
                     # An indented line (a stack frame) continues the event being read, unless that event is a record
                     # with lines glued to it that may be another program's output (see _record_elsewhere).
                     event.last = line_no
@@ -277,7 +280,16 @@ class EventReader:
             # Indented lines glued to a record while the log showed none lately: from the first that names an error,
             # a failure or a cause on, they are another program's output (a build's), an event of their own.
             return plain.FORMAT.parse(line) or (None, '', None, line), plain.FORMAT
+        if event is not None and TRACE_NOTE.match(line) and FRAME.match(self.recent[-2]):
+            return None
+        if event is not None and _CLOSING(line):
+            # Brackets alone close what the record opened (`]]`, `|#]`, `}`): its end, never a record of its own.
+            return None
         if event is not None and CONTINUATION.match(line):
+            if not self.header_read and _sibling_item(line, event.message):
+                # Items of an indented list before the first record, that no line introduces (a program's banner of
+                # settings), are siblings, each an event of its own; a line indented deeper still continues its item.
+                return (None, '', None, line), self.fmt
             return None
         for index, fmt in enumerate(self.ranked):
             if fmt is self.fmt or fmt is plain.FORMAT:
@@ -334,7 +346,10 @@ class EventReader:
         """The record of a line without the shape of a continuation, or None when it continues `event`: it does while
         the log shows such lines lately or the event's message ends with a colon that announces them. Before the
         first record with the format's header (a program's words on starting), a line that opens with a word after a
-        line without a time opens a record of its own, as in plain text; a banner's drawing does not."""
+        line without a time opens a record of its own, as in plain text; a banner's drawing does not. A heading a
+        script writes between runs (`##### backup started ...`) opens one too, unless the event announced it."""
+        if _HEADING(line) and not _announces(event.message):
+            return plain.FORMAT.parse(line) or (None, '', None, line), plain.FORMAT
         if (self.header_read or event.timestamp or not line[:1].isalpha()) and (
                 self.line_no - self.unshaped_at <= STRAY_AFTER or _announces(event.message)):
             self.unshaped_at = self.line_no
@@ -438,3 +453,11 @@ def _traceback_continues(event: Event) -> bool:
 
 
 _FAILING = frozenset(('WARN', 'ERROR', 'FATAL'))
+
+
+def _sibling_item(line: str, opening: str) -> bool:
+    """Whether the line is an indented list item at the indentation of the item that opens the event."""
+    if opening[:1] not in (' ', '\t'):
+        return False
+    item = _INDENTED_ITEM(line)
+    return item is not None and (first := _INDENTED_ITEM(opening)) is not None and item.end() == first.end()

@@ -1,8 +1,9 @@
 """Where a file writes its levels, learned from the file: the word of its lines that nearly always holds a level, in
 the same dress (`[WARN]`, `I!`, `<info>`), at the same place or, where a variable number of header words comes first
 (`... TID-9 INFO: ...`, `... TID-9 Worker JID-4 INFO: ...`), as the first word so dressed; or a small number at one
-place that rises with the trouble its lines' words say. Read from there, a level costs one pattern match and a
-lookup, and a level word elsewhere (a message's own `error`) is not taken for it."""
+place that rises with the trouble its lines' words say (or falls with it, as syslog's severities do). Read from there,
+a level costs one pattern match and a lookup, and a level word elsewhere (a message's own `error`) is not taken for
+it."""
 
 from __future__ import annotations
 
@@ -11,7 +12,15 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from parsers.levels import LEVEL_LETTERS, LEVEL_OF, RISING_SEVERITY, infer_level, severity_contrast, token_dress
+from parsers.levels import (
+    LEVEL_LETTERS,
+    LEVEL_OF,
+    RISING_SEVERITY,
+    SYSLOG_SEVERITY,
+    infer_level,
+    severity_contrast,
+    token_dress,
+)
 
 # Words of a line searched for the level.
 SPOT_WORDS = 10
@@ -28,6 +37,8 @@ MIN_LINES = 3
 # levels only where at least this many of its lines say trouble, on the larger numbers.
 _SMALL_NUMBER = re.compile(r'([^\w\s]{0,2})(\d)([^\w\s]{0,2})').fullmatch
 MIN_TROUBLE = 2
+# Fields of a word joined by colons (`1f4:err:net:...`, `[12:34:WARNING:file.cc(9)]`) searched for the level.
+MAX_FIELDS = 4
 
 
 def _level(word: str) -> str:
@@ -53,13 +64,16 @@ class LevelSpot:
     ordinary: frozenset[str] = frozenset()
     # The levels of the numbers 0, 1, ... for a column of numbers.
     scale: tuple[str, ...] = ()
+    # Fields of the word, joined by colons, before the level (`1f4:warn:net:connect ...` writes it after one).
+    after_colons: int = 0
     _match: Callable[[str], re.Match[str] | None] = field(init=False, repr=False, compare=False)
     _levels: dict[str, str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         # The words before the spot: so many, or as few as will do.
         fixed = self.position is not None
-        skip = r'\s*(?:\S+\s+){' + (f'{self.position}}}' if fixed else f'0,{self.reach - 1}}}?')
+        skip = (r'\s*(?:\S+\s+){' + (f'{self.position}}}' if fixed else f'0,{self.reach - 1}}}?')
+                + r'(?:[^\s:]*:)' * self.after_colons)
         if self.scale:
             before, after = self.form.split('N', 1)
             levels = {str(number): level for number, level in enumerate(self.scale)}
@@ -91,7 +105,7 @@ def learn_spot(texts: Sequence[str]) -> LevelSpot | None:
     with punctuation before it count (not an ordinary word that some messages start with), and no single letter."""
     if len(texts) < MIN_LINES:
         return None
-    columns: defaultdict[tuple[int, str], Counter[str]] = defaultdict(Counter)
+    columns: defaultdict[tuple[int, int, str], Counter[str]] = defaultdict(Counter)
     numbers: defaultdict[tuple[int, str], list[tuple[int, int]]] = defaultdict(list)
     firsts: defaultdict[str, Counter[int]] = defaultdict(Counter)
     for index, text in enumerate(texts):
@@ -102,25 +116,29 @@ def learn_spot(texts: Sequence[str]) -> LevelSpot | None:
                 number = _SMALL_NUMBER(word)
                 if number is not None:
                     numbers[position, _number_dress(number)].append((int(number.group(2)), index))
+                for colons, part in enumerate(word.split(':', MAX_FIELDS + 1)[1:MAX_FIELDS + 1], start=1):
+                    if (dressed := token_dress(part)) is not None:
+                        columns[position, colons, dressed[1]][dressed[0]] += 1
                 continue
             core, dress = dressed
-            columns[position, dress][core] += 1
+            columns[position, 0, dress][core] += 1
             if dress not in seen and _level(core):
                 seen.add(dress)
                 firsts[dress][position] += 1
     needed = AGREEMENT * len(texts)
-    best: tuple[int, int, str, frozenset[str]] | None = None
-    for (position, dress), words in columns.items():
+    best: tuple[int, int, int, str, frozenset[str]] | None = None
+    for (position, colons, dress), words in columns.items():
         found = _column(words, needed, len(texts))
         # The column naming the most levels, the first of equals.
-        if found is not None and (best is None or (found[0], -position) > (best[0], -best[1])):
-            best = found[0], position, dress, found[1]
+        if found is not None and (best is None or (found[0], -position, -colons) > (best[0], -best[1], -best[2])):
+            best = found[0], position, colons, dress, found[1]
     if best is not None:
-        _, position, dress, ordinary = best
-        return LevelSpot(position, position + 1, dress, ordinary)
+        _, position, colons, dress, ordinary = best
+        return LevelSpot(position, position + 1, dress, ordinary, after_colons=colons)
     for (position, dress), values in sorted(numbers.items()):
-        if len(values) >= needed and _rising(values, texts):
-            return LevelSpot(position, position + 1, dress, scale=RISING_SEVERITY)
+        scale = _scale(values, texts) if len(values) >= needed else None
+        if scale is not None:
+            return LevelSpot(position, position + 1, dress, scale=scale)
     if not firsts:
         return None
     dress, counts = max(firsts.items(), key=lambda item: item[1].total())
@@ -147,12 +165,16 @@ def _number_dress(number: re.Match[str]) -> str:
     return number.group(1) + 'N' + number.group(3)
 
 
-def _rising(found: list[tuple[int, int]], texts: Sequence[str]) -> bool:
-    """Whether a column of small numbers is a scale of levels that rises with trouble: a few values, all on the
-    rising scale, the larger ones on the lines whose words say trouble."""
+def _scale(found: list[tuple[int, int]], texts: Sequence[str]) -> tuple[str, ...] | None:
+    """The scale of levels a column of small numbers writes, or None for another column: a few values, all on the
+    scale, the more severe levels on the lines whose words say trouble. The scale rises (0 debug .. 4 fatal) unless a
+    number is above it: then it falls as syslog's (0 emergency .. 7 debug). Trouble on the smaller numbers of a column
+    that writes none above 4 is no evidence: a worker's number may fall so."""
     values = {value for value, _ in found}
-    if not 1 < len(values) <= len(RISING_SEVERITY) or max(values) >= len(RISING_SEVERITY):
-        return False
+    scale = SYSLOG_SEVERITY if max(values) >= len(RISING_SEVERITY) else RISING_SEVERITY
+    if not 1 < len(values) <= len(scale) or max(values) >= len(scale):
+        return None
     seen = [(value, infer_level(texts[index].split())) for value, index in found]
-    return (sum(1 for _, words in seen if words) >= MIN_TROUBLE
-            and severity_contrast(RISING_SEVERITY, seen) > 0)
+    if sum(1 for _, words in seen if words) < MIN_TROUBLE or severity_contrast(scale, seen) <= 0:
+        return None
+    return scale

@@ -19,9 +19,13 @@ _WORDS = {
     'INFO': 'INFO', 'INF': 'INFO', 'INFORMATION': 'INFO', 'INFORMATIONAL': 'INFO', 'NOTICE': 'INFO', 'I': 'INFO',
     'LOG': 'INFO', 'CONFIG': 'INFO', 'NOTE': 'INFO', 'N': 'INFO',
     'WARN': 'WARN', 'WARNING': 'WARN', 'WRN': 'WARN', 'W': 'WARN',
+    # A note that something is left to do (a stub, a workaround), as debug channels and media frameworks write it.
+    'FIXME': 'WARN',
     'ERROR': 'ERROR', 'ERR': 'ERROR', 'SEVERE': 'ERROR', 'E': 'ERROR', 'FAIL': 'ERROR', 'FAILURE': 'ERROR',
     'FATAL': 'FATAL', 'FTL': 'FATAL', 'CRITICAL': 'FATAL', 'CRIT': 'FATAL', 'ALERT': 'FATAL',
     'EMERG': 'FATAL', 'EMERGENCY': 'FATAL', 'PANIC': 'FATAL', 'F': 'FATAL', 'C': 'FATAL', 'A': 'FATAL',
+    # The syslog severities cut to three consonants, as daemons that name their levels so write them.
+    'EMG': 'FATAL', 'ALR': 'FATAL', 'CRT': 'FATAL', 'NTC': 'INFO',
 }
 # Every spelling a log may use (INFO, info, Info) resolves with one dictionary lookup on the hot path.
 LEVEL_OF: dict[str, str] = {}
@@ -86,7 +90,7 @@ _first_words = re.compile(r'(?:\[[\d.:]+\])?' + _WORD + r'\S*\s*' + _WORD + r'\S
 # a column of a learned header, being ordinary words and file extensions too.
 _ANY_CASE = frozenset(('TRACE', 'FINEST', 'FINER', 'FINE', 'VERBOSE', 'DEBUG', 'INFO', 'NOTICE', 'WARN', 'WARNING',
                        'ERROR', 'ERR', 'SEVERE', 'FAIL', 'FAILURE', 'FATAL', 'CRITICAL', 'CRIT', 'EMERG', 'EMERGENCY',
-                       'PANIC', 'TRCE', 'DBUG'))
+                       'PANIC', 'TRCE', 'DBUG', 'FIXME'))
 _OPENING_LEVELS = {word: LEVEL_OF[word] for word in LEVEL_WORDS if word.isupper() or word.upper() in _ANY_CASE}
 # A device's letter before the time since it started, in parentheses: `I (469) heap_init: ...`, `W (516) ...`.
 _LETTER_UPTIME = re.compile(r'([VDIWE]) \(\d[\d.:]*\)(?=\s)').match
@@ -98,6 +102,10 @@ MNEMONIC_REACH = 80
 
 def leading_level(message: str) -> str:
     """The level written at the start of a message, or ''."""
+    if message[:2] == '{"':
+        level = json_level(message)
+        if level:
+            return level
     if message[1:3] == ': ' and message[0] in _COLON_LETTERS:
         return LEVEL_OF[message[0]]
     if message[1:2].isdigit():
@@ -109,7 +117,52 @@ def leading_level(message: str) -> str:
     for word in found.groups():
         if word is not None and word in _OPENING_LEVELS:
             return _OPENING_LEVELS[word]
-    return letter_level(message) or doubled_letter_level(message) or mnemonic_level(message) or channel_level(message)
+    return (letter_level(message) or doubled_letter_level(message) or mnemonic_level(message) or channel_level(message)
+            or pair_level(message))
+
+
+# The keys a JSON record names its level with.
+JSON_LEVEL_KEYS = ('level', 'severity', 'log.level', 'lvl', 'levelname', 'loglevel', 'log_level', '@l', 'status')
+# A level key with a text value among a JSON object's first characters, as a program logging JSON writes it behind
+# a header of its own (a journal's or syslog's): `{"builds":0,"level":"warning","msg":...}`, cut short or not.
+JSON_LEVEL_REACH = 500
+# pino's and bunyan's numbers (`"level":50`) count too; not a status's (`"status":200`).
+_json_level = re.compile(
+    r'"(' + '|'.join(map(re.escape, JSON_LEVEL_KEYS)) + r')"\s*:\s*(?:"(\w{1,11})"|([1-6]0)(?!\d))').search
+
+
+def json_level(message: str) -> str:
+    """The level a JSON object opening the message names, or ''."""
+    found = _json_level(message, 0, JSON_LEVEL_REACH)
+    if found is None:
+        return ''
+    key, word, number = found.groups()
+    if number is not None:
+        return level_of_number(int(number)) if key != 'status' else ''
+    return LEVEL_OF.get(word, '')
+
+
+# A level key and its value among a message's first characters, as a program writing `key=value` pairs behind another
+# header writes it (`time="..." level=warning msg="..."`, `pid=7 severity=error ...`). Found by its `=`: a pattern
+# tried at every character costs more on every line.
+PAIR_LEVEL_REACH = 200
+_PAIR_KEYS = frozenset(('level', 'lvl', 'severity', 'sev', 'loglevel', 'log_level'))
+_pair_value = re.compile(r'("?)([A-Za-z]{1,11})\1(?=[\s,]|$)').match
+
+
+def pair_level(message: str) -> str:
+    """The level a `level=...` pair near the start of the message names, or ''."""
+    head = message[:PAIR_LEVEL_REACH]
+    equals = head.find('=')
+    while equals > 0:
+        # Each key ends in one of these letters: the others are not looked at further.
+        if head[equals - 1] in 'lvyLVY':
+            start = max(head.rfind(' ', 0, equals), head.rfind(',', 0, equals)) + 1
+            if head[start:equals].lower() in _PAIR_KEYS:
+                value = _pair_value(head, equals + 1)
+                return LEVEL_OF.get(value.group(2), '') if value is not None else ''
+        equals = head.find('=', equals + 1)
+    return ''
 
 
 def letter_level(line: str) -> str:

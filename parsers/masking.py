@@ -29,6 +29,7 @@ _VARIABLE = re.compile(
     r'|(?<![\w/.~\\])[A-Za-z_][\w.-]*(?:/[\w.-]+){2,}/?(?![^' + _CUT + r'])'
     r'|(?<![\w/.~\\])~?/[^' + _CUT + r'/]+\.\w+'  # /file.ext
     r'|\b[A-Za-z]:\\[^' + _CUT + r']*'  # Windows path
+    r'|(?<![^' + _CUT + r'])[nN]/[aA](?![^' + _CUT + r'])'  # `n/a`, written where a value is missing
 )
 _sub = _VARIABLE.sub
 # Common top-level domains, written in lower case as host names are (`System.IO` is a namespace).

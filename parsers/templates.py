@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from parsers.formats.json_lines import json_message
 from parsers.masking import WILDCARD, TokenMasker
 
 # Longer masked messages are matched every time rather than remembered.
@@ -21,6 +22,9 @@ MAX_TOKENS = 128
 MIN_TOKENS_FOR_ONE_VALUE = 5
 # Templates compared with a new message; past this, the closest one absorbs it.
 MAX_PER_BUCKET = 200
+# Keys whose value is the record's own words among a message's fields (`tag: net, msg: packet_sent, peer: ...`): two
+# values there are two kinds of record.
+MESSAGE_KEYS = frozenset(f'{word}:' for name in ('msg', 'message', 'event') for word in (name, name.capitalize()))
 # Words a bracketed prefix of a message (`[Transaction Marker Channel Manager 0]:`) may span.
 MAX_PREFIX_WORDS = 8
 # Keys after which the rest of the message is a statement (SQL) or a command line of any length: one value.
@@ -80,6 +84,9 @@ class TemplateMiner:
 
     def add(self, message: str) -> Cluster:
         """The cluster of one message; its template generalizes as different values arrive."""
+        if message[:2] == '{"':
+            # A JSON object behind another header (a journal's, syslog's) is the kind of record its message says.
+            message = json_message(message) or message
         cluster = self._by_message.get(message)
         if cluster is not None:
             return cluster
@@ -228,6 +235,7 @@ def _other_key(mine: list[str], theirs: list[str]) -> bool:
     """Whether the two differ in a key (`command:` against `response:`) or in a word that says what happened
     (`sync enabled` against `sync disabled`, `Starting` against `Ending`): that word says which event it is."""
     return any(one != other and (_is_key(one) or _is_key(other) or _is_deed(one, other)
+                                 or (index > 0 and mine[index - 1] in MESSAGE_KEYS and WILDCARD not in one)
                                  or (_tag(one) is not None and _tag(other) is not None and not _after_key(mine, index)
                                      and not _same_indexed(one, other)))
                for index, (one, other) in enumerate(zip(mine, theirs, strict=True)))

@@ -20,17 +20,18 @@ TS_SHAPES: dict[str, tuple[str, int]] = {
     'iso': (r'\d{4}-\d\d-\d\d(?:[T|]| {1,2})\d\d:\d\d:\d\d(?:[.,]\d+)?(?: ?(?:Z|UTC|[+-]\d\d:?\d\d)(?![\w:]))?', 16),
     # DB2 and RAS logs: 2005-08-12-23.25.12.135766
     'iso_dotted_clock': (r'\d{4}-\d\d-\d\d-\d\d\.\d\d\.\d\d(?:\.\d+)?', 16),
-    # 2026/11/26 09:14:02, 2026/1/5:09:14:02, 2026.11.26 09:14:02
-    'ymd_other': (r'\d{4}[/.]\d\d?[/.]\d\d?[T :]\d\d?:\d\d:\d\d(?:[.,]\d+)?(?: ?(?:Z|[+-]\d\d:?\d\d)(?![\w:]))?', 0),
+    # 2026/11/26 09:14:02, 2026/1/5:09:14:02, 2026.11.26 09:14:02, 2026/11/26-09:14:02
+    'ymd_other': (r'\d{4}[/.]\d\d?[/.]\d\d?[T :-]\d\d?:\d\d:\d\d(?:[.,]\d+)?(?: ?(?:Z|[+-]\d\d:?\d\d)(?![\w:]))?', 0),
     'yy_slash': (r'\d\d/\d\d/\d\d \d\d:\d\d:\d\d(?:[.,]\d+)?', 14),
     'us_date': (r'\d\d?/\d\d?/\d{4},? \d\d?:\d\d:\d\d(?:[.,]\d+)?(?: ?[AP]M)?', 0),
-    # Day first: 26.11.2026 09:14:02, and 26/11/2026 in a file that also writes the dotted form (us_date wins
-    # where only slashes are written)
-    'dmy': (r'\d\d?[./]\d\d?[./]\d{4},? \d\d?:\d\d:\d\d(?:[.,]\d+)?', 0),
+    # Day first: 26.11.2026 09:14:02 and 26-11-2026 09:14:02, and 26/11/2026 in a file that also writes the dotted
+    # form (us_date wins where only slashes are written)
+    'dmy': (r'\d\d?[./-]\d\d?[./-]\d{4},? \d\d?:\d\d:\d\d(?:[.,]\d+)?', 0),
     'compact': (r'\d{6} \d{6}', 11),
     # MySQL 5: 091112 18:13:56 and 091112  8:13:56
     'yymmdd': (r'\d{6} {1,2}\d\d?:\d\d:\d\d(?:\.\d+)?', 0),
-    'compact_dash': (r'\d{8}-\d\d?:\d\d?:\d\d?(?:[:.,]\d+)?', 14),
+    # 20261126-09:14:02 and 20261126 09:14:02
+    'compact_dash': (r'\d{8}[- ]\d\d?:\d\d?:\d\d?(?:[:.,]\d+)?', 14),
     # ISO 8601's basic form, 20261126T091402Z, and with a colon between date and time: 20261126:091402.101
     'iso_basic': (r'\d{8}[T:]\d{6}(?:[.,]\d+)?(?:Z|[+-]\d\d:?\d\d)?(?![\w:])', 13),
     # glog and klog: the level letter, then 1126 09:14:02.101234
@@ -40,13 +41,16 @@ TS_SHAPES: dict[str, tuple[str, int]] = {
     # intrusion detection alerts: 09/04-21:42:42.860730, and with the year, 09/04/2026-21:42:42.860730
     'us_date_dash': (r'\d\d/\d\d/\d{4}-\d\d:\d\d:\d\d(?:\.\d+)?', 16),
     'month_day_dash': (r'\d\d/\d\d-\d\d:\d\d:\d\d(?:\.\d+)?', 11),
+    # Month and day, then the time, each without separators: 1126/091402.101
+    'month_day_clock': (r'\d{4}/\d{6}(?:\.\d+)?(?![\d/])', 9),
     # java.util.logging's default: Nov 28, 2017 2:11:20 PM
     'month_day_year': (r'[A-Z][a-z]{2} \d\d?, \d{4},? \d\d?:\d\d:\d\d(?:[.,]\d+)?(?: ?[AP]M)?', 0),
     'ctime': (r'[A-Z][a-z]{2} [A-Z][a-z]{2} {1,2}\d\d? \d\d:\d\d:\d\d(?:\.\d+)?(?: [A-Z]{3,4})? \d{4}', 0),
     # syslog, no year: Nov  6 09:14:02, Nov 26 09:14:02
     'syslog': (r'[A-Z][a-z]{2} {1,2}\d\d? \d\d:\d\d:\d\d(?:\.\d+)?', 12),
-    # 26 Nov 2026 09:14:02 and, without the year, 26 Nov 09:14:02
-    'day_month': (r'\d\d? [A-Z][a-z]{2}(?: \d{4})? \d\d:\d\d:\d\d(?:[.,]\d+)?', 0),
+    # 26 Nov 2026 09:14:02 and, without the year, 26 Nov 09:14:02; or with the zone and the year after the time, as
+    # date(1) writes it where the day goes first: 26 Nov 09:14:02 GMT 2026
+    'day_month': (r'\d\d? [A-Z][a-z]{2}(?: \d{4})? \d\d:\d\d:\d\d(?:[.,]\d+)?(?: [A-Z]{3,4} \d{4}(?![\d:]))?', 0),
     # 26/Nov/2026:09:14:02 +0000 and, as WEBrick and Sinatra write it, 26/Nov/2026 09:14:02
     'clf': (r'\d\d/[A-Z][a-z]{2}/\d{4}[: ]\d\d:\d\d:\d\d(?: [+-]\d{4})?', 17),
     # Java's java.util.logging and Tomcat: 26-Nov-2026 09:14:02.101
@@ -63,19 +67,25 @@ _CLOCK = r'(?P<h>\d\d?):(?P<mi>\d\d?):(?P<s>\d\d?)'
 _MONTH_FIRST = re.compile(
     r'(?P<mo>\d\d?)/(?P<d>\d\d?)/(?P<y>\d{4}),? ' + _CLOCK + _FRACTION + r'(?: ?(?P<ampm>[AP]M))?'
 )
+# Dashes between day, month and year put the day first (26-11-2026), unless the second number is above 12.
+_DASHED = re.compile(r'(?P<d>\d\d?)-(?P<mo>\d\d?)-(?P<y>\d{4}),? ' + _CLOCK + _FRACTION)
+_YY_SLASH = re.compile(r'(?P<y>\d\d)/(?P<mo>\d\d)/(?P<d>\d\d) ' + _CLOCK + _FRACTION)
 _PARSERS = [
-    re.compile(r'(?P<y>\d{4})[-/.](?P<mo>\d\d?)[-/.](?P<d>\d\d?)(?:[T:|]| {1,2})' + _CLOCK + _FRACTION + _ZONE),
+    re.compile(r'(?P<y>\d{4})[-/.](?P<mo>\d\d?)[-/.](?P<d>\d\d?)(?:[T:|-]| {1,2})' + _CLOCK + _FRACTION + _ZONE),
     re.compile(r'(?P<y>\d{4})-(?P<mo>\d\d)-(?P<d>\d\d)-(?P<h>\d\d)\.(?P<mi>\d\d)\.(?P<s>\d\d)(?:\.(?P<frac>\d+))?'),
-    re.compile(r'(?P<y>\d{4})(?P<mo>\d\d)(?P<d>\d\d)-' + _CLOCK + _FRACTION + _ZONE),
+    re.compile(r'(?P<y>\d{4})(?P<mo>\d\d)(?P<d>\d\d)[- ]' + _CLOCK + _FRACTION + _ZONE),
     re.compile(r'(?P<y>\d{4})(?P<mo>\d\d)(?P<d>\d\d)[T:](?P<h>\d\d)(?P<mi>\d\d)(?P<s>\d\d)' + _FRACTION + _ZONE),
-    re.compile(r'(?P<y>\d\d)/(?P<mo>\d\d)/(?P<d>\d\d) ' + _CLOCK + _FRACTION),
+    _YY_SLASH,
     _MONTH_FIRST,
     re.compile(r'(?P<d>\d\d?)\.(?P<mo>\d\d?)\.(?P<y>\d{4}),? ' + _CLOCK + _FRACTION),
+    _DASHED,
     re.compile(r'(?P<y>\d\d)(?P<mo>\d\d)(?P<d>\d\d) (?P<h>\d\d)(?P<mi>\d\d)(?P<s>\d\d)'),
     re.compile(r'(?<!\d)(?P<y>\d\d)(?P<mo>\d\d)(?P<d>\d\d) {1,2}' + _CLOCK + _FRACTION),
     re.compile(r'(?P<mo>\d\d)[-.](?P<d>\d\d)[ |]' + _CLOCK + _FRACTION),
     re.compile(r'(?P<mo>\d\d)/(?P<d>\d\d)(?:/(?P<y>\d{4}))?-' + _CLOCK + _FRACTION),
+    re.compile(r'(?P<mo>\d\d)(?P<d>\d\d)/(?P<h>\d\d)(?P<mi>\d\d)(?P<s>\d\d)' + _FRACTION),
     re.compile(r'(?P<d>\d\d)([/-])(?P<mon>[A-Z][a-z]{2})\2(?P<y>\d{4})[: ]' + _CLOCK + _FRACTION + _ZONE),
+    re.compile(r'(?P<d>\d\d?) (?P<mon>[A-Z][a-z]{2}) ' + _CLOCK + _FRACTION + r' [A-Z]{3,4} (?P<y>\d{4})'),
     re.compile(r'(?P<d>\d\d?) (?P<mon>[A-Z][a-z]{2}) (?:(?P<y>\d{4}) )?' + _CLOCK + _FRACTION),
     re.compile(
         r'(?P<mon>[A-Z][a-z]{2}) (?P<d>\d\d?), (?P<y>\d{4}),? ' + _CLOCK + _FRACTION + r'(?: ?(?P<ampm>[AP]M))?'),
@@ -110,6 +120,11 @@ def parse_timestamp(raw: str | float | int, year: int) -> datetime | None:
     if pattern is _MONTH_FIRST and int(parts['mo'] or 0) > 12:
         # No month is above 12: this slash date puts the day first.
         parts['mo'], parts['d'] = parts['d'], parts['mo']
+    elif pattern is _DASHED and int(parts['mo'] or 0) > 12:
+        parts['mo'], parts['d'] = parts['d'], parts['mo']
+    elif pattern is _YY_SLASH and int(parts['mo'] or 0) > 12:
+        # No month is above 12: this two-digit year comes last, after the month and the day (09/15/23).
+        parts['y'], parts['mo'], parts['d'] = parts['d'], parts['y'], parts['mo']
     return _build(parts, year)
 
 

@@ -146,8 +146,9 @@ def _learn(sample: Sequence[str]) -> Format | None:
         return (_sparse([line for line in sample if line.strip() and line[0] not in ' \t']) or _numbered(lines)
                 or _aligned(sample) or _untimed(lines))
     name, prefix, joined = shape
-    # A word joined to the time by a colon: a process id, or the file name or line number grep writes.
-    before_ts = r'[^\s\[\]():]+:' if joined else r'(?:' + _GLUED_OPENER_PATTERN + ')?'
+    # Words joined to the time by colons: a process id, the file name or line number grep writes, or a bracketed
+    # header's ids (`[pid:tid:time:...]`).
+    before_ts = r'[\[(<]?(?:[^\s\[\]():<>]+:)+' if joined else r'(?:' + _GLUED_OPENER_PATTERN + ')?'
     after_glue = r'(?:\S+\s+){' + str(prefix) + r'}' + before_ts + r'(?P<ts>' + TS_SHAPES[name][0] + r')[\])>]?'
     ts_part = (_GLUED if is_glued else '') + after_glue
     head = re.compile(ts_part + r'(?P<rest>.*)')
@@ -321,7 +322,12 @@ def _sparse(lines: list[str]) -> Format | None:
             # Its first line names the source, `class method`: the class is the component, the message follows the
             # level.
             return record[0], level, source.group(1), event_lines[1][second.end():].strip()
-        return record[0], level or message_id_level(event_lines), record[2], record[3]
+        # A first line that holds nothing but the time leaves the record's words to the next line (one that names
+        # the record too, `Start-Date: <time>`, is its words).
+        message = record[3]
+        if not message and event_lines[0].strip() == record[0]:
+            message = next((line.strip() for line in event_lines[1:] if line.strip()), '')
+        return record[0], level or message_id_level(event_lines), record[2], message
 
     return Format(name=NAME, parse=parse, samples=tuple(lines[:3]), weight=0.9, minute_len=TS_SHAPES[name][1],
                   assemble=assemble)
@@ -373,9 +379,10 @@ _dated_opening = re.compile(
     + r')(?=[\s\])|,:]|$)'
 ).match
 _LEVEL_OPENING = re.compile(r'([A-Z]{3,11}):(?=\s)').match
-# A capitalised first word, then a dated timestamp further on (after a space or an opening parenthesis).
+# A capitalised first word, or one in capitals after a mark (`!ENTRY`, `@EVENT`), then a dated timestamp further on
+# (after a space or an opening parenthesis).
 _worded_opening = re.compile(
-    r'(?P<word>[A-Z][a-z]+)\s.{0,200}?(?<=[\s(])(?:'
+    r'(?P<word>[A-Z][a-z]+|[!#$%&*+@^~][A-Z]{2,})\s.{0,200}?(?<=[\s(])(?:'
     + '|'.join(f'(?P<{name}>{pattern})' for name, (pattern, _) in TS_SHAPES.items() if name not in _UNDATED)
     + r')(?=[\s\])|,:]|$)'
 ).match
@@ -522,8 +529,8 @@ _opening = re.compile(
 
 
 # Shapes that write the year and the time of day.
-_YEAR_AND_TIME = ('iso', 'iso_dotted_clock', 'ymd_other', 'us_date', 'us_date_dash', 'dmy', 'month_day_year', 'ctime',
-                  'clf', 'day_mon_year')
+_YEAR_AND_TIME = ('iso', 'iso_dotted_clock', 'ymd_other', 'yy_slash', 'us_date', 'us_date_dash', 'dmy',
+                  'month_day_year', 'ctime', 'clf', 'day_mon_year')
 _dated_within = re.compile(r'(?:^|(?<=[\s\[(:=]))(?:' + '|'.join(TS_SHAPES[name][0] for name in _YEAR_AND_TIME)
                            + r')(?=[\s\])|,:.=]|$)').search
 

@@ -10,6 +10,7 @@ from typing import Any
 
 from parsers.formats.base import Format, Parser, Record
 from parsers.levels import (
+    JSON_LEVEL_KEYS,
     LEVEL_LETTERS,
     LEVEL_OF,
     LEVEL_WORDS,
@@ -25,8 +26,11 @@ from parsers.timestamps import epoch_text
 _loads = json.loads
 _decode = json.JSONDecoder().raw_decode
 _TIME_KEYS = ('time', 'timestamp', 'ts', '@timestamp', '@t', 't', 'date', 'datetime', 'asctime', '__REALTIME_TIMESTAMP')
-_LEVEL_KEYS = ('level', 'severity', 'log.level', 'lvl', 'levelname', 'loglevel', 'log_level', '@l', 'status')
 _MESSAGE_KEYS = ('msg', 'message', '@m', '@mt', 'event', 'MESSAGE', 'log', 'error', 'err')
+# A message key with a text value, read without decoding the object (it may be cut short or follow a header).
+_message_value = re.compile(
+    r'"(?:' + '|'.join(map(re.escape, _MESSAGE_KEYS)) + r')"\s*:\s*"((?:[^"\\]|\\.)*)"').search
+MESSAGE_REACH = 2000
 _time_value = re.compile(r'"(?:' + '|'.join(map(re.escape, _TIME_KEYS)) + r')"\s*:\s*"([^"]+)"').search
 _SOURCE_KEYS = ('logger', 'logger_name', 'name', 'component', 'module', 'source', 'SYSLOG_IDENTIFIER', 'caller')
 
@@ -100,7 +104,7 @@ def _time_of(obj: dict[str, Any]) -> str | None:
 def _level_value(obj: dict[str, Any]) -> Any:
     log = obj.get('log')
     value = log.get('level') if isinstance(log, dict) else None
-    for key in _LEVEL_KEYS:
+    for key in JSON_LEVEL_KEYS:
         if value is not None:
             break
         value = obj.get(key)
@@ -178,3 +182,9 @@ FORMAT = Format(
     ),
     minute_len=16,
 )
+
+
+def json_message(text: str) -> str:
+    """The words a JSON object names as its message (`{"level":"info","msg":"cache warmed",...}`), or ''."""
+    found = _message_value(text, 0, MESSAGE_REACH)
+    return found.group(1) if found is not None else ''

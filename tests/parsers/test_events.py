@@ -601,3 +601,80 @@ def test_a_dated_line_before_the_first_record_with_the_header_keeps_the_line_aft
         f'{1772640000 + n}: client {n} connected from 10.0.0.{n}' for n in range(6)]
     _, rows = analyze('\n'.join(lines) + '\n')
     assert rows[1][0] == rows[2][0] != rows[3][0]
+
+
+def test_records_opened_by_a_marked_word_in_capitals_with_the_time_further_on_keep_their_marked_lines() -> None:
+    lines = []
+    for n in range(4):
+        lines += [f'@RECORD net.core.sockets {n} 0 2024-05-0{n + 1} 11:20:{n:02d}.500',
+                  f'@TEXT Listener {n} closed before the handshake ended',
+                  f'@DETAIL 1 net.core.sockets 0 2024-05-0{n + 1} 11:20:{n:02d}.500',
+                  f'@TEXT peer {n} left', '']
+    times: dict[int, str | None] = {}
+    analyze_stream(io.BytesIO('\n'.join(lines).encode()),
+                   on_event=lambda first, last, group, level, ts: times.setdefault(first, ts))
+    assert times == {1 + 5 * n: f'2024-05-0{n + 1} 11:20:{n:02d}.500' for n in range(4)}
+
+
+def test_a_banner_line_with_a_two_digit_year_after_the_month_and_day_is_read_for_its_time() -> None:
+    lines = ['Log opened, 11/26/24 09:14:02', 'Cache: loaded 12 entries', 'Cache: flushed']
+    times: dict[int, str | None] = {}
+    analyze_stream(io.BytesIO('\n'.join(lines).encode()),
+                   on_event=lambda first, last, group, level, ts: times.setdefault(first, ts))
+    assert times == {1: '11/26/24 09:14:02', 2: None, 3: None}
+
+
+def test_items_of_an_indented_list_before_the_first_record_are_events_of_their_own() -> None:
+    lines = [' * VERSION    relay/2.4.1', ' * THREADS    8', '              pinned to cores 0-7',
+             ' * STORAGE    /var/lib/relay',
+             '[2024-05-01 10:00:00.001]  net  listening on 0.0.0.0:7000',
+             '[2024-05-01 10:00:01.002]  net  peer 10.0.0.4 joined',
+             '[2024-05-01 10:00:02.003]  net  peer 10.0.0.5 joined']
+    assert _starts(lines) == [1, 2, 4, 5, 6, 7]
+
+
+def test_items_under_a_line_that_introduces_them_still_continue_it() -> None:
+    lines = ['2024-05-01 10:00:00 INFO settings loaded:', '   * threads 8', '   * storage /var/lib/relay',
+             '2024-05-01 10:00:01 INFO listening on 0.0.0.0:7000']
+    assert _starts(lines) == [1, 4]
+
+
+@pytest.mark.parametrize('closing', [']]', '|#]', '}', '  });'])
+def test_brackets_alone_on_a_line_close_the_record_above(closing: str) -> None:
+    lines = []
+    for n in range(6):
+        lines += [f'[2024-05-01T10:00:0{n}.001+0200] [WARNING] [pool] [tid: {n}] [[', f'  worker {n} stopped',
+                  f'\tat pool.Worker.run(Worker.java:{n + 9})', closing, '']
+    assert _starts(lines) == [1 + 5 * n for n in range(6)]
+
+
+def test_records_whose_first_line_holds_only_the_time_group_by_the_words_of_their_next_line() -> None:
+    lines = []
+    for n in range(6):
+        lines.append(f'Tue Mar  5 1{n}:00:0{n} UTC 2024')
+        if n % 2:
+            lines += [f'Checkpoint {n} written to disk', f'  segment {n} of 4 flushed']
+        else:
+            lines += [f'Archiver started for volume {n}', f'  target /backup/vol{n}']
+    analysis = analyze_lines(lines)
+    assert analysis.events == 6
+    assert sorted(group.count for group in analysis.groups) == [3, 3]
+
+
+def test_a_note_framed_by_dashes_between_frames_stays_in_the_trace_and_one_elsewhere_does_not() -> None:
+    lines = []
+    for n in range(4):
+        lines += [f'2024-05-01 10:00:0{n} [ERR] request {n} failed', 'System.TimeoutException: no reply',
+                  f'   at Relay.Send() in /src/Relay.cs:line {n + 10}',
+                  '--- End of stack trace from previous location ---', '   at Relay.Main()']
+    assert _starts(lines) == [1, 6, 11, 16]
+    assert _starts(['--- Summary of the run ---', '2024-05-01 10:00:00 [INF] 3 jobs done',
+                    '--- Summary of the run ---']) == [1, 2, 3]
+
+
+def test_a_heading_a_script_writes_between_runs_opens_an_event_unless_announced() -> None:
+    lines = ['2024-05-01 10:00:00 INFO  : sync finished', 'Copied:      12 files', 'Elapsed:     3.2s',
+             '########## nightly sync starting  Wed  1 May 10:05:00 BST 2024',
+             '2024-05-01 10:05:01 INFO  : sync finished', '2024-05-01 10:06:00 INFO  : totals by folder:',
+             '===== photos =====', 'Copied:      3 files']
+    assert _starts(lines) == [1, 4, 5, 6]

@@ -204,3 +204,22 @@ def test_messages_of_two_modules_that_differ_in_one_word_are_one_template() -> N
     lines = [f'2026-03-01T10:00:0{n}.125Z  INFO relay::{side}: {proto} server listening on {port}'
              for n, (side, proto, port) in enumerate([('rest', 'HTTP', 6333), ('grpc', 'gRPC', 6334)])]
     assert [group.count for group in analyze_lines(lines).groups] == [2]
+
+
+def test_two_values_of_a_message_key_among_a_records_fields_are_two_kinds_of_record() -> None:
+    lines = []
+    for n in range(6):
+        for kind in ('frame_received', 'frame_sent'):
+            lines.append(f'2024-05-01T10:00:0{n}.{n}00+00:00 [debug] tag: LINK, client: c{n * 37:x}, msg: {kind}, '
+                         f'peer: 10.1.0.{n}:{5000 + n}, bytes: {n * 12}')
+    analysis = analyze_lines(lines)
+    assert sorted(group.count for group in analysis.groups) == [6, 6]
+
+
+def test_json_records_behind_another_header_group_by_their_own_message() -> None:
+    words = ('cache warmed', 'queue drained', 'cache warmed', 'listener bound')
+    lines = [f'Mar  2 10:00:{n:02d} node-7 shipper[311]: {{"batch":{n},"level":"info","msg":"{words[n % 4]}",'
+             f'"time":"2024-03-02T10:00:{n:02d}Z"}}' for n in range(12)]
+    analysis = analyze_lines(lines)
+    assert sorted((group.template, group.count) for group in analysis.groups) == [
+        ('cache warmed', 6), ('listener bound', 3), ('queue drained', 3)]

@@ -168,7 +168,17 @@ def test_a_column_of_small_numbers_that_rise_with_trouble() -> None:
         'INFO', 'INFO', 'WARN', 'INFO', 'ERROR', 'INFO']
 
 
-@pytest.mark.parametrize('numbers', [(0, 1, 2, 3, 0, 1), (3, 3, 2, 3, 1, 3)])
+def test_a_column_of_small_numbers_on_the_syslog_scale_where_a_number_is_above_the_rising_one() -> None:
+    said = {6: 'cache warmed in {n} ms', 4: 'retrying upload {n}', 3: 'write failed on disk {n}', 7: 'tick {n}'}
+    numbers = (6, 7, 4, 6, 3, 6)
+    lines = [f'2024-03-01 10:00:{n:02d} [77{n % 3}] [{numbers[n % 6]}] ' + said[numbers[n % 6]].format(n=n)
+             for n in range(18)]
+    fmt = detect(lines)[0]
+    assert [record[1] for record in map(fmt.parse, lines[:6]) if record] == [
+        'INFO', 'DEBUG', 'WARN', 'INFO', 'ERROR', 'INFO']
+
+
+@pytest.mark.parametrize('numbers', [(0, 1, 2, 3, 0, 1), (3, 3, 2, 3, 1, 3), (5, 6, 7, 5, 6, 5)])
 def test_small_numbers_that_do_not_rise_with_trouble_are_no_levels(numbers: tuple[int, ...]) -> None:
     # A worker's number beside messages, and a scale whose trouble sits on the smaller numbers.
     messages = ('cache warmed', 'job queued', 'retrying upload', 'job queued', 'write failed', 'cache warmed')

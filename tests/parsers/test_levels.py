@@ -328,3 +328,85 @@ def test_a_capital_level_letter_and_a_colon_opening_a_line(line: str, level: str
     if level:
         lines = ['-> <reply status="ok"/>', line, '<- ping -i 12']
         assert [group.level for group in analyze_lines(lines).groups if group.example == line] == [level]
+
+
+@pytest.mark.parametrize(
+    ('level', 'expected'), [('NTC', 'INFO'), ('CRT', 'FATAL'), ('ALR', 'FATAL'), ('EMG', 'FATAL'), ('WRN', 'WARN')])
+def test_syslog_severities_cut_to_three_consonants_make_a_column_before_the_time(level: str, expected: str) -> None:
+    levels = ('NTC', 'NTC', 'NTC', level)
+    lines = [f'[2:pump] [{levels[n % 4]}] [NET] [Mar  2 10:00:{n:02d}] poll_loop: tick {n} of queue {n % 3}'
+             for n in range(16)]
+    fmt = detect(lines)[0]
+    assert [record[1] for record in map(fmt.parse, lines[:4]) if record] == ['INFO', 'INFO', 'INFO', expected]
+
+
+def test_a_note_of_something_left_to_do_is_a_warning() -> None:
+    assert leading_level('[fixme] stub called for SetPriority') == 'WARN'
+    assert leading_level('FIXME: unsupported flag 0x40 ignored') == 'WARN'
+
+
+def test_a_level_in_a_field_of_the_first_word_joined_by_colons() -> None:
+    kinds = ('fixme', 'fixme', 'warn', 'err')
+    lines = [f'00{n % 3}a:{kinds[n % 4]}:sched:set_priority ({n}, 0x{n:04x}) not handled' for n in range(12)]
+    analysis = analyze_lines(lines)
+    assert analysis.events == 12
+    assert {level: count for level, count in analysis.level_counts.items() if count} == {'WARN': 9, 'ERROR': 3}
+
+
+def test_a_level_in_a_bracketed_header_of_fields_joined_by_colons_around_the_time() -> None:
+    kinds = ('INFO', 'INFO', 'WARNING', 'ERROR')
+    lines = [f'[4120:{7000 + n}:1126/0914{n:02d}.{n:03d}:{kinds[n % 4]}:net/socket_pool.cc(88)] socket {n} released'
+             for n in range(12)]
+    fmt = detect(lines)[0]
+    assert fmt.name == 'learned'
+    records = [fmt.parse(line) for line in lines[:4]]
+    assert [record[1] for record in records if record] == ['INFO', 'INFO', 'WARN', 'ERROR']
+    assert records[2] is not None and records[2][0] == '1126/091402.002'
+
+
+@pytest.mark.parametrize(
+    ('message', 'level'),
+    [
+        ('{"pid":7,"level":"warning","msg":"disk almost full"}', 'WARN'),
+        ('{"severity":"ERROR","message":"upload failed","time":"2026-03-02T10:00:00Z"}', 'ERROR'),
+        ('{"batch":3,"lvl":"info","msg":"flushed 40 rows","path":"/var/spool/q/01', 'INFO'),
+        ('{"level":"chatty","msg":"not a level"}', ''),
+        ('{"level":50,"time":1709373600000,"msg":"request failed"}', 'ERROR'),
+        ('{"status":200,"path":"/health"}', ''),
+        ('{"user":"warning","msg":"a value, not a level"}', ''),
+    ],
+)
+def test_a_json_object_opening_a_message_names_its_level(message: str, level: str) -> None:
+    assert leading_level(message) == level
+
+
+def test_json_records_behind_a_syslog_header_keep_their_levels() -> None:
+    levels = ('info', 'info', 'warning', 'error')
+    lines = [f'Mar  2 10:00:{n:02d} node-7 shipper[311]: {{"queue":{n},"level":"{levels[n % 4]}","msg":"step {n}"}}'
+             for n in range(8)]
+    analysis = analyze_lines(lines)
+    assert {level: count for level, count in analysis.level_counts.items() if count} == {'INFO': 4, 'WARN': 2,
+                                                                                          'ERROR': 2}
+
+
+@pytest.mark.parametrize(
+    ('message', 'level'),
+    [
+        ('time="2024-03-02T10:00:00Z" level=warning msg="disk almost full"', 'WARN'),
+        ('pid=7 severity=ERROR upload failed', 'ERROR'),
+        ('ts=1709373600 lvl="info" msg=flushed', 'INFO'),
+        ('loglevel=chatty msg=ignored', ''),
+        ('sublevel=error is a key of another name', ''),
+    ],
+)
+def test_a_level_pair_near_the_start_of_a_message_names_its_level(message: str, level: str) -> None:
+    assert leading_level(message) == level
+
+
+def test_key_value_records_behind_a_syslog_header_keep_their_levels() -> None:
+    levels = ('info', 'info', 'warning', 'error')
+    lines = [f'Mar  2 10:00:{n:02d} node-7 shipper[311]: time="2024-03-02T10:00:{n:02d}Z" level={levels[n % 4]} '
+             f'msg="step {n}"' for n in range(8)]
+    analysis = analyze_lines(lines)
+    assert {level: count for level, count in analysis.level_counts.items() if count} == {'INFO': 4, 'WARN': 2,
+                                                                                          'ERROR': 2}

@@ -28,6 +28,8 @@ from parsers.templates import MAX_PER_BUCKET, TemplateMiner
         ('Loading clip: Mods/Sounds/doorOpen', 'Loading clip: <*>'),
         ('compiled src/widgets/button and assets/icons/dark/', 'compiled <*> and <*>'),
         ('no I/O on TCP/IP without read/write access', 'no I/O on TCP/IP without read/write access'),
+        ('rate 1m/5m 12.5 n/a, peer N/A', 'rate <*> <*> <*>, peer <*>'),
+        ('an/a is not a placeholder, nor is n/ab', 'an/a is not a placeholder, nor is n/ab'),
     ],
 )
 def test_a_value_is_one_wildcard(message: str, masked: str) -> None:
