@@ -204,3 +204,12 @@ def test_messages_of_two_modules_that_differ_in_one_word_are_one_template() -> N
     lines = [f'2026-03-01T10:00:0{n}.125Z  INFO relay::{side}: {proto} server listening on {port}'
              for n, (side, proto, port) in enumerate([('rest', 'HTTP', 6333), ('grpc', 'gRPC', 6334)])]
     assert [group.count for group in analyze_lines(lines).groups] == [2]
+
+
+def test_a_word_with_a_colon_right_after_a_syslog_time_is_the_program_and_says_the_group() -> None:
+    lines = [f'Mar  1 10:00:{n:02d} {("Added", "Removed")[n % 2]}: lib{n}-{n}.{n}.0-1.x86_64' for n in range(12)]
+    record = detect(lines)[0].parse(lines[1])
+    assert record == ('Mar  1 10:00:01', '', 'Removed', 'lib1-1.1.0-1.x86_64')
+    analysis = analyze_lines(lines)
+    assert sorted(group.count for group in analysis.groups) == [6, 6]
+    assert {group.template for group in analysis.groups} == {'Added: <*>', 'Removed: <*>'}
