@@ -34,8 +34,8 @@ MAX_PREFIXES = 10_000
 # An item of a list written without indentation.
 _ITEMS = ('- ', '• ')
 _BANNER = re.compile(r'-{5,} [A-Za-z][\w .:/()-]*').fullmatch
-# A line of a drawn table: a row between bars, a rule of dashes or equals signs after a corner, box-drawing characters.
-_RULED = re.compile(r'\||\+[-=]|[\u2500-\u257f]').match
+# A line of a drawn table: a row between bars, a rule of dashes or equals signs between corners, box-drawing characters.
+_RULED = re.compile(r'\|.*\|\s*$|\+[-=]+\+[-=+]*\s*$|[\u2500-\u257f]').match
 # SQL: the verb that opens a statement, and the clauses that go on with it on lines of their own.
 _SQL_STATEMENT = re.compile(r'(?:select|insert|update|delete|with)\b', re.IGNORECASE).match
 _SQL_CLAUSE = re.compile(

@@ -500,10 +500,9 @@ def _timestamp_shape(lines: list[str]) -> tuple[str, int, bool] | None:
     ranked = sorted(votes.items(), key=lambda item: (-item[1], item[0][1], item[0][2], order.index(item[0][0])))
     (name, prefix, joined), count = next(item for item in ranked if item[0][0] != _DATED)
     dated = next((item for item in ranked if item[0][0] == _DATED), None)
-    if dated is not None and (count < TS_AGREEMENT * len(lines) or (
-            name in _UNDATED and dated[1] >= count and dated[0][1] <= prefix)):
+    if dated is not None and name in _UNDATED and dated[1] >= count and dated[0][1] <= prefix:
         # Lines that open with dates of several shapes (the programs of one container each writing their own): a
-        # date of any shape, rather than the time of day they share after it or no shape at all.
+        # date of any shape, rather than the time of day they share after it.
         (name, prefix, joined), count = dated
     return (name, prefix, joined) if count >= TS_AGREEMENT * len(lines) else None
 
