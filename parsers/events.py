@@ -24,6 +24,8 @@ RELEARN_AFTER = 200
 # event before it only while the log shows such lines lately: within this many lines of the last one, or of the
 # start. Past that it is another program's output printed into the log, and an event of its own.
 STRAY_AFTER = 100
+# Lines in a row that no container wrapper wrote, after which the lines of a wrapped log are read as they are.
+BARE_RUN = 2
 # Line openings remembered with the format that read them, so interleaved formats cost one lookup.
 MAX_PREFIXES = 10_000
 # A rule of dashes and a label (logcat's `--------- beginning of main`): it says where the lines after it come from.
@@ -32,6 +34,13 @@ MAX_PREFIXES = 10_000
 # An item of a list written without indentation.
 _ITEMS = ('- ', '• ')
 _BANNER = re.compile(r'-{5,} [A-Za-z][\w .:/()-]*').fullmatch
+# A line of a drawn table: a row between bars, a rule of dashes or equals signs between corners, box-drawing characters.
+_RULED = re.compile(r'\|.*\|\s*$|\+[-=]+\+[-=+]*\s*$|[\u2500-\u257f]').match
+# SQL: the verb that opens a statement, and the clauses that go on with it on lines of their own.
+_SQL_STATEMENT = re.compile(r'(?:select|insert|update|delete|with)\b', re.IGNORECASE).match
+_SQL_CLAUSE = re.compile(
+    r'(?:from|where|and|or|join|(?:inner|left|right|full|cross)(?: outer)? join|on|order by|group by|having|limit'
+    r'|offset|set|values|returning|union(?: all)?)\b', re.IGNORECASE).match
 _ANNOUNCING = re.compile(r'[^\W\d_][)\]]?:$').search
 _HEADING = re.compile(r'([#=*])\1{4,} +[A-Za-z]').match
 _CLOSING = re.compile(r'\s*[#|]{0,2}[\])}>]{1,3}[;,]?\s*').fullmatch
@@ -86,6 +95,9 @@ class EventReader:
         self.fmt: Format = plain.FORMAT
         self.unwrapping = False
         self.force_continue = False
+        # Lines in a row that no wrapper wrote, while reading wrapped ones; the container the last wrapped line names.
+        self.bare_run = 0
+        self.service = ''
         self.event: Event | None = None
         self.by_prefix: dict[str, Format] = {}
         # The context lines, the event's own line and the line that closed it.
@@ -231,10 +243,15 @@ class EventReader:
     def _other(self, line: str, record: Record | None) -> None:
         """Every line the current format does not open a record with: wrappers, continuations, other formats."""
         wrap_ts = None
+        apart = False
         if self.unwrapping or (record is None and (line[:1] == '{' or line[:4].isdigit())):
             inner = wrappers.unwrap(line)
             if inner is not None:
                 self.unwrapping = True
+                self.bare_run = 0
+                service = wrappers.service(line)
+                # A line of another container than the line before continues none of its records.
+                apart, self.service = service != self.service, service
                 line, wrap_ts, partial = inner
                 forced = self.force_continue
                 self.force_continue = partial
@@ -243,16 +260,24 @@ class EventReader:
                     return
                 record = self.fmt.parse(line)
             elif self.unwrapping:
-                self.unwrapping = self.force_continue = False
-        if record is CONTINUES:
+                # A line no wrapper wrote among wrapped ones (the `Attaching to ...` above a compose file's lines) is
+                # read as it is; a run of them ends the wrapped lines.
+                self.force_continue = False
+                self.bare_run += 1
+                self.unwrapping = self.bare_run < BARE_RUN
+                record = self.fmt.parse(line)
+        if record is CONTINUES and not apart:
             self._continue(line)
             return
         reader = self.fmt
-        if record is None:
-            found = None if _BANNER(line) and self.event is not None else self._record_elsewhere(line)
+        if record is None or record is CONTINUES:
+            found = None if record is CONTINUES or (_BANNER(line) and self.event is not None) else (
+                self._record_elsewhere(line))
             if found is None:
-                self._continue(line)
-                return
+                if not apart:
+                    self._continue(line)
+                    return
+                found = plain.FORMAT.parse(line) or (None, '', None, line), plain.FORMAT
             record, reader = found
         if not record[0]:
             record = (wrap_ts, *record[1:])
@@ -291,6 +316,9 @@ class EventReader:
                 # settings), are siblings, each an event of its own; a line indented deeper still continues its item.
                 return (None, '', None, line), self.fmt
             return None
+        if event is not None and _RULED(line) and _RULED(self.recent[-2]):
+            # A table drawn over several lines (`+----+`, `| a | b |`) is one block, whoever drew it.
+            return None
         for index, fmt in enumerate(self.ranked):
             if fmt is self.fmt or fmt is plain.FORMAT:
                 continue
@@ -304,6 +332,9 @@ class EventReader:
             if (self.fmt is plain.FORMAT and event is not None and line.startswith(_ITEMS)
                     and not event.message.startswith(_ITEMS)):
                 # Plain text: a list's items (`- Loaded all assemblies`) belong to the line that introduces them.
+                return None
+            if self.fmt is plain.FORMAT and event is not None and _SQL_CLAUSE(line) and _SQL_STATEMENT(event.message):
+                # Plain text: a statement of SQL printed over several lines, a clause on each (`from ...`, `where ...`).
                 return None
             # A line among plain text that opens with a date and time is read for them (a program's own dated lines
             # among the output of what it runs); only a line opening with a digit or a month's name is tried.

@@ -70,7 +70,7 @@ class Grouping:
                 level, inferred = 'ERROR', True
             key: Key = (level, self.miner.add(event.message).id, crash.fingerprint)
         else:
-            key, said = self._key(level, fmt, event.message)
+            key, said = self._key(level, fmt, event.message, event.component)
             if said:
                 level, inferred = said, True
         if lines is not None and crash is None and fmt.assemble is None and (body := _body_shape(lines)):
@@ -98,7 +98,7 @@ class Grouping:
             if exact:
                 key: Key = (level, message)
             else:
-                key, said = key_of(level, fmt, message)
+                key, said = key_of(level, fmt, message, record[2])
                 if said:
                     level = said
             tally = by_key.get(key)
@@ -125,11 +125,15 @@ class Grouping:
             ids.append(group_id)
         return ids
 
-    def _key(self, level: str, fmt: Format, message: str) -> tuple[Key, str]:
+    def _key(self, level: str, fmt: Format, message: str, component: str | None) -> tuple[Key, str]:
         """The key of an event that is not a crash, and the level its words say when its log writes none."""
         if fmt.exact:
             return (level, message), ''
         cluster = self.miner.add(message)
+        if component and component.isalpha() and cluster.valueless:
+            # A message of values alone after a word read as the component (`Updated: pkg-1.2`): that word says
+            # what happened.
+            cluster = self.miner.add(f'{component}: {message}')
         said = ''
         if not level:
             known = cluster.said_level

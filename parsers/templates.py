@@ -54,6 +54,10 @@ _tag = re.compile(r'\[[A-Za-z]+\]:?$').search
 _enclosed_name = re.compile(rf'(?:\[{_NAME}\]|\({_NAME}\))[,:;]?').fullmatch
 # A word with a name in brackets glued to it (`Target[allfile]`, `queue[orders]:`): which one of its kind, a value.
 _indexed = re.compile(r'([A-Za-z_][\w.-]*)\[[^\[\]\s]+\]([,:;]?)').fullmatch
+_has_letter = re.compile(r'[^\W\d_]').search
+# The marks a rule is drawn with.
+_RULE_MARKS = frozenset('-=*#~_+.')
+_option = re.compile(r'--[A-Za-z][\w.-]*=' + re.escape(WILDCARD)).fullmatch
 
 
 @dataclass(slots=True, eq=False)
@@ -62,6 +66,17 @@ class Cluster:
     tokens: list[str]
     # The level its words say (for events whose format writes none); None until asked.
     said_level: str | None = None
+    # The tokens `valueless` last told of, and what it told: told again only once they change.
+    told_tokens: list[str] | None = None
+    told_valueless: bool = False
+
+    @property
+    def valueless(self) -> bool:
+        """Whether its template holds no word, only values and punctuation."""
+        if self.told_tokens is not self.tokens:
+            self.told_tokens = self.tokens
+            self.told_valueless = not any(_has_letter(token.replace(WILDCARD, '')) for token in self.tokens)
+        return self.told_valueless
 
     @property
     def template(self) -> str:
@@ -108,7 +123,7 @@ class TemplateMiner:
         tokens = _statement_as_value(_without_bracketed_prefix(tokens[:MAX_TOKENS]))
         if tokens and _dotted_subject(tokens[0]):
             tokens = [WILDCARD, *tokens[1:]]
-        tokens = _field_name_as_value(tokens)
+        tokens = [_token_kind(token) for token in _field_name_as_value(tokens)]
         if len(tokens) > 2 and tokens[-2] in REFERRER_KEYS:
             # The page that linked to a request says where a visitor came from, not what happened; servers write
             # it only when the browser sent one.
@@ -197,6 +212,14 @@ def _closed(one: str, other: str) -> str:
         if opener is None or (opener not in one and opener not in other):
             return WILDCARD + mark
     return WILDCARD
+
+
+def _token_kind(token: str) -> str:
+    """A rule drawn with one mark (`--------`, `=====`) is the same rule at any length; an option set on a command
+    line (`--bind-address=<*>`) is a value whichever the option, as a `key:` names a value in a table of fields."""
+    if len(token) > 3 and token[0] in _RULE_MARKS and token == token[0] * len(token):
+        return token[:3]
+    return WILDCARD if _option(token) else token
 
 
 def _field_name_as_value(tokens: list[str]) -> list[str]:

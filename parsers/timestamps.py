@@ -36,8 +36,8 @@ TS_SHAPES: dict[str, tuple[str, int]] = {
     'iso_basic': (r'\d{8}[T:]\d{6}(?:[.,]\d+)?(?:Z|[+-]\d\d:?\d\d)?(?![\w:])', 13),
     # glog and klog: the level letter, then 1126 09:14:02.101234
     'glog': (r'[IWEF]\d{4} \d\d:\d\d:\d\d(?:\.\d+)?', 11),
-    # logcat 11-26 09:14:02.101 and 11.26 09:14:02; log15's 11-26|09:14:02
-    'month_day': (r'\d\d[-.]\d\d[ |]\d\d:\d\d:\d\d(?:[.,]\d+)?', 11),
+    # logcat 11-26 09:14:02.101, 11.26 09:14:02 and 11/26 09:14:02; log15's 11-26|09:14:02
+    'month_day': (r'\d\d[-./]\d\d[ |]\d\d:\d\d:\d\d(?:[.,]\d+)?', 11),
     # intrusion detection alerts: 09/04-21:42:42.860730, and with the year, 09/04/2026-21:42:42.860730
     'us_date_dash': (r'\d\d/\d\d/\d{4}-\d\d:\d\d:\d\d(?:\.\d+)?', 16),
     'month_day_dash': (r'\d\d/\d\d-\d\d:\d\d:\d\d(?:\.\d+)?', 11),
@@ -48,6 +48,11 @@ TS_SHAPES: dict[str, tuple[str, int]] = {
     'ctime': (r'[A-Z][a-z]{2} [A-Z][a-z]{2} {1,2}\d\d? \d\d:\d\d:\d\d(?:\.\d+)?(?: [A-Z]{3,4})? \d{4}', 0),
     # syslog, no year: Nov  6 09:14:02, Nov 26 09:14:02
     'syslog': (r'[A-Z][a-z]{2} {1,2}\d\d? \d\d:\d\d:\d\d(?:\.\d+)?', 12),
+    # the same to the minute: Nov 26 09:14
+    'month_day_minute': (r'[A-Z][a-z]{2} {1,2}\d\d? \d\d:\d\d(?![:\d])', 12),
+    # RFC 822 and 2822 (mail, HTTP, Go's time.RFC822): Thu, 26 Nov 2026 09:14:02 +0000, 26 Nov 26 09:14 -03
+    'rfc822': (r'(?:[A-Z][a-z]{2}, )?\d\d? [A-Z][a-z]{2} (?:\d{4}|\d\d) \d\d:\d\d(?::\d\d(?:[.,]\d+)?)?'
+               r'(?: (?:[+-]\d\d(?::?\d\d)?|UTC|GMT)(?![\w:]))?', 0),
     # 26 Nov 2026 09:14:02 and, without the year, 26 Nov 09:14:02; or with the zone and the year after the time, as
     # date(1) writes it where the day goes first: 26 Nov 09:14:02 GMT 2026
     'day_month': (r'\d\d? [A-Z][a-z]{2}(?: \d{4})? \d\d:\d\d:\d\d(?:[.,]\d+)?(?: [A-Z]{3,4} \d{4}(?![\d:]))?', 0),
@@ -81,19 +86,24 @@ _PARSERS = [
     _DASHED,
     re.compile(r'(?P<y>\d\d)(?P<mo>\d\d)(?P<d>\d\d) (?P<h>\d\d)(?P<mi>\d\d)(?P<s>\d\d)'),
     re.compile(r'(?<!\d)(?P<y>\d\d)(?P<mo>\d\d)(?P<d>\d\d) {1,2}' + _CLOCK + _FRACTION),
-    re.compile(r'(?P<mo>\d\d)[-.](?P<d>\d\d)[ |]' + _CLOCK + _FRACTION),
+    re.compile(r'(?P<mo>\d\d)[-./](?P<d>\d\d)[ |]' + _CLOCK + _FRACTION),
     re.compile(r'(?P<mo>\d\d)/(?P<d>\d\d)(?:/(?P<y>\d{4}))?-' + _CLOCK + _FRACTION),
     re.compile(r'(?P<mo>\d\d)(?P<d>\d\d)/(?P<h>\d\d)(?P<mi>\d\d)(?P<s>\d\d)' + _FRACTION),
     re.compile(r'(?P<d>\d\d)([/-])(?P<mon>[A-Z][a-z]{2})\2(?P<y>\d{4})[: ]' + _CLOCK + _FRACTION + _ZONE),
     re.compile(r'(?P<d>\d\d?) (?P<mon>[A-Z][a-z]{2}) ' + _CLOCK + _FRACTION + r' [A-Z]{3,4} (?P<y>\d{4})'),
+    re.compile(r'(?P<d>\d\d?) (?P<mon>[A-Z][a-z]{2}) (?P<y>\d{4}|\d\d) (?P<h>\d\d):(?P<mi>\d\d)'
+               r'(?::(?P<s>\d\d)(?:[.,](?P<frac>\d+))?)? (?P<zone>[+-]\d\d(?::?\d\d)?|UTC|GMT)(?![\w:])'),
     re.compile(r'(?P<d>\d\d?) (?P<mon>[A-Z][a-z]{2}) (?:(?P<y>\d{4}) )?' + _CLOCK + _FRACTION),
+    re.compile(r'(?P<d>\d\d?) (?P<mon>[A-Z][a-z]{2}) (?P<y>\d\d) (?P<h>\d\d):(?P<mi>\d\d)(?![:\d])'),
     re.compile(
         r'(?P<mon>[A-Z][a-z]{2}) (?P<d>\d\d?), (?P<y>\d{4}),? ' + _CLOCK + _FRACTION + r'(?: ?(?P<ampm>[AP]M))?'),
     re.compile(
         r'\[?(?:[A-Z][a-z]{2} )?(?P<mon>[A-Z][a-z]{2}) +(?P<d>\d\d?) ' + _CLOCK + _FRACTION
         + r'(?: [A-Z]{3,4})?(?: (?P<y>\d{4}))?'
     ),
-    re.compile(r'[IWEF](?P<mo>\d\d)(?P<d>\d\d) ' + _CLOCK + _FRACTION),
+    re.compile(r'(?P<mon>[A-Z][a-z]{2}) +(?P<d>\d\d?) (?P<h>\d\d):(?P<mi>\d\d)(?![:\d])'),
+    # glog's month and day, with its level letter or without it as a format hands over its time: 1126 09:14:02.101
+    re.compile(r'(?:[IWEF]|(?<![\w.:/-]))(?P<mo>\d\d)(?P<d>\d\d) ' + _CLOCK + _FRACTION),
 ]
 
 
@@ -194,7 +204,7 @@ def _build(parts: dict[str, str | None], year: int) -> datetime | None:
         if parts.get('ampm'):
             hour = hour % 12 + (12 if parts['ampm'] == 'PM' else 0)
         moment = datetime(y, month, int(parts['d'] or 0), hour, int(parts['mi'] or 0),
-                          int(parts['s'] or 0), int((frac + '000000')[:6]))
+                          int(parts.get('s') or 0), int((frac + '000000')[:6]))
     except (TypeError, ValueError):
         return None
     zone = parts.get('zone')
@@ -211,12 +221,13 @@ _zones: dict[str, timezone] = {}
 
 
 def _zone(text: str) -> timezone:
-    if text in ('Z', 'UTC'):
+    if text in ('Z', 'UTC', 'GMT'):
         return UTC
     sign = -1 if text[0] == '-' else 1
     digits = text[1:].replace(':', '')
-    # The offset as written: the moment compares with any other, and reads as the log's own clock.
-    return timezone(sign * timedelta(hours=int(digits[:2]), minutes=int(digits[2:4])))
+    # The offset as written (`-03` in hours alone): the moment compares with any other, and reads as the log's own
+    # clock.
+    return timezone(sign * timedelta(hours=int(digits[:2]), minutes=int(digits[2:4] or 0)))
 
 
 def sort_key(moment: datetime) -> datetime:

@@ -41,5 +41,11 @@ def unwrap(line: str) -> Unwrapped | None:
     return None
 
 
+def service(line: str) -> str:
+    """The service a docker-compose line names before its bar (`web_1` in `web_1  | ...`), else ''."""
+    found = _compose(line)
+    return found.group(1) if found is not None else ''
+
+
 def name_of(line: str) -> str:
     return 'docker' if line[:1] == '{' else 'cri'

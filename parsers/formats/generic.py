@@ -40,6 +40,10 @@ MAX_SPARSE_PREFIX = 2
 MAX_LEAD_LINES = 3
 # Shapes without a date, too common inside messages to open records.
 _UNDATED = frozenset(('time', 'epoch'))
+# A date of any of the shapes, for lines that write several (read whole: no shape's minute length holds for all).
+_DATED = 'dated'
+_SHAPES = TS_SHAPES | {_DATED: ('(?:' + '|'.join(pattern for name, (pattern, _) in TS_SHAPES.items()
+                                                if name not in _UNDATED) + ')', 0)}
 # Any words allowed between the last anchor and a separator (`name - message`).
 MAX_WORDS_BEFORE_SEPARATOR = 2
 # A header word has at most this many distinct values (or this share of the sample), or digits.
@@ -149,14 +153,14 @@ def _learn(sample: Sequence[str]) -> Format | None:
     # Words joined to the time by colons: a process id, the file name or line number grep writes, or a bracketed
     # header's ids (`[pid:tid:time:...]`).
     before_ts = r'[\[(<]?(?:[^\s\[\]():<>]+:)+' if joined else r'(?:' + _GLUED_OPENER_PATTERN + ')?'
-    after_glue = r'(?:\S+\s+){' + str(prefix) + r'}' + before_ts + r'(?P<ts>' + TS_SHAPES[name][0] + r')[\])>]?'
+    after_glue = r'(?:\S+\s+){' + str(prefix) + r'}' + before_ts + r'(?P<ts>' + _SHAPES[name][0] + r')[\])>]?'
     ts_part = (_GLUED if is_glued else '') + after_glue
     head = re.compile(ts_part + r'(?P<rest>.*)')
     # A level among the words before the time (`INFO  [main] 2019-03-06 10:20:01,005 Foo.java:12 - msg`) is read there.
     level_at = None if is_glued else _level_before_time([line for line in lines if head.match(line)], prefix)
     full_ts_part = ts_part if level_at is None else (
         r'(?:\S+\s+){' + str(level_at) + r'}[\[(<]?(?P<level>' + _LEVEL_WORD_CHOICE + r')[\])>:]?\s+(?:\S+\s+){'
-        + str(prefix - level_at - 1) + r'}' + before_ts + r'(?P<ts>' + TS_SHAPES[name][0] + r')[\])>]?')
+        + str(prefix - level_at - 1) + r'}' + before_ts + r'(?P<ts>' + _SHAPES[name][0] + r')[\])>]?')
     if is_glued:
         full_ts_part = _GLUED.replace('(', '(?P<level>', 1) + after_glue
     level_first = is_glued or level_at is not None
@@ -181,7 +185,7 @@ def _learn(sample: Sequence[str]) -> Format | None:
         body += '(?P<level>)'
     if not any(kind in ('comp', 'comp_word', 'pipe_comp', 'colon_comp') for kind in fields):
         body += '(?P<comp>)'
-    minute_len = TS_SHAPES[name][1]
+    minute_len = _SHAPES[name][1]
     full = regex_format(NAME, full_ts_part + body + r'\s*(?P<msg>.*)', lines[:3], minute_len=minute_len,
                         levels=LEVEL_OF | LEVEL_MARKS if 'mark' in fields else None)
     if not _agree(sum(1 for line in lines if full.parse(line) is not None), len(rests)):
@@ -279,7 +283,7 @@ def _sparse(lines: list[str]) -> Format | None:
     # slashed date with a day above 12 shows the order of the others.
     day_first = name == 'dmy' or (name == 'us_date' and slash_day_first(
         found.group(name) for found in dated if found.lastgroup == name))
-    shape = r'(?P<ts>' + TS_SHAPES[name][0] + r')'
+    shape = r'(?P<ts>' + _SHAPES[name][0] + r')'
     cells = None
     if worded:
         opening = re.compile(re.escape(prefix) + r'\s.{0,200}?(?<=[\s(])' + shape + r'(?=[\s\])|,:]|$)').match
@@ -329,7 +333,7 @@ def _sparse(lines: list[str]) -> Format | None:
             message = next((line.strip() for line in event_lines[1:] if line.strip()), '')
         return record[0], level or message_id_level(event_lines), record[2], message
 
-    return Format(name=NAME, parse=parse, samples=tuple(lines[:3]), weight=0.9, minute_len=TS_SHAPES[name][1],
+    return Format(name=NAME, parse=parse, samples=tuple(lines[:3]), weight=0.9, minute_len=_SHAPES[name][1],
                   assemble=assemble)
 
 
@@ -364,7 +368,7 @@ def _led(lead: str, dated: Callable[[str], re.Match[str] | None], name: str, day
         ts = timed.group('ts') if timed else None
         return (as_day_first(ts) if ts and day_first else ts), record[1], record[2], record[3]
 
-    return Format(name=NAME, parse=parse, samples=tuple(lines[:3]), weight=0.9, minute_len=TS_SHAPES[name][1],
+    return Format(name=NAME, parse=parse, samples=tuple(lines[:3]), weight=0.9, minute_len=_SHAPES[name][1],
                   assemble=assemble)
 
 
@@ -482,8 +486,9 @@ def _timestamp_shape(lines: list[str]) -> tuple[str, int, bool] | None:
     (`4012:20261126:091402.101`), that most lines share."""
     votes: Counter[tuple[str, int, bool]] = Counter()
     for line in lines:
+        dated_at: set[tuple[int, bool]] = set()
         for name, found in _SHAPE_SEARCHES.items():
-            hit = found(line, 0, 200)
+            hit = found(line, 0, 200) if name != _DATED else None
             if hit is None:
                 continue
             before = line[:hit.start()]
@@ -492,11 +497,20 @@ def _timestamp_shape(lines: list[str]) -> tuple[str, int, bool] | None:
             words = len((before if opener is None else before[:opener.start()]).split()) - joined
             if words <= MAX_PREFIX:
                 votes[name, words, joined] += 1
+                if name not in _UNDATED:
+                    dated_at.add((words, joined))
+        for words, joined in dated_at:
+            votes[_DATED, words, joined] += 1
     if not votes:
         return None
-    order = list(TS_SHAPES)
-    (name, prefix, joined), count = min(
-        votes.items(), key=lambda item: (-item[1], item[0][1], item[0][2], order.index(item[0][0])))
+    order = list(_SHAPES)
+    ranked = sorted(votes.items(), key=lambda item: (-item[1], item[0][1], item[0][2], order.index(item[0][0])))
+    (name, prefix, joined), count = next(item for item in ranked if item[0][0] != _DATED)
+    dated = next((item for item in ranked if item[0][0] == _DATED), None)
+    if dated is not None and name in _UNDATED and dated[1] >= count and dated[0][1] <= prefix:
+        # Lines that open with dates of several shapes (the programs of one container each writing their own): a
+        # date of any shape, rather than the time of day they share after it.
+        (name, prefix, joined), count = dated
     return (name, prefix, joined) if count >= TS_AGREEMENT * len(lines) else None
 
 
@@ -530,7 +544,7 @@ _opening = re.compile(
 
 # Shapes that write the year and the time of day.
 _YEAR_AND_TIME = ('iso', 'iso_dotted_clock', 'ymd_other', 'yy_slash', 'us_date', 'us_date_dash', 'dmy',
-                  'month_day_year', 'ctime', 'clf', 'day_mon_year')
+                  'month_day_year', 'ctime', 'rfc822', 'clf', 'day_mon_year')
 _dated_within = re.compile(r'(?:^|(?<=[\s\[(:=]))(?:' + '|'.join(TS_SHAPES[name][0] for name in _YEAR_AND_TIME)
                            + r')(?=[\s\])|,:.=]|$)').search
 
@@ -564,7 +578,7 @@ def colon_level(line: str) -> str:
 # Each shape found at the start of a word (or just inside a bracket, or after a word and a colon).
 _SHAPE_SEARCHES = {
     name: re.compile(r'(?:^|(?<=[\s\[(<:]))(?:' + pattern + r')(?=[\s\])>|,:]|$)').search
-    for name, (pattern, _) in TS_SHAPES.items()
+    for name, (pattern, _) in _SHAPES.items()
 }
 # Punctuation glued to the time that opens it, no word of the header: `[`, `(`, `<`, `####<`.
 _GLUED_OPENER_PATTERN = r'[^\w\s]*[\[(<]'

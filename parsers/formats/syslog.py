@@ -13,7 +13,9 @@ _LINE = re.compile(
     r'(?:<(?P<pri>\d{1,3})>)?(?P<ts>[A-Z][a-z]{2} {1,2}\d\d? \d\d:\d\d:\d\d(?:\.\d+)?'
     r'|\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:?\d\d)?) '
     # The program may be two or three words (`Google Chrome Helper[12]:`) or missing (`--- last message ...`).
-    r'(?P<host>\S+) (?:(?P<comp>[^\s:\[]+(?: [^\s:\[]+){0,2}?)(?:\[[\w.-]*\])?:(?: |$))?(?P<msg>.*)'
+    # A word ending in a colon right after the time names the program, no host (`<time> Updated: pkg-1.2`).
+    r'(?:(?P<host>\S+)(?<!:) |(?=[^\s:\[]+(?:\[[\w.-]*\])?: ))'
+    r'(?:(?P<comp>[^\s:\[]+(?: [^\s:\[]+){0,2}?)(?:\[[\w.-]*\])?:(?: |$))?(?P<msg>.*)'
 )
 
 
@@ -30,7 +32,7 @@ def pri_parser(line_pattern: re.Pattern[str]) -> Parser:
         pri, ts, comp, msg = found.group('pri', 'ts', 'comp', 'msg')
         # Without a priority, a level the program wrote at the start of its message (klog's `I0612 ...`) is used.
         level = SYSLOG_SEVERITY[int(pri) & 7] if pri else leading_level(msg)
-        if not level and has_host and found.group('host')[:1] == '[':
+        if not level and has_host and (found.group('host') or '')[:1] == '[':
             # A level in brackets where the host goes (`2019-03-06T08:55:28Z [INFO] ...`) is no host, and what
             # follows it is the message, a colon in it (`[notice] Loaded 5% (conn): ...`) naming no program.
             level = LEVEL_OF.get(found.group('host')[1:-1], '')
@@ -50,7 +52,7 @@ LOOSE_WEIGHT = 0.5
 
 def _fit(sample: Sequence[str]) -> Format:
     found = [match for line in sample if (match := _LINE.match(line)) is not None]
-    hosts = len({match.group('host') for match in found})
+    hosts = len({match.group('host') for match in found if match.group('host')})
     programs = sum(1 for match in found if match.group('comp'))
     if hosts <= max(FEW_HOSTS, FEW_HOSTS_SHARE * len(found)) or programs * 2 >= len(found):
         return FORMAT

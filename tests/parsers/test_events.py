@@ -678,3 +678,40 @@ def test_a_heading_a_script_writes_between_runs_opens_an_event_unless_announced(
              '2024-05-01 10:05:01 INFO  : sync finished', '2024-05-01 10:06:00 INFO  : totals by folder:',
              '===== photos =====', 'Copied:      3 files']
     assert _starts(lines) == [1, 4, 5, 6]
+
+
+def test_a_compose_banner_line_keeps_the_lines_after_it_unwrapped_and_each_container_opens_its_own_events() -> None:
+    lines = ['Attaching to store, api',
+             'api    | 2026-03-01 10:00:00,125 INFO starting api', 'api    | ',
+             'store  | Waiting for the disk to mount.',
+             'api    | 2026-03-01 10:00:01,125 ERROR api failed to bind', 'api    |   at Server.listen (net.js:10)',
+             'store  |  * Mounting /data', 'store  | Mounted.']
+    times: dict[int, str | None] = {}
+    analyze_stream(io.BytesIO('\n'.join(lines).encode()),
+                   on_event=lambda first, last, group, level, ts: times.setdefault(first, ts))
+    assert sorted(times) == [1, 2, 4, 5, 7, 8]
+    assert times[2] == '2026-03-01 10:00:00,125' and times[5] == '2026-03-01 10:00:01,125'
+
+
+def test_the_rows_of_a_drawn_table_are_one_block_with_the_line_above_or_alone() -> None:
+    table = ['+----+--------+', '| id | name   |', '+----+--------+', '| 1  | alpha  |', '| 2  | beta   |',
+             '+----+--------+']
+    assert _starts(['Loaded profiles:', *table, 'Pick one.']) == [1, 8]
+    assert _starts(['Build done.', *table, 'Pick one.']) == [1, 2, 8]
+    assert _starts(['Build done.', '┌────┬──────┐', '│ id │ name │', '└────┴──────┘', 'Pick one.']) == [1, 2, 5]
+
+
+def test_a_statement_of_sql_printed_over_lines_is_one_event_in_plain_text() -> None:
+    lines = ['select `t`.`id`, `t`.`name`', 'from `shop`.`orders` as `t`', 'where `t`.`id` = 42', '',
+             'SELECT count(*)', 'FROM items', 'ORDER BY id ASC', 'LIMIT 10', 'Connection closed.',
+             'from here on the cache is cold']
+    assert _starts(lines) == [1, 5, 9, 10]
+
+
+def test_a_mail_style_date_inside_a_plain_text_line_is_its_time() -> None:
+    lines = ['node1 - relay (4242) - 26 Nov 26 09:14 -03 - panic - lost key', '', 'goroutine 1 [running]:',
+             'main.main()', '\t/src/relay/main.go:10 +0x1a']
+    times: dict[int, str | None] = {}
+    analyze_stream(io.BytesIO('\n'.join(lines).encode()),
+                   on_event=lambda first, last, group, level, ts: times.setdefault(first, ts))
+    assert times[1] == '26 Nov 26 09:14 -03'

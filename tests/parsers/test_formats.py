@@ -223,3 +223,12 @@ def test_json_records_behind_another_header_group_by_their_own_message() -> None
     analysis = analyze_lines(lines)
     assert sorted((group.template, group.count) for group in analysis.groups) == [
         ('cache warmed', 6), ('listener bound', 3), ('queue drained', 3)]
+
+
+def test_a_word_with_a_colon_right_after_a_syslog_time_is_the_program_and_says_the_group() -> None:
+    lines = [f'Mar  1 10:00:{n:02d} {("Added", "Removed")[n % 2]}: lib{n}-{n}.{n}.0-1.x86_64' for n in range(12)]
+    record = detect(lines)[0].parse(lines[1])
+    assert record == ('Mar  1 10:00:01', '', 'Removed', 'lib1-1.1.0-1.x86_64')
+    analysis = analyze_lines(lines)
+    assert sorted(group.count for group in analysis.groups) == [6, 6]
+    assert {group.template for group in analysis.groups} == {'Added: <*>', 'Removed: <*>'}

@@ -145,6 +145,14 @@ def test_a_line_unlike_the_rest_does_not_change_the_header_of_the_lines_after_it
         ('11-26-2026 09:14:02', datetime(2026, 11, 26, 9, 14, 2)),
         ('2026/11/26-09:14:02', datetime(2026, 11, 26, 9, 14, 2)),
         ('26 Nov 09:14:02 GMT 2026', datetime(2026, 11, 26, 9, 14, 2)),
+
+
+        ('11/26 09:14:02.101', datetime(2020, 11, 26, 9, 14, 2, 101000)),
+        ('1126 09:14:02.101234', datetime(2020, 11, 26, 9, 14, 2, 101234)),
+        ('Nov 26 09:14', datetime(2020, 11, 26, 9, 14)),
+        ('Thu, 26 Nov 2026 09:14:02 +0000', datetime(2026, 11, 26, 9, 14, 2, tzinfo=UTC)),
+        ('26 Nov 26 09:14 -03', datetime(2026, 11, 26, 12, 14, tzinfo=UTC)),
+        ('26 Nov 2026 09:14:02 GMT', datetime(2026, 11, 26, 9, 14, 2, tzinfo=UTC)),
     ],
 )
 def test_timestamp_shapes(raw: str, moment: datetime) -> None:
@@ -582,3 +590,36 @@ def test_a_program_and_its_module_joined_by_a_colon_are_the_component(time: str)
     assert record is not None and record[2] == 'modules-daemon:content_store'
     templates = {group.template for group in analyze_lines(lines).groups}
     assert len(templates) == 3 and not any('daemon' in template for template in templates)
+
+
+def test_a_glog_time_handed_over_without_its_level_letter_is_read() -> None:
+    lines = [f'{"IW"[n % 2]}1126 09:14:{n:02d}.{n:06d}    77 server.go:{n}] step {n}' for n in range(8)]
+    analysis = analyze_lines(lines)
+    assert analysis.formats == {'klog': 8}
+    assert analysis.last_timestamp is not None
+    assert analysis.last_timestamp.replace(year=2000) == datetime(2000, 11, 26, 9, 14, 7, 7)
+
+
+def test_a_month_day_and_minute_without_seconds_opens_each_record() -> None:
+    lines = [f'Mar {n + 1:02d} 10:{n:02d} : queue: {"item added" if n % 2 else "item removed"} #{n}' for n in range(10)]
+    name, records = _parsed(lines)
+    assert name == 'learned'
+    assert [record[0] for record in records[:2] if record] == ['Mar 01 10:00', 'Mar 02 10:01']
+    analysis = analyze_lines(lines)
+    assert analysis.first_timestamp is not None and analysis.last_timestamp is not None
+    assert (analysis.last_timestamp - analysis.first_timestamp).days == 9
+
+
+def test_lines_that_open_with_dates_of_several_shapes_read_the_date_not_only_the_time_they_share() -> None:
+    # Two programs behind one prefix, each writing its own date; a few lines without any time between them.
+    lines = []
+    for n in range(12):
+        lines.append(f'11/26 09:14:{n:02d}.101: [core] INFO: tick {n}' if n % 2 else
+                     f'26-Nov-2026 09:14:{n:02d}.101 cache refreshed in {n} ms')
+        if n % 4 == 3:
+            lines.append(f'Waiting for the store, attempt {n}')
+    name, records = _parsed(lines)
+    assert name == 'learned'
+    stamps = [record[0] for record in records if record is not None and record[0]]
+    assert stamps[:2] == ['26-Nov-2026 09:14:00.101', '11/26 09:14:01.101']
+    assert len(stamps) == 12

@@ -196,6 +196,9 @@ def test_a_long_piped_value_is_masked_in_linear_time() -> None:
                      'Adding sink <*> Sink[<*>]', id='a name in brackets glued to a word'),
         pytest.param(['publish to queue[orders]: 3 messages', 'publish to queue[payments]: 8 messages'],
                      'publish to queue[<*>]: <*> messages', id='a queue named in brackets'),
+        pytest.param(['--------', '----------------------', '---'], '---', id='a rule drawn at any length'),
+        pytest.param(['setting: --listen-port="8080"', 'setting: --cache-dir=""', 'setting: --verbose="true"'],
+                     'setting: <*>', id='an option set on a command line'),
     ],
 )
 def test_messages_of_one_event(messages: list[str], template: str) -> None:
@@ -235,6 +238,8 @@ def test_messages_of_one_event(messages: list[str], template: str) -> None:
                      id='a first word that names the code'),
         pytest.param('user=ana action=LOGIN result=OK SECURE', 'user=ana action=LOGIN result=OK',
                      id='a flag is dropped only among four fields or more'),
+        pytest.param('========', '--------', id='rules drawn with different marks'),
+        pytest.param('setting: --listen-port', 'setting: --cache-dir', id='an option without its value'),
     ],
 )
 def test_messages_of_different_events(first: str, second: str) -> None:
