@@ -82,12 +82,19 @@ CLASSES = [
      ['chmod go-w', '`su USER GROUP`']),
     ("2026-11-26 10:00:00 WARN db: World-writable config file '/etc/db/extra.cnf' is ignored\n",
      'The program refuses /etc/db/extra.cnf', ['chmod go-w']),
+    ('2026-11-26 10:00:00.000 UTC [1] FATAL:  data directory "/srv/db/data" has group or world access\n',
+     'The program refuses /srv/db/data', ['chmod 700']),
     # A setting that reaches the program as an empty string, as two validators word it.
     ("  FEATURE_FLAGS_MODE: Invalid enum value. Expected 'on' | 'off', received ''\n",
      'The setting FEATURE_FLAGS_MODE reaches the program empty',
      ['uncomment', "docker compose config | grep -n 'NAME'"]),
     ('2026-11-26 10:00:00 ERROR mail_relay: SMTP_PORT must be a number, got ""\n',
      'The setting SMTP_PORT reaches the program empty', ['explicit value']),
+    ('2026-11-26 10:00:00 ERROR boot: config invalid: "SESSION_SECRET" is not allowed to be empty\n',
+     'The setting SESSION_SECRET reaches the program empty', ['uncomment']),
+    ('settings.ValidationError: 1 validation error for Settings\nworker_mode\n'
+     "  Input should be 'fast' or 'safe' [type=enum, input_value='', input_type=str]\n",
+     'A setting reaches the program empty', ['explicit value']),
     # Windows refusing a port (WSAEACCES): a reserved range or a service holding it, whatever the program.
     ('2026-11-26 10:00:00 ERROR proxy: listen tcp :7890: bind: An attempt was made to access a socket in a way '
      'forbidden by its access permissions.\n',
@@ -100,6 +107,8 @@ CLASSES = [
      'The address 203.0.113.7 is not on this machine (yet)', ['network-online.target']),
     ('2026-11-26 10:00:00 FATAL api: could not bind [2001:db8::5]:8443: EADDRNOTAVAIL\n',
      'The address [2001:db8::5] is not on this machine (yet)', ['ip -brief address']),
+    ('2026-11-26 10:00:00 ERROR server: java.net.BindException: Cannot assign requested address (10.9.8.7:9300)\n',
+     'The address 10.9.8.7 is not on this machine (yet)', ['0.0.0.0']),
     # Locking memory refused: a capability a container lacks, though the words say memory is short.
     ('Error initializing core: Failed to lock memory: cannot allocate memory\n',
      'Locked memory limit too low (memlock)', ['--cap-add IPC_LOCK', 'no memory is short']),
