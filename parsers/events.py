@@ -429,10 +429,16 @@ def _never(line: str) -> None:
 
 
 def _assemble(event: Event) -> None:
-    """Formats whose header line does not hold the whole message read it from all the event's lines."""
+    """Formats whose header line does not hold the whole message read it from all the event's lines; a header with no
+    message (a timestamp alone on its line, as some log viewers copy them) takes the first line of text after it."""
+    lines = event.lines
+    if lines is None:
+        return
     assemble = event.format.assemble
-    if assemble is not None and event.lines is not None:
-        event.timestamp, event.level, event.component, event.message = assemble(event.lines)
+    if assemble is not None:
+        event.timestamp, event.level, event.component, event.message = assemble(lines)
+    if not event.message.strip():
+        event.message = next((line.strip() for line in lines[1:] if line.strip()), event.message)
 
 
 def _announces(message: str) -> bool:

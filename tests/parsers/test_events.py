@@ -715,3 +715,15 @@ def test_a_mail_style_date_inside_a_plain_text_line_is_its_time() -> None:
     analyze_stream(io.BytesIO('\n'.join(lines).encode()),
                    on_event=lambda first, last, group, level, ts: times.setdefault(first, ts))
     assert times[1] == '26 Nov 26 09:14 -03'
+
+
+def test_a_timestamp_alone_on_its_line_groups_its_event_by_the_message_on_the_lines_after_it() -> None:
+    messages = ['Config check failed:', '', '  CACHE_MODE: Invalid enum value, received nothing', '',
+                '  QUEUE_URL  - queue connection URL', '', '  MAIL_HOST  - mail server host']
+    lines = [row for message in messages for row in ('2026-11-26 10:00:00', '', message)]
+    analysis, rows = analyze('\n'.join(lines) + '\n')
+    templates = {group.template for group in analysis.groups}
+    assert {'Config check failed:', 'QUEUE_URL - queue connection URL', 'MAIL_HOST - mail server host'} <= templates
+    assert rows[7][0] == rows[9][0] != rows[10][0]  # each dated line and the message after it make one event
+    invalid = next(group for group in analysis.groups if 'CACHE_MODE' in group.template)
+    assert invalid.first_line == 7 and invalid.count == 1

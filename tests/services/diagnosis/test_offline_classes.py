@@ -70,6 +70,52 @@ CLASSES = [
     # A lock held by another run of the same tool.
     ('2026-11-26 10:00:00 ERROR build: Timeout waiting to lock the artifact cache (/home/ci/.cache/build). It is '
      'currently in use by another build process.\n', 'A lock is held by another build process', ['still running']),
+    # A lock file an earlier run left behind, in the words of a database and of a queue's spool.
+    ('2026-11-26T10:00:00.000+0000 [initandlisten] exception in initAndListen: 12596 old lock file, terminating\n',
+     'A lock file left by an earlier run that did not shut down cleanly', ['remove the stale lock file', '--repair']),
+    ('2026-11-26 10:00:00 ERROR spool: found /srv/spool/queue.lock from an unclean shutdown, refusing to start\n',
+     'A lock file left by an earlier run that did not shut down cleanly: /srv/spool/queue.lock',
+     ['rm /srv/spool/queue.lock']),
+    # A program that refuses what others may write: not a lack of access but too much of it.
+    ('2026-11-26 10:00:00 rotate[90]: error: skipping "/srv/app/logs/*.log" because parent directory has insecure '
+     'permissions\n', 'The program refuses /srv/app/logs/*.log: it or its directory is writable by others',
+     ['chmod go-w', '`su USER GROUP`']),
+    ("2026-11-26 10:00:00 WARN db: World-writable config file '/etc/db/extra.cnf' is ignored\n",
+     'The program refuses /etc/db/extra.cnf', ['chmod go-w']),
+    ('2026-11-26 10:00:00.000 UTC [1] FATAL:  data directory "/srv/db/data" has group or world access\n',
+     'The program refuses /srv/db/data', ['chmod 700']),
+    # A setting that reaches the program as an empty string, as two validators word it.
+    ("  FEATURE_FLAGS_MODE: Invalid enum value. Expected 'on' | 'off', received ''\n",
+     'The setting FEATURE_FLAGS_MODE reaches the program empty',
+     ['uncomment', "docker compose config | grep -n 'NAME'"]),
+    ('2026-11-26 10:00:00 ERROR mail_relay: SMTP_PORT must be a number, got ""\n',
+     'The setting SMTP_PORT reaches the program empty', ['explicit value']),
+    ('2026-11-26 10:00:00 ERROR boot: config invalid: "SESSION_SECRET" is not allowed to be empty\n',
+     'The setting SESSION_SECRET reaches the program empty', ['uncomment']),
+    ('settings.ValidationError: 1 validation error for Settings\nworker_mode\n'
+     "  Input should be 'fast' or 'safe' [type=enum, input_value='', input_type=str]\n",
+     'A setting reaches the program empty', ['explicit value']),
+    # Windows refusing a port (WSAEACCES): a reserved range or a service holding it, whatever the program.
+    ('2026-11-26 10:00:00 ERROR proxy: listen tcp :7890: bind: An attempt was made to access a socket in a way '
+     'forbidden by its access permissions.\n',
+     'Windows refused port 7890: it is reserved or held exclusively by another service',
+     ['excludedportrange', 'PID 4']),
+    ('2026/11/26 10:00:00 [emerg] 4#4: bind() to 0.0.0.0:443 failed (10013: An attempt was made to access a socket '
+     'in a way forbidden by its access permissions)\n', 'Windows refused port 443', ['net stop W3SVC']),
+    # An address the machine does not have (yet) at start: not a wrong setting in general.
+    ('Nov 26 10:00:00 mx1 relayd[812]: listen tcp 203.0.113.7:587: bind: cannot assign requested address\n',
+     'The address 203.0.113.7 is not on this machine (yet)', ['network-online.target']),
+    ('2026-11-26 10:00:00 FATAL api: could not bind [2001:db8::5]:8443: EADDRNOTAVAIL\n',
+     'The address [2001:db8::5] is not on this machine (yet)', ['ip -brief address']),
+    ('2026-11-26 10:00:00 ERROR server: java.net.BindException: Cannot assign requested address (10.9.8.7:9300)\n',
+     'The address 10.9.8.7 is not on this machine (yet)', ['0.0.0.0']),
+    # Locking memory refused: a capability a container lacks, though the words say memory is short.
+    ('Error initializing core: Failed to lock memory: cannot allocate memory\n',
+     'Locked memory limit too low (memlock)', ['--cap-add IPC_LOCK', 'no memory is short']),
+    # A migration that an interrupted run half applied, in the words of an embedded database.
+    ('2026-11-26 10:00:00 ERROR app :: startup FAILED\norg.db.jdbc.SQLException: Duplicate column name "OWNER_ID"; '
+     'SQL statement:\nALTER TABLE PUBLIC.report ADD owner_id INT;\n',
+     'A migration creates OWNER_ID that the database already has', ['drop the column']),
 ]
 
 
@@ -388,3 +434,18 @@ async def test_a_tools_mark_on_every_line_does_not_break_the_remedy_it_wraps() -
     assert ('> Run an install with a newer client to write the lock file, then try again.' in diagnosis.markdown), \
         diagnosis.markdown
     assert '> RUN pkg ci' not in diagnosis.markdown  # a build file's instruction, echoed
+
+
+async def test_an_out_of_memory_is_a_browsers_shared_memory_only_in_chromiums_own_log_shape() -> None:
+    browser = await diagnose('[7:9:1126/100000.000001:FATAL:memory.cc(22)] Out of memory. size=65536\n')
+    other = await diagnose('2026-11-26 10:00:00 FATAL worker: Out of memory. size=65536\n')
+    assert browser.signature_id == 'browser-shared-memory', browser.markdown
+    assert other.signature_id != 'browser-shared-memory'
+    assert '/dev/shm' not in other.markdown.split('## Evidence')[0]
+
+
+async def test_a_bind_refused_for_an_address_is_not_a_port_held_by_another_process() -> None:
+    diagnosis = await diagnose('Nov 26 10:00:00 mx1 relayd[812]: listen tcp 203.0.113.7:25: bind: cannot assign '
+                               'requested address\n')
+    assert 'already in use' not in summary(diagnosis)
+    assert 'relayd[812]' not in summary(diagnosis)  # a process id in brackets is no IPv6 address
