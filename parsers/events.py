@@ -44,6 +44,7 @@ _SQL_CLAUSE = re.compile(
 _ANNOUNCING = re.compile(r'[^\W\d_][)\]]?:$').search
 _HEADING = re.compile(r'([#=*])\1{4,} +[A-Za-z]').match
 _CLOSING = re.compile(r'\s*[#|]{0,2}[\])}>]{1,3}[;,]?\s*').fullmatch
+_LETTER = re.compile(r'[^\W\d_]').search
 _INDENTED_ITEM = re.compile(r'[ \t]+[*•-] (?=\S)').match
 
 
@@ -437,7 +438,8 @@ def _assemble(event: Event) -> None:
     assemble = event.format.assemble
     if assemble is not None:
         event.timestamp, event.level, event.component, event.message = assemble(lines)
-    if not event.message.strip():
+    if not event.message.strip() and not _LETTER(lines[0].replace(event.timestamp or '', '', 1)):
+        # Only where the first line is the time alone: one that names the record (`Start-Date: <time>`) is its words.
         event.message = next((line.strip() for line in lines[1:] if line.strip()), event.message)
 
 

@@ -326,12 +326,7 @@ def _sparse(lines: list[str]) -> Format | None:
             # Its first line names the source, `class method`: the class is the component, the message follows the
             # level.
             return record[0], level, source.group(1), event_lines[1][second.end():].strip()
-        # A first line that holds nothing but the time leaves the record's words to the next line (one that names
-        # the record too, `Start-Date: <time>`, is its words).
-        message = record[3]
-        if not message and event_lines[0].strip() == record[0]:
-            message = next((line.strip() for line in event_lines[1:] if line.strip()), '')
-        return record[0], level or message_id_level(event_lines), record[2], message
+        return record[0], level or message_id_level(event_lines), record[2], record[3]
 
     return Format(name=NAME, parse=parse, samples=tuple(lines[:3]), weight=0.9, minute_len=_SHAPES[name][1],
                   assemble=assemble)
