@@ -8,6 +8,9 @@ import re
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
+from itertools import repeat
+from operator import is_
+from typing import cast
 
 from parsers import wrappers
 from parsers.crashes import CHAINED, CONTINUATION, FRAME, TRACE_NOTE, TRACEBACK, crash_start_level, opens_error
@@ -121,6 +124,9 @@ class EventReader:
         # Lines that were not a record the current format opens: while there are none, how the lines after the
         # first are read depends on nothing but that format (what parsers.parallel relies on to split a file).
         self.detours = 0
+        # Whether the last batch was all records of the current format: then the next is first parsed whole (not the
+        # first, which the format is learned from and may begin with anything).
+        self.all_records = False
 
     def feed(self, batch: list[str]) -> None:
         if not self.ranked:
@@ -133,10 +139,21 @@ class EventReader:
                 self.recent.append(line)
                 self._other(line, None)
             return
+        fmt = self.fmt
+        if self.all_records and batch and fmt is not plain.FORMAT and not fmt.stateful:
+            # Most batches of a log in one format are all its records: parsed in one call, handed over as one run.
+            # Any other batch is read again line by line below (once per change of shape: after a batch with other
+            # lines the next is not tried whole).
+            records = list(map(fmt.parse, batch))
+            # A record is a non-empty tuple, None is false: all() finds a line that is none in C, as `is` does.
+            if all(records) and not any(map(is_, records, repeat(CONTINUES))):
+                self._records(cast('list[Record]', records), fmt)
+                return
+            self.all_records = False
+        detours_before = self.detours
         # The hot loop: locals only, one parse per line, the slow path only for lines the format does not open.
         # Consecutive one-line events of the current format gather in `run` (the last one still open to
         # continuation lines) and are handed over together.
-        fmt = self.fmt
         parse = _never if fmt is plain.FORMAT else fmt.parse
         remember = self.recent.append
         done = self.done
@@ -196,6 +213,19 @@ class EventReader:
         if run:
             event = self._end_run(run, run_first, run_fmt)
         self.line_no, self.event, self.detours = line_no, event, detours
+        self.all_records = detours == detours_before
+
+    def _records(self, records: list[Record], fmt: Format) -> None:
+        """A batch whose every line is a record of `fmt`: the events as the line-by-line loop reads them."""
+        event = self.event
+        if event is not None:
+            if event.lines is not None:
+                _assemble(event)
+            self.done(event)
+        first = self.line_no + 1
+        self.line_no += len(records)
+        self.recent.extend(self.batch[-self.context_lines - 2:])
+        self.event = self._end_run(records, first, fmt)
 
     def _end_run(self, run: list[Record], first: int, fmt: Format) -> Event:
         """Hand over a run's complete events; its last one, which the next lines may continue, as an Event."""

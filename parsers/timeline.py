@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from parsers.model import LEVELS, Activity, Bucket
-from parsers.timestamps import parse_timestamp, sort_key
+from parsers.timestamps import parse_timestamps, sort_key
 
 # A bucket counts the events without a level first, then one count per level.
 _NAMES = ('', *LEVELS)
@@ -101,8 +101,8 @@ class Timeline:
         `activity_slices` slices of the whole span; `levels` holds each group's level."""
         resolution = 1 if self.by_second else 60
         moments: list[tuple[datetime, float, Row]] = []
-        for row in self.rows.values():
-            moment = parse_timestamp(row.timestamp, year)
+        rows = self.rows.values()
+        for row, moment in zip(rows, parse_timestamps((row.timestamp for row in rows), year), strict=True):
             if moment is not None:
                 moments.append((moment, sort_key(moment).timestamp(), row))
         if not moments:

@@ -111,7 +111,40 @@ def parse_timestamp(raw: str | float | int, year: int) -> datetime | None:
     """Read one timestamp; `year` fills in formats that leave it out (syslog, logcat)."""
     if isinstance(raw, (int, float)):
         return _from_epoch(float(raw))
-    raw = raw.strip()
+    return _read(raw.strip(), year)[0]
+
+
+def parse_timestamps(raws: Iterable[str], year: int) -> list[datetime | None]:
+    """parse_timestamp of each text. A text that differs from one read before only in the two digits its reader took
+    for the seconds is that time with other seconds (no pattern tells digits apart): the times of one minute are
+    parsed once."""
+    moments: list[datetime | None] = []
+    # By where the seconds were, the text before and after them: the time read.
+    minutes: dict[tuple[int, str, str], datetime] = {}
+    places: list[int] = []
+    for raw in raws:
+        raw = raw.strip()
+        for start in places:
+            seconds = raw[start:start + 2]
+            known = minutes.get((start, raw[:start], raw[start + 2:]))
+            if known is not None and len(seconds) == 2 and seconds.isascii() and seconds.isdigit():
+                try:
+                    moments.append(known.replace(second=int(seconds)))
+                except ValueError:
+                    moments.append(None)  # as _build finds no such time
+                break
+        else:
+            moment, place = _read(raw, year)
+            moments.append(moment)
+            if moment is not None and place is not None:
+                minutes[place, raw[:place], raw[place + 2:]] = moment
+                if place not in places:
+                    places.append(place)
+    return moments
+
+
+def _read(raw: str, year: int) -> tuple[datetime | None, int | None]:
+    """The time a stripped text writes, and where its seconds start when they are two digits."""
     shape = raw.encode('utf-8', 'surrogatepass').translate(_DIGITS_AS_ZERO)
     reader = _reader_of_shape.get(shape)
     if reader is None:
@@ -120,9 +153,9 @@ def parse_timestamp(raw: str | float | int, year: int) -> datetime | None:
             _reader_of_shape.clear()
         _reader_of_shape[shape] = reader
     if reader == _NO_READER:
-        return None
+        return None, None
     if reader == _EPOCH_READER:
-        return _from_epoch(float(raw))
+        return _from_epoch(float(raw)), None
     pattern = _PARSERS[reader]
     found = pattern.search(raw)
     assert found is not None  # another text of the same shape matched, and no pattern tells ASCII digits apart
@@ -135,7 +168,9 @@ def parse_timestamp(raw: str | float | int, year: int) -> datetime | None:
     elif pattern is _YY_SLASH and int(parts['mo'] or 0) > 12:
         # No month is above 12: this two-digit year comes last, after the month and the day (09/15/23).
         parts['y'], parts['mo'], parts['d'] = parts['d'], parts['y'], parts['mo']
-    return _build(parts, year)
+    # Times to the minute have no seconds to reuse the rest of the time by.
+    start, end = found.span('s') if 's' in pattern.groupindex else (0, 0)
+    return _build(parts, year), start if end - start == 2 else None
 
 
 # Which reader reads a timestamp depends only on its shape, its text with every ASCII digit as 0: no pattern tells

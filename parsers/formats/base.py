@@ -28,6 +28,9 @@ class Format:
     minute_len: int = 0
     # Group records by their masked message exactly instead of by template similarity (HTTP access lines).
     exact: bool = False
+    # The parser keeps what the line before said (a record's number against the last one): each line is parsed
+    # once, in order, never ahead.
+    stateful: bool = False
     # Formats whose header line does not hold the message read the whole event once it is complete.
     assemble: Callable[[Sequence[str]], Record] | None = None
     # The format as a sample of the file's lines shows it: its own scale of levels, or a lower weight where the

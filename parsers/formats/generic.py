@@ -413,7 +413,7 @@ def _numbered(lines: list[str]) -> Format | None:
         previous[0] = number
         return None, LEVEL_OF.get(word, ''), None, message
 
-    return Format(name=NAME, parse=parse, samples=tuple(lines[:3]), weight=0.9)
+    return Format(name=NAME, parse=parse, samples=tuple(lines[:3]), weight=0.9, stateful=True)
 
 
 # Seconds since start, right-aligned, bare or in brackets.

@@ -89,3 +89,21 @@ def test_a_php_exception_under_a_frequent_record_makes_a_crash_group_of_its_own(
     crash = next(group for group in analysis.groups if group.exception)
     assert (crash.exception, crash.level, crash.first_line) == ('Shop\\Database\\QueryException', 'ERROR', 3)
     assert 'already exists' in crash.example
+
+
+def test_a_log_whose_parser_reads_each_line_against_the_one_before_reads_the_same_in_any_batches() -> None:
+    # A repeated sequence number continues the record: a batch that ends like it starts is not parsed ahead.
+    lines = ['10 info booting', '11 info loading config', '11 info   from /etc/app.conf', '12 warn slow disk',
+             '13 info ready', '14 info serving', '15 error request failed', '15 error   retry failed too']
+
+    def summary(batches: list[list[str]]) -> dict[str, tuple[int, list[int], int]]:
+        engine = Engine(ReadLimits(), None)
+        for batch in batches:
+            engine.feed(batch)
+        return {group.template: (group.count, group.occurrences, group.lines)
+                for group in engine.result(ReadStats()).groups}
+
+    whole = summary([lines])
+    assert whole['request failed'] == (1, [7], 2)
+    assert whole['serving'] == (1, [6], 1)
+    assert summary([lines[:4], lines[4:6], lines[6:]]) == whole

@@ -10,7 +10,7 @@ from parsers import analyze_lines, analyze_stream
 from parsers.formats import detect
 from parsers.formats.base import Record
 from parsers.formats.generic import learn as learn_format
-from parsers.timestamps import parse_timestamp
+from parsers.timestamps import parse_timestamp, parse_timestamps
 
 
 def _parsed(lines: list[str]) -> tuple[str, list[Record | None]]:
@@ -623,3 +623,17 @@ def test_lines_that_open_with_dates_of_several_shapes_read_the_date_not_only_the
     stamps = [record[0] for record in records if record is not None and record[0]]
     assert stamps[:2] == ['26-Nov-2026 09:14:00.101', '11/26 09:14:01.101']
     assert len(stamps) == 12
+
+
+def test_times_of_one_minute_read_together_are_each_read_as_alone() -> None:
+    raws = ['26/Nov/2026:09:14:02 +0000', '26/Nov/2026:09:14:59 +0000', '26/Nov/2026:09:14:60 +0000',
+            '26/Nov/2026:09:15:07 +0000', '2026-11-26 09:14:03,250', '2026-11-26 09:14:04,999', 'Nov 26 09:14:05',
+            '2026-02-30 09:14:05', '2026-02-30 09:14:06', '26/Nov/2026:09:14:1x +0000', '1764148442',
+            'Nov 26 09:14', 'Nov 26 09:15']  # to the minute: no seconds to read
+    moments = parse_timestamps(raws, 2026)
+    assert moments == [parse_timestamp(raw, 2026) for raw in raws]
+    assert moments[1] == datetime(2026, 11, 26, 9, 14, 59, tzinfo=UTC)
+    assert moments[2] is None  # no 60th second
+    assert moments[5] == datetime(2026, 11, 26, 9, 14, 4, 999000)
+    assert moments[7] is None and moments[8] is None
+    assert moments[-1] == datetime(2026, 11, 26, 9, 15)
