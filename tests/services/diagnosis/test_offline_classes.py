@@ -116,6 +116,9 @@ CLASSES = [
     ('2026-11-26 10:00:00 ERROR app :: startup FAILED\norg.db.jdbc.SQLException: Duplicate column name "OWNER_ID"; '
      'SQL statement:\nALTER TABLE PUBLIC.report ADD owner_id INT;\n',
      'A migration creates OWNER_ID that the database already has', ['drop the column']),
+    # A compiler killed mid-build: a parallel build against the machine's memory, not the code.
+    ('src/render/scene.cpp:1: virtual memory exhausted: Cannot allocate memory\n',
+     'The compiler was killed for lack of memory', ['fewer parallel jobs']),
 ]
 
 
@@ -356,7 +359,8 @@ RUNTIME_SURROUNDINGS = [
      'The process runs without a UTF-8 locale', ['LANG=C.UTF-8']),
     ('bash: warning: setlocale: LC_ALL: cannot change locale (de_DE.UTF-8)\n2026-11-26 10:00:00 ERROR report failed\n',
      'The process runs without a UTF-8 locale', ['locale-gen']),
-    ('g++: fatal error: Killed signal terminated program cc1plus\ncompilation terminated.\n', 'Out of memory', []),
+    ('g++: fatal error: Killed signal terminated program cc1plus\ncompilation terminated.\n',
+     'The compiler was killed for lack of memory', ['make -j1', 'swap']),
     ('Error: spawn convert ENOENT\n    at ChildProcess._handle.onexit (node:internal/child_process:284:19)\n',
      'The command convert is not installed or not on the PATH', []),
     ('Exception in thread "main" java.lang.UnsatisfiedLinkError: no sqlitejdbc in java.library.path\n',
