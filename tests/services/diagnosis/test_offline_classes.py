@@ -116,6 +116,13 @@ CLASSES = [
     ('2026-11-26 10:00:00 ERROR app :: startup FAILED\norg.db.jdbc.SQLException: Duplicate column name "OWNER_ID"; '
      'SQL statement:\nALTER TABLE PUBLIC.report ADD owner_id INT;\n',
      'A migration creates OWNER_ID that the database already has', ['drop the column']),
+    # A migration history written by another version's files: an old database under a new release.
+    ("2026-11-26 10:00:00 ERROR migrate: Migration orders.0003_refunds is applied before its dependency "
+     "billing.0001_initial on database 'default'.\n",
+     'The database records a migration history this version of the application does not expect',
+     ['existing database from an earlier version', 'reset the database', '--fake']),
+    ('2026-11-26 10:00:00 FATAL migrate: migration history is inconsistent with the files of this release\n',
+     'The database records a migration history', ['delete the database file']),
     # A compiler killed mid-build: a parallel build against the machine's memory, not the code.
     ('src/render/scene.cpp:1: virtual memory exhausted: Cannot allocate memory\n',
      'The compiler was killed for lack of memory', ['fewer parallel jobs']),
