@@ -123,6 +123,12 @@ CLASSES = [
      ['existing database from an earlier version', 'reset the database', '--fake']),
     ('2026-11-26 10:00:00 FATAL migrate: migration history is inconsistent with the files of this release\n',
      'The database records a migration history', ['delete the database file']),
+    # Stored data that cannot be read back at start: damaged, and a cluster member rebuilds it from its peers.
+    ('2026-11-26 10:00:00 FATAL [main] store: Unable to load snapshot from disk\n'
+     'Caused by: java.io.IOException: Unreasonable length = 734003\n',
+     'Corrupt or damaged data', ['data directory', 'persistent volume claim']),
+    ('2026-11-26T10:00:00Z ERROR raft: failed to replay the write-ahead log from disk: record 88 ends early\n',
+     'Corrupt or damaged data', ['resyncs']),
     # A compiler killed mid-build: a parallel build against the machine's memory, not the code.
     ('src/render/scene.cpp:1: virtual memory exhausted: Cannot allocate memory\n',
      'The compiler was killed for lack of memory', ['fewer parallel jobs']),
