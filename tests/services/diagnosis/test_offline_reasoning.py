@@ -157,6 +157,22 @@ async def test_a_port_class_names_the_port_and_no_timestamp_passes_for_one() -> 
     assert "sudo ss -ltnp | grep ':8080 '" in markdown
 
 
+@pytest.mark.parametrize('listing', [
+    'COMMAND   PID USER   FD   TYPE DEVICE SIZE/OFF NODE NAME\nlighttpd 4121 root 4u  IPv4  90210  0t0  TCP *:8080 (LISTEN)\n',
+    'tcp   LISTEN 0  511  0.0.0.0:8080  0.0.0.0:*  users:(("lighttpd",pid=4121,fd=4))\n',
+])
+async def test_a_port_in_use_names_the_holder_a_pasted_listener_table_shows(listing: str) -> None:
+    markdown = (await diagnose('2026-11-26 10:00:00 FATAL api: listen EADDRINUSE 0.0.0.0:8080\n' + listing)).markdown
+    assert markdown.startswith('## Summary\n**Port 8080 already in use by lighttpd**'), markdown
+    assert 'because lighttpd already holds it' in markdown
+
+
+async def test_a_port_in_use_without_a_listener_table_lists_the_usual_holders() -> None:
+    markdown = (await diagnose('2026-11-26 10:00:00 FATAL api: listen EADDRINUSE 0.0.0.0:1883\n')).markdown
+    assert markdown.startswith('## Summary\n**Port 1883 already in use**'), markdown
+    assert 'because another process already holds it' in markdown and 'an MQTT broker on 1883' in markdown
+
+
 async def test_a_version_mismatch_names_the_versions_the_message_gives() -> None:
     markdown = (await diagnose('2026-11-26 10:00:00 FATAL store: files written by version 7 are not compatible with '
                                'this server, version 9.1\n')).markdown
