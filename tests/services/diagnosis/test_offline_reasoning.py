@@ -151,6 +151,20 @@ async def test_a_lock_names_its_lock_file() -> None:
     assert 'remove the stale lock file (/srv/repo/.state/index.lock)' in markdown
 
 
+async def test_a_lock_kept_as_a_record_is_cleared_by_the_tools_unlock_or_by_deleting_the_record() -> None:
+    markdown = (await diagnose('2026-11-26 10:00:00 ERROR plan: Error acquiring the deploy lock: conditional write '
+                               'refused\nLock ID: 7f3e2a\n')).markdown
+    assert '`force-unlock` with the lock' in markdown and 'deleting that record' in markdown
+
+
+async def test_a_lock_in_a_container_warns_of_a_second_instance_started_inside_it() -> None:
+    log = ('2026-11-26 10:00:00 ERROR store: could not lock /data/store/.lock: another process holds it\n'
+           'hint: run inside a container; see docker logs\n')
+    assert 'starts a second instance on the same data directory' in (await diagnose(log)).markdown
+    bare = '2026-11-26 10:00:00 ERROR store: could not lock /data/store/.lock: another process holds it\n'
+    assert 'second instance on the same data directory' not in (await diagnose(bare)).markdown
+
+
 async def test_a_port_class_names_the_port_and_no_timestamp_passes_for_one() -> None:
     markdown = (await diagnose('2026-11-26 10:00:00 ERROR api: failed to bind [::]:8080\n')).markdown
     assert markdown.startswith('## Summary\n**Port 8080 already in use**')
