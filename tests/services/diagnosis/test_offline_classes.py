@@ -129,6 +129,11 @@ CLASSES = [
      'Corrupt or damaged data', ['data directory', 'persistent volume claim']),
     ('2026-11-26T10:00:00Z ERROR raft: failed to replay the write-ahead log from disk: record 88 ends early\n',
      'Corrupt or damaged data', ['resyncs']),
+    # An HTTP login's "Access denied" is a refusal of the credentials (a password where a token is wanted), no file's.
+    ('2026-11-26 10:00:00 ERROR fetch: remote: HTTP Basic: Access denied\n', 'Authentication failed',
+     ['stopped accepting account passwords']),
+    ('2026-11-26 10:00:00 ERROR push: remote: You must use a personal access token for pushes over HTTPS\n',
+     'Authentication failed', ['app password']),
     # A compiler killed mid-build: a parallel build against the machine's memory, not the code.
     ('src/render/scene.cpp:1: virtual memory exhausted: Cannot allocate memory\n',
      'The compiler was killed for lack of memory', ['fewer parallel jobs']),
