@@ -165,6 +165,13 @@ async def test_a_lock_in_a_container_warns_of_a_second_instance_started_inside_i
     assert 'second instance on the same data directory' not in (await diagnose(bare)).markdown
 
 
+async def test_a_refused_connection_inside_a_container_says_localhost_is_the_container_itself() -> None:
+    refused = 'curl: (7) Failed to connect to localhost port 8000: Connection refused\n'
+    inside = (await diagnose('$ podman run --rm alpine/curl http://localhost:8000\n' + refused)).markdown
+    assert '`localhost` (127.0.0.1) is the container itself' in inside and 'host.docker.internal' in inside
+    assert 'host.docker.internal' not in (await diagnose('$ ./check.sh\n' + refused)).markdown
+
+
 async def test_a_port_class_names_the_port_and_no_timestamp_passes_for_one() -> None:
     markdown = (await diagnose('2026-11-26 10:00:00 ERROR api: failed to bind [::]:8080\n')).markdown
     assert markdown.startswith('## Summary\n**Port 8080 already in use**')
