@@ -134,6 +134,12 @@ CLASSES = [
      ['stopped accepting account passwords']),
     ('2026-11-26 10:00:00 ERROR push: remote: You must use a personal access token for pushes over HTTPS\n',
      'Authentication failed', ['app password']),
+    # A configuration line the program refuses: a misspelled directive, or arguments that belong to another one.
+    ("[ALERT] parsing [/etc/edge/proxy.cfg:12] : 'frontend' cannot handle unexpected argument '0.0.0.0:443'.\n"
+     "[ALERT] parsing [/etc/edge/proxy.cfg:12] : please use the 'bind' keyword for listening addresses.\n",
+     'The configuration line `frontend` is refused', ['names bind to use instead']),
+    ("2026-11-26 10:00:00 FATAL cache: unknown directive 'evicton-policy' in /etc/cache/cache.conf line 7\n",
+     'The configuration line `evicton-policy` is refused', ['a typo', 'names no other directive']),
     # A compiler killed mid-build: a parallel build against the machine's memory, not the code.
     ('src/render/scene.cpp:1: virtual memory exhausted: Cannot allocate memory\n',
      'The compiler was killed for lack of memory', ['fewer parallel jobs']),
@@ -334,6 +340,8 @@ async def test_a_programs_memory_error_is_no_kill_by_the_kernel() -> None:
      'The migration'),
     ('2026-11-26 10:00:00 ERROR cache: session abc123: not found\n', 'not on the PATH'),
     ('2026-11-26 10:00:00 INFO worker: Killed idle connection 42\n', 'Out of memory'),
+    ("app/models/order.rb:12:in `total': wrong number of arguments (given 2, expected 1) (ArgumentError)\n",
+     'configuration'),
 ])
 async def test_words_near_a_class_do_not_make_its_failure(log: str, not_named: str) -> None:
     assert not_named not in summary(await diagnose(log))
