@@ -179,7 +179,8 @@ async def test_a_port_class_names_the_port_and_no_timestamp_passes_for_one() -> 
 
 
 @pytest.mark.parametrize('listing', [
-    'COMMAND   PID USER   FD   TYPE DEVICE SIZE/OFF NODE NAME\nlighttpd 4121 root 4u  IPv4  90210  0t0  TCP *:8080 (LISTEN)\n',
+    'COMMAND   PID USER   FD   TYPE DEVICE SIZE/OFF NODE NAME\n'
+    'lighttpd 4121 root 4u  IPv4  90210  0t0  TCP *:8080 (LISTEN)\n',
     'tcp   LISTEN 0  511  0.0.0.0:8080  0.0.0.0:*  users:(("lighttpd",pid=4121,fd=4))\n',
 ])
 async def test_a_port_in_use_names_the_holder_a_pasted_listener_table_shows(listing: str) -> None:
