@@ -44,7 +44,7 @@ SHARED_PREFIX_CHARS = 20
 REMEDY_CHARS = 300
 CONFIDENCE = ('high', 'medium', 'low')
 # Part of every offline cache key: raise it when the answers' wording changes.
-OFFLINE_VERSION = '10'
+OFFLINE_VERSION = '11'
 _PLACEHOLDER = re.compile(r'\{(\w+)\}')
 # Versions a message names ("version 10", "protoc >= 3.19.0"), for the answer to name them back.
 _VERSION = re.compile(r'\bversions?:?\s+[`\'"]?v?(?P<number>\d+(?:\.\d+)*)\b'

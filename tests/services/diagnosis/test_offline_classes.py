@@ -116,6 +116,33 @@ CLASSES = [
     ('2026-11-26 10:00:00 ERROR app :: startup FAILED\norg.db.jdbc.SQLException: Duplicate column name "OWNER_ID"; '
      'SQL statement:\nALTER TABLE PUBLIC.report ADD owner_id INT;\n',
      'A migration creates OWNER_ID that the database already has', ['drop the column']),
+    # A migration history written by another version's files: an old database under a new release.
+    ("2026-11-26 10:00:00 ERROR migrate: Migration orders.0003_refunds is applied before its dependency "
+     "billing.0001_initial on database 'default'.\n",
+     'The database records a migration history this version of the application does not expect',
+     ['existing database from an earlier version', 'reset the database', '--fake']),
+    ('2026-11-26 10:00:00 FATAL migrate: migration history is inconsistent with the files of this release\n',
+     'The database records a migration history', ['delete the database file']),
+    # Stored data that cannot be read back at start: damaged, and a cluster member rebuilds it from its peers.
+    ('2026-11-26 10:00:00 FATAL [main] store: Unable to load snapshot from disk\n'
+     'Caused by: java.io.IOException: Unreasonable length = 734003\n',
+     'Corrupt or damaged data', ['data directory', 'persistent volume claim']),
+    ('2026-11-26T10:00:00Z ERROR raft: failed to replay the write-ahead log from disk: record 88 ends early\n',
+     'Corrupt or damaged data', ['resyncs']),
+    # An HTTP login's "Access denied" is a refusal of the credentials (a password where a token is wanted), no file's.
+    ('2026-11-26 10:00:00 ERROR fetch: remote: HTTP Basic: Access denied\n', 'Authentication failed',
+     ['stopped accepting account passwords']),
+    ('2026-11-26 10:00:00 ERROR push: remote: You must use a personal access token for pushes over HTTPS\n',
+     'Authentication failed', ['app password']),
+    # A configuration line the program refuses: a misspelled directive, or arguments that belong to another one.
+    ("[ALERT] parsing [/etc/edge/proxy.cfg:12] : 'frontend' cannot handle unexpected argument '0.0.0.0:443'.\n"
+     "[ALERT] parsing [/etc/edge/proxy.cfg:12] : please use the 'bind' keyword for listening addresses.\n",
+     'The configuration line `frontend` is refused', ['names bind to use instead']),
+    ("2026-11-26 10:00:00 FATAL cache: unknown directive 'evicton-policy' in /etc/cache/cache.conf line 7\n",
+     'The configuration line `evicton-policy` is refused', ['a typo', 'names no other directive']),
+    # A compiler killed mid-build: a parallel build against the machine's memory, not the code.
+    ('src/render/scene.cpp:1: virtual memory exhausted: Cannot allocate memory\n',
+     'The compiler was killed for lack of memory', ['fewer parallel jobs']),
 ]
 
 
@@ -313,6 +340,8 @@ async def test_a_programs_memory_error_is_no_kill_by_the_kernel() -> None:
      'The migration'),
     ('2026-11-26 10:00:00 ERROR cache: session abc123: not found\n', 'not on the PATH'),
     ('2026-11-26 10:00:00 INFO worker: Killed idle connection 42\n', 'Out of memory'),
+    ("app/models/order.rb:12:in `total': wrong number of arguments (given 2, expected 1) (ArgumentError)\n",
+     'configuration'),
 ])
 async def test_words_near_a_class_do_not_make_its_failure(log: str, not_named: str) -> None:
     assert not_named not in summary(await diagnose(log))
@@ -356,7 +385,8 @@ RUNTIME_SURROUNDINGS = [
      'The process runs without a UTF-8 locale', ['LANG=C.UTF-8']),
     ('bash: warning: setlocale: LC_ALL: cannot change locale (de_DE.UTF-8)\n2026-11-26 10:00:00 ERROR report failed\n',
      'The process runs without a UTF-8 locale', ['locale-gen']),
-    ('g++: fatal error: Killed signal terminated program cc1plus\ncompilation terminated.\n', 'Out of memory', []),
+    ('g++: fatal error: Killed signal terminated program cc1plus\ncompilation terminated.\n',
+     'The compiler was killed for lack of memory', ['make -j1', 'swap']),
     ('Error: spawn convert ENOENT\n    at ChildProcess._handle.onexit (node:internal/child_process:284:19)\n',
      'The command convert is not installed or not on the PATH', []),
     ('Exception in thread "main" java.lang.UnsatisfiedLinkError: no sqlitejdbc in java.library.path\n',

@@ -151,10 +151,48 @@ async def test_a_lock_names_its_lock_file() -> None:
     assert 'remove the stale lock file (/srv/repo/.state/index.lock)' in markdown
 
 
+async def test_a_lock_kept_as_a_record_is_cleared_by_the_tools_unlock_or_by_deleting_the_record() -> None:
+    markdown = (await diagnose('2026-11-26 10:00:00 ERROR plan: Error acquiring the deploy lock: conditional write '
+                               'refused\nLock ID: 7f3e2a\n')).markdown
+    assert '`force-unlock` with the lock' in markdown and 'deleting that record' in markdown
+
+
+async def test_a_lock_in_a_container_warns_of_a_second_instance_started_inside_it() -> None:
+    log = ('2026-11-26 10:00:00 ERROR store: could not lock /data/store/.lock: another process holds it\n'
+           'hint: run inside a container; see docker logs\n')
+    assert 'starts a second instance on the same data directory' in (await diagnose(log)).markdown
+    bare = '2026-11-26 10:00:00 ERROR store: could not lock /data/store/.lock: another process holds it\n'
+    assert 'second instance on the same data directory' not in (await diagnose(bare)).markdown
+
+
+async def test_a_refused_connection_inside_a_container_says_localhost_is_the_container_itself() -> None:
+    refused = 'curl: (7) Failed to connect to localhost port 8000: Connection refused\n'
+    inside = (await diagnose('$ podman run --rm alpine/curl http://localhost:8000\n' + refused)).markdown
+    assert '`localhost` (127.0.0.1) is the container itself' in inside and 'host.docker.internal' in inside
+    assert 'host.docker.internal' not in (await diagnose('$ ./check.sh\n' + refused)).markdown
+
+
 async def test_a_port_class_names_the_port_and_no_timestamp_passes_for_one() -> None:
     markdown = (await diagnose('2026-11-26 10:00:00 ERROR api: failed to bind [::]:8080\n')).markdown
     assert markdown.startswith('## Summary\n**Port 8080 already in use**')
     assert "sudo ss -ltnp | grep ':8080 '" in markdown
+
+
+@pytest.mark.parametrize('listing', [
+    'COMMAND   PID USER   FD   TYPE DEVICE SIZE/OFF NODE NAME\n'
+    'lighttpd 4121 root 4u  IPv4  90210  0t0  TCP *:8080 (LISTEN)\n',
+    'tcp   LISTEN 0  511  0.0.0.0:8080  0.0.0.0:*  users:(("lighttpd",pid=4121,fd=4))\n',
+])
+async def test_a_port_in_use_names_the_holder_a_pasted_listener_table_shows(listing: str) -> None:
+    markdown = (await diagnose('2026-11-26 10:00:00 FATAL api: listen EADDRINUSE 0.0.0.0:8080\n' + listing)).markdown
+    assert markdown.startswith('## Summary\n**Port 8080 already in use by lighttpd**'), markdown
+    assert 'because lighttpd already holds it' in markdown
+
+
+async def test_a_port_in_use_without_a_listener_table_lists_the_usual_holders() -> None:
+    markdown = (await diagnose('2026-11-26 10:00:00 FATAL api: listen EADDRINUSE 0.0.0.0:1883\n')).markdown
+    assert markdown.startswith('## Summary\n**Port 1883 already in use**'), markdown
+    assert 'because another process already holds it' in markdown and 'an MQTT broker on 1883' in markdown
 
 
 async def test_a_version_mismatch_names_the_versions_the_message_gives() -> None:
