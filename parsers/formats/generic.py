@@ -482,8 +482,8 @@ def _timestamp_shape(lines: list[str]) -> tuple[str, int, bool] | None:
     votes: Counter[tuple[str, int, bool]] = Counter()
     for line in lines:
         dated_at: set[tuple[int, bool]] = set()
-        for name, found in _SHAPE_SEARCHES.items():
-            hit = found(line, 0, 200) if name != _DATED else None
+        for name in TS_SHAPES:  # each shape on its own: the shape of any date is voted for below
+            hit = _SHAPE_SEARCHES[name](line, 0, 200)
             if hit is None:
                 continue
             before = line[:hit.start()]
